@@ -1,0 +1,3 @@
+//! Raft Lab: a deterministic Raft consensus laboratory.
+
+pub mod raft;

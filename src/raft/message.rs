@@ -1,0 +1,202 @@
+//! Every message a node sends or receives, named as in Figure 2 of the Raft
+//! paper, plus the client's request and the node's reply.
+
+use std::fmt;
+use std::rc::Rc;
+
+use super::types::{Command, Entry, LogIndex, NodeId, RequestId, Term};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Message {
+    /// Sent by a candidate to gather votes (§5.2). The last log position lets
+    /// the receiver refuse a candidate whose log is behind its own (§5.4.1).
+    RequestVote { term: Term, candidate: NodeId, last_log_index: LogIndex, last_log_term: Term },
+    /// The answer to RequestVote; `term` lets a stale candidate step down.
+    RequestVoteReply { term: Term, vote_granted: bool },
+    /// Sent by the leader to replicate entries and, with no entries, as the
+    /// heartbeat that keeps followers from starting elections (§5.3).
+    /// `prev_log_index`/`prev_log_term` name the entry just before `entries`;
+    /// the follower accepts only if it holds that entry (the consistency check).
+    AppendEntries {
+        term: Term,
+        leader: NodeId,
+        prev_log_index: LogIndex,
+        prev_log_term: Term,
+        entries: Vec<Entry>,
+        leader_commit: LogIndex,
+    },
+    /// The answer to AppendEntries. On success `match_index` is the last index
+    /// known to agree with the leader. On failure the conflict hint lets the
+    /// leader skip back a whole term at once instead of one entry per round
+    /// trip (the optimisation sketched at the end of §5.3):
+    /// `conflict_term` is the follower's term at `prev_log_index` (None when
+    /// its log is too short) and `conflict_index` the first index it holds of
+    /// that term (or its log length + 1).
+    AppendEntriesReply {
+        term: Term,
+        success: bool,
+        match_index: LogIndex,
+        conflict_index: LogIndex,
+        conflict_term: Option<Term>,
+    },
+    /// A client operation, sent to any node. `request` stays the same across
+    /// retries so the state machine applies it once.
+    ClientRequest { request: RequestId, command: Command },
+    /// A node's answer to a client.
+    ClientReply { request: RequestId, outcome: ClientOutcome },
+}
+
+/// What a node tells the client.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ClientOutcome {
+    /// The command was committed and applied; `get` carries the value read
+    /// (None when the key is missing) and `list` the matching keys.
+    Applied(Applied),
+    /// This node is not the leader; `leader` is the leader it knows, if any.
+    Redirect { leader: Option<NodeId> },
+}
+
+/// The result of applying one command to the key-value state machine.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Applied {
+    Done,
+    Value(Option<Rc<str>>),
+    Keys(Rc<[Rc<str>]>),
+}
+
+impl fmt::Display for Applied {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Applied::Done => f.write_str("ok"),
+            Applied::Value(Some(v)) => write!(f, "value {v}"),
+            Applied::Value(None) => f.write_str("missing"),
+            Applied::Keys(keys) => {
+                f.write_str("keys [")?;
+                for (i, k) in keys.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(" ")?;
+                    }
+                    f.write_str(k)?;
+                }
+                f.write_str("]")
+            }
+        }
+    }
+}
+
+/// The kinds of message, as the scenario language names them in
+/// `drop next TYPE A->B`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum MessageKind {
+    RequestVote,
+    RequestVoteReply,
+    AppendEntries,
+    AppendEntriesReply,
+    ClientRequest,
+    ClientReply,
+}
+
+impl MessageKind {
+    pub const ALL: [MessageKind; 6] = [
+        MessageKind::RequestVote,
+        MessageKind::RequestVoteReply,
+        MessageKind::AppendEntries,
+        MessageKind::AppendEntriesReply,
+        MessageKind::ClientRequest,
+        MessageKind::ClientReply,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            MessageKind::RequestVote => "RequestVote",
+            MessageKind::RequestVoteReply => "RequestVoteReply",
+            MessageKind::AppendEntries => "AppendEntries",
+            MessageKind::AppendEntriesReply => "AppendEntriesReply",
+            MessageKind::ClientRequest => "ClientRequest",
+            MessageKind::ClientReply => "ClientReply",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
+
+impl Message {
+    pub fn kind(&self) -> MessageKind {
+        match self {
+            Message::RequestVote { .. } => MessageKind::RequestVote,
+            Message::RequestVoteReply { .. } => MessageKind::RequestVoteReply,
+            Message::AppendEntries { .. } => MessageKind::AppendEntries,
+            Message::AppendEntriesReply { .. } => MessageKind::AppendEntriesReply,
+            Message::ClientRequest { .. } => MessageKind::ClientRequest,
+            Message::ClientReply { .. } => MessageKind::ClientReply,
+        }
+    }
+
+    /// The sender's term, for messages between servers.
+    pub fn term(&self) -> Option<Term> {
+        match self {
+            Message::RequestVote { term, .. }
+            | Message::RequestVoteReply { term, .. }
+            | Message::AppendEntries { term, .. }
+            | Message::AppendEntriesReply { term, .. } => Some(*term),
+            Message::ClientRequest { .. } | Message::ClientReply { .. } => None,
+        }
+    }
+
+    /// An AppendEntries without entries is a heartbeat.
+    pub fn is_heartbeat(&self) -> bool {
+        matches!(self, Message::AppendEntries { entries, .. } if entries.is_empty())
+    }
+}
+
+/// One line with every field, as the trace and `show messages` print it.
+impl fmt::Display for Message {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Message::RequestVote { term, candidate, last_log_index, last_log_term } => write!(
+                f,
+                "RequestVote term={term} candidate={candidate} last_log={last_log_term}/{last_log_index}"
+            ),
+            Message::RequestVoteReply { term, vote_granted } => {
+                write!(f, "RequestVoteReply term={term} granted={vote_granted}")
+            }
+            Message::AppendEntries { term, leader, prev_log_index, prev_log_term, entries, leader_commit } => {
+                write!(
+                    f,
+                    "AppendEntries term={term} leader={leader} prev={prev_log_term}/{prev_log_index} commit={leader_commit} entries=["
+                )?;
+                for (i, e) in entries.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(" ")?;
+                    }
+                    write!(f, "{e}")?;
+                }
+                f.write_str("]")
+            }
+            Message::AppendEntriesReply { term, success, match_index, conflict_index, conflict_term } => {
+                write!(f, "AppendEntriesReply term={term} success={success} match={match_index}")?;
+                if !success {
+                    match conflict_term {
+                        Some(t) => write!(f, " conflict={t}/{conflict_index}")?,
+                        None => write!(f, " conflict=short/{conflict_index}")?,
+                    }
+                }
+                Ok(())
+            }
+            Message::ClientRequest { request, command } => {
+                write!(f, "ClientRequest #{request} {command}")
+            }
+            Message::ClientReply { request, outcome } => match outcome {
+                ClientOutcome::Applied(a) => write!(f, "ClientReply #{request} {a}"),
+                ClientOutcome::Redirect { leader: Some(l) } => {
+                    write!(f, "ClientReply #{request} redirect to {l}")
+                }
+                ClientOutcome::Redirect { leader: None } => {
+                    write!(f, "ClientReply #{request} redirect, leader unknown")
+                }
+            },
+        }
+    }
+}

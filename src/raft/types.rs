@@ -1,0 +1,168 @@
+//! The vocabulary shared by every part of Raft Lab: ids, terms, indexes,
+//! log entries and the key-value commands they carry.
+
+use std::fmt;
+use std::rc::Rc;
+
+/// A server in the cluster, numbered 1..=N as the scenario language does.
+/// Id 0 is never a server: the simulated client uses it as its address.
+pub type NodeId = u8;
+
+/// The address of the simulated client on the network.
+pub const CLIENT: NodeId = 0;
+
+/// The largest cluster Raft Lab simulates.
+pub const MAX_NODES: usize = 9;
+
+/// A Raft term: the logical clock of elections (§5.1).
+pub type Term = u64;
+
+/// A position in the log; the first entry has index 1, index 0 means "none".
+pub type LogIndex = u64;
+
+/// Identifies one client operation across retries, so that a request the
+/// client re-sends after a timeout is applied at most once.
+pub type RequestId = u64;
+
+/// A command of the replicated key-value state machine.
+///
+/// Keys and values are reference-counted so that copying an entry into an
+/// AppendEntries message, or cloning a whole world for time travel, costs a
+/// counter increment rather than a string copy.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Command {
+    /// Appended by every new leader so it can commit entries of earlier terms
+    /// (§5.4.2, §8): only an entry of its own term can be counted for commit.
+    Noop,
+    Put { key: Rc<str>, value: Rc<str> },
+    Del { key: Rc<str> },
+    /// Reads also go through the log, so they are linearizable.
+    Get { key: Rc<str> },
+    /// Lists the keys under a prefix, as `etcdctl get PREFIX --prefix --keys-only`.
+    List { prefix: Rc<str> },
+}
+
+impl Command {
+    pub fn put(key: &str, value: &str) -> Self {
+        Command::Put { key: key.into(), value: value.into() }
+    }
+    pub fn del(key: &str) -> Self {
+        Command::Del { key: key.into() }
+    }
+    pub fn get(key: &str) -> Self {
+        Command::Get { key: key.into() }
+    }
+    pub fn list(prefix: &str) -> Self {
+        Command::List { prefix: prefix.into() }
+    }
+
+    /// Whether applying the command changes the key-value map.
+    pub fn is_write(&self) -> bool {
+        matches!(self, Command::Put { .. } | Command::Del { .. })
+    }
+
+    /// A stable 64-bit fingerprint, used to chain log digests. It must not
+    /// depend on `std`'s randomly seeded hasher, or runs would differ.
+    pub fn fingerprint(&self) -> u64 {
+        let mut h = Fnv::new();
+        match self {
+            Command::Noop => h.byte(0),
+            Command::Put { key, value } => {
+                h.byte(1);
+                h.str(key);
+                h.str(value);
+            }
+            Command::Del { key } => {
+                h.byte(2);
+                h.str(key);
+            }
+            Command::Get { key } => {
+                h.byte(3);
+                h.str(key);
+            }
+            Command::List { prefix } => {
+                h.byte(4);
+                h.str(prefix);
+            }
+        }
+        h.finish()
+    }
+}
+
+/// Written as the scenario language's `expect log` expects it:
+/// `noop`, `put(x=1)`, `del(x)`, `get(x)`, `list(prefix)`.
+impl fmt::Display for Command {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Command::Noop => write!(f, "noop"),
+            Command::Put { key, value } => write!(f, "put({key}={value})"),
+            Command::Del { key } => write!(f, "del({key})"),
+            Command::Get { key } => write!(f, "get({key})"),
+            Command::List { prefix } => write!(f, "list({prefix})"),
+        }
+    }
+}
+
+/// One entry of the replicated log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// The term of the leader that created the entry.
+    pub term: Term,
+    pub command: Command,
+    /// The client operation this entry serves, if any (no-ops have none).
+    pub request: Option<RequestId>,
+}
+
+/// Written as `TERM:COMMAND`, the form of `expect log`.
+impl fmt::Display for Entry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.term, self.command)
+    }
+}
+
+/// The three roles of §5.1; a crashed node is a state of the simulated world,
+/// not a role of the node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Role {
+    Follower,
+    Candidate,
+    Leader,
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Role::Follower => "follower",
+            Role::Candidate => "candidate",
+            Role::Leader => "leader",
+        })
+    }
+}
+
+/// FNV-1a, 64-bit: small, stable across platforms and runs.
+#[derive(Clone, Copy)]
+pub(crate) struct Fnv(u64);
+
+impl Fnv {
+    pub(crate) fn new() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+    pub(crate) fn byte(&mut self, b: u8) {
+        self.0 ^= b as u64;
+        self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    pub(crate) fn u64(&mut self, v: u64) {
+        for b in v.to_le_bytes() {
+            self.byte(b);
+        }
+    }
+    pub(crate) fn str(&mut self, s: &str) {
+        self.u64(s.len() as u64);
+        for &b in s.as_bytes() {
+            self.byte(b);
+        }
+    }
+    pub(crate) fn finish(self) -> u64 {
+        self.0
+    }
+}
