@@ -1,0 +1,105 @@
+//! The replicated key-value state machine each node applies its log to.
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use super::message::Applied;
+use super::types::{Command, Entry, RequestId};
+
+#[derive(Clone, Debug, Default)]
+pub struct KvStore {
+    map: BTreeMap<Rc<str>, Rc<str>>,
+    /// Results of the client operations applied so far. A client that times
+    /// out re-sends the same request, so one operation can reach the log
+    /// twice; the second copy must not act again, and returns the first
+    /// result so the client's history stays linearizable.
+    done: BTreeMap<RequestId, Applied>,
+}
+
+impl KvStore {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn apply(&mut self, entry: &Entry) -> Applied {
+        if let Some(request) = entry.request {
+            if let Some(previous) = self.done.get(&request) {
+                return previous.clone();
+            }
+        }
+        let result = match &entry.command {
+            Command::Noop => Applied::Done,
+            Command::Put { key, value } => {
+                self.map.insert(key.clone(), value.clone());
+                Applied::Done
+            }
+            Command::Del { key } => {
+                self.map.remove(key);
+                Applied::Done
+            }
+            Command::Get { key } => Applied::Value(self.map.get(key).cloned()),
+            Command::List { prefix } => Applied::Keys(
+                self.map
+                    .range::<str, _>((std::ops::Bound::Included(&**prefix), std::ops::Bound::Unbounded))
+                    .take_while(|(k, _)| k.starts_with(&**prefix))
+                    .map(|(k, _)| k.clone())
+                    .collect(),
+            ),
+        };
+        if let Some(request) = entry.request {
+            self.done.insert(request, result.clone());
+        }
+        result
+    }
+
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.map.get(key).map(|v| &**v)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.map.iter().map(|(k, v)| (&**k, &**v))
+    }
+
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(command: Command, request: Option<RequestId>) -> Entry {
+        Entry { term: 1, command, request }
+    }
+
+    #[test]
+    fn put_get_del_list() {
+        let mut kv = KvStore::new();
+        kv.apply(&entry(Command::put("/registry/pods/a", "1"), Some(1)));
+        kv.apply(&entry(Command::put("/registry/pods/b", "2"), Some(2)));
+        kv.apply(&entry(Command::put("/registry/svc/c", "3"), Some(3)));
+        assert_eq!(kv.apply(&entry(Command::get("/registry/pods/b"), Some(4))), Applied::Value(Some("2".into())));
+        let keys = kv.apply(&entry(Command::list("/registry/pods/"), Some(5)));
+        assert_eq!(keys.to_string(), "keys [/registry/pods/a /registry/pods/b]");
+        kv.apply(&entry(Command::del("/registry/pods/a"), Some(6)));
+        assert_eq!(kv.get("/registry/pods/a"), None);
+        assert_eq!(kv.len(), 2);
+    }
+
+    #[test]
+    fn a_retried_request_acts_once_and_returns_the_first_result() {
+        let mut kv = KvStore::new();
+        kv.apply(&entry(Command::put("x", "1"), Some(1)));
+        let first = kv.apply(&entry(Command::get("x"), Some(2)));
+        kv.apply(&entry(Command::put("x", "2"), Some(3)));
+        // The same request 1 committed again must not overwrite x back to 1.
+        kv.apply(&entry(Command::put("x", "1"), Some(1)));
+        assert_eq!(kv.get("x"), Some("2"));
+        assert_eq!(kv.apply(&entry(Command::get("x"), Some(2))), first);
+    }
+}
