@@ -36,6 +36,10 @@ pub enum Message {
         term: Term,
         success: bool,
         match_index: LogIndex,
+        /// On failure, the `prev_log_index` of the AppendEntries refused.
+        /// Messages can arrive out of order, so the leader uses it to tell a
+        /// rejection of its latest probe from a stale one it must ignore.
+        rejected_index: LogIndex,
         conflict_index: LogIndex,
         conflict_term: Option<Term>,
     },
@@ -175,9 +179,12 @@ impl fmt::Display for Message {
                 }
                 f.write_str("]")
             }
-            Message::AppendEntriesReply { term, success, match_index, conflict_index, conflict_term } => {
-                write!(f, "AppendEntriesReply term={term} success={success} match={match_index}")?;
-                if !success {
+            Message::AppendEntriesReply { term, success, match_index, rejected_index, conflict_index, conflict_term } => {
+                write!(f, "AppendEntriesReply term={term} success={success}")?;
+                if *success {
+                    write!(f, " match={match_index}")?;
+                } else {
+                    write!(f, " rejected={rejected_index}")?;
                     match conflict_term {
                         Some(t) => write!(f, " conflict={t}/{conflict_index}")?,
                         None => write!(f, " conflict=short/{conflict_index}")?,

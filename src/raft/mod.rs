@@ -14,6 +14,9 @@ mod query;
 mod replication;
 pub mod types;
 
+#[cfg(test)]
+mod tests;
+
 pub use kv::KvStore;
 pub use log::Log;
 pub use message::{Applied, ClientOutcome, Message, MessageKind};

@@ -66,6 +66,25 @@ impl Ready {
     }
 }
 
+/// The fields of an AppendEntriesReply but its term.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct AppendReply {
+    pub success: bool,
+    pub match_index: LogIndex,
+    pub rejected_index: LogIndex,
+    pub conflict_index: LogIndex,
+    pub conflict_term: Option<Term>,
+}
+
+impl AppendReply {
+    fn accepted(match_index: LogIndex) -> Self {
+        AppendReply { success: true, match_index, rejected_index: 0, conflict_index: 0, conflict_term: None }
+    }
+    fn rejected(rejected_index: LogIndex, conflict_index: LogIndex, conflict_term: Option<Term>) -> Self {
+        AppendReply { success: false, match_index: 0, rejected_index, conflict_index, conflict_term }
+    }
+}
+
 /// Longest run of entries in one AppendEntries, so repairing a long log is
 /// visible as several round trips rather than one giant message.
 pub const MAX_ENTRIES_PER_MESSAGE: usize = 16;
@@ -136,7 +155,7 @@ impl Node {
 
     /// The one entry point for messages. The term is compared first, as every
     /// rule of Figure 2 assumes, then the role's own handler runs.
-    pub fn step(&mut self, from: NodeId, msg: Message, ready: &mut Ready) {
+    pub fn step(&mut self, from: NodeId, msg: &Message, ready: &mut Ready) {
         let term = match msg.term() {
             Some(term) => term,
             None => return self.step_client(msg, ready),
@@ -161,6 +180,7 @@ impl Node {
                         term: self.current_term,
                         success: false,
                         match_index: 0,
+                        rejected_index: 0,
                         conflict_index: 0,
                         conflict_term: None,
                     },
@@ -172,7 +192,7 @@ impl Node {
         }
         match msg {
             Message::RequestVote { candidate, last_log_index, last_log_term, .. } => {
-                self.handle_request_vote(candidate, last_log_index, last_log_term, ready)
+                self.handle_request_vote(*candidate, *last_log_index, *last_log_term, ready)
             }
             msg => match self.role {
                 Role::Follower => self.step_follower(from, msg, ready),
@@ -203,7 +223,7 @@ impl Node {
 
     // ----- role handlers -----
 
-    fn step_follower(&mut self, from: NodeId, msg: Message, ready: &mut Ready) {
+    fn step_follower(&mut self, from: NodeId, msg: &Message, ready: &mut Ready) {
         if let Message::AppendEntries { .. } = msg {
             self.leader = Some(from);
             ready.election_timer = Some(TimerRequest::Reset);
@@ -213,11 +233,11 @@ impl Node {
         // from a candidacy or leadership we already gave up: nothing to do.
     }
 
-    fn step_candidate(&mut self, from: NodeId, msg: Message, ready: &mut Ready) {
+    fn step_candidate(&mut self, from: NodeId, msg: &Message, ready: &mut Ready) {
         match msg {
             Message::RequestVoteReply { vote_granted, .. } => {
                 let bit = 1u16 << from;
-                if vote_granted {
+                if *vote_granted {
                     self.votes_granted |= bit;
                 } else {
                     self.votes_denied |= bit;
@@ -229,27 +249,28 @@ impl Node {
             Message::AppendEntries { .. } => {
                 // Another node won this term's election (§5.2).
                 self.become_follower(self.current_term, Some(from), ready);
-                self.handle_append_entries(from, msg, ready);
+                self.step_follower(from, msg, ready);
             }
             _ => {}
         }
     }
 
-    fn step_leader(&mut self, from: NodeId, msg: Message, ready: &mut Ready) {
-        if let Message::AppendEntriesReply { success, match_index, conflict_index, conflict_term, .. } = msg {
-            self.handle_append_reply(from, success, match_index, conflict_index, conflict_term, ready);
+    fn step_leader(&mut self, from: NodeId, msg: &Message, ready: &mut Ready) {
+        if let Message::AppendEntriesReply { success, match_index, rejected_index, conflict_index, conflict_term, .. } = *msg {
+            let reply = AppendReply { success, match_index, rejected_index, conflict_index, conflict_term };
+            self.handle_append_reply(from, reply, ready);
         }
         // Election Safety makes an AppendEntries of our own term from another
         // node impossible; vote replies are late answers to our candidacy.
     }
 
-    fn step_client(&mut self, msg: Message, ready: &mut Ready) {
+    fn step_client(&mut self, msg: &Message, ready: &mut Ready) {
         if let Message::ClientRequest { request, command } = msg {
             if self.role == Role::Leader {
-                self.propose(command, Some(request), ready);
+                self.propose(command.clone(), Some(*request), ready);
             } else {
                 let outcome = ClientOutcome::Redirect { leader: self.leader };
-                self.send(CLIENT, Message::ClientReply { request, outcome }, ready);
+                self.send(CLIENT, Message::ClientReply { request: *request, outcome }, ready);
             }
         }
     }
@@ -271,22 +292,22 @@ impl Node {
     }
 
     /// The receiver's side of AppendEntries (Figure 2, steps 2 to 5).
-    fn handle_append_entries(&mut self, from: NodeId, msg: Message, ready: &mut Ready) {
-        let Message::AppendEntries { prev_log_index, prev_log_term, entries, leader_commit, .. } = msg else {
+    fn handle_append_entries(&mut self, from: NodeId, msg: &Message, ready: &mut Ready) {
+        let &Message::AppendEntries { prev_log_index, prev_log_term, ref entries, leader_commit, .. } = msg else {
             return;
         };
         match self.log.term_at(prev_log_index) {
             None => {
                 // Our log is too short: tell the leader where it ends.
                 let conflict_index = self.log.last_index() + 1;
-                self.reply_append(from, false, 0, conflict_index, None, ready);
+                self.reply_append(from, AppendReply::rejected(prev_log_index, conflict_index, None), ready);
                 return;
             }
             Some(term) if term != prev_log_term => {
                 // The consistency check failed. Naming the first index of the
                 // conflicting term lets the leader skip all of it at once.
                 let conflict_index = self.log.first_index_of_term(term, prev_log_index);
-                self.reply_append(from, false, 0, conflict_index, Some(term), ready);
+                self.reply_append(from, AppendReply::rejected(prev_log_index, conflict_index, Some(term)), ready);
                 return;
             }
             Some(_) => {}
@@ -303,9 +324,9 @@ impl Node {
                     let removed = self.log.last_index() - (index - 1);
                     self.log.truncate_after(index - 1);
                     ready.events.push(NodeEvent::Truncated { after: index - 1, removed });
-                    self.log.append(entry);
+                    self.log.append(entry.clone());
                 }
-                None => self.log.append(entry),
+                None => self.log.append(entry.clone()),
             }
         }
         // The follower may hold more entries past `index` that this message
@@ -313,20 +334,14 @@ impl Node {
         if leader_commit > self.commit_index {
             self.set_commit_index(leader_commit.min(index), ready);
         }
-        self.reply_append(from, true, index, 0, None, ready);
+        self.reply_append(from, AppendReply::accepted(index), ready);
     }
 
-    fn reply_append(
-        &mut self,
-        to: NodeId,
-        success: bool,
-        match_index: LogIndex,
-        conflict_index: LogIndex,
-        conflict_term: Option<Term>,
-        ready: &mut Ready,
-    ) {
+    fn reply_append(&mut self, to: NodeId, reply: AppendReply, ready: &mut Ready) {
+        let AppendReply { success, match_index, rejected_index, conflict_index, conflict_term } = reply;
         let term = self.current_term;
-        self.send(to, Message::AppendEntriesReply { term, success, match_index, conflict_index, conflict_term }, ready);
+        let msg = Message::AppendEntriesReply { term, success, match_index, rejected_index, conflict_index, conflict_term };
+        self.send(to, msg, ready);
     }
 
     // ----- role transitions: the only places `role` changes -----
@@ -337,9 +352,18 @@ impl Node {
             self.current_term = term;
             self.voted_for = None;
         }
+        if self.role == Role::Leader {
+            // A leader has no election timer running; a follower needs one.
+            // Otherwise the timer keeps running: Figure 2 restarts it only on
+            // hearing from the current leader or granting a vote, so a node
+            // refusing a stale candidate of a higher term does not hold back
+            // the up-to-date nodes that could win.
+            ready.election_timer = Some(TimerRequest::Reset);
+        }
         self.role = Role::Follower;
         self.leader = leader;
-        ready.election_timer = Some(TimerRequest::Reset);
+        self.votes_granted = 0;
+        self.votes_denied = 0;
         ready.heartbeat_timer = Some(TimerRequest::Stop);
         if changed {
             ready.events.push(NodeEvent::Became { role: Role::Follower, term });

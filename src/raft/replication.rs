@@ -1,8 +1,8 @@
 //! The leader's side of log replication (§5.3) and the commit rule (§5.4.2).
 
 use super::message::Message;
-use super::node::{Node, Ready, MAX_ENTRIES_PER_MESSAGE};
-use super::types::{Command, LogIndex, NodeId, RequestId, Role, Term};
+use super::node::{AppendReply, Node, Ready, MAX_ENTRIES_PER_MESSAGE};
+use super::types::{Command, LogIndex, NodeId, RequestId, Role};
 
 impl Node {
     /// The leader appends a command to its own log and starts replicating it.
@@ -55,21 +55,13 @@ impl Node {
         self.send(peer, msg, ready);
     }
 
-    pub(super) fn handle_append_reply(
-        &mut self,
-        from: NodeId,
-        success: bool,
-        match_index: LogIndex,
-        conflict_index: LogIndex,
-        conflict_term: Option<Term>,
-        ready: &mut Ready,
-    ) {
+    pub(super) fn handle_append_reply(&mut self, from: NodeId, reply: AppendReply, ready: &mut Ready) {
         let last = self.log.last_index();
         let progress = &mut self.progress[from as usize];
-        progress.probe_sent = false;
-        if success {
+        if reply.success {
+            progress.probe_sent = false;
             // Replies can arrive out of order or twice: indexes only move up.
-            progress.match_index = progress.match_index.max(match_index.min(last));
+            progress.match_index = progress.match_index.max(reply.match_index.min(last));
             progress.next_index = progress.next_index.max(progress.match_index + 1);
             progress.replicating = true;
             self.maybe_commit(ready);
@@ -78,6 +70,21 @@ impl Node {
             self.send_append(from, false, ready);
             return;
         }
+        // A rejection answers one AppendEntries; with random latency it may be
+        // an old one. While replicating, one at or below the match index is
+        // stale; while probing, only the answer to the probe just sent counts.
+        // Acting on stale rejections would resend the same entries again and
+        // again.
+        let stale = if progress.replicating {
+            reply.rejected_index <= progress.match_index
+        } else {
+            reply.rejected_index + 1 != progress.next_index
+        };
+        if stale {
+            return;
+        }
+        progress.probe_sent = false;
+        let (conflict_index, conflict_term) = (reply.conflict_index, reply.conflict_term);
         // Rejected: jump back using the follower's hint. If we have entries of
         // its conflicting term, our last one of that term is where the logs may
         // agree; otherwise skip the follower's whole term.
