@@ -1,0 +1,503 @@
+//! The five checks and the tables they keep. Each `check_*` runs for one
+//! touched node; the `report_*` functions run only once a check has failed
+//! and may take their time to explain it.
+
+use crate::raft::{Log, LogIndex, NodeId, Role, Term};
+
+use super::{Checker, EntryInfo, Event, Invariant, Key, NodeView};
+
+/// The checker's memory of one node.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(super) struct NodeState {
+    /// The last term in which the node was seen leading (0: never), so that
+    /// Election Safety and Leader Completeness run once per leadership.
+    led_term: Term,
+    /// The node's log as last seen, while it is alive and leader.
+    mark: Option<Mark>,
+    /// Entries `1..=verified` have been checked for Log Matching, and the log
+    /// then had digest `verified_digest` there. A different digest now means
+    /// the log was cut at or below that point and must be rescanned. The
+    /// default (0, 0) is the empty prefix, whose digest is 0.
+    verified: LogIndex,
+    verified_digest: u64,
+    /// max(commit_index, last_applied) as last seen. It falls back when a
+    /// restarted node forgets its volatile state, so that entries it applies
+    /// again are checked again.
+    seen_applied: LogIndex,
+    /// Whether the node's commit (or applied) index is known to run past its
+    /// log, so that the problem is reported once rather than on every event.
+    beyond_log: bool,
+}
+
+/// A leader's log as last seen.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Mark {
+    term: Term,
+    last: LogIndex,
+    digest: u64,
+}
+
+/// One committed index.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) struct Committed {
+    /// The term of the entry.
+    term: Term,
+    digest: u64,
+    /// The node that first committed the index, whose log gave the digest.
+    node: NodeId,
+    /// The lowest term in which some node was seen to have committed this
+    /// index (commits of later indexes count too, as they commit the prefix).
+    /// Leaders of higher terms must hold the entry. Kept non-decreasing along
+    /// the prefix so that a new leader's bound is one binary search.
+    commit_term: Term,
+}
+
+/// `(index, term)` -> the digest of the first log seen holding that entry.
+///
+/// Most indexes only ever hold entries of one term, so the first version of
+/// each index lives inline in a vector indexed by position, and the rare
+/// other terms (entries of deposed leaders) hang off it in a chain in a
+/// second vector. Both are plain data, so lookups do not hash and clones copy.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(super) struct MatchTable {
+    first: Vec<Slot>,
+    more: Vec<Slot>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+struct Slot {
+    term: Term,
+    digest: u64,
+    /// The first node seen holding the entry; 0 marks an empty slot, since
+    /// 0 is never a server.
+    node: NodeId,
+    /// 1 + the position in `more` of the next version of the same index; 0
+    /// ends the chain.
+    next: u32,
+}
+
+impl MatchTable {
+    fn get(&self, index: LogIndex, term: Term) -> Option<Slot> {
+        let mut slot = *self.first.get(index as usize - 1)?;
+        if slot.node == 0 {
+            return None;
+        }
+        loop {
+            if slot.term == term {
+                return Some(slot);
+            }
+            if slot.next == 0 {
+                return None;
+            }
+            slot = self.more[slot.next as usize - 1];
+        }
+    }
+
+    /// Records a version not yet in the table.
+    fn insert(&mut self, index: LogIndex, term: Term, digest: u64, node: NodeId) {
+        let i = index as usize - 1;
+        if i >= self.first.len() {
+            self.first.resize(i + 1, Slot::default());
+        }
+        let head = &mut self.first[i];
+        if head.node == 0 {
+            *head = Slot { term, digest, node, next: 0 };
+            return;
+        }
+        // Linked right after the head: the order of a chain does not matter.
+        self.more.push(Slot { term, digest, node, next: head.next });
+        head.next = u32::try_from(self.more.len()).expect("fewer than 2^32 conflicting entries");
+    }
+}
+
+/// The digest of an index the log is known to hold.
+fn digest(log: &Log, index: LogIndex) -> u64 {
+    log.digest_at(index).expect("index within the log")
+}
+
+/// The smallest index in `1..=upto` where `same` fails, given that it fails
+/// at `upto`. Prefix digests agree up to some point and differ from there
+/// on, so this is a binary search.
+fn first_difference(upto: LogIndex, same: impl Fn(LogIndex) -> bool) -> LogIndex {
+    let (mut lo, mut hi) = (1, upto);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if same(mid) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    hi
+}
+
+fn entry_info(view: &NodeView<'_>, index: LogIndex) -> Option<EntryInfo> {
+    view.log.entry(index).map(|e| EntryInfo {
+        node: view.id,
+        index,
+        term: e.term,
+        command: e.command.to_string(),
+    })
+}
+
+/// `TERM:COMMAND`, or "nothing" for an index past the end of a log.
+fn show(entry: &Option<EntryInfo>) -> String {
+    match entry {
+        Some(e) => format!("{}:{}", e.term, e.command),
+        None => "nothing".to_string(),
+    }
+}
+
+impl Checker {
+    // ----- Log Matching -----
+
+    pub(super) fn check_log_matching(&mut self, ev: &Event<'_, '_>, id: NodeId) {
+        let log = ev.view(id).log;
+        let last = log.last_index();
+        let state = &self.nodes[id as usize - 1];
+        let stop = if state.verified <= last && log.digest_at(state.verified) == Some(state.verified_digest) {
+            state.verified
+        } else {
+            0
+        };
+        // Top down: a match vouches for the whole prefix beneath it, so the
+        // walk ends at the first entry some log already held, and costs one
+        // step per entry nobody held before.
+        let mut conflict = None;
+        let mut index = last;
+        while index > stop {
+            let term = log.entries()[index as usize - 1].term;
+            let ours = digest(log, index);
+            match self.matching.get(index, term) {
+                Some(slot) if slot.digest == ours => break,
+                // Keep descending: the lowest conflict is the one to report.
+                Some(slot) => conflict = Some((index, term, slot)),
+                None => self.matching.insert(index, term, ours, id),
+            }
+            index -= 1;
+        }
+        let state = &mut self.nodes[id as usize - 1];
+        state.verified = last;
+        state.verified_digest = digest(log, last);
+        if let Some((index, term, slot)) = conflict {
+            self.report_log_mismatch(ev, id, index, term, slot);
+        }
+    }
+
+    fn report_log_mismatch(&mut self, ev: &Event<'_, '_>, id: NodeId, index: LogIndex, term: Term, slot: Slot) {
+        let view = ev.view(id);
+        // The first holder may have moved on; any log still holding its
+        // version can show where the two histories part.
+        let other = std::iter::once(slot.node)
+            .chain(1..=ev.nodes.len() as NodeId)
+            .filter(|&o| o != id && (o as usize) <= ev.nodes.len())
+            .find(|&o| ev.view(o).log.digest_at(index) == Some(slot.digest));
+        let split = other.map(|o| {
+            let theirs = ev.view(o).log;
+            first_difference(index, |i| theirs.digest_at(i) == view.log.digest_at(i))
+        });
+        // Two histories that part at one index clash again at every
+        // (index, term) they later share; that is one problem, named by the
+        // split and the two versions there. Without a witness, only the
+        // clashing version itself can name it.
+        let key = match (other, split) {
+            (Some(o), Some(first)) => {
+                let (a, b) = (digest(ev.view(o).log, first), digest(view.log, first));
+                Key::Matching { index: first, versions: (a.min(b), a.max(b)) }
+            }
+            _ => Key::Matching { index, versions: (slot.digest, digest(view.log, index)) },
+        };
+        if !self.first_report(key) {
+            return;
+        }
+        let mut entries = Vec::new();
+        let (nodes, detail) = match (other, split) {
+            (Some(o), Some(first)) => {
+                let theirs = ev.view(o);
+                let (a, b) = (entry_info(theirs, index), entry_info(view, index));
+                let detail = if first == index {
+                    format!(
+                        "nodes {o} and {id} both hold term {term} at index {index} \
+                         but with different commands ({} vs {})",
+                        show(&a),
+                        show(&b)
+                    )
+                } else {
+                    format!(
+                        "nodes {o} and {id} both hold term {term} at index {index} but differ before it \
+                         (first difference at index {first}: node {o} has {}, node {id} has {})",
+                        show(&entry_info(theirs, first)),
+                        show(&entry_info(view, first))
+                    )
+                };
+                entries.extend(a);
+                entries.extend(b);
+                if first < index {
+                    entries.extend(entry_info(theirs, first));
+                    entries.extend(entry_info(view, first));
+                }
+                (vec![o, id], detail)
+            }
+            _ => {
+                let detail = format!(
+                    "node {id} holds term {term} at index {index} with a different history than node {} held there \
+                     earlier (no log holds that version any more)",
+                    slot.node
+                );
+                entries.extend(entry_info(view, index));
+                (vec![slot.node, id], detail)
+            }
+        };
+        self.record(ev, Invariant::LogMatching, nodes, entries, detail);
+    }
+
+    // ----- Election Safety, Leader Append-Only, Leader Completeness on election -----
+
+    pub(super) fn check_leadership(&mut self, ev: &Event<'_, '_>, id: NodeId) {
+        let view = ev.view(id);
+        let i = id as usize - 1;
+        let bit = 1u64 << id;
+        if !view.alive || view.role != Role::Leader {
+            // A crash or a step-down ends the leadership, and with it the
+            // promise never to rewrite the log.
+            self.nodes[i].mark = None;
+            self.live_leaders &= !bit;
+            return;
+        }
+        self.live_leaders |= bit;
+        let last = view.log.last_index();
+        if let Some(mark) = self.nodes[i].mark {
+            if mark.term == view.term && view.log.digest_at(mark.last) != Some(mark.digest) {
+                self.report_rewrite(ev, id, mark);
+            }
+        }
+        // Re-marked even after a violation, so the same rewrite is not
+        // reported again on the next event.
+        self.nodes[i].mark = Some(Mark { term: view.term, last, digest: digest(view.log, last) });
+        if self.nodes[i].led_term != view.term {
+            self.nodes[i].led_term = view.term;
+            self.record_leader(ev, id, view.term);
+            let bound = self.committed.partition_point(|c| c.commit_term < view.term);
+            self.check_holds_committed(ev, id, bound as LogIndex);
+        }
+    }
+
+    fn record_leader(&mut self, ev: &Event<'_, '_>, id: NodeId, term: Term) {
+        match self.leaders.binary_search_by_key(&term, |&(t, _)| t) {
+            Ok(pos) => {
+                let other = self.leaders[pos].1;
+                if other != id {
+                    let detail = format!("nodes {other} and {id} were both leader in term {term}");
+                    self.record(ev, Invariant::ElectionSafety, vec![other, id], Vec::new(), detail);
+                }
+            }
+            Err(pos) => self.leaders.insert(pos, (term, id)),
+        }
+    }
+
+    fn report_rewrite(&mut self, ev: &Event<'_, '_>, id: NodeId, mark: Mark) {
+        let view = ev.view(id);
+        let last = view.log.last_index();
+        let term = mark.term;
+        // The leader's old entries are gone from its log, but a follower may
+        // still hold them and show exactly what changed.
+        let witness = (1..=ev.nodes.len() as NodeId)
+            .filter(|&o| o != id)
+            .find(|&o| ev.view(o).log.digest_at(mark.last) == Some(mark.digest));
+        let mut entries = Vec::new();
+        let detail = match witness {
+            Some(w) => {
+                let old_log = ev.view(w).log;
+                let first = first_difference(mark.last, |i| view.log.digest_at(i) == old_log.digest_at(i));
+                let old = entry_info(ev.view(w), first);
+                let new = entry_info(view, first);
+                let detail = if first > last {
+                    format!(
+                        "leader {id} of term {term} deleted entries {first}..={} from its log \
+                         (index {first} held {}, as node {w} still does)",
+                        mark.last,
+                        show(&old)
+                    )
+                } else {
+                    format!(
+                        "leader {id} of term {term} overwrote index {first}: {} (as node {w} still holds it) became {}",
+                        show(&old),
+                        show(&new)
+                    )
+                };
+                entries.extend(old);
+                entries.extend(new);
+                detail
+            }
+            None if last < mark.last => format!(
+                "leader {id} of term {term} held {} entries and now holds {last}: \
+                 entries from index {} on were deleted",
+                mark.last,
+                last + 1
+            ),
+            None => format!("leader {id} of term {term} rewrote its log at or before index {}", mark.last),
+        };
+        self.record(ev, Invariant::LeaderAppendOnly, vec![id], entries, detail);
+    }
+
+    // ----- Leader Completeness -----
+
+    /// The leader `id` must hold the committed prefix up to `upto`.
+    fn check_holds_committed(&mut self, ev: &Event<'_, '_>, id: NodeId, upto: LogIndex) {
+        if upto == 0 {
+            return;
+        }
+        let view = ev.view(id);
+        if view.log.digest_at(upto) == Some(self.committed[upto as usize - 1].digest) {
+            return;
+        }
+        if !self.first_report(Key::Completeness { node: id, term: view.term }) {
+            return;
+        }
+        let committed = &self.committed;
+        let first = first_difference(upto, |i| view.log.digest_at(i) == Some(committed[i as usize - 1].digest));
+        let c = self.committed[first as usize - 1];
+        let theirs = self.committed_info(ev, first);
+        let ours = entry_info(view, first);
+        let what = match &theirs {
+            Some(e) => format!("{}:{}", e.term, e.command),
+            None => format!("a term-{} entry no log holds any more", c.term),
+        };
+        let detail = format!(
+            "leader {id} of term {} lacks the entry committed at index {first} ({what}, committed no later than \
+             term {}, first seen committed at node {}); it holds {} there",
+            view.term,
+            c.commit_term,
+            c.node,
+            show(&ours)
+        );
+        let entries = theirs.into_iter().chain(ours).collect();
+        let nodes = if c.node == id { vec![id] } else { vec![id, c.node] };
+        self.record(ev, Invariant::LeaderCompleteness, nodes, entries, detail);
+    }
+
+    /// After index `upto` became known committed by term `term`, the live
+    /// leaders of later terms must hold it.
+    fn check_live_leaders(&mut self, ev: &Event<'_, '_>, upto: LogIndex, term: Term) {
+        let mut mask = self.live_leaders;
+        while mask != 0 {
+            let id = mask.trailing_zeros() as NodeId;
+            mask &= mask - 1;
+            if (id as usize) > ev.nodes.len() {
+                continue;
+            }
+            let view = ev.view(id);
+            if view.alive && view.role == Role::Leader && view.term > term {
+                self.check_holds_committed(ev, id, upto);
+            }
+        }
+    }
+
+    /// The committed entry at `index`, read from a log that still holds it.
+    fn committed_info(&self, ev: &Event<'_, '_>, index: LogIndex) -> Option<EntryInfo> {
+        let c = self.committed[index as usize - 1];
+        std::iter::once(c.node)
+            .chain(1..=ev.nodes.len() as NodeId)
+            .filter(|&o| (o as usize) <= ev.nodes.len())
+            .find(|&o| ev.view(o).log.digest_at(index) == Some(c.digest))
+            .and_then(|o| entry_info(ev.view(o), index))
+    }
+
+    // ----- State Machine Safety (and the committed prefix) -----
+
+    pub(super) fn check_commit(&mut self, ev: &Event<'_, '_>, id: NodeId) {
+        let view = ev.view(id);
+        if !view.alive {
+            return;
+        }
+        let i = id as usize - 1;
+        let last = view.log.last_index();
+        let applied = view.commit_index.max(view.last_applied);
+        if applied > last {
+            if !self.nodes[i].beyond_log {
+                self.nodes[i].beyond_log = true;
+                self.report_beyond_log(ev, id);
+            }
+        } else {
+            self.nodes[i].beyond_log = false;
+        }
+        let seen = std::mem::replace(&mut self.nodes[i].seen_applied, applied);
+        if applied <= seen {
+            return;
+        }
+        let upto = applied.min(last);
+        let len = self.committed.len() as LogIndex;
+        let shared = upto.min(len);
+        if shared > 0 && view.log.digest_at(shared) != Some(self.committed[shared as usize - 1].digest) {
+            self.report_applied_mismatch(ev, id, shared);
+            return;
+        }
+        let changed = if upto > len {
+            for index in len + 1..=upto {
+                self.committed.push(Committed {
+                    term: view.log.entries()[index as usize - 1].term,
+                    digest: digest(view.log, index),
+                    node: id,
+                    commit_term: view.term,
+                });
+            }
+            self.lower_commit_terms(len, view.term);
+            true
+        } else {
+            self.lower_commit_terms(upto, view.term)
+        };
+        if changed {
+            self.check_live_leaders(ev, upto, view.term);
+        }
+    }
+
+    /// Committing index `upto` in term `term` commits all of `1..=upto` by
+    /// then. In a run where terms only grow the first comparison stops the walk.
+    fn lower_commit_terms(&mut self, upto: LogIndex, term: Term) -> bool {
+        let mut i = upto as usize;
+        let mut lowered = false;
+        while i > 0 && self.committed[i - 1].commit_term > term {
+            self.committed[i - 1].commit_term = term;
+            lowered = true;
+            i -= 1;
+        }
+        lowered
+    }
+
+    fn report_applied_mismatch(&mut self, ev: &Event<'_, '_>, id: NodeId, shared: LogIndex) {
+        let view = ev.view(id);
+        let committed = &self.committed;
+        let first = first_difference(shared, |i| view.log.digest_at(i) == Some(committed[i as usize - 1].digest));
+        if !self.first_report(Key::Applied { node: id, index: first }) {
+            return;
+        }
+        let c = self.committed[first as usize - 1];
+        let theirs = self.committed_info(ev, first);
+        let ours = entry_info(view, first);
+        let what = if view.last_applied >= first { "applied" } else { "committed" };
+        let theirs_text = match &theirs {
+            Some(e) => format!("{}:{}", e.term, e.command),
+            None => format!("a term-{} entry no log holds any more", c.term),
+        };
+        let detail = format!(
+            "node {id} {what} {} at index {first} but node {} committed {theirs_text} there",
+            show(&ours),
+            c.node
+        );
+        let entries = theirs.into_iter().chain(ours).collect();
+        // A restarted node may contradict what it committed itself earlier.
+        let nodes = if c.node == id { vec![id] } else { vec![c.node, id] };
+        self.record(ev, Invariant::StateMachineSafety, nodes, entries, detail);
+    }
+
+    fn report_beyond_log(&mut self, ev: &Event<'_, '_>, id: NodeId) {
+        let view = ev.view(id);
+        let (what, index) = if view.commit_index >= view.last_applied {
+            ("commit index", view.commit_index)
+        } else {
+            ("last applied index", view.last_applied)
+        };
+        let detail = format!("node {id} has {what} {index} but its log ends at index {}", view.log.last_index());
+        self.record(ev, Invariant::StateMachineSafety, vec![id], Vec::new(), detail);
+    }
+}
