@@ -1,3 +1,12 @@
 //! Raft Lab: a deterministic Raft consensus laboratory.
+//!
+//! - [`raft`]: the pure Raft node (inputs: messages and timer firings;
+//!   outputs: messages, timer requests and state changes).
+//! - [`sim`]: the deterministic world: virtual time, event queue, network
+//!   faults, crashes, the client.
+//! - [`check`]: the safety invariants of Figure 3, checked after every event.
 
+pub mod check;
 pub mod raft;
+pub mod scenario;
+pub mod sim;

@@ -1,0 +1,186 @@
+//! What happened in one step of the world, and how it reads in a trace.
+
+use std::fmt;
+
+use crate::check::Violation;
+use crate::raft::{Applied, MessageKind, NodeEvent, NodeId, RequestId, CLIENT};
+
+use super::network::{ArmedFault, InFlight, LossReason, MessageFault};
+use super::{fmt_time, Micros};
+
+/// One numbered event of the run.
+#[derive(Clone, Debug)]
+pub struct Event {
+    /// 1-based position in the run; user actions are numbered too.
+    pub number: u64,
+    pub time: Micros,
+    pub kind: EventKind,
+}
+
+#[derive(Clone, Debug)]
+pub enum EventKind {
+    /// A message reached a live node (or the client) and was handled.
+    Deliver(InFlight),
+    /// A message reached its destination but could not be handed over.
+    Undeliverable(InFlight, LossReason),
+    ElectionTimeout(NodeId),
+    HeartbeatTimeout(NodeId),
+    /// The client gave up waiting on an attempt and tried again.
+    ClientRetry(RequestId),
+    /// The steady load generator submitted an operation (None: paused
+    /// because too many operations are unanswered).
+    ClientLoad(Option<RequestId>),
+    // User actions.
+    Submit(RequestId),
+    Crash(NodeId),
+    Restart(NodeId),
+    ForcedTimeout(NodeId),
+    Partition(Vec<Vec<NodeId>>),
+    Cut { from: NodeId, to: NodeId, both: bool },
+    Uncut { from: NodeId, to: NodeId, both: bool },
+    Heal,
+    Dropped(InFlight),
+    Duplicated { original: u64, copy: u64 },
+    /// A drop/duplicate rule now waits for the next matching message.
+    Armed(ArmedFault),
+}
+
+impl EventKind {
+    /// A user's action rather than something the cluster did by itself.
+    pub fn is_user_action(&self) -> bool {
+        !matches!(
+            self,
+            EventKind::Deliver(_)
+                | EventKind::Undeliverable(..)
+                | EventKind::ElectionTimeout(_)
+                | EventKind::HeartbeatTimeout(_)
+                | EventKind::ClientRetry(_)
+                | EventKind::ClientLoad(_)
+        )
+    }
+}
+
+/// A consequence of an event worth telling the user about.
+#[derive(Clone, Debug)]
+pub enum Effect {
+    Node(NodeId, NodeEvent),
+    /// Lost to the configured loss rate when sent.
+    Lost { from: NodeId, to: NodeId, kind: MessageKind },
+    /// An armed drop/duplicate rule caught a message as it was sent.
+    FaultFired { fault: MessageFault, from: NodeId, to: NodeId, kind: MessageKind },
+    ClientDone { op: RequestId, node: NodeId, result: Applied },
+    ClientRedirect { op: RequestId, from: NodeId, to: Option<NodeId> },
+    Violation(Violation),
+}
+
+fn endpoint(id: NodeId) -> String {
+    if id == CLIENT {
+        "client".to_string()
+    } else {
+        id.to_string()
+    }
+}
+
+impl fmt::Display for EventKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EventKind::Deliver(m) => write!(f, "deliver {}->{} {}", endpoint(m.from), endpoint(m.to), m.msg),
+            EventKind::Undeliverable(m, reason) => {
+                let why = match reason {
+                    LossReason::Partitioned => "partitioned",
+                    LossReason::LinkCut => "link cut",
+                    LossReason::Crashed => "node crashed",
+                };
+                write!(f, "lost {}->{} {} ({why})", endpoint(m.from), endpoint(m.to), m.msg.kind().name())
+            }
+            EventKind::ElectionTimeout(id) => write!(f, "node {id} election timeout"),
+            EventKind::HeartbeatTimeout(id) => write!(f, "node {id} heartbeat timeout"),
+            EventKind::ClientRetry(op) => write!(f, "client retries #{op}"),
+            EventKind::ClientLoad(Some(op)) => write!(f, "client load submits #{op}"),
+            EventKind::ClientLoad(None) => write!(f, "client load paused: too many unanswered operations"),
+            EventKind::Submit(op) => write!(f, "client submits #{op}"),
+            EventKind::Crash(id) => write!(f, "crash node {id}"),
+            EventKind::Restart(id) => write!(f, "restart node {id}"),
+            EventKind::ForcedTimeout(id) => write!(f, "force election timeout on node {id}"),
+            EventKind::Partition(groups) => {
+                f.write_str("partition ")?;
+                for (i, g) in groups.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(" | ")?;
+                    }
+                    let ids: Vec<String> = g.iter().map(|id| id.to_string()).collect();
+                    f.write_str(&ids.join(","))?;
+                }
+                Ok(())
+            }
+            EventKind::Cut { from, to, both } => write!(f, "cut {from}{}{to}", if *both { "<->" } else { "->" }),
+            EventKind::Uncut { from, to, both } => write!(f, "uncut {from}{}{to}", if *both { "<->" } else { "->" }),
+            EventKind::Heal => f.write_str("heal"),
+            EventKind::Dropped(m) => {
+                write!(f, "drop {}->{} {}", endpoint(m.from), endpoint(m.to), m.msg.kind().name())
+            }
+            EventKind::Duplicated { original, copy } => write!(f, "duplicate message {original} as {copy}"),
+            EventKind::Armed(rule) => {
+                let what = match rule.fault {
+                    MessageFault::Drop => "drop",
+                    MessageFault::Duplicate => "duplicate",
+                };
+                let kind = rule.kind.map_or("any", |k| k.name());
+                write!(f, "{what} next {kind} {}->{} (armed: none in flight)", endpoint(rule.from), endpoint(rule.to))
+            }
+        }
+    }
+}
+
+impl fmt::Display for Event {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#{} {} {}", self.number, fmt_time(self.time), self.kind)
+    }
+}
+
+impl fmt::Display for Effect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Effect::Node(id, NodeEvent::Became { role, term }) => write!(f, "node {id} became {role} of term {term}"),
+            Effect::Node(id, NodeEvent::Voted { term, candidate }) if id == candidate => {
+                write!(f, "node {id} votes for itself in term {term}")
+            }
+            Effect::Node(id, NodeEvent::Voted { term, candidate }) => {
+                write!(f, "node {id} votes for {candidate} in term {term}")
+            }
+            Effect::Node(id, NodeEvent::Committed { index }) => write!(f, "node {id} commits up to index {index}"),
+            Effect::Node(id, NodeEvent::Truncated { after, removed }) => {
+                write!(f, "node {id} deletes {removed} conflicting entries after index {after}")
+            }
+            Effect::Lost { from, to, kind } => {
+                write!(f, "{} {}->{} lost in the network", kind.name(), endpoint(*from), endpoint(*to))
+            }
+            Effect::FaultFired { fault, from, to, kind } => {
+                let what = match fault {
+                    MessageFault::Drop => "dropped",
+                    MessageFault::Duplicate => "duplicated",
+                };
+                write!(f, "{} {}->{} {what} as armed", kind.name(), endpoint(*from), endpoint(*to))
+            }
+            Effect::ClientDone { op, node, result } => write!(f, "client #{op} done by node {node}: {result}"),
+            Effect::ClientRedirect { op, from, to: Some(to) } => {
+                write!(f, "client #{op} redirected by node {from} to node {to}")
+            }
+            Effect::ClientRedirect { op, from, to: None } => {
+                write!(f, "client #{op}: node {from} knows no leader, will retry")
+            }
+            Effect::Violation(v) => write!(f, "SAFETY VIOLATION: {v}"),
+        }
+    }
+}
+
+impl Effect {
+    /// Worth a line in a run's summary trace. Votes, commits and messages
+    /// lost to the loss rate are frequent; `step` and `--trace` show them.
+    pub fn is_notable(&self) -> bool {
+        !matches!(
+            self,
+            Effect::Node(_, NodeEvent::Voted { .. }) | Effect::Node(_, NodeEvent::Committed { .. }) | Effect::Lost { .. }
+        )
+    }
+}

@@ -1,0 +1,128 @@
+//! The deterministic world Raft nodes live in: virtual time, the event
+//! queue, the network and its faults, crashes and restarts, and the client.
+//!
+//! Everything random is drawn from one seeded generator in a fixed order, and
+//! every collection that is iterated is ordered, so one seed gives one exact
+//! run, natively and in WebAssembly alike.
+
+mod client;
+mod event;
+mod network;
+mod rng;
+mod world;
+
+use std::fmt;
+
+pub use client::{Client, ClientOp};
+pub use event::{Effect, Event, EventKind};
+pub use network::{ArmedFault, InFlight, LossReason, MessageFault, Network};
+pub use rng::SimRng;
+pub use world::{NodeSlot, Stats, World};
+
+use crate::raft::{NodeId, MAX_NODES};
+
+/// Virtual time in microseconds since the start of the run.
+pub type Micros = u64;
+
+pub const MS: Micros = 1_000;
+pub const SECOND: Micros = 1_000_000;
+
+/// The options of the scenario language's `cluster` command.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WorldConfig {
+    pub nodes: u8,
+    pub seed: u64,
+    /// Election timeouts are drawn uniformly from this range (§5.2).
+    pub election: (Micros, Micros),
+    pub heartbeat: Micros,
+    /// Each message's delay is drawn uniformly from this range.
+    pub latency: (Micros, Micros),
+    /// Probability that a message is lost, in parts per million.
+    pub loss_ppm: u32,
+}
+
+impl Default for WorldConfig {
+    fn default() -> Self {
+        WorldConfig {
+            nodes: 5,
+            seed: 0,
+            election: (150 * MS, 300 * MS),
+            heartbeat: 50 * MS,
+            latency: (10 * MS, 20 * MS),
+            loss_ppm: 0,
+        }
+    }
+}
+
+impl WorldConfig {
+    pub fn with_nodes(nodes: u8, seed: u64) -> Self {
+        WorldConfig { nodes, seed, ..Default::default() }
+    }
+
+    pub fn validate(&self) -> Result<(), SimError> {
+        let bad = |what: &str| Err(SimError::BadConfig(what.to_string()));
+        if self.nodes == 0 || self.nodes as usize > MAX_NODES {
+            return bad("the cluster has 1 to 9 nodes");
+        }
+        if self.election.0 == 0 || self.election.0 > self.election.1 {
+            return bad("the election timeout range must be LOW..HIGH with 0 < LOW <= HIGH");
+        }
+        if self.heartbeat == 0 {
+            return bad("the heartbeat interval must be above zero");
+        }
+        if self.latency.0 > self.latency.1 {
+            return bad("the latency range must be LOW..HIGH with LOW <= HIGH");
+        }
+        if self.loss_ppm > 1_000_000 {
+            return bad("the loss rate is at most 100%");
+        }
+        Ok(())
+    }
+
+    /// How long the client waits for an answer before trying another node:
+    /// long enough for an election and a commit round trip.
+    pub fn client_timeout(&self) -> Micros {
+        (2 * self.election.1 + 4 * self.latency.1).max(100 * MS)
+    }
+}
+
+/// A request the world cannot carry out, with what was wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SimError {
+    UnknownNode { id: NodeId, nodes: u8 },
+    AlreadyCrashed(NodeId),
+    NotCrashed(NodeId),
+    Crashed(NodeId),
+    NodeListedTwice(NodeId),
+    SelfLink(NodeId),
+    NoSuchMessage(u64),
+    NoLeader,
+    BadConfig(String),
+}
+
+impl fmt::Display for SimError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SimError::UnknownNode { id, nodes } => write!(f, "unknown node {id}: the cluster has nodes 1..{nodes}"),
+            SimError::AlreadyCrashed(id) => write!(f, "node {id} is already crashed"),
+            SimError::NotCrashed(id) => write!(f, "node {id} is not crashed, so it cannot restart"),
+            SimError::Crashed(id) => write!(f, "node {id} is crashed"),
+            SimError::NodeListedTwice(id) => write!(f, "node {id} is listed in two groups"),
+            SimError::SelfLink(id) => write!(f, "a link joins two different nodes, not node {id} to itself"),
+            SimError::NoSuchMessage(id) => write!(f, "message {id} is no longer in flight"),
+            SimError::NoLeader => write!(f, "there is no leader now"),
+            SimError::BadConfig(what) => write!(f, "bad cluster options: {what}"),
+        }
+    }
+}
+
+impl std::error::Error for SimError {}
+
+/// Virtual time as people read it: `182.345ms`, `4.250s`.
+pub fn fmt_time(t: Micros) -> String {
+    if t < SECOND {
+        format!("{}.{:03}ms", t / MS, t % MS)
+    } else {
+        format!("{}.{:06}s", t / SECOND, t % SECOND)
+    }
+}

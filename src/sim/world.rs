@@ -1,0 +1,633 @@
+//! The deterministic world: nodes, virtual time, the event loop.
+//!
+//! Time only moves when an event is processed. The next event is the earliest
+//! of: the first message to arrive, a node's election or heartbeat timer, a
+//! client retry, or the client load generator. Ties are broken by that order,
+//! then by message id or node id, so one seed always gives one exact run.
+
+use crate::check::{Checker, NodeView};
+use crate::raft::{ClientOutcome, Command, Message, Node, NodeId, Ready, RequestId, Role, TimerRequest, CLIENT};
+
+use super::client::Client;
+use super::event::{Effect, Event, EventKind};
+use super::network::{ArmedFault, MessageFault, Network};
+use super::rng::SimRng;
+use super::{Micros, SimError, WorldConfig};
+
+/// A node and the world's bookkeeping for it.
+#[derive(Clone, Debug)]
+pub struct NodeSlot {
+    pub node: Node,
+    pub alive: bool,
+    /// When the election timer fires; `None` when stopped (leader, crashed).
+    pub election_deadline: Option<Micros>,
+    /// When it was last armed, so a view can draw how much of it is left.
+    pub election_armed_at: Micros,
+    pub heartbeat_deadline: Option<Micros>,
+    pub heartbeat_armed_at: Micros,
+}
+
+/// Counters over the whole run.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    pub sent: u64,
+    pub delivered: u64,
+    /// Lost to the configured loss rate.
+    pub lost: u64,
+    /// Arrived at a crashed node, across a partition or a cut link.
+    pub undeliverable: u64,
+    /// Dropped or duplicated by a user's fault.
+    pub dropped_by_fault: u64,
+    pub duplicated_by_fault: u64,
+}
+
+/// Steady client traffic: a `put` every `interval`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct ClientLoad {
+    interval: Micros,
+    next_at: Micros,
+    count: u64,
+}
+
+/// Past this many unanswered operations the load generator pauses, so a
+/// long outage does not pile up an unbounded backlog.
+const LOAD_MAX_PENDING: usize = 64;
+
+#[derive(Clone, Debug)]
+pub struct World {
+    pub(super) config: WorldConfig,
+    pub(super) now: Micros,
+    rng: SimRng,
+    pub(super) nodes: Vec<NodeSlot>,
+    pub(super) network: Network,
+    pub(super) client: Client,
+    checker: Checker,
+    events: u64,
+    stats: Stats,
+    load: Option<ClientLoad>,
+    /// Scratch output buffer, reused by every input so stepping does not
+    /// allocate for it.
+    ready: Ready,
+    last: Option<Event>,
+    effects: Vec<Effect>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Due {
+    Message,
+    Election(NodeId),
+    Heartbeat(NodeId),
+    ClientRetry(RequestId),
+    ClientLoad,
+}
+
+impl World {
+    pub fn new(config: WorldConfig) -> Result<World, SimError> {
+        config.validate()?;
+        let n = config.nodes;
+        let mut world = World {
+            rng: SimRng::new(config.seed),
+            nodes: (1..=n)
+                .map(|id| NodeSlot {
+                    node: Node::new(id, n),
+                    alive: true,
+                    election_deadline: None,
+                    election_armed_at: 0,
+                    heartbeat_deadline: None,
+                    heartbeat_armed_at: 0,
+                })
+                .collect(),
+            network: Network::default(),
+            client: Client::default(),
+            checker: Checker::new(n as usize),
+            events: 0,
+            stats: Stats::default(),
+            load: None,
+            ready: Ready::default(),
+            last: None,
+            effects: Vec::new(),
+            now: 0,
+            config,
+        };
+        for id in 1..=n {
+            world.with_node(id, |node, ready| node.start(ready));
+        }
+        // Starting the nodes is not an event: the run begins with no history.
+        world.effects.clear();
+        Ok(world)
+    }
+
+    // ----- the event loop -----
+
+    fn next_due(&self) -> Option<(Micros, Due)> {
+        let mut best: Option<(Micros, Due)> = self.network.peek_arrival().map(|t| (t, Due::Message));
+        let mut consider = |t: Micros, d: Due| {
+            if best.is_none_or(|b| (t, d) < b) {
+                best = Some((t, d));
+            }
+        };
+        for slot in self.nodes.iter().filter(|s| s.alive) {
+            let id = slot.node.id();
+            if let Some(t) = slot.election_deadline {
+                consider(t, Due::Election(id));
+            }
+            if let Some(t) = slot.heartbeat_deadline {
+                consider(t, Due::Heartbeat(id));
+            }
+        }
+        if let Some((t, op)) = self.client.next_retry() {
+            consider(t, Due::ClientRetry(op));
+        }
+        if let Some(load) = &self.load {
+            consider(load.next_at, Due::ClientLoad);
+        }
+        best
+    }
+
+    /// When the next event will happen, if anything is scheduled.
+    pub fn next_event_time(&self) -> Option<Micros> {
+        self.next_due().map(|(t, _)| t)
+    }
+
+    /// Processes the next event; `None` when nothing is scheduled.
+    pub fn step(&mut self) -> Option<&Event> {
+        let (time, due) = self.next_due()?;
+        self.now = time;
+        self.effects.clear();
+        let (kind, touched) = match due {
+            Due::Message => self.deliver_next(),
+            Due::Election(id) => {
+                self.with_node(id, |node, ready| node.election_timeout(ready));
+                (EventKind::ElectionTimeout(id), Some(id))
+            }
+            Due::Heartbeat(id) => {
+                self.with_node(id, |node, ready| node.heartbeat_timeout(ready));
+                (EventKind::HeartbeatTimeout(id), Some(id))
+            }
+            Due::ClientRetry(op) => {
+                self.client_retry(op);
+                (EventKind::ClientRetry(op), None)
+            }
+            Due::ClientLoad => {
+                let op = self.load_tick();
+                (EventKind::ClientLoad(op), None)
+            }
+        };
+        Some(self.finish_event(kind, touched))
+    }
+
+    /// Processes every event due up to `until`, then moves the clock there.
+    /// Returns the number of events processed.
+    pub fn run_until(&mut self, until: Micros) -> u64 {
+        let start = self.events;
+        while self.next_event_time().is_some_and(|t| t <= until) {
+            self.step();
+        }
+        self.now = self.now.max(until);
+        self.events - start
+    }
+
+    pub fn run_for(&mut self, duration: Micros) -> u64 {
+        self.run_until(self.now.saturating_add(duration))
+    }
+
+    fn deliver_next(&mut self) -> (EventKind, Option<NodeId>) {
+        let flight = self.network.pop().expect("next_due saw a message");
+        if flight.to == CLIENT {
+            self.stats.delivered += 1;
+            self.client_receive(flight.from, &flight.msg);
+            return (EventKind::Deliver(flight), None);
+        }
+        let to = flight.to;
+        let reason = if !self.slot(to).alive { Err(super::LossReason::Crashed) } else { self.network.link_state(flight.from, to) };
+        if let Err(reason) = reason {
+            self.stats.undeliverable += 1;
+            return (EventKind::Undeliverable(flight, reason), Some(to));
+        }
+        self.stats.delivered += 1;
+        let from = flight.from;
+        self.with_node(to, |node, ready| node.step(from, &flight.msg, ready));
+        (EventKind::Deliver(flight), Some(to))
+    }
+
+    /// Runs one input on a node and carries out what it asked for.
+    fn with_node(&mut self, id: NodeId, input: impl FnOnce(&mut Node, &mut Ready)) {
+        let mut ready = std::mem::take(&mut self.ready);
+        ready.clear();
+        input(&mut self.slot_mut(id).node, &mut ready);
+        for (to, msg) in ready.messages.drain(..) {
+            self.send(id, to, msg);
+        }
+        let now = self.now;
+        match ready.election_timer {
+            Some(TimerRequest::Reset) => {
+                let (low, high) = self.config.election;
+                let timeout = self.rng.between(low, high);
+                let slot = self.slot_mut(id);
+                slot.election_deadline = Some(now + timeout);
+                slot.election_armed_at = now;
+            }
+            Some(TimerRequest::Stop) => self.slot_mut(id).election_deadline = None,
+            None => {}
+        }
+        match ready.heartbeat_timer {
+            Some(TimerRequest::Reset) => {
+                let interval = self.config.heartbeat;
+                let slot = self.slot_mut(id);
+                slot.heartbeat_deadline = Some(now + interval);
+                slot.heartbeat_armed_at = now;
+            }
+            Some(TimerRequest::Stop) => self.slot_mut(id).heartbeat_deadline = None,
+            None => {}
+        }
+        for event in ready.events.drain(..) {
+            self.effects.push(Effect::Node(id, event));
+        }
+        self.ready = ready;
+    }
+
+    /// Puts a message on the network, subject to armed faults and loss.
+    fn send(&mut self, from: NodeId, to: NodeId, msg: Message) {
+        self.stats.sent += 1;
+        let kind = msg.kind();
+        match self.network.take_armed(from, to, kind) {
+            Some(MessageFault::Drop) => {
+                self.stats.dropped_by_fault += 1;
+                self.effects.push(Effect::FaultFired { fault: MessageFault::Drop, from, to, kind });
+                return;
+            }
+            Some(MessageFault::Duplicate) => {
+                self.stats.duplicated_by_fault += 1;
+                self.effects.push(Effect::FaultFired { fault: MessageFault::Duplicate, from, to, kind });
+                let arrives = self.now + self.latency();
+                self.network.push(from, to, self.now, arrives, msg.clone(), true);
+            }
+            None => {}
+        }
+        if self.rng.chance_ppm(self.config.loss_ppm) {
+            self.stats.lost += 1;
+            self.effects.push(Effect::Lost { from, to, kind });
+            return;
+        }
+        let arrives = self.now + self.latency();
+        self.network.push(from, to, self.now, arrives, msg, false);
+    }
+
+    fn latency(&mut self) -> Micros {
+        let (low, high) = self.config.latency;
+        self.rng.between(low, high)
+    }
+
+    fn finish_event(&mut self, kind: EventKind, touched: Option<NodeId>) -> &Event {
+        self.events += 1;
+        let touched_buf = [touched.unwrap_or(0)];
+        let touched: &[NodeId] = if touched.is_some() { &touched_buf } else { &[] };
+        let views: [NodeView<'_>; crate::raft::MAX_NODES] = std::array::from_fn(|i| {
+            let slot = &self.nodes[i.min(self.nodes.len() - 1)];
+            NodeView {
+                id: slot.node.id(),
+                alive: slot.alive,
+                role: slot.node.role(),
+                term: slot.node.term(),
+                log: slot.node.log(),
+                commit_index: slot.node.commit_index(),
+                last_applied: slot.node.last_applied(),
+            }
+        });
+        let found = self.checker.after_event(self.events, self.now, &views[..self.nodes.len()], touched);
+        if found > 0 {
+            let total = self.checker.violations().len();
+            for v in &self.checker.violations()[total.saturating_sub(found)..] {
+                self.effects.push(Effect::Violation(v.clone()));
+            }
+        }
+        self.last = Some(Event { number: self.events, time: self.now, kind });
+        self.last.as_ref().expect("just set")
+    }
+
+    // ----- the client -----
+
+    /// Submits a client operation, to `via` or else to the leader the world
+    /// sees (the scenario's "known leader"), else to the client's last hint,
+    /// else to node 1.
+    pub fn submit(&mut self, command: Command, via: Option<NodeId>) -> Result<RequestId, SimError> {
+        if let Some(id) = via {
+            self.check_node(id)?;
+        }
+        self.effects.clear();
+        let op = self.submit_op(command, via);
+        self.finish_event(EventKind::Submit(op), None);
+        Ok(op)
+    }
+
+    fn submit_op(&mut self, command: Command, via: Option<NodeId>) -> RequestId {
+        let target = via.or_else(|| self.current_leader()).or(self.client.leader_hint).unwrap_or(1);
+        let op = self.client.submit(command, via, self.now, target);
+        self.client_send(op);
+        op
+    }
+
+    fn client_send(&mut self, op: RequestId) {
+        let timeout = self.config.client_timeout();
+        let now = self.now;
+        let Some(record) = self.client.op_mut(op) else { return };
+        record.attempts += 1;
+        record.retry_at = Some(now + timeout);
+        let (target, command) = (record.target, record.command.clone());
+        self.send(CLIENT, target, Message::ClientRequest { request: op, command });
+    }
+
+    fn client_receive(&mut self, from: NodeId, msg: &Message) {
+        let Message::ClientReply { request, outcome } = msg else { return };
+        let request = *request;
+        let Some(op) = self.client.op(request) else { return };
+        if op.is_done() || op.target != from {
+            // A reply to an attempt the client has already given up on.
+            return;
+        }
+        match outcome {
+            ClientOutcome::Applied(result) => {
+                self.client.leader_hint = Some(from);
+                if self.client.complete(request, result.clone(), self.now) {
+                    self.effects.push(Effect::ClientDone { op: request, node: from, result: result.clone() });
+                }
+            }
+            ClientOutcome::Redirect { leader } => {
+                let n = self.config.nodes;
+                let backoff = self.config.election.0;
+                let now = self.now;
+                let op = self.client.op_mut(request).expect("checked above");
+                op.redirects += 1;
+                match *leader {
+                    Some(leader) if leader != from => {
+                        op.target = leader;
+                        self.client.leader_hint = Some(leader);
+                        self.effects.push(Effect::ClientRedirect { op: request, from, to: Some(leader) });
+                        self.client_send(request);
+                    }
+                    _ => {
+                        // Nobody knows a leader yet: an election is likely under
+                        // way, so wait a little before asking the next node.
+                        op.target = from % n + 1;
+                        op.retry_at = Some(now + backoff);
+                        self.effects.push(Effect::ClientRedirect { op: request, from, to: None });
+                    }
+                }
+            }
+        }
+    }
+
+    fn client_retry(&mut self, op: RequestId) {
+        let n = self.config.nodes;
+        let hint = self.client.leader_hint;
+        let Some(record) = self.client.op_mut(op) else { return };
+        let failed = record.target;
+        // A timeout means the target is unreachable or cannot commit: try the
+        // leader we heard of last, unless that is the node that just failed.
+        record.target = match hint {
+            Some(h) if h != failed => h,
+            _ => failed % n + 1,
+        };
+        if self.client.leader_hint == Some(failed) {
+            self.client.leader_hint = None;
+        }
+        self.client_send(op);
+    }
+
+    /// Steady client load: a `put` every `interval`, or none.
+    pub fn set_client_load(&mut self, interval: Option<Micros>) {
+        self.load = interval.filter(|&i| i > 0).map(|interval| ClientLoad {
+            interval,
+            next_at: self.now + interval,
+            count: self.load.as_ref().map_or(0, |l| l.count),
+        });
+    }
+
+    fn load_tick(&mut self) -> Option<RequestId> {
+        let load = self.load.as_mut().expect("next_due saw the load");
+        load.count += 1;
+        load.next_at += load.interval;
+        let count = load.count;
+        if self.client.pending.len() >= LOAD_MAX_PENDING {
+            return None;
+        }
+        let key = format!("k{}", count % 8);
+        let value = count.to_string();
+        Some(self.submit_op(Command::put(&key, &value), None))
+    }
+
+    // ----- faults and user actions: each is an event of its own -----
+
+    pub fn crash(&mut self, id: NodeId) -> Result<(), SimError> {
+        self.check_node(id)?;
+        if !self.slot(id).alive {
+            return Err(SimError::AlreadyCrashed(id));
+        }
+        self.effects.clear();
+        let slot = self.slot_mut(id);
+        slot.alive = false;
+        slot.election_deadline = None;
+        slot.heartbeat_deadline = None;
+        let lost = self.network.discard_to(id);
+        self.stats.undeliverable += lost as u64;
+        self.finish_event(EventKind::Crash(id), Some(id));
+        Ok(())
+    }
+
+    pub fn restart(&mut self, id: NodeId) -> Result<(), SimError> {
+        self.check_node(id)?;
+        if self.slot(id).alive {
+            return Err(SimError::NotCrashed(id));
+        }
+        self.effects.clear();
+        self.slot_mut(id).alive = true;
+        self.with_node(id, |node, ready| node.restart(ready));
+        self.finish_event(EventKind::Restart(id), Some(id));
+        Ok(())
+    }
+
+    /// Fires a node's election timer now.
+    pub fn force_timeout(&mut self, id: NodeId) -> Result<(), SimError> {
+        self.check_node(id)?;
+        if !self.slot(id).alive {
+            return Err(SimError::Crashed(id));
+        }
+        self.effects.clear();
+        self.with_node(id, |node, ready| node.election_timeout(ready));
+        self.finish_event(EventKind::ForcedTimeout(id), Some(id));
+        Ok(())
+    }
+
+    /// Splits the cluster; nodes not listed form one more group.
+    pub fn partition(&mut self, groups: Vec<Vec<NodeId>>) -> Result<(), SimError> {
+        let mut seen = 0u16;
+        for &id in groups.iter().flatten() {
+            self.check_node(id)?;
+            if seen & (1 << id) != 0 {
+                return Err(SimError::NodeListedTwice(id));
+            }
+            seen |= 1 << id;
+        }
+        self.effects.clear();
+        self.network.set_partition(&groups);
+        self.finish_event(EventKind::Partition(groups), None);
+        Ok(())
+    }
+
+    /// Takes the link from -> to down (`down`) or back up; `both` does the
+    /// reverse direction too.
+    pub fn set_link(&mut self, from: NodeId, to: NodeId, both: bool, down: bool) -> Result<(), SimError> {
+        self.check_node(from)?;
+        self.check_node(to)?;
+        if from == to {
+            return Err(SimError::SelfLink(from));
+        }
+        self.effects.clear();
+        self.network.set_cut(from, to, down);
+        if both {
+            self.network.set_cut(to, from, down);
+        }
+        let kind = if down { EventKind::Cut { from, to, both } } else { EventKind::Uncut { from, to, both } };
+        self.finish_event(kind, None);
+        Ok(())
+    }
+
+    pub fn heal(&mut self) {
+        self.effects.clear();
+        self.network.heal();
+        self.finish_event(EventKind::Heal, None);
+    }
+
+    /// Drops or duplicates the next in-flight message of `kind` on from -> to.
+    /// When none is in flight, the rule waits for the next one sent.
+    pub fn message_fault(
+        &mut self,
+        fault: MessageFault,
+        kind: Option<crate::raft::MessageKind>,
+        from: NodeId,
+        to: NodeId,
+    ) -> Result<(), SimError> {
+        self.check_endpoint(from)?;
+        self.check_endpoint(to)?;
+        self.effects.clear();
+        let target = self.network.find_next(kind, from, to).map(|m| m.id);
+        let event = match target {
+            Some(id) => self.fault_in_flight(fault, id)?,
+            None => {
+                let rule = ArmedFault { fault, kind, from, to };
+                self.network.armed.push(rule.clone());
+                EventKind::Armed(rule)
+            }
+        };
+        self.finish_event(event, None);
+        Ok(())
+    }
+
+    /// Drops or duplicates one in-flight message chosen by id (the
+    /// visualizer's click on a message).
+    pub fn fault_message(&mut self, fault: MessageFault, id: u64) -> Result<(), SimError> {
+        self.effects.clear();
+        let event = self.fault_in_flight(fault, id)?;
+        self.finish_event(event, None);
+        Ok(())
+    }
+
+    fn fault_in_flight(&mut self, fault: MessageFault, id: u64) -> Result<EventKind, SimError> {
+        match fault {
+            MessageFault::Drop => {
+                let flight = self.network.remove(id).ok_or(SimError::NoSuchMessage(id))?;
+                self.stats.dropped_by_fault += 1;
+                Ok(EventKind::Dropped(flight))
+            }
+            MessageFault::Duplicate => {
+                let original = self.network.get(id).cloned().ok_or(SimError::NoSuchMessage(id))?;
+                let arrives = self.now + self.latency();
+                let copy = self.network.push(original.from, original.to, self.now, arrives, original.msg, true);
+                self.stats.duplicated_by_fault += 1;
+                Ok(EventKind::Duplicated { original: id, copy })
+            }
+        }
+    }
+
+    // ----- what can be seen -----
+
+    pub fn config(&self) -> &WorldConfig {
+        &self.config
+    }
+    pub fn now(&self) -> Micros {
+        self.now
+    }
+    /// Events processed so far (user actions included).
+    pub fn event_count(&self) -> u64 {
+        self.events
+    }
+    pub fn last_event(&self) -> Option<&Event> {
+        self.last.as_ref()
+    }
+    /// What the last event caused: role changes, votes, commits, client
+    /// replies, faults fired, violations found.
+    pub fn last_effects(&self) -> &[Effect] {
+        &self.effects
+    }
+    pub fn nodes(&self) -> &[NodeSlot] {
+        &self.nodes
+    }
+    pub fn slot(&self, id: NodeId) -> &NodeSlot {
+        &self.nodes[id as usize - 1]
+    }
+    fn slot_mut(&mut self, id: NodeId) -> &mut NodeSlot {
+        &mut self.nodes[id as usize - 1]
+    }
+    pub fn node(&self, id: NodeId) -> &Node {
+        &self.slot(id).node
+    }
+    pub fn network(&self) -> &Network {
+        &self.network
+    }
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+    pub fn checker(&self) -> &Checker {
+        &self.checker
+    }
+    pub fn stats(&self) -> &Stats {
+        &self.stats
+    }
+
+    /// The live leader of the highest term, as the scenario language defines
+    /// "the current leader".
+    pub fn current_leader(&self) -> Option<NodeId> {
+        self.nodes
+            .iter()
+            .filter(|s| s.alive && s.node.role() == Role::Leader)
+            .max_by_key(|s| s.node.term())
+            .map(|s| s.node.id())
+    }
+
+    /// The current leader, once a quorum has acknowledged it in its term.
+    ///
+    /// That is the moment its no-op entry commits (a majority accepted an
+    /// AppendEntries of its term), so a majority knows it as leader and it has
+    /// applied everything committed before it: the point where a course author
+    /// expects "the cluster has a leader" to mean it can serve reads.
+    pub fn established_leader(&self) -> Option<NodeId> {
+        let leader = self.current_leader()?;
+        let node = self.node(leader);
+        (node.log().term_at(node.commit_index()) == Some(node.term())).then_some(leader)
+    }
+
+    pub fn check_node(&self, id: NodeId) -> Result<(), SimError> {
+        if id == 0 || id > self.config.nodes {
+            return Err(SimError::UnknownNode { id, nodes: self.config.nodes });
+        }
+        Ok(())
+    }
+
+    fn check_endpoint(&self, id: NodeId) -> Result<(), SimError> {
+        if id == CLIENT {
+            Ok(())
+        } else {
+            self.check_node(id)
+        }
+    }
+}
