@@ -1,0 +1,454 @@
+//! The parsed form of a scenario, and its canonical text.
+//!
+//! The canonical text matters beyond pretty-printing: scenarios travel in
+//! URLs and fuzz reproductions as text, so `parse(&s.to_text())` must give
+//! back the same scenario.
+
+use std::fmt;
+
+use crate::raft::{self, MessageKind, NodeId, Term};
+
+/// Virtual time in microseconds.
+pub type Micros = u64;
+
+pub const MILLI: Micros = 1_000;
+pub const SECOND: Micros = 1_000_000;
+/// The longest duration the language accepts. It keeps every sum of
+/// durations a run can reach far below `u64::MAX`.
+pub const MAX_DURATION: Micros = 7 * 24 * 3600 * SECOND;
+/// The limit of `run until ...` when no `within` is given.
+pub const DEFAULT_WITHIN: Micros = 10 * SECOND;
+/// The largest K of `step K`.
+pub const MAX_STEP: u32 = 1_000_000;
+/// 100% in parts per million.
+pub const ALL_PPM: u32 = 1_000_000;
+
+/// A node named by id, or `leader`, resolved when the command runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NodeRef {
+    Id(NodeId),
+    Leader,
+}
+
+/// The `cluster` line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClusterSpec {
+    pub nodes: u8,
+    pub seed: u64,
+    /// Election timeout range (low, high), inclusive.
+    pub election: (Micros, Micros),
+    pub heartbeat: Micros,
+    /// One-way message latency range (low, high), inclusive.
+    pub latency: (Micros, Micros),
+    /// Probability of losing a message, in parts per million.
+    pub loss_ppm: u32,
+}
+
+impl ClusterSpec {
+    /// A cluster of `nodes` with every option at its default.
+    pub fn new(nodes: u8) -> Self {
+        ClusterSpec {
+            nodes,
+            seed: 0,
+            election: (150 * MILLI, 300 * MILLI),
+            heartbeat: 50 * MILLI,
+            latency: (10 * MILLI, 20 * MILLI),
+            loss_ppm: 0,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ExpectedRole {
+    Follower,
+    Candidate,
+    Leader,
+    Crashed,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ShowWhat {
+    Nodes,
+    Log,
+    Kv,
+    Messages,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LinkKind {
+    Drop,
+    Duplicate,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Command {
+    Run(Micros),
+    RunUntilLeader {
+        within: Micros,
+    },
+    RunUntilCommitted {
+        index: u64,
+        within: Micros,
+    },
+    Step(u32),
+    Crash(NodeRef),
+    Restart(NodeRef),
+    Timeout(NodeRef),
+    /// The groups as written; nodes not listed form one more group.
+    Partition(Vec<Vec<NodeRef>>),
+    Cut {
+        from: NodeRef,
+        to: NodeRef,
+        both: bool,
+    },
+    Uncut {
+        from: NodeRef,
+        to: NodeRef,
+        both: bool,
+    },
+    Heal,
+    /// `kind: None` is the word `any`.
+    Message {
+        action: LinkKind,
+        kind: Option<MessageKind>,
+        from: NodeRef,
+        to: NodeRef,
+    },
+    Put {
+        key: String,
+        value: String,
+        via: Option<NodeRef>,
+    },
+    Get {
+        key: String,
+        via: Option<NodeRef>,
+    },
+    Del {
+        key: String,
+        via: Option<NodeRef>,
+    },
+    List {
+        prefix: String,
+        via: Option<NodeRef>,
+    },
+    ExpectLeader(Option<NodeId>),
+    ExpectTerm {
+        node: NodeRef,
+        term: u64,
+    },
+    ExpectRole {
+        node: NodeRef,
+        role: ExpectedRole,
+    },
+    ExpectCommitted {
+        node: NodeRef,
+        index: u64,
+    },
+    /// An empty list expects an empty log.
+    ExpectLog {
+        node: NodeRef,
+        entries: Vec<(Term, raft::Command)>,
+    },
+    ExpectValue {
+        key: String,
+        value: String,
+        on: Option<NodeRef>,
+    },
+    ExpectMissing {
+        key: String,
+        on: Option<NodeRef>,
+    },
+    ExpectNoViolations,
+    Show(ShowWhat),
+}
+
+/// The block after a `----` line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Expected {
+    /// 1-based line number of the `----` line.
+    pub separator_line: u32,
+    /// The expected output, verbatim but for trailing whitespace.
+    pub lines: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Step {
+    pub line: u32,
+    /// Column of the command's first word, in characters, 1-based.
+    pub column: u32,
+    /// The command as written, without comment and surrounding whitespace.
+    pub text: String,
+    pub command: Command,
+    pub expected: Option<Expected>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Scenario {
+    pub cluster: ClusterSpec,
+    pub cluster_line: u32,
+    pub steps: Vec<Step>,
+}
+
+impl Scenario {
+    /// The whole scenario in canonical text. Parsing it gives a scenario
+    /// `equivalent` to this one, and parsing is a fixed point from then on:
+    /// `to_text` of the re-parsed scenario is the same string.
+    ///
+    /// This holds for every scenario the parser can produce; one built by
+    /// hand must keep to the same rules (keys are single words without `=`
+    /// or `#`, expected lines are single, non-blank lines).
+    pub fn to_text(&self) -> String {
+        let mut out = format!("{}\n", self.cluster);
+        for step in &self.steps {
+            out.push_str(&step.command.to_string());
+            out.push('\n');
+            if let Some(expected) = &step.expected {
+                out.push_str("----\n");
+                for line in &expected.lines {
+                    out.push_str(line);
+                    out.push('\n');
+                }
+                // A blank line is the only way to end a block.
+                out.push('\n');
+            }
+        }
+        out
+    }
+
+    /// Same cluster, commands and expected output; positions and the text
+    /// as written are ignored.
+    pub fn equivalent(&self, other: &Scenario) -> bool {
+        self.cluster == other.cluster
+            && self.steps.len() == other.steps.len()
+            && self.steps.iter().zip(&other.steps).all(|(a, b)| {
+                a.command == b.command && a.expected.as_ref().map(|e| &e.lines) == b.expected.as_ref().map(|e| &e.lines)
+            })
+    }
+}
+
+/// An error with the position of the offending word.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    pub line: u32,
+    /// In characters, 1-based.
+    pub column: u32,
+    /// The offending word; empty when a word is missing.
+    pub word: String,
+    /// What the parser wanted there, in words for the author.
+    pub expected: String,
+}
+
+impl ParseError {
+    /// The message prefixed with the file name, as the CLI prints it.
+    pub fn with_file(&self, file: &str) -> String {
+        format!("{file}:{self}")
+    }
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: ", self.line, self.column)?;
+        if self.word.is_empty() {
+            write!(f, "missing word, expected {}", self.expected)
+        } else {
+            write!(f, "unexpected '{}', expected {}", self.word, self.expected)
+        }
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// The shortest exact form: `1.5s` is written `1500ms`, `2s` as `2s`.
+pub fn format_duration(us: Micros) -> String {
+    let (n, unit, _) = split_unit(us);
+    format!("{n}{unit}")
+}
+
+/// The largest unit that divides `us`: (count, unit, unit in microseconds).
+fn split_unit(us: Micros) -> (Micros, &'static str, Micros) {
+    if us != 0 && us.is_multiple_of(SECOND) {
+        (us / SECOND, "s", SECOND)
+    } else if us.is_multiple_of(MILLI) {
+        (us / MILLI, "ms", MILLI)
+    } else {
+        (us, "us", 1)
+    }
+}
+
+/// `LOW..HIGHunit` when LOW is exact in HIGH's unit, else both with units.
+pub fn format_range((low, high): (Micros, Micros)) -> String {
+    let (h, unit, factor) = split_unit(high);
+    if low.is_multiple_of(factor) {
+        format!("{}..{h}{unit}", low / factor)
+    } else {
+        format!("{}..{}", format_duration(low), format_duration(high))
+    }
+}
+
+/// Parts per million as a percentage: 5000 is `0.5%`.
+pub fn format_percent(ppm: u32) -> String {
+    let whole = ppm / 10_000;
+    let frac = ppm % 10_000;
+    if frac == 0 {
+        format!("{whole}%")
+    } else {
+        let digits = format!("{frac:04}");
+        format!("{whole}.{}%", digits.trim_end_matches('0'))
+    }
+}
+
+impl fmt::Display for ClusterSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "cluster {} seed={} election={} heartbeat={} latency={} loss={}",
+            self.nodes,
+            self.seed,
+            format_range(self.election),
+            format_duration(self.heartbeat),
+            format_range(self.latency),
+            format_percent(self.loss_ppm)
+        )
+    }
+}
+
+impl fmt::Display for NodeRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NodeRef::Id(id) => write!(f, "{id}"),
+            NodeRef::Leader => f.write_str("leader"),
+        }
+    }
+}
+
+impl ExpectedRole {
+    pub fn name(self) -> &'static str {
+        match self {
+            ExpectedRole::Follower => "follower",
+            ExpectedRole::Candidate => "candidate",
+            ExpectedRole::Leader => "leader",
+            ExpectedRole::Crashed => "crashed",
+        }
+    }
+}
+
+impl fmt::Display for ExpectedRole {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl ShowWhat {
+    pub fn name(self) -> &'static str {
+        match self {
+            ShowWhat::Nodes => "nodes",
+            ShowWhat::Log => "log",
+            ShowWhat::Kv => "kv",
+            ShowWhat::Messages => "messages",
+        }
+    }
+}
+
+impl fmt::Display for ShowWhat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+fn arrow(both: bool) -> &'static str {
+    if both {
+        "<->"
+    } else {
+        "->"
+    }
+}
+
+struct Suffix<'a>(&'a str, &'a Option<NodeRef>);
+
+impl fmt::Display for Suffix<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.1 {
+            Some(node) => write!(f, " {} {node}", self.0),
+            None => Ok(()),
+        }
+    }
+}
+
+struct Within(Micros);
+
+impl fmt::Display for Within {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Defaults are left out to keep shared URLs short.
+        if self.0 == DEFAULT_WITHIN {
+            Ok(())
+        } else {
+            write!(f, " within {}", format_duration(self.0))
+        }
+    }
+}
+
+/// The command in the scenario language; it parses back to an equal command.
+impl fmt::Display for Command {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Command::Run(d) => write!(f, "run {}", format_duration(*d)),
+            Command::RunUntilLeader { within } => write!(f, "run until leader{}", Within(*within)),
+            Command::RunUntilCommitted { index, within } => {
+                write!(f, "run until committed {index}{}", Within(*within))
+            }
+            Command::Step(1) => f.write_str("step"),
+            Command::Step(k) => write!(f, "step {k}"),
+            Command::Crash(n) => write!(f, "crash {n}"),
+            Command::Restart(n) => write!(f, "restart {n}"),
+            Command::Timeout(n) => write!(f, "timeout {n}"),
+            Command::Partition(groups) => {
+                f.write_str("partition ")?;
+                for (i, group) in groups.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(" | ")?;
+                    }
+                    for (j, node) in group.iter().enumerate() {
+                        if j > 0 {
+                            f.write_str(",")?;
+                        }
+                        write!(f, "{node}")?;
+                    }
+                }
+                Ok(())
+            }
+            Command::Cut { from, to, both } => write!(f, "cut {from}{}{to}", arrow(*both)),
+            Command::Uncut { from, to, both } => write!(f, "uncut {from}{}{to}", arrow(*both)),
+            Command::Heal => f.write_str("heal"),
+            Command::Message { action, kind, from, to } => {
+                let action = match action {
+                    LinkKind::Drop => "drop",
+                    LinkKind::Duplicate => "duplicate",
+                };
+                let kind = kind.map_or("any", |k| k.name());
+                write!(f, "{action} next {kind} {from}->{to}")
+            }
+            Command::Put { key, value, via } => write!(f, "put {key} {value}{}", Suffix("via", via)),
+            Command::Get { key, via } => write!(f, "get {key}{}", Suffix("via", via)),
+            Command::Del { key, via } => write!(f, "del {key}{}", Suffix("via", via)),
+            Command::List { prefix, via } => write!(f, "list {prefix}{}", Suffix("via", via)),
+            Command::ExpectLeader(Some(id)) => write!(f, "expect leader {id}"),
+            Command::ExpectLeader(None) => f.write_str("expect leader none"),
+            Command::ExpectTerm { node, term } => write!(f, "expect term {node} {term}"),
+            Command::ExpectRole { node, role } => write!(f, "expect role {node} {role}"),
+            Command::ExpectCommitted { node, index } => write!(f, "expect committed {node} {index}"),
+            Command::ExpectLog { node, entries } => {
+                write!(f, "expect log {node}")?;
+                for (term, command) in entries {
+                    write!(f, " {term}:{command}")?;
+                }
+                Ok(())
+            }
+            Command::ExpectValue { key, value, on } => {
+                write!(f, "expect value {key} {value}{}", Suffix("on", on))
+            }
+            Command::ExpectMissing { key, on } => write!(f, "expect missing {key}{}", Suffix("on", on)),
+            Command::ExpectNoViolations => f.write_str("expect no-violations"),
+            Command::Show(what) => write!(f, "show {what}"),
+        }
+    }
+}

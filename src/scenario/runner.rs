@@ -1,0 +1,375 @@
+//! Runs a parsed scenario against a [`World`]: used by the tests, the CLI and
+//! the browser alike.
+//!
+//! Every command produces output lines (what an expectation block compares):
+//! `run` commands print the notable events that happened meanwhile, `step`
+//! prints every event with all it caused, actions print what they did, `show`
+//! prints a table and a passing `expect` prints nothing.
+
+use crate::raft::{Command as KvCommand, NodeId, Role};
+use crate::sim::{fmt_time, Effect, Micros, MessageFault, SimError, World, WorldConfig};
+
+use super::ast::{ClusterSpec, Command, ExpectedRole, LinkKind, NodeRef, Scenario, ShowWhat, Step};
+use super::show;
+
+/// How much of the event stream `run` commands print.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Trace {
+    /// Role changes, client results, faults and violations.
+    #[default]
+    Notable,
+    /// Every event with everything it caused.
+    Full,
+}
+
+/// Why a scenario stopped before its end.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Failure {
+    pub line: u32,
+    /// The command as written.
+    pub command: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}: `{}` failed: {}", self.line, self.command, self.message)
+    }
+}
+
+/// The output of one executed step.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StepOutput {
+    /// Index into `Scenario::steps`.
+    pub step: usize,
+    pub lines: Vec<String>,
+}
+
+/// A scenario being executed, one step at a time (the browser interleaves
+/// steps with drawing; the CLI runs them all).
+pub struct Runner {
+    world: World,
+    trace: Trace,
+}
+
+pub fn world_config(spec: &ClusterSpec) -> WorldConfig {
+    WorldConfig {
+        nodes: spec.nodes,
+        seed: spec.seed,
+        election: spec.election,
+        heartbeat: spec.heartbeat,
+        latency: spec.latency,
+        loss_ppm: spec.loss_ppm,
+    }
+}
+
+/// Runs a whole scenario; stops at the first failure or safety violation.
+pub fn run(scenario: &Scenario, trace: Trace) -> (Runner, Vec<StepOutput>, Option<Failure>) {
+    let mut outputs = Vec::new();
+    let mut runner = match Runner::new(&scenario.cluster, trace) {
+        Ok(r) => r,
+        Err(message) => {
+            // The parser validates options, so this is only reachable if the
+            // two ever disagree; report it rather than panic.
+            let failure = Failure { line: scenario.cluster_line, command: "cluster".into(), message };
+            let world = World::new(WorldConfig::default()).expect("defaults are valid");
+            return (Runner { world, trace }, outputs, Some(failure));
+        }
+    };
+    for (i, step) in scenario.steps.iter().enumerate() {
+        let result = runner.execute(step);
+        match result {
+            Ok(lines) => outputs.push(StepOutput { step: i, lines }),
+            Err((lines, message)) => {
+                outputs.push(StepOutput { step: i, lines });
+                return (runner, outputs, Some(Failure { line: step.line, command: step.text.clone(), message }));
+            }
+        }
+    }
+    (runner, outputs, None)
+}
+
+/// Default limit of `run until ...` when the scenario gives none.
+pub const DEFAULT_WITHIN: Micros = 10_000_000;
+
+impl Runner {
+    pub fn new(cluster: &ClusterSpec, trace: Trace) -> Result<Runner, String> {
+        let world = World::new(world_config(cluster)).map_err(|e| e.to_string())?;
+        Ok(Runner { world, trace })
+    }
+
+    /// Wraps an existing world (the browser keeps its own).
+    pub fn with_world(world: World, trace: Trace) -> Runner {
+        Runner { world, trace }
+    }
+
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+
+    pub fn world_mut(&mut self) -> &mut World {
+        &mut self.world
+    }
+
+    pub fn into_world(self) -> World {
+        self.world
+    }
+
+    /// Executes one step. On failure, returns the lines printed before it and
+    /// what went wrong. A safety violation found during the step is a failure.
+    pub fn execute(&mut self, step: &Step) -> Result<Vec<String>, (Vec<String>, String)> {
+        let mut out = Vec::new();
+        let violations_before = self.world.checker().violations().len();
+        let result = self.command(&step.command, &mut out);
+        if let Err(message) = result {
+            return Err((out, message));
+        }
+        let violations = self.world.checker().violations();
+        if violations.len() > violations_before {
+            return Err((out, format!("safety violation: {}", violations[violations_before])));
+        }
+        Ok(out)
+    }
+
+    fn command(&mut self, command: &Command, out: &mut Vec<String>) -> Result<(), String> {
+        let w = &self.world;
+        match command {
+            Command::Run(duration) => {
+                let until = w.now().saturating_add(*duration);
+                self.run_while(out, until, |_| false);
+            }
+            Command::RunUntilLeader { within } => {
+                let until = w.now().saturating_add(*within);
+                if !self.run_while(out, until, |w| w.established_leader().is_some()) {
+                    return Err(format!("no leader acknowledged by a quorum within {}", fmt_time(*within)));
+                }
+            }
+            Command::RunUntilCommitted { index, within } => {
+                let until = w.now().saturating_add(*within);
+                let index = *index;
+                let reached = |w: &World| w.current_leader().is_some_and(|l| w.node(l).commit_index() >= index);
+                if !self.run_while(out, until, reached) {
+                    return Err(format!("the leader's commit index did not reach {index} within {}", fmt_time(*within)));
+                }
+            }
+            Command::Step(count) => {
+                for _ in 0..*count {
+                    if self.world.step().is_none() {
+                        out.push("nothing is scheduled".into());
+                        break;
+                    }
+                    self.print_event(out, true);
+                }
+            }
+            Command::Crash(node) => {
+                let id = self.resolve(node)?;
+                self.act(out, |w| w.crash(id))?;
+            }
+            Command::Restart(node) => {
+                let id = self.resolve(node)?;
+                self.act(out, |w| w.restart(id))?;
+            }
+            Command::Timeout(node) => {
+                let id = self.resolve(node)?;
+                self.act(out, |w| w.force_timeout(id))?;
+            }
+            Command::Partition(groups) => {
+                let groups = groups
+                    .iter()
+                    .map(|g| g.iter().map(|n| self.resolve(n)).collect::<Result<Vec<_>, _>>())
+                    .collect::<Result<Vec<_>, _>>()?;
+                self.act(out, |w| w.partition(groups))?;
+            }
+            Command::Cut { from, to, both } | Command::Uncut { from, to, both } => {
+                let down = matches!(command, Command::Cut { .. });
+                let (from, to, both) = (self.resolve(from)?, self.resolve(to)?, *both);
+                self.act(out, |w| w.set_link(from, to, both, down))?;
+            }
+            Command::Heal => {
+                self.act(out, |w| {
+                    w.heal();
+                    Ok(())
+                })?;
+            }
+            Command::Message { action, kind, from, to } => {
+                let fault = match action {
+                    LinkKind::Drop => MessageFault::Drop,
+                    LinkKind::Duplicate => MessageFault::Duplicate,
+                };
+                let (from, to, kind) = (self.resolve(from)?, self.resolve(to)?, *kind);
+                self.act(out, |w| w.message_fault(fault, kind, from, to))?;
+            }
+            Command::Put { key, value, via } => self.submit(out, KvCommand::put(key, value), via)?,
+            Command::Get { key, via } => self.submit(out, KvCommand::get(key), via)?,
+            Command::Del { key, via } => self.submit(out, KvCommand::del(key), via)?,
+            Command::List { prefix, via } => self.submit(out, KvCommand::list(prefix), via)?,
+            Command::Show(what) => out.extend(match what {
+                ShowWhat::Nodes => show::nodes(w),
+                ShowWhat::Log => show::log(w),
+                ShowWhat::Kv => show::kv(w),
+                ShowWhat::Messages => show::messages(w),
+            }),
+            expectation => self.expect(expectation)?,
+        }
+        Ok(())
+    }
+
+    fn expect(&self, command: &Command) -> Result<(), String> {
+        let w = &self.world;
+        match command {
+            Command::ExpectLeader(expected) => {
+                let actual = w.current_leader();
+                if actual != *expected {
+                    return Err(format!("expected leader {}, but the leader is {}", opt_node(*expected), opt_node(actual)));
+                }
+            }
+            Command::ExpectTerm { node, term } => {
+                let id = self.resolve(node)?;
+                let actual = w.node(id).term();
+                if actual != *term {
+                    return Err(format!("expected node {id} in term {term}, but it is in term {actual}"));
+                }
+            }
+            Command::ExpectRole { node, role } => {
+                let id = self.resolve(node)?;
+                let actual = role_of(w, id);
+                let wanted = match role {
+                    ExpectedRole::Follower => "follower",
+                    ExpectedRole::Candidate => "candidate",
+                    ExpectedRole::Leader => "leader",
+                    ExpectedRole::Crashed => "crashed",
+                };
+                if actual != wanted {
+                    return Err(format!("expected node {id} to be {wanted}, but it is {actual}"));
+                }
+            }
+            Command::ExpectCommitted { node, index } => {
+                let id = self.resolve(node)?;
+                let actual = w.node(id).commit_index();
+                if actual != *index {
+                    return Err(format!("expected node {id} to have commit index {index}, but it has {actual}"));
+                }
+            }
+            Command::ExpectLog { node, entries } => {
+                let id = self.resolve(node)?;
+                let log = w.node(id).log();
+                let same = log.entries().len() == entries.len()
+                    && log.entries().iter().zip(entries).all(|(e, (term, cmd))| e.term == *term && e.command == *cmd);
+                if !same {
+                    let want: Vec<String> = entries.iter().map(|(t, c)| format!("{t}:{c}")).collect();
+                    let have: Vec<String> = log.entries().iter().map(|e| e.to_string()).collect();
+                    return Err(format!(
+                        "expected node {id}'s log to be [{}], but it is [{}]",
+                        want.join(" "),
+                        have.join(" ")
+                    ));
+                }
+            }
+            Command::ExpectValue { key, value, on } => {
+                let id = self.resolve_on(on)?;
+                match w.node(id).kv().get(key) {
+                    Some(v) if v == value => {}
+                    Some(v) => return Err(format!("expected {key} = {value} on node {id}, but it is {v}")),
+                    None => return Err(format!("expected {key} = {value} on node {id}, but {key} is missing")),
+                }
+            }
+            Command::ExpectMissing { key, on } => {
+                let id = self.resolve_on(on)?;
+                if let Some(v) = w.node(id).kv().get(key) {
+                    return Err(format!("expected {key} to be missing on node {id}, but it is {v}"));
+                }
+            }
+            Command::ExpectNoViolations => {
+                if let Some(v) = w.checker().violations().first() {
+                    return Err(format!("{} safety violation(s), the first: {v}", w.checker().violations().len()));
+                }
+            }
+            other => return Err(format!("internal error: {other:?} is not an expectation")),
+        }
+        Ok(())
+    }
+
+    /// Runs events until `done` holds or the clock would pass `until`.
+    /// Returns whether `done` was reached.
+    fn run_while(&mut self, out: &mut Vec<String>, until: Micros, done: impl Fn(&World) -> bool) -> bool {
+        loop {
+            if done(&self.world) {
+                return true;
+            }
+            match self.world.next_event_time() {
+                Some(t) if t <= until => {
+                    self.world.step();
+                    self.print_event(out, self.trace == Trace::Full);
+                    if self.world.last_effects().iter().any(|e| matches!(e, Effect::Violation(_))) {
+                        // Stop where the violation happened, so it can be inspected.
+                        return done(&self.world);
+                    }
+                }
+                _ => {
+                    self.world.run_until(until);
+                    return done(&self.world);
+                }
+            }
+        }
+    }
+
+    /// Prints the last event: all of it when `full`, else only its notable effects.
+    fn print_event(&self, out: &mut Vec<String>, full: bool) {
+        let Some(event) = self.world.last_event() else { return };
+        let effects = self.world.last_effects();
+        if full {
+            out.push(event.to_string());
+            out.extend(effects.iter().map(|e| format!("  {e}")));
+        } else {
+            let time = fmt_time(event.time);
+            out.extend(effects.iter().filter(|e| e.is_notable()).map(|e| format!("{time} {e}")));
+        }
+    }
+
+    /// Carries out a user action and prints the event it became.
+    fn act(&mut self, out: &mut Vec<String>, action: impl FnOnce(&mut World) -> Result<(), SimError>) -> Result<(), String> {
+        action(&mut self.world).map_err(|e| e.to_string())?;
+        self.print_event(out, true);
+        Ok(())
+    }
+
+    fn submit(&mut self, out: &mut Vec<String>, command: KvCommand, via: &Option<NodeRef>) -> Result<(), String> {
+        let via = via.as_ref().map(|n| self.resolve(n)).transpose()?;
+        let text = command.to_string();
+        let op = self.world.submit(command, via).map_err(|e| e.to_string())?;
+        let target = self.world.client().op(op).map_or(0, |o| o.target);
+        out.push(format!("client submits #{op} {text} to node {target}"));
+        Ok(())
+    }
+
+    fn resolve(&self, node: &NodeRef) -> Result<NodeId, String> {
+        match node {
+            NodeRef::Id(id) => {
+                self.world.check_node(*id).map_err(|e| e.to_string())?;
+                Ok(*id)
+            }
+            NodeRef::Leader => self.world.current_leader().ok_or_else(|| "'leader' names no node: there is no leader now".to_string()),
+        }
+    }
+
+    /// The node of `on N`, by default the leader.
+    fn resolve_on(&self, on: &Option<NodeRef>) -> Result<NodeId, String> {
+        self.resolve(on.as_ref().unwrap_or(&NodeRef::Leader))
+    }
+}
+
+fn role_of(world: &World, id: NodeId) -> &'static str {
+    let slot = world.slot(id);
+    if !slot.alive {
+        return "crashed";
+    }
+    match slot.node.role() {
+        Role::Follower => "follower",
+        Role::Candidate => "candidate",
+        Role::Leader => "leader",
+    }
+}
+
+fn opt_node(id: Option<NodeId>) -> String {
+    id.map_or("none".to_string(), |id| id.to_string())
+}

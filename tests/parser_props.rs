@@ -1,0 +1,368 @@
+//! Properties of the scenario parser: it never panics, its errors point at
+//! the word they name, and the canonical text of any scenario parses back to
+//! the same scenario (URLs and fuzz reproductions depend on that).
+
+use proptest::prelude::*;
+use raftlab::raft::{self, MessageKind};
+use raftlab::scenario::ast::{MAX_DURATION, MAX_STEP};
+use raftlab::scenario::{
+    parse, ClusterSpec, Command, Expected, ExpectedRole, LinkKind, Micros, NodeRef, Scenario, ShowWhat, Step,
+};
+
+/// Checks what must hold of any input, valid or not.
+fn check_any(text: &str) -> Result<(), TestCaseError> {
+    match parse(text) {
+        Ok(s) => {
+            let canonical = s.to_text();
+            let again = parse(&canonical).map_err(|e| TestCaseError::fail(format!("{e} in\n{canonical}")))?;
+            prop_assert!(again.equivalent(&s), "{s:?}\n{again:?}");
+            prop_assert_eq!(again.to_text(), canonical);
+        }
+        Err(e) => {
+            prop_assert!(e.line >= 1 && e.column >= 1, "{e:?}");
+            let _ = e.to_string();
+            let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+            let line = text.split('\n').nth(e.line as usize - 1).unwrap_or("");
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            if e.word.is_empty() {
+                prop_assert!(e.column as usize <= line.chars().count() + 1, "{e:?} on {line:?}");
+            } else {
+                let at: String = line.chars().skip(e.column as usize - 1).collect();
+                prop_assert!(at.starts_with(&e.word), "{e:?} on {line:?}");
+            }
+        }
+    }
+    Ok(())
+}
+
+const SOUP: &[&str] = &[
+    "cluster",
+    "run",
+    "until",
+    "leader",
+    "committed",
+    "within",
+    "step",
+    "crash",
+    "restart",
+    "timeout",
+    "partition",
+    "cut",
+    "uncut",
+    "heal",
+    "drop",
+    "duplicate",
+    "next",
+    "put",
+    "get",
+    "del",
+    "list",
+    "via",
+    "on",
+    "expect",
+    "term",
+    "role",
+    "log",
+    "value",
+    "missing",
+    "no-violations",
+    "none",
+    "show",
+    "nodes",
+    "kv",
+    "messages",
+    "follower",
+    "candidate",
+    "crashed",
+    "RequestVote",
+    "AppendEntriesReply",
+    "ClientReply",
+    "any",
+    "0",
+    "1",
+    "2",
+    "3",
+    "5",
+    "9",
+    "10",
+    "1000000",
+    "1.5s",
+    "300ms",
+    "20us",
+    "0.5us",
+    "604801s",
+    "150..300ms",
+    "0..1ms",
+    "5%",
+    "100.5%",
+    "seed=7",
+    "election=150..300ms",
+    "heartbeat=0ms",
+    "latency=1..2s",
+    "loss=0.5%",
+    "prevote=on",
+    "1:noop",
+    "2:put(x=1)",
+    "3:del(x)",
+    "1:list(",
+    "----",
+    "#",
+    "=",
+    ":",
+    "(",
+    ")",
+    "é",
+    "ключ",
+    "\u{feff}",
+    "\u{0}",
+    "𝄞",
+];
+const COMMAND_WORDS: &[&str] = &[
+    "run",
+    "run until",
+    "step",
+    "crash",
+    "restart",
+    "timeout",
+    "partition",
+    "cut",
+    "uncut",
+    "heal",
+    "drop next",
+    "duplicate next",
+    "put",
+    "get",
+    "del",
+    "list",
+    "expect",
+    "expect log",
+    "show",
+    "cluster",
+];
+const SEPARATORS: &[&str] = &[" ", " ", " ", " ", "\t", "", ",", "|", "->", "<->", " | ", "=", "\r"];
+const LINE_ENDS: &[&str] = &["\n", "\n", "\r\n", "\n\n", " # note\n", "\n----\nout  \n\n", "\n----\n"];
+
+/// Lines that start like commands and go on with random words, so that
+/// most inputs get past the first word of a line.
+fn soup() -> impl Strategy<Value = String> {
+    let word = (prop::sample::select(SOUP), prop::sample::select(SEPARATORS));
+    let line =
+        (prop::sample::select(COMMAND_WORDS), prop::collection::vec(word, 0..6), prop::sample::select(LINE_ENDS));
+    let head = prop_oneof![
+        1 => Just(String::new()),
+        6 => (1..=9u8).prop_map(|n| format!("cluster {n}\n")),
+        2 => (1..=9u8, prop::sample::select(SOUP), prop::sample::select(SOUP))
+            .prop_map(|(n, a, b)| format!("cluster {n} {a} {b}\n")),
+    ];
+    (head, prop::collection::vec(line, 0..12)).prop_map(|(head, lines)| {
+        let mut text = head;
+        for (command, words, end) in lines {
+            text.push_str(command);
+            text.push(' ');
+            for (word, sep) in words {
+                text.push_str(word);
+                text.push_str(sep);
+            }
+            text.push_str(end);
+        }
+        text
+    })
+}
+
+/// Canonical text of a valid scenario with a few characters deleted or
+/// words inserted: near-valid input reaches every error path.
+fn mutated() -> impl Strategy<Value = String> {
+    let edit = (any::<prop::sample::Index>(), prop::option::of(prop::sample::select(SOUP)));
+    (scenario(), prop::collection::vec(edit, 1..4)).prop_map(|(s, edits)| {
+        let mut chars: Vec<char> = s.to_text().chars().collect();
+        for (at, insert) in edits {
+            let i = at.index(chars.len() + 1);
+            match insert {
+                Some(word) => {
+                    chars.splice(i..i, word.chars());
+                }
+                None if i < chars.len() => {
+                    chars.remove(i);
+                }
+                None => {}
+            }
+        }
+        chars.into_iter().collect()
+    })
+}
+
+fn node(n: u8) -> impl Strategy<Value = NodeRef> {
+    prop_oneof![1 => Just(NodeRef::Leader), 3 => (1..=n).prop_map(NodeRef::Id)]
+}
+
+fn duration() -> impl Strategy<Value = Micros> {
+    prop_oneof![
+        (0..=1000u64).prop_map(|v| v * 1000),
+        (0..=100u64).prop_map(|v| v * 1_000_000),
+        0..=MAX_DURATION,
+        Just(MAX_DURATION),
+    ]
+}
+
+fn range(min: Micros) -> impl Strategy<Value = (Micros, Micros)> {
+    (duration(), duration()).prop_map(move |(a, b)| (a.min(b).max(min), a.max(b).max(min)))
+}
+
+/// Words as the language reads them: no whitespace, no `#`, and no `=` in
+/// keys.
+fn key() -> impl Strategy<Value = String> {
+    "[^\\s#=]{1,6}".prop_filter("a word", |s| !s.chars().any(|c| c.is_whitespace()))
+}
+
+fn value() -> impl Strategy<Value = String> {
+    "[^\\s#]{1,6}".prop_filter("a word", |s| !s.chars().any(|c| c.is_whitespace()))
+}
+
+fn log_command() -> impl Strategy<Value = raft::Command> {
+    prop_oneof![
+        Just(raft::Command::Noop),
+        (key(), value()).prop_map(|(k, v)| raft::Command::put(&k, &v)),
+        key().prop_map(|k| raft::Command::del(&k)),
+        key().prop_map(|k| raft::Command::get(&k)),
+        key().prop_map(|k| raft::Command::list(&k)),
+    ]
+}
+
+fn link(n: u8) -> impl Strategy<Value = (NodeRef, NodeRef)> {
+    (node(n), node(n)).prop_filter("distinct ends", |(a, b)| a != b)
+}
+
+fn partition(n: u8) -> impl Strategy<Value = Vec<Vec<NodeRef>>> {
+    let ids: Vec<NodeRef> = (1..=n).map(NodeRef::Id).collect();
+    (Just(ids).prop_shuffle(), 1..=n as usize, any::<bool>(), prop::collection::vec(any::<bool>(), 10)).prop_map(
+        |(ids, take, leader, cuts)| {
+            let mut nodes: Vec<NodeRef> = ids.into_iter().take(take).collect();
+            if leader {
+                nodes.insert(take / 2, NodeRef::Leader);
+            }
+            let mut groups = vec![Vec::new()];
+            for (i, node) in nodes.into_iter().enumerate() {
+                if cuts[i] && !groups.last().unwrap().is_empty() {
+                    groups.push(Vec::new());
+                }
+                groups.last_mut().unwrap().push(node);
+            }
+            groups
+        },
+    )
+}
+
+fn command(n: u8) -> impl Strategy<Value = Command> {
+    let kind = prop::option::of(prop::sample::select(MessageKind::ALL.to_vec()));
+    let action = prop::sample::select(vec![LinkKind::Drop, LinkKind::Duplicate]);
+    let role = prop::sample::select(vec![
+        ExpectedRole::Follower,
+        ExpectedRole::Candidate,
+        ExpectedRole::Leader,
+        ExpectedRole::Crashed,
+    ]);
+    let show = prop::sample::select(vec![ShowWhat::Nodes, ShowWhat::Log, ShowWhat::Kv, ShowWhat::Messages]);
+    let via = || prop::option::of(node(n));
+    prop_oneof![
+        duration().prop_map(Command::Run),
+        duration().prop_map(|within| Command::RunUntilLeader { within }),
+        (any::<u64>(), duration()).prop_map(|(index, within)| Command::RunUntilCommitted { index, within }),
+        (1..=MAX_STEP).prop_map(Command::Step),
+        node(n).prop_map(Command::Crash),
+        node(n).prop_map(Command::Restart),
+        node(n).prop_map(Command::Timeout),
+        partition(n).prop_map(Command::Partition),
+        (link(n), any::<bool>()).prop_map(|((from, to), both)| Command::Cut { from, to, both }),
+        (link(n), any::<bool>()).prop_map(|((from, to), both)| Command::Uncut { from, to, both }),
+        Just(Command::Heal),
+        (action, kind, link(n)).prop_map(|(action, kind, (from, to))| Command::Message { action, kind, from, to }),
+        (key(), value(), via()).prop_map(|(key, value, via)| Command::Put { key, value, via }),
+        (key(), via()).prop_map(|(key, via)| Command::Get { key, via }),
+        (key(), via()).prop_map(|(key, via)| Command::Del { key, via }),
+        (key(), via()).prop_map(|(prefix, via)| Command::List { prefix, via }),
+        prop::option::of(1..=n).prop_map(Command::ExpectLeader),
+        (node(n), any::<u64>()).prop_map(|(node, term)| Command::ExpectTerm { node, term }),
+        (node(n), role).prop_map(|(node, role)| Command::ExpectRole { node, role }),
+        (node(n), any::<u64>()).prop_map(|(node, index)| Command::ExpectCommitted { node, index }),
+        (node(n), prop::collection::vec((any::<u64>(), log_command()), 0..5))
+            .prop_map(|(node, entries)| Command::ExpectLog { node, entries }),
+        (key(), value(), via()).prop_map(|(key, value, on)| Command::ExpectValue { key, value, on }),
+        (key(), via()).prop_map(|(key, on)| Command::ExpectMissing { key, on }),
+        Just(Command::ExpectNoViolations),
+        show.prop_map(Command::Show),
+    ]
+}
+
+/// Output lines as a block keeps them: not blank, no trailing whitespace.
+fn expected_lines() -> impl Strategy<Value = Vec<String>> {
+    let line = "[^\\n\\r]{1,12}".prop_map(|s| s.trim_end().to_string()).prop_filter("not blank", |s| !s.is_empty());
+    prop::collection::vec(line, 0..4)
+}
+
+fn scenario() -> impl Strategy<Value = Scenario> {
+    (1..=9u8).prop_flat_map(|n| {
+        let spec = (any::<u64>(), range(1), 1..=MAX_DURATION, range(0), 0..=1_000_000u32);
+        let step = (command(n), prop::option::of(expected_lines()));
+        (spec, prop::collection::vec(step, 0..12)).prop_map(
+            move |((seed, election, heartbeat, latency, loss_ppm), steps)| Scenario {
+                cluster: ClusterSpec { nodes: n, seed, election, heartbeat, latency, loss_ppm },
+                cluster_line: 0,
+                steps: steps
+                    .into_iter()
+                    .map(|(command, lines)| Step {
+                        line: 0,
+                        column: 0,
+                        text: String::new(),
+                        command,
+                        expected: lines.map(|lines| Expected { separator_line: 0, lines }),
+                    })
+                    .collect(),
+            },
+        )
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn arbitrary_unicode_never_panics(chars in prop::collection::vec(any::<char>(), 0..300), head in any::<bool>()) {
+        let body: String = chars.into_iter().collect();
+        let text = if head { format!("cluster 5\n{body}") } else { body };
+        check_any(&text)?;
+    }
+
+    #[test]
+    fn keyword_soup_never_panics(text in soup()) {
+        check_any(&text)?;
+    }
+
+    #[test]
+    fn mutated_scenarios_never_panic(text in mutated()) {
+        check_any(&text)?;
+    }
+
+    #[test]
+    fn canonical_text_parses_back(s in scenario()) {
+        let text = s.to_text();
+        let parsed = parse(&text).map_err(|e| TestCaseError::fail(format!("{e} in\n{text}")))?;
+        prop_assert!(parsed.equivalent(&s), "{text}\n{s:?}\n{parsed:?}");
+        prop_assert_eq!(parsed.to_text(), text);
+        // Positions follow from the canonical layout, so a second round
+        // trip is exact.
+        prop_assert_eq!(parse(&parsed.to_text()).unwrap(), parsed);
+    }
+}
+
+#[test]
+fn very_long_lines_and_many_lines() {
+    let long_word = "x".repeat(200_000);
+    assert!(parse(&format!("cluster 5\nput {long_word} {long_word}")).is_ok());
+    let e = parse(&format!("cluster 5\nput x 1 {long_word}")).unwrap_err();
+    assert_eq!((e.line, e.column), (2, 9));
+    let many = format!("cluster 3\n{}", "step\n".repeat(100_000));
+    assert_eq!(parse(&many).unwrap().steps.len(), 100_000);
+    assert!(parse(&"9".repeat(100_000)).is_err());
+    assert!(parse(&format!("cluster 5\nrun {}s", "9".repeat(10_000))).is_err());
+    assert!(parse(&format!("cluster 5\nrun 1.{}s", "0".repeat(10_000))).is_ok());
+}
