@@ -1,1 +1,238 @@
-fn main() {}
+//! The native command line: run a scenario, check expectation files, fuzz.
+
+use std::process::ExitCode;
+
+use raftlab::scenario::check::check;
+use raftlab::scenario::fuzz::{run_seed, Fault, FuzzOptions, FuzzRun};
+use raftlab::scenario::parse::parse;
+use raftlab::scenario::runner::{self, Trace};
+use raftlab::scenario::Scenario;
+use raftlab::sim::fmt_time;
+
+const USAGE: &str = "\
+usage:
+  raftlab run [--trace] FILE
+      Run a scenario; print each command, what happened, and the result.
+      --trace prints every event (message deliveries, timers), not only the notable ones.
+  raftlab check [--rewrite] FILE...
+      Run scenario files and compare their expectation blocks (`----`).
+      --rewrite replaces each block with the actual output.
+  raftlab fuzz --seeds N [--start S] [--nodes K] [--faults crash,partition,cut,loss,duplicate,drop]
+               [--duration 60s] [--jobs J]
+      Random fault schedules with client load; checks every safety invariant and
+      that the cluster recovers once the faults stop.
+exit status: 0 success, 1 a failed expectation, violation or mismatch, 2 bad usage or a parse error";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("run") => cmd_run(&args[1..]),
+        Some("check") => cmd_check(&args[1..]),
+        Some("fuzz") => cmd_fuzz(&args[1..]),
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(other) => Err(format!("unknown command '{other}'")),
+        None => Err("missing command".to_string()),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("raftlab: {message}\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Reads and parses a scenario file; on failure prints FILE:LINE:COLUMN.
+fn load(path: &str) -> Result<(String, Scenario), ExitCode> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("{path}: cannot read: {e}");
+            return Err(ExitCode::from(2));
+        }
+    };
+    match parse(&text) {
+        Ok(s) => Ok((text, s)),
+        Err(e) => {
+            eprintln!("{}", e.with_file(path));
+            Err(ExitCode::from(2))
+        }
+    }
+}
+
+fn cmd_run(args: &[String]) -> Result<ExitCode, String> {
+    let mut trace = Trace::Notable;
+    let mut file = None;
+    for arg in args {
+        match arg.as_str() {
+            "--trace" => trace = Trace::Full,
+            a if a.starts_with('-') => return Err(format!("run: unknown option '{a}'")),
+            a if file.is_none() => file = Some(a.to_string()),
+            a => return Err(format!("run: one file at a time ('{a}')")),
+        }
+    }
+    let path = file.ok_or("run: missing FILE")?;
+    let (_, scenario) = match load(&path) {
+        Ok(x) => x,
+        Err(code) => return Ok(code),
+    };
+    let (runner, outputs, failure) = runner::run(&scenario, trace);
+    println!("{}", scenario.cluster);
+    for output in &outputs {
+        let step = &scenario.steps[output.step];
+        println!("> {}", step.text);
+        for line in &output.lines {
+            println!("  {line}");
+        }
+    }
+    let world = runner.world();
+    let summary = format!(
+        "{} events, {} simulated, {} messages sent, {} violations",
+        world.event_count(),
+        fmt_time(world.now()),
+        world.stats().sent,
+        world.checker().violations().len()
+    );
+    match failure {
+        Some(f) => {
+            println!("FAILED {path}:{}: `{}`: {}", f.line, f.command, f.message);
+            println!("{summary}");
+            Ok(ExitCode::from(1))
+        }
+        None => {
+            println!("ok: {} commands, {summary}", scenario.steps.len());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn cmd_check(args: &[String]) -> Result<ExitCode, String> {
+    let mut rewrite = false;
+    let mut files = Vec::new();
+    for arg in args {
+        match arg.as_str() {
+            "--rewrite" => rewrite = true,
+            a if a.starts_with('-') => return Err(format!("check: unknown option '{a}'")),
+            a => files.push(a.to_string()),
+        }
+    }
+    if files.is_empty() {
+        return Err("check: missing FILE".into());
+    }
+    let mut worst = 0u8;
+    for path in &files {
+        let (text, scenario) = match load(path) {
+            Ok(x) => x,
+            Err(_) => {
+                worst = 2;
+                continue;
+            }
+        };
+        let report = check(&text, &scenario);
+        if rewrite && report.rewritten != text {
+            std::fs::write(path, &report.rewritten).map_err(|e| format!("{path}: cannot write: {e}"))?;
+            println!("{path}: rewrote {} expectation block(s)", report.mismatches.len());
+        }
+        for m in &report.mismatches {
+            if !rewrite {
+                print!("{path}:{m}");
+            }
+        }
+        if let Some(f) = &report.failure {
+            println!("{path}:{}: `{}` failed: {}", f.line, f.command, f.message);
+        }
+        let failed = report.failure.is_some() || (!rewrite && !report.mismatches.is_empty());
+        if failed {
+            worst = worst.max(1);
+        } else {
+            println!("{path}: ok ({} commands, {} expectation blocks)", scenario.steps.len(), report.blocks);
+        }
+    }
+    Ok(ExitCode::from(worst))
+}
+
+fn parse_duration(text: &str) -> Option<u64> {
+    let (number, scale) = if let Some(n) = text.strip_suffix("ms") {
+        (n, 1_000.0)
+    } else if let Some(n) = text.strip_suffix("us") {
+        (n, 1.0)
+    } else if let Some(n) = text.strip_suffix('s') {
+        (n, 1_000_000.0)
+    } else {
+        return None;
+    };
+    let value: f64 = number.parse().ok()?;
+    (value.is_finite() && value > 0.0 && value <= 7.0 * 86_400.0 * 1e6 / scale).then(|| (value * scale).round() as u64)
+}
+
+fn cmd_fuzz(args: &[String]) -> Result<ExitCode, String> {
+    let mut options = FuzzOptions::default();
+    let mut seeds: Option<u64> = None;
+    let mut start = 1u64;
+    let mut jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut value = |name: &str| it.next().cloned().ok_or(format!("fuzz: {name} needs a value"));
+        match arg.as_str() {
+            "--seeds" => seeds = Some(value("--seeds")?.parse().map_err(|_| "fuzz: --seeds takes a number")?),
+            "--start" => start = value("--start")?.parse().map_err(|_| "fuzz: --start takes a number")?,
+            "--jobs" => jobs = value("--jobs")?.parse().map_err(|_| "fuzz: --jobs takes a number")?,
+            "--nodes" => {
+                let n: u8 = value("--nodes")?.parse().map_err(|_| "fuzz: --nodes takes a number 1..9")?;
+                if !(1..=9).contains(&n) {
+                    return Err("fuzz: --nodes takes a number 1..9".into());
+                }
+                options.nodes = n;
+            }
+            "--faults" => {
+                let list = value("--faults")?;
+                options.faults = list
+                    .split(',')
+                    .map(|f| Fault::from_name(f.trim()).ok_or(format!("fuzz: unknown fault '{f}' (crash, partition, cut, loss, duplicate, drop)")))
+                    .collect::<Result<_, _>>()?;
+            }
+            "--duration" => {
+                let d = value("--duration")?;
+                options.duration = parse_duration(&d).ok_or(format!("fuzz: bad duration '{d}', expected e.g. 60s or 500ms"))?;
+            }
+            other => return Err(format!("fuzz: unknown option '{other}'")),
+        }
+    }
+    let seeds = seeds.ok_or("fuzz: missing --seeds N")?;
+    let jobs = jobs.clamp(1, 64) as u64;
+    let began = std::time::Instant::now();
+    // Seeds are independent, so they split across threads; each thread builds
+    // its own worlds and the results are reported in seed order.
+    let mut runs: Vec<FuzzRun> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..jobs)
+            .map(|j| {
+                let options = options.clone();
+                scope.spawn(move || {
+                    (start + j..start + seeds).step_by(jobs as usize).map(|seed| run_seed(seed, &options)).collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().expect("a fuzz thread panicked")).collect()
+    });
+    runs.sort_by_key(|r| r.seed);
+    let events: u64 = runs.iter().map(|r| r.events).sum();
+    let failures: Vec<&FuzzRun> = runs.iter().filter(|r| r.failure.is_some()).collect();
+    for run in &failures {
+        let f = run.failure.as_ref().expect("filtered");
+        println!("seed {}: line {}: `{}` failed: {}", run.seed, f.line, f.command, f.message);
+        println!("--- reproduce with `raftlab run FILE` on this scenario:");
+        print!("{}", run.scenario_text);
+        println!("---");
+    }
+    println!(
+        "{} runs, {} events, {} violations ({:.1}s)",
+        runs.len(),
+        events,
+        failures.len(),
+        began.elapsed().as_secs_f64()
+    );
+    Ok(if failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}

@@ -1,0 +1,265 @@
+//! The scenario files under `tests/scenarios/` and `examples/` are tests:
+//! every `expect` must hold, every expectation block (`----`) must match the
+//! output of its command, and no safety invariant may break.
+//!
+//! Each listed file is a test of its own, so a failure names the file. Files
+//! added to the directories but not (yet) listed here are still run, by
+//! `unlisted_scenario_files_pass`. When an engine change alters a run on
+//! purpose, review the new output with `raftlab check --rewrite FILE` and
+//! `git diff`.
+
+use std::path::PathBuf;
+
+use raftlab::scenario::check::check;
+use raftlab::scenario::runner::{self, StepOutput, Trace};
+use raftlab::scenario::{parse, Command, Scenario};
+
+/// The directories whose `*.txt` files are scenarios, relative to the crate.
+const DIRS: &[&str] = &["tests/scenarios", "examples"];
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn read(path: &str) -> String {
+    let full = root().join(path);
+    std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{}: cannot read: {e}", full.display()))
+}
+
+fn parse_file(path: &str, text: &str) -> Scenario {
+    parse(text).unwrap_or_else(|e| panic!("{}", e.with_file(path)))
+}
+
+/// Runs one file; returns a description of everything that went wrong.
+fn problems(path: &str) -> Option<String> {
+    let text = read(path);
+    let scenario = match parse(&text) {
+        Ok(s) => s,
+        Err(e) => return Some(e.with_file(path)),
+    };
+    let mut out = String::new();
+    let report = check(&text, &scenario);
+    for m in &report.mismatches {
+        out.push_str(&format!("{path}:{m}"));
+    }
+    if let Some(f) = &report.failure {
+        out.push_str(&format!("{path}:{}: `{}` failed: {}\n", f.line, f.command, f.message));
+    }
+    // A scenario travels in URLs as its canonical text: that text must parse
+    // back to the same scenario and pass just the same.
+    if report.passed() {
+        let canonical = scenario.to_text();
+        match parse(&canonical) {
+            Ok(again) if again.equivalent(&scenario) => {
+                let report = check(&canonical, &again);
+                if !report.passed() {
+                    out.push_str(&format!("{path}: its canonical text does not pass:\n{canonical}\n"));
+                }
+            }
+            Ok(_) => out.push_str(&format!("{path}: its canonical text parses to another scenario\n")),
+            Err(e) => out.push_str(&format!("{path}: its canonical text does not parse: {e}\n")),
+        }
+    }
+    if !report.mismatches.is_empty() {
+        out.push_str(&format!("(if the new output is intended: raftlab check --rewrite {path})\n"));
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+fn assert_passes(path: &str) {
+    if let Some(problems) = problems(path) {
+        panic!("\n{problems}");
+    }
+}
+
+macro_rules! scenario_tests {
+    ($($name:ident => $path:literal,)*) => {
+        $(
+            #[test]
+            fn $name() {
+                assert_passes($path);
+            }
+        )*
+        /// The files that have a test of their own.
+        const LISTED: &[&str] = &[$($path),*];
+    };
+}
+
+scenario_tests! {
+    example_leader_crash => "examples/leader-crash.txt",
+    leader_crash => "tests/scenarios/leader-crash.txt",
+    split_vote => "tests/scenarios/split-vote.txt",
+    minority_partition => "tests/scenarios/minority-partition.txt",
+    figure8 => "tests/scenarios/figure8.txt",
+    figure8_commit => "tests/scenarios/figure8-commit.txt",
+    old_term_commit => "tests/scenarios/old-term-commit.txt",
+    divergent_follower => "tests/scenarios/divergent-follower.txt",
+    two_nodes => "tests/scenarios/two-nodes.txt",
+    quorum_3_3 => "tests/scenarios/quorum-3-3.txt",
+    quorum_3_4 => "tests/scenarios/quorum-3-4.txt",
+    restart_keeps_term_and_vote => "tests/scenarios/restart-keeps-term-and-vote.txt",
+    quorum_table_1 => "tests/scenarios/quorum-table-1.txt",
+    quorum_table_2 => "tests/scenarios/quorum-table-2.txt",
+    quorum_table_3 => "tests/scenarios/quorum-table-3.txt",
+    quorum_table_4 => "tests/scenarios/quorum-table-4.txt",
+    quorum_table_5 => "tests/scenarios/quorum-table-5.txt",
+    quorum_table_6 => "tests/scenarios/quorum-table-6.txt",
+    quorum_table_7 => "tests/scenarios/quorum-table-7.txt",
+    availability_zones => "tests/scenarios/availability-zones.txt",
+    availability_zones_2 => "tests/scenarios/availability-zones-2.txt",
+    follower_redirect => "tests/scenarios/follower-redirect.txt",
+    message_faults => "tests/scenarios/message-faults.txt",
+    lossy_network => "tests/scenarios/lossy-network.txt",
+}
+
+/// Every scenario file in the scenario directories, as crate-relative paths.
+fn all_files() -> Vec<String> {
+    let mut files = Vec::new();
+    for dir in DIRS {
+        let entries = std::fs::read_dir(root().join(dir)).unwrap_or_else(|e| panic!("{dir}: {e}"));
+        for entry in entries {
+            let path = entry.expect("a directory entry").path();
+            if path.extension().is_some_and(|x| x == "txt") {
+                let name = path.file_name().expect("a file name").to_string_lossy().into_owned();
+                files.push(format!("{dir}/{name}"));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn every_listed_file_exists() {
+    for path in LISTED {
+        assert!(root().join(path).is_file(), "{path} is listed but does not exist");
+    }
+}
+
+/// Files nobody listed yet still have to pass; all their failures are
+/// reported together.
+#[test]
+fn unlisted_scenario_files_pass() {
+    let failures: Vec<String> =
+        all_files().iter().filter(|f| !LISTED.contains(&f.as_str())).filter_map(|f| problems(f)).collect();
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+/// The teaching files keep to the house rules: a header comment saying what
+/// they teach, at least one `expect` beyond the final check, and
+/// `expect no-violations` as the last command.
+#[test]
+fn scenario_files_follow_the_conventions() {
+    let mut wrong = Vec::new();
+    for path in all_files().iter().filter(|f| f.starts_with("tests/scenarios/")) {
+        let text = read(path);
+        let scenario = parse_file(path, &text);
+        if !text.starts_with('#') {
+            wrong.push(format!("{path}: does not start with a comment saying what it teaches"));
+        }
+        if !matches!(scenario.steps.last().map(|s| &s.command), Some(Command::ExpectNoViolations)) {
+            wrong.push(format!("{path}: does not end with `expect no-violations`"));
+        }
+        let expects = scenario
+            .steps
+            .iter()
+            .filter(|s| s.text.starts_with("expect ") && !matches!(s.command, Command::ExpectNoViolations))
+            .count();
+        if expects == 0 {
+            wrong.push(format!("{path}: makes its point with no `expect` command"));
+        }
+    }
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+}
+
+// ----- determinism -----
+
+/// Everything a run shows, with every event printed.
+fn full_run(scenario: &Scenario) -> (Vec<StepOutput>, String) {
+    let (runner, outputs, failure) = runner::run(scenario, Trace::Full);
+    let world = runner.world();
+    let mut state = format!("{failure:?} {} {} {:?}\n", world.now(), world.event_count(), world.stats());
+    for slot in world.nodes() {
+        let n = &slot.node;
+        state.push_str(&format!(
+            "{} {} {} {:?} {} {:?}\n",
+            n.id(),
+            n.term(),
+            n.commit_index(),
+            n.voted_for(),
+            slot.alive,
+            n.log().entries()
+        ));
+    }
+    (outputs, state)
+}
+
+#[test]
+fn the_same_scenario_runs_the_same_way_twice() {
+    for path in all_files() {
+        let text = read(&path);
+        let scenario = parse_file(&path, &text);
+        let (a, state_a) = full_run(&scenario);
+        let (b, state_b) = full_run(&parse_file(&path, &text));
+        assert_eq!(a, b, "{path}: two runs printed different output");
+        assert_eq!(state_a, state_b, "{path}: two runs ended in different states");
+    }
+}
+
+/// The output of the first `run until leader` of a 5-node cluster.
+fn first_election(seed: u64) -> Vec<String> {
+    let scenario = parse(&format!("cluster 5 seed={seed}\nrun until leader\n")).unwrap();
+    let (_, outputs, failure) = runner::run(&scenario, Trace::Notable);
+    assert!(failure.is_none(), "seed {seed}: {failure:?}");
+    outputs[0].lines.clone()
+}
+
+#[test]
+fn another_seed_gives_another_run() {
+    let first = first_election(1);
+    assert!(!first.is_empty());
+    assert_eq!(first, first_election(1));
+    // The first line is the first election timeout: "TIME node N became
+    // candidate of term 1". Its time is a random draw, so it changes with the
+    // seed (a handful of seeds, in case two happen to pick the same node).
+    let time = |lines: &[String]| lines[0].split(' ').next().unwrap().to_string();
+    let times: Vec<String> = (1..=5).map(|s| time(&first_election(s))).collect();
+    let mut distinct = times.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert!(distinct.len() >= 4, "first election times barely depend on the seed: {times:?}");
+    for seed in 2..=5 {
+        assert_ne!(first, first_election(seed), "seed 1 and seed {seed} gave the same election");
+    }
+}
+
+#[test]
+fn changing_the_seed_line_of_a_file_changes_its_run() {
+    let path = "tests/scenarios/leader-crash.txt";
+    let text = read(path);
+    let other = text.replacen("seed=7", "seed=8", 1);
+    assert_ne!(text, other, "{path} no longer uses seed=7");
+    let (a, _) = full_run(&parse_file(path, &text));
+    let (b, _) = full_run(&parse_file(path, &other));
+    assert_ne!(a[0], b[0], "the first `run until leader` printed the same with seeds 7 and 8");
+}
+
+/// lossy-network.txt says loss makes the same work slower: its client
+/// operations take longer, on average, than with loss=0% and the same seed.
+#[test]
+fn loss_slows_the_lossy_scenario_down() {
+    let path = "tests/scenarios/lossy-network.txt";
+    let lossy = parse_file(path, &read(path));
+    assert!(lossy.cluster.loss_ppm > 0, "{path} has no loss");
+    let mut lossless = lossy.clone();
+    lossless.cluster.loss_ppm = 0;
+    let mean_latency = |s: &Scenario| {
+        let (runner, _, failure) = runner::run(s, Trace::Notable);
+        assert!(failure.is_none(), "{failure:?}");
+        let ops = runner.world().client().ops();
+        assert!(ops.iter().all(|o| o.is_done()), "some writes were never answered");
+        ops.iter().map(|o| o.completed_at.unwrap() - o.invoked_at).sum::<u64>() / ops.len() as u64
+    };
+    let (slow, fast) = (mean_latency(&lossy), mean_latency(&lossless));
+    assert!(slow > fast, "mean latency with loss {slow}us, without {fast}us");
+}
