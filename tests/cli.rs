@@ -159,7 +159,7 @@ fn check_reports_a_mismatching_block_and_rewrite_fixes_it() {
     let out = raftlab(&["check", file.path()]);
     assert_eq!(code(&out), 1, "{}", shown(&out));
     let text = stdout(&out);
-    assert!(text.contains("line 5: output of `show nodes` differs"), "{}", shown(&out));
+    assert!(text.contains(&format!("{}:5: output of `show nodes` differs", file.path())), "{}", shown(&out));
     assert!(text.contains("  expected:\n    node role"), "{}", shown(&out));
     assert!(text.contains("nonsense"), "{}", shown(&out));
     assert!(text.contains("  actual:\n    node role"), "{}", shown(&out));

@@ -52,6 +52,11 @@ impl KvStore {
         result
     }
 
+    /// The result of a client operation already applied, if it was.
+    pub fn result_of(&self, request: RequestId) -> Option<&Applied> {
+        self.done.get(&request)
+    }
+
     pub fn get(&self, key: &str) -> Option<&str> {
         self.map.get(key).map(|v| &**v)
     }

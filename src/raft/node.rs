@@ -3,6 +3,8 @@
 //! `replication.rs`; the follower's side of AppendEntries is here because it
 //! is part of handling a message.
 
+use std::collections::BTreeSet;
+
 use super::kv::KvStore;
 use super::message::{Applied, ClientOutcome, Message};
 use super::types::{Command, Entry, LogIndex, NodeId, RequestId, Role, Term, CLIENT, MAX_NODES};
@@ -110,6 +112,10 @@ pub struct Node {
     pub(super) votes_denied: u16,
     /// Indexed by node id; entry 0 and the leader's own entry are unused.
     pub(super) progress: [Progress; MAX_NODES + 1],
+    /// Leader only: client requests in its log and not yet applied. A client
+    /// re-sends a request it got no answer for; appending every copy would
+    /// let a backlog of retries grow the log faster than followers catch up.
+    pub(super) proposed: BTreeSet<RequestId>,
 }
 
 impl Node {
@@ -130,6 +136,7 @@ impl Node {
             votes_granted: 0,
             votes_denied: 0,
             progress: [Progress::default(); MAX_NODES + 1],
+            proposed: BTreeSet::new(),
         }
     }
 
@@ -267,7 +274,14 @@ impl Node {
     fn step_client(&mut self, msg: &Message, ready: &mut Ready) {
         if let Message::ClientRequest { request, command } = msg {
             if self.role == Role::Leader {
-                self.propose(command.clone(), Some(*request), ready);
+                if let Some(result) = self.kv.result_of(*request) {
+                    // Applied already: the answer was lost or is late.
+                    let result = result.clone();
+                    self.reply_client(*request, result, ready);
+                } else if !self.proposed.contains(request) {
+                    self.propose(command.clone(), Some(*request), ready);
+                }
+                // Otherwise it is in our log: the reply comes when it applies.
             } else {
                 let outcome = ClientOutcome::Redirect { leader: self.leader };
                 self.send(CLIENT, Message::ClientReply { request: *request, outcome }, ready);
@@ -397,6 +411,10 @@ impl Node {
         self.leader = Some(self.id);
         let next_index = self.log.last_index() + 1;
         self.progress = [Progress { next_index, match_index: 0, replicating: false, probe_sent: false }; MAX_NODES + 1];
+        // Requests of earlier terms still unapplied in our log will commit
+        // with our no-op; retries of them must not be appended again.
+        let unapplied = self.log.slice(self.last_applied + 1, self.log.last_index());
+        self.proposed = unapplied.iter().filter_map(|e| e.request).collect();
         ready.election_timer = Some(TimerRequest::Stop);
         ready.heartbeat_timer = Some(TimerRequest::Reset);
         ready.events.push(NodeEvent::Became { role: Role::Leader, term: self.current_term });
@@ -432,6 +450,7 @@ impl Node {
             let entry = self.log.entry(self.last_applied).expect("committed entries are in the log");
             let result = self.kv.apply(entry);
             if let (Role::Leader, Some(request)) = (self.role, entry.request) {
+                self.proposed.remove(&request);
                 self.reply_client(request, result, ready);
             }
         }
@@ -443,6 +462,9 @@ impl Node {
     }
 
     pub(super) fn append_own(&mut self, command: Command, request: Option<RequestId>) {
+        if let Some(request) = request {
+            self.proposed.insert(request);
+        }
         self.log.append(Entry { term: self.current_term, command, request });
     }
 }

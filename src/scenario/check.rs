@@ -63,7 +63,7 @@ pub fn check(text: &str, scenario: &Scenario) -> CheckReport {
 
 impl std::fmt::Display for Mismatch {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        writeln!(f, "line {}: output of `{}` differs", self.line, self.command)?;
+        writeln!(f, "{}: output of `{}` differs", self.line, self.command)?;
         writeln!(f, "  expected:")?;
         for l in &self.expected {
             writeln!(f, "    {l}")?;

@@ -19,6 +19,11 @@ use lexer::{duration, percent, range, uint, uint_word, Cursor, Line, Word, DURAT
 const SEPARATOR: &str = "----";
 const COMMANDS: &str = "one of: run, step, crash, restart, timeout, partition, cut, uncut, heal, \
                         drop, duplicate, put, get, del, list, expect, show";
+/// The first words of commands.
+const KEYWORDS: [&str; 18] = [
+    "cluster", "run", "step", "crash", "restart", "timeout", "partition", "cut", "uncut", "heal", "drop", "duplicate",
+    "put", "get", "del", "list", "expect", "show",
+];
 const EXPECTS: &str = "one of: leader, term, role, committed, log, value, missing, no-violations";
 const MESSAGE_TYPE: &str = "a message type: RequestVote, RequestVoteReply, AppendEntries, AppendEntriesReply, any";
 const OPTIONS: &str = "an option: seed, election, heartbeat, latency, loss";
@@ -61,6 +66,19 @@ pub fn parse(text: &str) -> Result<Scenario, ParseError> {
             i += 1;
             let mut lines = Vec::new();
             while let Some(l) = raw.get(i).filter(|l| !l.trim().is_empty()) {
+                // No command prints a line that starts with a command word, so
+                // such a line is a command whose blank line was forgotten: left
+                // in the block, `check --rewrite` would overwrite it.
+                let first_word = l.split_whitespace().next().unwrap_or("");
+                if KEYWORDS.contains(&first_word) {
+                    let column = l.chars().take_while(|c| c.is_whitespace()).count() + 1;
+                    return Err(ParseError {
+                        line: number(i),
+                        column: u32::try_from(column).unwrap_or(u32::MAX),
+                        word: first_word.to_string(),
+                        expected: "a blank line ending the expectation block before this command".into(),
+                    });
+                }
                 lines.push(l.trim_end().to_string());
                 i += 1;
             }

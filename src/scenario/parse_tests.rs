@@ -389,9 +389,9 @@ fn expectation_blocks() {
     assert_eq!(e1.lines, vec!["one"]);
 
     // An empty block, a `----` inside a block, and a block at end of file.
-    let s = parse("cluster 3\nstep\n----\n\nstep\n----\n----\nrun 1s").unwrap();
+    let s = parse("cluster 3\nstep\n----\n\nstep\n----\n----\nran 1s").unwrap();
     assert_eq!(s.steps[0].expected.as_ref().unwrap().lines, Vec::<String>::new());
-    assert_eq!(s.steps[1].expected.as_ref().unwrap().lines, vec!["----", "run 1s"]);
+    assert_eq!(s.steps[1].expected.as_ref().unwrap().lines, vec!["----", "ran 1s"]);
 
     let orphan = "unexpected '----', expected a command on the line just before it";
     assert_eq!(err("cluster 3\nstep\n\n----\nx\n"), format!("4:1: {orphan}"));
@@ -468,4 +468,14 @@ fn canonical_text() {
     assert!(again.equivalent(&s));
     assert_eq!(again.to_text(), canonical);
     assert_eq!(parse(&again.to_text()).unwrap(), again);
+}
+
+#[test]
+fn a_command_inside_an_expectation_block_is_an_error() {
+    // The blank line after the block was forgotten: `expect ...` would be
+    // taken as expected output and lost on `check --rewrite`.
+    let text = "cluster 3\nrun 1s\n----\n12.0ms node 1 became candidate of term 1\nexpect leader 1\n";
+    let err = parse(text).unwrap_err();
+    assert_eq!((err.line, err.column, err.word.as_str()), (5, 1, "expect"));
+    assert!(err.to_string().contains("blank line"), "{err}");
 }

@@ -108,24 +108,53 @@ fn s8_client_retried_request_is_applied_once() {
     c.elect(1);
     c.client_request(1, 1, Command::put("x", "1"));
     c.client_request(1, 2, Command::put("x", "2"));
-    // The client timed out on request 1 and sends it again: it reaches the
-    // log a second time, after request 2, but must not set x back to 1.
+    // The client timed out on request 1 and sends it again while the first
+    // copy is still in the leader's log: the leader does not append it twice
+    // (a backlog of retries would otherwise outgrow the followers).
     c.client_request(1, 1, Command::put("x", "1"));
     c.client_request(1, 3, Command::get("x"));
     c.deliver_all();
     c.heartbeat(1);
     c.deliver_all();
     let copies = c.node(1).log().entries().iter().filter(|e| e.request == Some(1)).count();
-    assert_eq!(copies, 2, "both copies are in the log");
+    assert_eq!(copies, 1, "a pending request is in the log once");
     for id in 1..=3 {
-        assert_eq!(c.node(id).commit_index(), 5);
+        assert_eq!(c.node(id).commit_index(), 4);
         assert_eq!(c.node(id).kv().get("x"), Some("2"), "node {id}");
     }
-    assert_eq!(c.client_replies(), vec![(1, DONE), (2, DONE), (1, DONE), (3, value(Some("2")))]);
+    assert_eq!(c.client_replies(), vec![(1, DONE), (2, DONE), (3, value(Some("2")))]);
 
-    // A retried read returns what the first copy read, not the current value.
+    // A retried read that was applied already is answered at once with what
+    // it read then, not the current value, and adds nothing to the log.
     c.client_request(1, 4, Command::put("x", "3"));
     c.client_request(1, 3, Command::get("x"));
     c.deliver_all();
-    assert_eq!(c.client_replies()[4..], [(4, DONE), (3, value(Some("2")))]);
+    assert_eq!(c.client_replies()[3..], [(3, value(Some("2"))), (4, DONE)]);
+    let reads = c.node(1).log().entries().iter().filter(|e| e.request == Some(3)).count();
+    assert_eq!(reads, 1);
+}
+
+#[test]
+fn s8_client_a_new_leader_does_not_append_again_a_request_its_log_holds() {
+    let mut c = Cluster::new(3);
+    c.elect(1);
+    c.client_request(1, 7, Command::put("x", "1"));
+    // The entry reaches node 2's log, but node 1 is cut off before the reply
+    // comes back, so it never commits in term 1; node 2 leads term 2.
+    c.deliver_only(|(from, to, m)| (*from, *to) == (1, 2) && matches!(m, Message::AppendEntries { .. }));
+    assert_eq!(c.node(1).commit_index(), 1, "only the no-op is committed");
+    assert_eq!(c.node(2).log().last_index(), 2);
+    c.isolate(1);
+    c.elect(2);
+    // The client's retry of request 7 reaches the new leader, whose log holds
+    // the request already: it is not appended again, and commits with the
+    // new leader's no-op.
+    c.client_request(2, 7, Command::put("x", "1"));
+    c.deliver_all();
+    c.heartbeat(2);
+    c.deliver_all();
+    let copies = c.node(2).log().entries().iter().filter(|e| e.request == Some(7)).count();
+    assert_eq!(copies, 1);
+    assert_eq!(c.node(2).kv().get("x"), Some("1"));
+    assert!(c.client_replies().contains(&(7, DONE)));
 }
