@@ -21,7 +21,7 @@ ensure_rust() {
 }
 
 # Fuzz size for the test run; CI and local runs use the same figures.
-FUZZ_SEEDS=${FUZZ_SEEDS:-300}
+FUZZ_SEEDS=${FUZZ_SEEDS:-1000}
 FUZZ_DURATION=${FUZZ_DURATION:-30s}
 
 cmd_test() {
@@ -34,9 +34,11 @@ cmd_test() {
   cargo build --release --bin raftlab
   log "scenario files: expectation blocks"
   ./target/release/raftlab check tests/scenarios/*.txt examples/*.txt
-  log "fuzz: $FUZZ_SEEDS seeds x $FUZZ_DURATION simulated, every fault"
-  ./target/release/raftlab fuzz --seeds "$FUZZ_SEEDS" --duration "$FUZZ_DURATION" \
-    --faults crash,partition,cut,loss,duplicate,drop
+  log "fuzz: $FUZZ_SEEDS seeds x $FUZZ_DURATION simulated per cluster size, every fault"
+  for nodes in 5 3 7 9; do
+    ./target/release/raftlab fuzz --seeds "$FUZZ_SEEDS" --nodes "$nodes" --duration "$FUZZ_DURATION" \
+      --faults crash,partition,cut,loss,duplicate,drop
+  done
   log "all tests passed"
 }
 
