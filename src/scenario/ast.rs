@@ -30,33 +30,9 @@ pub enum NodeRef {
     Leader,
 }
 
-/// The `cluster` line.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ClusterSpec {
-    pub nodes: u8,
-    pub seed: u64,
-    /// Election timeout range (low, high), inclusive.
-    pub election: (Micros, Micros),
-    pub heartbeat: Micros,
-    /// One-way message latency range (low, high), inclusive.
-    pub latency: (Micros, Micros),
-    /// Probability of losing a message, in parts per million.
-    pub loss_ppm: u32,
-}
+/// The `cluster` line is the world's configuration, field for field.
+pub use crate::sim::WorldConfig as ClusterSpec;
 
-impl ClusterSpec {
-    /// A cluster of `nodes` with every option at its default.
-    pub fn new(nodes: u8) -> Self {
-        ClusterSpec {
-            nodes,
-            seed: 0,
-            election: (150 * MILLI, 300 * MILLI),
-            heartbeat: 50 * MILLI,
-            latency: (10 * MILLI, 20 * MILLI),
-            loss_ppm: 0,
-        }
-    }
-}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ExpectedRole {

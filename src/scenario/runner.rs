@@ -52,16 +52,6 @@ pub struct Runner {
     trace: Trace,
 }
 
-pub fn world_config(spec: &ClusterSpec) -> WorldConfig {
-    WorldConfig {
-        nodes: spec.nodes,
-        seed: spec.seed,
-        election: spec.election,
-        heartbeat: spec.heartbeat,
-        latency: spec.latency,
-        loss_ppm: spec.loss_ppm,
-    }
-}
 
 /// Runs a whole scenario; stops at the first failure or safety violation.
 pub fn run(scenario: &Scenario, trace: Trace) -> (Runner, Vec<StepOutput>, Option<Failure>) {
@@ -89,12 +79,33 @@ pub fn run(scenario: &Scenario, trace: Trace) -> (Runner, Vec<StepOutput>, Optio
     (runner, outputs, None)
 }
 
+/// A step that takes virtual time, part way through. [`Runner::execute`]
+/// runs one to its end at once; the browser's player resumes it slice by
+/// slice as its clock advances, so the cluster can be drawn in between.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Timed {
+    kind: TimedKind,
+    /// The clock never passes this: the end of `run D`, or the limit of a
+    /// `run until ... within`.
+    until: Micros,
+    /// Violations found before the step, to tell the new ones.
+    violations_before: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum TimedKind {
+    Run,
+    Leader { within: Micros },
+    Committed { index: u64, within: Micros },
+    Step { left: u32 },
+}
+
 /// Default limit of `run until ...` when the scenario gives none.
 pub const DEFAULT_WITHIN: Micros = 10_000_000;
 
 impl Runner {
     pub fn new(cluster: &ClusterSpec, trace: Trace) -> Result<Runner, String> {
-        let world = World::new(world_config(cluster)).map_err(|e| e.to_string())?;
+        let world = World::new(cluster.clone()).map_err(|e| e.to_string())?;
         Ok(Runner { world, trace })
     }
 
@@ -119,47 +130,153 @@ impl Runner {
     /// what went wrong. A safety violation found during the step is a failure.
     pub fn execute(&mut self, step: &Step) -> Result<Vec<String>, (Vec<String>, String)> {
         let mut out = Vec::new();
-        let violations_before = self.world.checker().violations().len();
-        let result = self.command(&step.command, &mut out);
-        if let Err(message) = result {
-            return Err((out, message));
+        let result = match self.begin(step) {
+            // A command that takes time goes through the same code as the
+            // browser's sliced playback, only without a cap, so both agree.
+            Some(mut timed) => loop {
+                if let Some(result) = self.resume(&mut timed, Micros::MAX, u64::MAX, &mut out, &mut |_| {}) {
+                    break result;
+                }
+            },
+            None => {
+                let violations_before = self.world.checker().violations().len();
+                let result = self.command(&step.command, &mut out);
+                self.check_violations(violations_before, result)
+            }
+        };
+        match result {
+            Ok(()) => Ok(out),
+            Err(message) => Err((out, message)),
         }
+    }
+
+    /// Starts a step that takes virtual time (`run`, `run until`, `step`);
+    /// `None` for an instant step, which [`Runner::execute`] carries out.
+    pub fn begin(&self, step: &Step) -> Option<Timed> {
+        let now = self.world.now();
+        let (kind, until) = match step.command {
+            Command::Run(duration) => (TimedKind::Run, now.saturating_add(duration)),
+            Command::RunUntilLeader { within } => (TimedKind::Leader { within }, now.saturating_add(within)),
+            Command::RunUntilCommitted { index, within } => {
+                (TimedKind::Committed { index, within }, now.saturating_add(within))
+            }
+            Command::Step(count) => (TimedKind::Step { left: count }, Micros::MAX),
+            _ => return None,
+        };
+        Some(Timed { kind, until, violations_before: self.world.checker().violations().len() })
+    }
+
+    /// Continues a step started by [`Runner::begin`] without moving the clock
+    /// past `cap` and processing at most `max_events` events, calling
+    /// `observe` after each event (the browser records its event feed).
+    /// Appends the step's output to `out`. Returns `None` while the step is
+    /// unfinished, else its result as [`Runner::execute`] gives it.
+    pub fn resume(
+        &mut self,
+        timed: &mut Timed,
+        cap: Micros,
+        max_events: u64,
+        out: &mut Vec<String>,
+        observe: &mut dyn FnMut(&World),
+    ) -> Option<Result<(), String>> {
+        let mut budget = max_events;
+        let result = loop {
+            if let TimedKind::Step { left } = &mut timed.kind {
+                if *left == 0 {
+                    break Ok(());
+                }
+                match self.world.next_event_time() {
+                    None => {
+                        out.push("nothing is scheduled".into());
+                        break Ok(());
+                    }
+                    Some(t) if t > cap => {
+                        self.world.run_until(cap);
+                        return None;
+                    }
+                    Some(_) if budget == 0 => return None,
+                    Some(_) => {
+                        self.world.step();
+                        budget -= 1;
+                        *left -= 1;
+                        self.print_event(out, true);
+                        observe(&self.world);
+                    }
+                }
+                continue;
+            }
+            if self.reached(&timed.kind) {
+                break Ok(());
+            }
+            match self.world.next_event_time() {
+                Some(t) if t <= timed.until.min(cap) => {
+                    if budget == 0 {
+                        return None;
+                    }
+                    self.world.step();
+                    budget -= 1;
+                    self.print_event(out, self.trace == Trace::Full);
+                    observe(&self.world);
+                    if self.world.last_effects().iter().any(|e| matches!(e, Effect::Violation(_))) {
+                        // Stop where the violation happened, so it can be inspected.
+                        break self.outcome(&timed.kind);
+                    }
+                }
+                _ if timed.until <= cap => {
+                    self.world.run_until(timed.until);
+                    break self.outcome(&timed.kind);
+                }
+                _ => {
+                    // The caller's slice of time is used up; the step goes on later.
+                    self.world.run_until(cap);
+                    return None;
+                }
+            }
+        };
+        Some(self.check_violations(timed.violations_before, result))
+    }
+
+    /// Whether a `run until` condition holds (`run D` has none).
+    fn reached(&self, kind: &TimedKind) -> bool {
+        let w = &self.world;
+        match *kind {
+            TimedKind::Leader { .. } => w.established_leader().is_some(),
+            TimedKind::Committed { index, .. } => w.current_leader().is_some_and(|l| w.node(l).commit_index() >= index),
+            TimedKind::Run | TimedKind::Step { .. } => false,
+        }
+    }
+
+    /// The result of a timed step that stopped running.
+    fn outcome(&self, kind: &TimedKind) -> Result<(), String> {
+        if self.reached(kind) {
+            return Ok(());
+        }
+        match *kind {
+            TimedKind::Leader { within } => {
+                Err(format!("no leader acknowledged by a quorum within {}", fmt_time(within)))
+            }
+            TimedKind::Committed { index, within } => {
+                Err(format!("the leader's commit index did not reach {index} within {}", fmt_time(within)))
+            }
+            TimedKind::Run | TimedKind::Step { .. } => Ok(()),
+        }
+    }
+
+    /// A safety violation found during a step fails it.
+    fn check_violations(&self, before: usize, result: Result<(), String>) -> Result<(), String> {
+        result?;
         let violations = self.world.checker().violations();
-        if violations.len() > violations_before {
-            return Err((out, format!("safety violation: {}", violations[violations_before])));
+        if violations.len() > before {
+            return Err(format!("safety violation: {}", violations[before]));
         }
-        Ok(out)
+        Ok(())
     }
 
     fn command(&mut self, command: &Command, out: &mut Vec<String>) -> Result<(), String> {
         let w = &self.world;
         match command {
-            Command::Run(duration) => {
-                let until = w.now().saturating_add(*duration);
-                self.run_while(out, until, |_| false);
-            }
-            Command::RunUntilLeader { within } => {
-                let until = w.now().saturating_add(*within);
-                if !self.run_while(out, until, |w| w.established_leader().is_some()) {
-                    return Err(format!("no leader acknowledged by a quorum within {}", fmt_time(*within)));
-                }
-            }
-            Command::RunUntilCommitted { index, within } => {
-                let until = w.now().saturating_add(*within);
-                let index = *index;
-                let reached = |w: &World| w.current_leader().is_some_and(|l| w.node(l).commit_index() >= index);
-                if !self.run_while(out, until, reached) {
-                    return Err(format!("the leader's commit index did not reach {index} within {}", fmt_time(*within)));
-                }
-            }
-            Command::Step(count) => {
-                for _ in 0..*count {
-                    if self.world.step().is_none() {
-                        out.push("nothing is scheduled".into());
-                        break;
-                    }
-                    self.print_event(out, true);
-                }
+            Command::Run(_) | Command::RunUntilLeader { .. } | Command::RunUntilCommitted { .. } | Command::Step(_) => {
+                return Err("internal error: a command that takes time goes through begin/resume".into());
             }
             Command::Crash(node) => {
                 let id = self.resolve(node)?;
@@ -287,30 +404,6 @@ impl Runner {
             other => return Err(format!("internal error: {other:?} is not an expectation")),
         }
         Ok(())
-    }
-
-    /// Runs events until `done` holds or the clock would pass `until`.
-    /// Returns whether `done` was reached.
-    fn run_while(&mut self, out: &mut Vec<String>, until: Micros, done: impl Fn(&World) -> bool) -> bool {
-        loop {
-            if done(&self.world) {
-                return true;
-            }
-            match self.world.next_event_time() {
-                Some(t) if t <= until => {
-                    self.world.step();
-                    self.print_event(out, self.trace == Trace::Full);
-                    if self.world.last_effects().iter().any(|e| matches!(e, Effect::Violation(_))) {
-                        // Stop where the violation happened, so it can be inspected.
-                        return done(&self.world);
-                    }
-                }
-                _ => {
-                    self.world.run_until(until);
-                    return done(&self.world);
-                }
-            }
-        }
     }
 
     /// Prints the last event: all of it when `full`, else only its notable effects.

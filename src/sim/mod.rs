@@ -55,6 +55,12 @@ impl Default for WorldConfig {
 }
 
 impl WorldConfig {
+    /// A cluster of `nodes` with every other option at its default, as the
+    /// scenario line `cluster N` means.
+    pub fn new(nodes: u8) -> Self {
+        WorldConfig { nodes, ..Default::default() }
+    }
+
     pub fn with_nodes(nodes: u8, seed: u64) -> Self {
         WorldConfig { nodes, seed, ..Default::default() }
     }
