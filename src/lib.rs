@@ -10,3 +10,8 @@ pub mod check;
 pub mod raft;
 pub mod scenario;
 pub mod sim;
+pub mod view;
+
+/// The browser front end: wasm-bindgen bindings and canvas drawing only.
+#[cfg(target_arch = "wasm32")]
+pub mod web;

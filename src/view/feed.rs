@@ -1,0 +1,118 @@
+//! The page's running log: user actions and the notable effects of events
+//! (role changes, client results, faults fired, violations), newest last.
+//!
+//! It is recorded after each event, because the world only keeps the
+//! effects of the latest one. It is bounded: a cluster under load for an
+//! hour would otherwise keep millions of lines nobody scrolls to.
+
+use std::collections::VecDeque;
+
+use serde::Serialize;
+
+use crate::sim::{EventKind, World};
+
+use super::snapshot::ms;
+
+/// Lines kept; older ones are forgotten.
+pub const FEED_CAPACITY: usize = 500;
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FeedLine {
+    /// The number of the event the line belongs to.
+    pub event: u64,
+    pub time_ms: f64,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Feed {
+    lines: VecDeque<FeedLine>,
+}
+
+impl Feed {
+    /// Records the world's last event, if it is worth a line: a user action
+    /// is, and so is each notable effect. Call after every event processed.
+    pub fn record(&mut self, world: &World) {
+        let Some(event) = world.last_event() else { return };
+        let (number, time_ms) = (event.number, ms(event.time));
+        if event.kind.is_user_action() {
+            let text = match &event.kind {
+                // The event only names the request; say what it asks and where.
+                EventKind::Submit(op) => match world.client().op(*op) {
+                    Some(o) => format!("client submits #{op} {} to node {}", o.command, o.target),
+                    None => event.kind.to_string(),
+                },
+                kind => kind.to_string(),
+            };
+            self.push(FeedLine { event: number, time_ms, text });
+        }
+        for effect in world.last_effects().iter().filter(|e| e.is_notable()) {
+            self.push(FeedLine { event: number, time_ms, text: effect.to_string() });
+        }
+    }
+
+    fn push(&mut self, line: FeedLine) {
+        if self.lines.len() == FEED_CAPACITY {
+            self.lines.pop_front();
+        }
+        self.lines.push_back(line);
+    }
+
+    /// The lines of events numbered above `event`, oldest first (only those
+    /// still kept).
+    pub fn since(&self, event: u64) -> Vec<&FeedLine> {
+        let newer = self.lines.iter().rev().take_while(|l| l.event > event).count();
+        self.lines.iter().skip(self.lines.len() - newer).collect()
+    }
+
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::raft::Command;
+    use crate::sim::{WorldConfig, MS};
+
+    #[test]
+    fn records_elections_and_user_actions_and_filters_by_event() {
+        let mut world = World::new(WorldConfig::with_nodes(3, 1)).unwrap();
+        let mut feed = Feed::default();
+        while world.established_leader().is_none() {
+            world.step();
+            feed.record(&world);
+        }
+        assert!(feed.since(0).iter().any(|l| l.text.contains("became leader")));
+        let mark = world.event_count();
+        world.submit(Command::put("x", "1"), None).unwrap();
+        feed.record(&world);
+        world.crash(1).unwrap();
+        feed.record(&world);
+        let new: Vec<&str> = feed.since(mark).iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(new.len(), 2);
+        assert!(new[0].starts_with("client submits #1 put(x=1) to node "), "{new:?}");
+        assert_eq!(new[1], "crash node 1");
+        assert!(feed.since(world.event_count()).is_empty());
+    }
+
+    #[test]
+    fn stays_bounded() {
+        let mut world = World::new(WorldConfig::with_nodes(3, 2)).unwrap();
+        world.set_client_load(Some(MS));
+        let mut feed = Feed::default();
+        for _ in 0..50_000 {
+            world.step();
+            feed.record(&world);
+        }
+        assert_eq!(feed.len(), FEED_CAPACITY);
+        let lines = feed.since(0);
+        assert!(lines.windows(2).all(|w| w[0].event <= w[1].event));
+    }
+}

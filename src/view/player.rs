@@ -1,0 +1,342 @@
+//! Plays a scenario progressively in virtual time, so the page can animate
+//! it: each frame gives the player a slice of virtual time, commands that
+//! take time (`run`, `run until`, `step`) use it up as the world advances,
+//! and instant commands (crash, partition, put, expect, show, ...) run the
+//! moment they are reached. After the last step, or a failed one, the world
+//! keeps running live.
+//!
+//! Command semantics are the scenario runner's, not a copy of them: timed
+//! steps go through `Runner::begin`/`Runner::resume`, the same code that
+//! `Runner::execute` uses for a whole step, so a scenario played in slices
+//! ends in exactly the state `runner::run` reaches.
+
+use std::mem;
+
+use crate::scenario::runner::{Failure, Runner, StepOutput, Timed, Trace};
+use crate::scenario::{Scenario, Step};
+use crate::sim::{Micros, World, WorldConfig};
+
+/// What one call to [`Player::advance`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Advance {
+    /// Events processed, user actions of the scenario included.
+    pub events: u64,
+    /// The event budget ran out before the clock reached the target: the
+    /// world is behind the requested time (the page asked for more than it
+    /// can compute in one frame).
+    pub capped: bool,
+}
+
+pub struct Player {
+    scenario: Scenario,
+    /// The step being played, or the next one; `steps.len()` when done.
+    next: usize,
+    /// The timed step in progress, if any.
+    timed: Option<Timed>,
+    /// Output of the step in progress so far.
+    lines: Vec<String>,
+    output: Vec<StepOutput>,
+    failure: Option<Failure>,
+    /// The runner owns the world it runs, while the page owns this player's
+    /// world; during `advance` the world is moved into a runner and back,
+    /// leaving this small stand-in in its place (moves, no copies).
+    spare: Option<World>,
+}
+
+fn stand_in() -> World {
+    World::new(WorldConfig::with_nodes(1, 0)).expect("a one-node cluster with default options is valid")
+}
+
+impl Player {
+    /// The scenario's world, at time zero, and a player at its first step.
+    pub fn new(scenario: Scenario) -> Result<(World, Player), String> {
+        let world = World::new(scenario.cluster.clone()).map_err(|e| e.to_string())?;
+        let player = Player {
+            scenario,
+            next: 0,
+            timed: None,
+            lines: Vec::new(),
+            output: Vec::new(),
+            failure: None,
+            spare: Some(stand_in()),
+        };
+        Ok((world, player))
+    }
+
+    /// Advances `world` by `virtual_us` of virtual time, playing the steps
+    /// reached on the way.
+    pub fn advance(&mut self, world: &mut World, virtual_us: Micros) -> Advance {
+        self.advance_with(world, virtual_us, u64::MAX, &mut |_| {})
+    }
+
+    /// [`Player::advance`] processing at most `max_events` events and calling
+    /// `observe` after each one (the page records its feed there).
+    pub fn advance_with(
+        &mut self,
+        world: &mut World,
+        virtual_us: Micros,
+        max_events: u64,
+        observe: &mut dyn FnMut(&World),
+    ) -> Advance {
+        let target = world.now().saturating_add(virtual_us);
+        let start = world.event_count();
+        let mut capped = false;
+        if self.is_playing() {
+            let real = mem::replace(world, self.spare.take().unwrap_or_else(stand_in));
+            let mut runner = Runner::with_world(real, Trace::Notable);
+            capped = self.play(&mut runner, target, start, max_events, observe);
+            self.spare = Some(mem::replace(world, runner.into_world()));
+        }
+        if !capped && !self.is_playing() {
+            let used = world.event_count() - start;
+            capped = run_live(world, target, max_events.saturating_sub(used), observe).capped;
+        }
+        Advance { events: world.event_count() - start, capped }
+    }
+
+    /// Plays steps until the clock reaches `target`, the scenario ends or
+    /// fails, or the event budget runs out (then returns true).
+    fn play(
+        &mut self,
+        runner: &mut Runner,
+        target: Micros,
+        start: u64,
+        max_events: u64,
+        observe: &mut dyn FnMut(&World),
+    ) -> bool {
+        while self.is_playing() {
+            let budget = max_events.saturating_sub(runner.world().event_count() - start);
+            let step = &self.scenario.steps[self.next];
+            let result = if let Some(timed) = self.timed.as_mut() {
+                match runner.resume(timed, target, budget, &mut self.lines, observe) {
+                    Some(result) => result,
+                    // Out of time (the clock is at the target) or of events.
+                    None => return runner.world().now() < target,
+                }
+            } else if let Some(timed) = runner.begin(step) {
+                self.timed = Some(timed);
+                continue;
+            } else {
+                let before = runner.world().event_count();
+                let result = runner.execute(step);
+                // An action is one event of its own; expect and show are none.
+                if runner.world().event_count() != before {
+                    observe(runner.world());
+                }
+                match result {
+                    Ok(lines) => {
+                        self.lines.extend(lines);
+                        Ok(())
+                    }
+                    Err((lines, message)) => {
+                        self.lines.extend(lines);
+                        Err(message)
+                    }
+                }
+            };
+            self.timed = None;
+            self.output.push(StepOutput { step: self.next, lines: mem::take(&mut self.lines) });
+            match result {
+                Ok(()) => self.next += 1,
+                Err(message) => {
+                    self.failure = Some(Failure { line: step.line, command: step.text.clone(), message });
+                }
+            }
+        }
+        false
+    }
+
+    /// Still has steps to play: not finished and not failed.
+    pub fn is_playing(&self) -> bool {
+        self.failure.is_none() && self.next < self.scenario.steps.len()
+    }
+
+    /// Every step ran, or one failed; the world now runs live.
+    pub fn is_done(&self) -> bool {
+        !self.is_playing()
+    }
+
+    /// Steps completed; on failure, the index of the failed step.
+    pub fn step_index(&self) -> usize {
+        self.next
+    }
+
+    pub fn total(&self) -> usize {
+        self.scenario.steps.len()
+    }
+
+    /// The step being played, or the failed one; `None` once all ran.
+    pub fn current(&self) -> Option<&Step> {
+        self.scenario.steps.get(self.next)
+    }
+
+    pub fn failure(&self) -> Option<&Failure> {
+        self.failure.as_ref()
+    }
+
+    /// What the finished steps printed, as `runner::run` reports it.
+    pub fn output(&self) -> &[StepOutput] {
+        &self.output
+    }
+
+    /// Output of the step in progress so far.
+    pub fn pending_lines(&self) -> &[String] {
+        &self.lines
+    }
+
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+}
+
+/// Runs the world by itself up to `target`, at most `max_events` events,
+/// calling `observe` after each. The clock reaches `target` unless capped.
+pub fn run_live(world: &mut World, target: Micros, max_events: u64, observe: &mut dyn FnMut(&World)) -> Advance {
+    let mut events = 0;
+    while world.next_event_time().is_some_and(|t| t <= target) {
+        if events == max_events {
+            return Advance { events, capped: true };
+        }
+        world.step();
+        events += 1;
+        observe(world);
+    }
+    world.run_until(target);
+    Advance { events, capped: false }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::parse;
+    use crate::scenario::runner::run;
+    use crate::sim::{MS, SECOND};
+
+    const LEADER_CRASH: &str = "\
+cluster 5 seed=7
+run until leader
+put x 1
+run until committed 2
+crash leader
+run until leader within 2s
+expect value x 1
+show nodes
+step 3
+run 100ms
+expect no-violations
+";
+
+    /// Plays `text` in slices of `slice` until done; returns the world, the
+    /// player and the number of events observed.
+    fn play(text: &str, slice: Micros) -> (World, Player, u64) {
+        let (mut world, mut player) = Player::new(parse(text).unwrap()).unwrap();
+        let mut observed = 0;
+        let mut total = 0;
+        for _ in 0..100_000 {
+            if player.is_done() {
+                break;
+            }
+            total += player.advance_with(&mut world, slice, u64::MAX, &mut |_| observed += 1).events;
+        }
+        assert!(player.is_done(), "the scenario should finish");
+        assert_eq!(observed, total, "observe is called once per event");
+        (world, player, total)
+    }
+
+    #[test]
+    fn played_in_small_slices_it_ends_where_the_runner_ends() {
+        let scenario = parse(LEADER_CRASH).unwrap();
+        let (runner, outputs, failure) = run(&scenario, Trace::Notable);
+        assert_eq!(failure, None);
+        for slice in [MS, 7 * MS, 50 * MS, 3 * SECOND] {
+            let (world, player, total) = play(LEADER_CRASH, slice);
+            assert_eq!(player.failure(), None);
+            assert_eq!(player.output(), &outputs[..], "slice {slice}");
+            // The player ran live to the end of its last slice; bring the
+            // runner's world to the same time and compare.
+            let mut expected = runner.world().clone();
+            expected.run_until(world.now());
+            assert_eq!(world.event_count(), expected.event_count(), "slice {slice}");
+            assert_eq!(total, world.event_count());
+            assert_eq!(world.current_leader(), expected.current_leader());
+            assert!(world.current_leader().is_some());
+        }
+    }
+
+    #[test]
+    fn a_failed_expect_stops_the_player_and_the_world_runs_on() {
+        let text = "cluster 3 seed=2\nrun until leader\nexpect value nothing 1\nput y 2\n";
+        let (mut world, player, _) = play(text, 10 * MS);
+        let failure = player.failure().expect("the expect fails");
+        assert_eq!(failure.line, 3);
+        assert_eq!(failure.command, "expect value nothing 1");
+        assert!(failure.message.contains("missing"), "{}", failure.message);
+        assert_eq!(player.step_index(), 1);
+        assert_eq!(player.current().unwrap().line, 3);
+        // The put after it never ran, but time goes on.
+        assert!(world.client().ops().is_empty());
+        let mut player = player;
+        let before = (world.now(), world.event_count());
+        let advance = player.advance(&mut world, SECOND);
+        assert_eq!(world.now(), before.0 + SECOND);
+        assert_eq!(world.event_count(), before.1 + advance.events);
+        assert!(advance.events > 0, "heartbeats go on");
+    }
+
+    #[test]
+    fn a_timed_out_run_until_is_a_failure_with_the_runners_message() {
+        let text = "cluster 3\ncrash 1\ncrash 2\nrun until leader within 1s\n";
+        let (world, player, _) = play(text, 100 * MS);
+        let failure = player.failure().unwrap();
+        assert_eq!(failure.line, 4);
+        assert!(failure.message.starts_with("no leader acknowledged by a quorum within"), "{}", failure.message);
+        assert!(world.now() >= SECOND);
+    }
+
+    #[test]
+    fn the_event_budget_caps_one_advance() {
+        let (mut world, mut player) = Player::new(parse("cluster 5 seed=1\nrun 10s\n").unwrap()).unwrap();
+        let advance = player.advance_with(&mut world, 10 * SECOND, 50, &mut |_| {});
+        assert_eq!(advance, Advance { events: 50, capped: true });
+        assert!(world.now() < 10 * SECOND);
+        assert!(player.is_playing());
+        // Without a cap it finishes and the result matches the runner.
+        player.advance(&mut world, 10 * SECOND);
+        assert!(player.is_done());
+        let (runner, _, _) = run(&parse("cluster 5 seed=1\nrun 10s\n").unwrap(), Trace::Notable);
+        let mut expected = runner.world().clone();
+        expected.run_until(world.now());
+        assert_eq!(world.event_count(), expected.event_count());
+    }
+
+    #[test]
+    fn live_running_is_capped_too() {
+        let (mut world, mut player) = Player::new(parse("cluster 3\n").unwrap()).unwrap();
+        assert!(player.is_done(), "no steps: live at once");
+        let advance = player.advance_with(&mut world, 3600 * SECOND, 1_000, &mut |_| {});
+        assert_eq!(advance, Advance { events: 1_000, capped: true });
+        let advance = player.advance_with(&mut world, 0, 1_000, &mut |_| {});
+        assert!(!advance.capped);
+    }
+
+    #[test]
+    fn instant_steps_run_at_once_and_step_k_takes_time() {
+        let text = "cluster 3 seed=4\ncrash 1\nstep 5\n";
+        let (mut world, mut player) = Player::new(parse(text).unwrap()).unwrap();
+        let mut observed = 0;
+        player.advance_with(&mut world, 0, u64::MAX, &mut |_| observed += 1);
+        // The crash ran at time zero; no event of `step 5` is due yet.
+        assert_eq!(player.step_index(), 1);
+        assert_eq!(world.event_count(), 1);
+        assert_eq!(observed, 1);
+        while player.is_playing() {
+            player.advance(&mut world, MS);
+        }
+        let (runner, outputs, _) = run(&parse(text).unwrap(), Trace::Notable);
+        assert_eq!(player.output(), &outputs[..]);
+        assert_eq!(outputs[1].lines.iter().filter(|l| l.starts_with('#')).count(), 5);
+        let mut expected = runner.world().clone();
+        expected.run_until(world.now());
+        assert_eq!(world.event_count(), expected.event_count());
+    }
+}

@@ -1,0 +1,464 @@
+//! The JavaScript API of Raft Lab: one `RaftLab` object per simulated
+//! cluster. It owns the world, the scenario player (when started from a
+//! scenario), the event feed and the layout of the last frame drawn.
+//!
+//! Every method that takes input from the page validates it and throws a
+//! readable `Error` rather than panicking: JavaScript numbers can be
+//! fractional, negative or NaN, so ids and durations arrive as `f64` and
+//! are checked here instead of being silently truncated by the bindings.
+
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::CanvasRenderingContext2d;
+
+use crate::raft::{Command, NodeId, MAX_NODES};
+use crate::scenario;
+use crate::sim::{MessageFault, Micros, SimError, World, WorldConfig, MS};
+use crate::view::feed::Feed;
+use crate::view::layout::{Hit, Layout};
+use crate::view::player::{run_live, Player};
+use crate::view::snapshot::snapshot;
+use crate::web::render::{self, Style};
+
+/// Most events one `advance` call processes. At a few million events per
+/// second this is well under a frame's budget, so a huge speed factor makes
+/// the simulation lag behind rather than freeze the page.
+pub const MAX_EVENTS_PER_ADVANCE: u64 = 200_000;
+/// Most virtual time one `advance` call covers; more is clamped, so a
+/// cluster with nothing scheduled cannot jump its clock to the far future.
+pub const MAX_ADVANCE_MS: f64 = 3_600_000.0;
+/// Longest duration the options accept (one hour), far from any overflow.
+const MAX_OPTION_MS: f64 = 3_600_000.0;
+
+/// Shows Rust panics in the browser console with their message, instead of
+/// an opaque "unreachable executed".
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+}
+
+/// A simulated Raft cluster in the browser.
+#[wasm_bindgen]
+pub struct RaftLab {
+    world: World,
+    /// Plays the scenario this cluster was created from, if any.
+    player: Option<Player>,
+    feed: Feed,
+    /// What the last `render` drew, for `hitTest`.
+    layout: Option<Layout>,
+}
+
+/// The options of `RaftLab.create`; every field is optional.
+const OPTION_NAMES: [&str; 6] = ["nodes", "seed", "electionMs", "heartbeatMs", "latencyMs", "lossPercent"];
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct Options {
+    nodes: Option<f64>,
+    seed: Option<f64>,
+    election_ms: Option<[f64; 2]>,
+    heartbeat_ms: Option<f64>,
+    latency_ms: Option<[f64; 2]>,
+    loss_percent: Option<f64>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ScenarioStatus {
+    /// Steps completed (on failure: the index of the failed step).
+    step: usize,
+    total: usize,
+    /// Source line of the step being played, or of the last step once done.
+    line: u32,
+    /// The text of that step, as written.
+    command: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    failure: Option<String>,
+    done: bool,
+}
+
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+enum HitView {
+    Node { id: NodeId },
+    Message { id: u64 },
+    Link { from: NodeId, to: NodeId },
+}
+
+fn err(message: impl std::fmt::Display) -> JsError {
+    JsError::new(&message.to_string())
+}
+
+fn sim(result: Result<(), SimError>) -> Result<(), JsError> {
+    result.map_err(err)
+}
+
+/// Plain objects for JavaScript: maps as objects, `None` as `null`.
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+    let serializer =
+        serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true).serialize_missing_as_null(true);
+    value.serialize(&serializer).map_err(|e| err(format!("internal error: cannot convert to JavaScript: {e}")))
+}
+
+/// A whole number in `low..=high`, or a message naming `what`.
+fn whole(value: f64, low: f64, high: f64, what: &str) -> Result<f64, JsError> {
+    if !value.is_finite() || value.fract() != 0.0 || value < low || value > high {
+        return Err(err(format!("{what} must be a whole number from {low} to {high}, not {value}")));
+    }
+    Ok(value)
+}
+
+/// Milliseconds in `0..=MAX_OPTION_MS` to microseconds.
+fn duration(value: f64, what: &str) -> Result<Micros, JsError> {
+    if !value.is_finite() || !(0.0..=MAX_OPTION_MS).contains(&value) {
+        return Err(err(format!("{what} must be a number of milliseconds from 0 to {MAX_OPTION_MS}, not {value}")));
+    }
+    Ok((value * MS as f64).round() as Micros)
+}
+
+fn range(value: [f64; 2], what: &str) -> Result<(Micros, Micros), JsError> {
+    Ok((duration(value[0], what)?, duration(value[1], what)?))
+}
+
+impl Options {
+    fn config(&self) -> Result<WorldConfig, JsError> {
+        let mut config = WorldConfig::default();
+        if let Some(nodes) = self.nodes {
+            config.nodes = whole(nodes, 1.0, MAX_NODES as f64, "nodes")? as u8;
+        }
+        if let Some(seed) = self.seed {
+            // Seeds beyond 2^53 cannot be written exactly as JavaScript numbers.
+            config.seed = whole(seed, 0.0, 9_007_199_254_740_991.0, "seed")? as u64;
+        }
+        if let Some(election) = self.election_ms {
+            config.election = range(election, "electionMs")?;
+        }
+        if let Some(heartbeat) = self.heartbeat_ms {
+            config.heartbeat = duration(heartbeat, "heartbeatMs")?;
+        }
+        if let Some(latency) = self.latency_ms {
+            config.latency = range(latency, "latencyMs")?;
+        }
+        if let Some(loss) = self.loss_percent {
+            if !loss.is_finite() || !(0.0..=100.0).contains(&loss) {
+                return Err(err(format!("lossPercent must be a number from 0 to 100, not {loss}")));
+            }
+            config.loss_ppm = (loss * 10_000.0).round() as u32;
+        }
+        // The world's own checks: nonzero heartbeat, LOW <= HIGH, ...
+        config.validate().map_err(err)?;
+        Ok(config)
+    }
+}
+
+impl RaftLab {
+    fn with(world: World, player: Option<Player>) -> RaftLab {
+        RaftLab { world, player, feed: Feed::default(), layout: None }
+    }
+
+    fn node(&self, id: f64) -> Result<NodeId, JsError> {
+        let n = self.world.config().nodes;
+        Ok(whole(id, 1.0, n as f64, "a node id")? as NodeId)
+    }
+
+    fn message(id: f64) -> Result<u64, JsError> {
+        Ok(whole(id, 1.0, 9_007_199_254_740_991.0, "a message id")? as u64)
+    }
+
+    /// Runs a user action on the world and records it in the feed.
+    fn act(&mut self, action: impl FnOnce(&mut World) -> Result<(), SimError>) -> Result<(), JsError> {
+        sim(action(&mut self.world))?;
+        self.feed.record(&self.world);
+        Ok(())
+    }
+
+    fn style(style: JsValue) -> Result<Style, JsError> {
+        if style.is_undefined() || style.is_null() {
+            return Ok(Style::default());
+        }
+        serde_wasm_bindgen::from_value(style).map_err(|e| err(format!("bad style object: {e}")))
+    }
+}
+
+#[wasm_bindgen]
+impl RaftLab {
+    /// Creates a cluster. `options` (all optional): `{nodes: 1..9, seed,
+    /// electionMs: [low, high], heartbeatMs, latencyMs: [low, high],
+    /// lossPercent: 0..100}`; defaults: 5 nodes, seed 0, election 150..300 ms,
+    /// heartbeat 50 ms, latency 10..20 ms, no loss. Throws on a bad option.
+    pub fn create(
+        #[wasm_bindgen(
+            unchecked_param_type = "{nodes?: number, seed?: number, electionMs?: [number, number], heartbeatMs?: number, latencyMs?: [number, number], lossPercent?: number} | null | undefined"
+        )]
+        options: JsValue,
+    ) -> Result<RaftLab, JsError> {
+        let options: Options = if options.is_undefined() || options.is_null() {
+            Options::default()
+        } else {
+            // Deserializing reads only the known fields; a misspelt option
+            // would be ignored without a word, so name it.
+            if let Some(object) = options.dyn_ref::<js_sys::Object>() {
+                for key in js_sys::Object::keys(object).iter().filter_map(|k| k.as_string()) {
+                    if !OPTION_NAMES.contains(&key.as_str()) {
+                        return Err(err(format!(
+                            "unknown cluster option '{key}', expected one of: {}",
+                            OPTION_NAMES.join(", ")
+                        )));
+                    }
+                }
+            }
+            serde_wasm_bindgen::from_value(options).map_err(|e| err(format!("bad cluster options: {e}")))?
+        };
+        let world = World::new(options.config()?).map_err(err)?;
+        Ok(RaftLab::with(world, None))
+    }
+
+    /// Creates the cluster a scenario describes; `advance` then plays its
+    /// commands as virtual time passes. Throws `LINE:COLUMN: ...` on a parse
+    /// error.
+    #[wasm_bindgen(js_name = fromScenario)]
+    pub fn from_scenario(text: &str) -> Result<RaftLab, JsError> {
+        let scenario = scenario::parse(text).map_err(err)?;
+        let (world, player) = Player::new(scenario).map_err(err)?;
+        Ok(RaftLab::with(world, Some(player)))
+    }
+
+    /// Advances virtual time by `virtualMs` (clamped to one hour), playing
+    /// the scenario's commands reached on the way. Processes at most 200,000
+    /// events per call: past that the clock stays behind. Returns the
+    /// number of events processed.
+    pub fn advance(&mut self, #[wasm_bindgen(js_name = virtualMs)] virtual_ms: f64) -> Result<u32, JsError> {
+        if !virtual_ms.is_finite() || virtual_ms < 0.0 {
+            return Err(err(format!("advance takes a number of milliseconds of at least 0, not {virtual_ms}")));
+        }
+        let us = (virtual_ms.min(MAX_ADVANCE_MS) * MS as f64).round() as Micros;
+        let RaftLab { world, player, feed, .. } = self;
+        let mut record = |w: &World| feed.record(w);
+        let advance = match player {
+            Some(player) => player.advance_with(world, us, MAX_EVENTS_PER_ADVANCE, &mut record),
+            None => {
+                let target = world.now().saturating_add(us);
+                run_live(world, target, MAX_EVENTS_PER_ADVANCE, &mut record)
+            }
+        };
+        Ok(advance.events as u32)
+    }
+
+    /// Processes exactly one event and returns it as text (`#12 182.345ms
+    /// deliver 1->2 RequestVote ...`), or `undefined` when nothing is
+    /// scheduled. The scenario player does not run here; it resumes on the
+    /// next `advance`.
+    #[wasm_bindgen(js_name = stepEvent)]
+    pub fn step_event(&mut self) -> Option<String> {
+        let text = self.world.step()?.to_string();
+        self.feed.record(&self.world);
+        Some(text)
+    }
+
+    /// Virtual time in milliseconds.
+    #[wasm_bindgen(js_name = nowMs)]
+    pub fn now_ms(&self) -> f64 {
+        self.world.now() as f64 / MS as f64
+    }
+
+    /// Events processed so far, user actions included.
+    #[wasm_bindgen(js_name = eventCount)]
+    pub fn event_count(&self) -> f64 {
+        self.world.event_count() as f64
+    }
+
+    /// Crashes node `id` (1-based). Throws if unknown or already crashed.
+    pub fn crash(&mut self, id: f64) -> Result<(), JsError> {
+        let id = self.node(id)?;
+        self.act(|w| w.crash(id))
+    }
+
+    /// Restarts crashed node `id` with its persistent state.
+    pub fn restart(&mut self, id: f64) -> Result<(), JsError> {
+        let id = self.node(id)?;
+        self.act(|w| w.restart(id))
+    }
+
+    /// Fires node `id`'s election timer now (on a leader too: it starts an
+    /// election for the next term).
+    pub fn timeout(&mut self, id: f64) -> Result<(), JsError> {
+        let id = self.node(id)?;
+        self.act(|w| w.force_timeout(id))
+    }
+
+    /// Splits the cluster into groups, e.g. `[[1, 2], [3, 4, 5]]`; nodes not
+    /// listed form one more group. Replaces any earlier partition.
+    pub fn partition(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "number[][]")] groups: JsValue,
+    ) -> Result<(), JsError> {
+        let raw: Vec<Vec<f64>> = serde_wasm_bindgen::from_value(groups)
+            .map_err(|_| err("partition takes an array of groups of node ids, e.g. [[1, 2], [3, 4, 5]]"))?;
+        let groups = raw
+            .into_iter()
+            .map(|g| g.into_iter().map(|id| self.node(id)).collect::<Result<Vec<_>, _>>())
+            .collect::<Result<Vec<_>, _>>()?;
+        self.act(|w| w.partition(groups))
+    }
+
+    /// Takes the link `from -> to` down; `both` also `to -> from`.
+    pub fn cut(&mut self, from: f64, to: f64, both: bool) -> Result<(), JsError> {
+        let (from, to) = (self.node(from)?, self.node(to)?);
+        self.act(|w| w.set_link(from, to, both, true))
+    }
+
+    /// Repairs the link `from -> to`; `both` also `to -> from`.
+    pub fn uncut(&mut self, from: f64, to: f64, both: bool) -> Result<(), JsError> {
+        let (from, to) = (self.node(from)?, self.node(to)?);
+        self.act(|w| w.set_link(from, to, both, false))
+    }
+
+    /// Removes every partition and cut link.
+    pub fn heal(&mut self) {
+        self.world.heal();
+        self.feed.record(&self.world);
+    }
+
+    /// Drops the in-flight message with this id (`snapshot().messages[i].id`).
+    #[wasm_bindgen(js_name = dropMessage)]
+    pub fn drop_message(&mut self, id: f64) -> Result<(), JsError> {
+        let id = Self::message(id)?;
+        self.act(|w| w.fault_message(MessageFault::Drop, id))
+    }
+
+    /// Sends a second copy of the in-flight message with this id, with a
+    /// latency of its own.
+    #[wasm_bindgen(js_name = duplicateMessage)]
+    pub fn duplicate_message(&mut self, id: f64) -> Result<(), JsError> {
+        let id = Self::message(id)?;
+        self.act(|w| w.fault_message(MessageFault::Duplicate, id))
+    }
+
+    /// Submits a client operation: `op` is `"put"` (needs `value`), `"get"`,
+    /// `"del"` or `"list"` (`key` is then the prefix, may be empty). `via`
+    /// sends it to that node, else to the current leader. Returns the
+    /// request id (`snapshot().clientOps[i].id`).
+    pub fn submit(&mut self, op: &str, key: &str, value: Option<String>, via: Option<f64>) -> Result<f64, JsError> {
+        if op != "list" && key.is_empty() {
+            return Err(err(format!("{op} needs a key")));
+        }
+        let command = match op {
+            "put" => {
+                let value = value.ok_or_else(|| err("put needs a value"))?;
+                Command::put(key, &value)
+            }
+            "get" => Command::get(key),
+            "del" => Command::del(key),
+            "list" => Command::list(key),
+            other => return Err(err(format!("unknown operation '{other}', expected put, get, del or list"))),
+        };
+        let via = via.map(|id| self.node(id)).transpose()?;
+        let id = self.world.submit(command, via).map_err(err)?;
+        self.feed.record(&self.world);
+        Ok(id as f64)
+    }
+
+    /// Steady client load: a `put` every `intervalMs` of virtual time; 0 turns
+    /// it off.
+    #[wasm_bindgen(js_name = setClientLoad)]
+    pub fn set_client_load(&mut self, #[wasm_bindgen(js_name = intervalMs)] interval_ms: f64) -> Result<(), JsError> {
+        let interval = duration(interval_ms, "the client load interval")?;
+        // Any positive interval means "on", even one below a microsecond.
+        self.world.set_client_load((interval_ms > 0.0).then_some(interval.max(1)));
+        Ok(())
+    }
+
+    /// The whole visible state as a plain object: `{timeMs, events, leader,
+    /// establishedLeader, config, nodes: [...], messages: [...], partition,
+    /// cuts, clientOps, clientOpsTotal, violations, stats}`. Missing values
+    /// are `null`. Logs hold the newest 200 entries (`logLength` tells all).
+    pub fn snapshot(&self) -> Result<JsValue, JsError> {
+        to_js(&snapshot(&self.world))
+    }
+
+    /// Feed lines `{event, timeMs, text}` of events numbered above
+    /// `sinceEvent`, oldest first: user actions and notable effects (role
+    /// changes, client results, faults, violations). The last 500 are kept.
+    #[wasm_bindgen(unchecked_return_type = "Array<{event: number, timeMs: number, text: string}>")]
+    pub fn feed(&self, #[wasm_bindgen(js_name = sinceEvent)] since_event: f64) -> Result<JsValue, JsError> {
+        let since = if since_event.is_finite() && since_event > 0.0 { since_event as u64 } else { 0 };
+        to_js(&self.feed.since(since))
+    }
+
+    /// `null` without a scenario, else `{step, total, line, command,
+    /// failure?, done}`: steps completed, the source line and text of the
+    /// step being played (or that failed), and whether playback is over.
+    #[wasm_bindgen(
+        js_name = scenarioStatus,
+        unchecked_return_type = "{step: number, total: number, line: number, command: string, failure?: string, done: boolean} | null"
+    )]
+    pub fn scenario_status(&self) -> Result<JsValue, JsError> {
+        let Some(player) = &self.player else { return Ok(JsValue::NULL) };
+        let step = player.current().or_else(|| player.scenario().steps.last());
+        to_js(&ScenarioStatus {
+            step: player.step_index(),
+            total: player.total(),
+            line: step.map_or(player.scenario().cluster_line, |s| s.line),
+            command: step.map_or_else(String::new, |s| s.text.clone()),
+            failure: player.failure().map(|f| f.to_string()),
+            done: player.is_done(),
+        })
+    }
+
+    /// Draws the cluster onto `ctx`, a canvas of `width` x `height` CSS
+    /// pixels at device pixel ratio `dpr`. `style`: `{dark, reducedMotion,
+    /// selectedNode?, selectedMessage?, hoverMessage?}`. Remembers what was
+    /// drawn where, for `hitTest`.
+    pub fn render(
+        &mut self,
+        ctx: &CanvasRenderingContext2d,
+        width: f64,
+        height: f64,
+        dpr: f64,
+        #[wasm_bindgen(
+            unchecked_param_type = "{dark?: boolean, reducedMotion?: boolean, selectedNode?: number | null, selectedMessage?: number | null, hoverMessage?: number | null} | null | undefined"
+        )]
+        style: JsValue,
+    ) -> Result<(), JsError> {
+        let style = Self::style(style)?;
+        self.layout = Some(render::draw_cluster(ctx, &self.world, width, height, dpr, &style));
+        Ok(())
+    }
+
+    /// Draws the nodes' logs side by side onto `ctx` (same arguments as
+    /// `render`).
+    #[wasm_bindgen(js_name = renderLog)]
+    pub fn render_log(
+        &self,
+        ctx: &CanvasRenderingContext2d,
+        width: f64,
+        height: f64,
+        dpr: f64,
+        #[wasm_bindgen(
+            unchecked_param_type = "{dark?: boolean, reducedMotion?: boolean, selectedNode?: number | null, selectedMessage?: number | null, hoverMessage?: number | null} | null | undefined"
+        )]
+        style: JsValue,
+    ) -> Result<(), JsError> {
+        let style = Self::style(style)?;
+        render::draw_log(ctx, &self.world, width, height, dpr, &style);
+        Ok(())
+    }
+
+    /// What the last `render` drew at (`x`, `y`) in CSS pixels: `null`,
+    /// `{kind: "node", id}`, `{kind: "message", id}` or `{kind: "link",
+    /// from, to}` (a link's smaller id first).
+    #[wasm_bindgen(
+        js_name = hitTest,
+        unchecked_return_type = "{kind: 'node', id: number} | {kind: 'message', id: number} | {kind: 'link', from: number, to: number} | null"
+    )]
+    pub fn hit_test(&self, x: f64, y: f64) -> Result<JsValue, JsError> {
+        let hit = self.layout.as_ref().and_then(|layout| layout.hit_test(x, y));
+        match hit {
+            None => Ok(JsValue::NULL),
+            Some(Hit::Node(id)) => to_js(&HitView::Node { id }),
+            Some(Hit::Message(id)) => to_js(&HitView::Message { id }),
+            Some(Hit::Link(from, to)) => to_js(&HitView::Link { from, to }),
+        }
+    }
+}

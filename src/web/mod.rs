@@ -1,0 +1,8 @@
+//! The browser front end: the JavaScript API ([`api::RaftLab`]) and the
+//! canvas drawing ([`render`]). No Raft logic lives here: the API calls the
+//! world and the `view` modules, and the renderer draws what they expose.
+
+pub mod api;
+pub mod render;
+
+pub use api::RaftLab;

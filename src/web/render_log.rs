@@ -1,0 +1,259 @@
+//! The log grid: one row per node, one column per log index.
+//!
+//! Only the last columns that fit are drawn (at most [`MAX_COLUMNS`]), so a
+//! frame costs at most a few hundred cells whatever the log length. Cell
+//! text goes through the stack buffer [`Txt`], not `format!`.
+
+use web_sys::CanvasRenderingContext2d as Ctx;
+
+use super::{crown, dash, font, palette, role_colour, text, txt, Dash, Palette, Style, Txt};
+use crate::raft::{Command, LogIndex, NodeId, Term};
+use crate::sim::World;
+use crate::view::layout::log_window;
+
+/// More columns than this would be too narrow to read on a projector.
+const MAX_COLUMNS: usize = 60;
+const HEADER: f64 = 22.0;
+
+/// The grid's geometry for one frame.
+struct Grid {
+    left: f64,
+    top: f64,
+    row_h: f64,
+    /// Above each row's cells: room for the leader's nextIndex/matchIndex marks.
+    tick_h: f64,
+    cell_w: f64,
+    cell_h: f64,
+    first: LogIndex,
+    cols: usize,
+}
+
+impl Grid {
+    fn col_x(&self, index: LogIndex) -> f64 {
+        self.left + (index as f64 - self.first as f64) * self.cell_w
+    }
+    fn row_y(&self, row: usize) -> f64 {
+        self.top + row as f64 * self.row_h
+    }
+    fn visible(&self, index: LogIndex) -> bool {
+        index >= self.first && index < self.first + self.cols as LogIndex
+    }
+}
+
+pub fn draw_log(ctx: &Ctx, world: &World, width: f64, height: f64, dpr: f64, style: &Style) {
+    let pal = palette(style);
+    let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
+    ctx.set_global_alpha(1.0);
+    dash(ctx, Dash::Solid);
+    ctx.set_fill_style_str(pal.bg);
+    ctx.fill_rect(0.0, 0.0, width, height);
+    let n = world.nodes().len();
+    if n == 0 || width < 40.0 || height < HEADER + 10.0 {
+        return;
+    }
+
+    let label_w = (width * 0.08).clamp(52.0, 84.0);
+    let row_h = ((height - HEADER - 4.0) / n as f64).min(60.0);
+    let tick_h = (row_h * 0.26).max(8.0);
+    let cell_h = (row_h - tick_h - 3.0).max(6.0);
+    let min_cell_w = (cell_h * 1.3).clamp(22.0, 64.0);
+    let fit = (((width - label_w - 10.0) / min_cell_w).floor() as usize).clamp(1, MAX_COLUMNS);
+    // One column past the longest log, where an up-to-date follower's
+    // nextIndex points.
+    let longest = world.nodes().iter().map(|s| s.node.log().last_index()).max().unwrap_or(0);
+    let (first, cols) = log_window(longest + 1, fit);
+    let cell_w = ((width - label_w - 10.0) / cols as f64).min(min_cell_w * 1.6);
+    let g = Grid { left: label_w, top: HEADER, row_h, tick_h, cell_w, cell_h, first, cols };
+
+    draw_header(ctx, pal, &g);
+    for (row, slot) in world.nodes().iter().enumerate() {
+        ctx.set_global_alpha(if slot.alive { 1.0 } else { 0.4 });
+        draw_row(ctx, pal, &g, row, slot, style);
+    }
+    ctx.set_global_alpha(1.0);
+    if let Some(leader) = world.current_leader() {
+        draw_progress(ctx, pal, &g, world, leader);
+    }
+}
+
+/// Index numbers above the columns; every fifth only when columns are narrow.
+fn draw_header(ctx: &Ctx, pal: &Palette, g: &Grid) {
+    let px = (g.cell_w * 0.4).clamp(10.0, 13.0);
+    font(ctx, false, px);
+    ctx.set_fill_style_str(pal.muted);
+    let every = if g.cell_w >= px * 2.6 { 1 } else { 5 };
+    for c in 0..g.cols {
+        let index = g.first + c as LogIndex;
+        if index.is_multiple_of(every) {
+            let t = txt!("{index}");
+            text(ctx, t.as_str(), g.col_x(index) + g.cell_w / 2.0, g.top - 4.0, "center", "bottom");
+        }
+    }
+}
+
+fn draw_row(ctx: &Ctx, pal: &Palette, g: &Grid, row: usize, slot: &crate::sim::NodeSlot, style: &Style) {
+    let node = &slot.node;
+    let y = g.row_y(row) + g.tick_h;
+    let (cw, ch) = (g.cell_w, g.cell_h);
+
+    // The label: the node's name on its role colour.
+    let colour = role_colour(pal, slot);
+    ctx.begin_path();
+    let _ = ctx.round_rect_with_f64(4.0, y, g.left - 12.0, ch, 6.0);
+    ctx.set_fill_style_str(colour);
+    ctx.fill();
+    if style.selected_node == Some(node.id()) {
+        ctx.set_stroke_style_str(pal.fg);
+        ctx.set_line_width(2.5);
+        ctx.stroke();
+    }
+    ctx.set_fill_style_str(if slot.alive { pal.on_role } else { pal.fg });
+    font(ctx, true, (ch * 0.42).clamp(10.0, 18.0));
+    text(ctx, txt!("S{}", node.id()).as_str(), 4.0 + (g.left - 12.0) / 2.0, y + ch / 2.0, "center", "middle");
+
+    let log = node.log();
+    let commit = node.commit_index();
+    let last = log.last_index().min(g.first + g.cols as LogIndex - 1);
+    let alpha = ctx.global_alpha();
+
+    // The row is drawn in passes, each with one font or one style, because
+    // changing the font or dash pattern per cell was most of a frame's cost.
+    // 1. Cell fills: solid when committed, faded when not.
+    let mut fill_term = None;
+    for index in g.first..=last {
+        let Some(entry) = log.entry(index) else { break };
+        if fill_term != Some(entry.term) {
+            fill_term = Some(entry.term);
+            ctx.set_fill_style_str(term_colour(pal, entry.term).as_str());
+        }
+        ctx.set_global_alpha(if index <= commit { alpha } else { alpha * 0.35 });
+        ctx.fill_rect(g.col_x(index) + 1.0, y, cw - 2.0, ch);
+    }
+    ctx.set_global_alpha(alpha);
+    // 2. Uncommitted entries get a dashed border in their term's colour.
+    if last > commit {
+        dash(ctx, Dash::Short);
+        ctx.set_line_width(2.0);
+        for index in (commit + 1).max(g.first)..=last {
+            let Some(entry) = log.entry(index) else { break };
+            ctx.set_stroke_style_str(term_colour(pal, entry.term).as_str());
+            ctx.stroke_rect(g.col_x(index) + 2.0, y + 1.0, cw - 4.0, ch - 2.0);
+        }
+        dash(ctx, Dash::Solid);
+    }
+    // 3. Empty slots: a faint outline keeps the grid readable.
+    ctx.begin_path();
+    for c in (last + 1).max(g.first)..g.first + g.cols as LogIndex {
+        ctx.rect(g.col_x(c) + 1.5, y + 0.5, cw - 3.0, ch - 1.0);
+    }
+    ctx.set_stroke_style_str(pal.track);
+    ctx.set_line_width(1.0);
+    ctx.stroke();
+
+    // 4. The term, small in the top-left corner, where a run of one term
+    // starts (the colour carries it along the run).
+    let term_px = (ch * 0.3).clamp(7.0, 13.0);
+    let two_lines = ch >= 16.0;
+    if two_lines {
+        font(ctx, false, term_px);
+        ctx.set_text_align("left");
+        ctx.set_text_baseline("top");
+        for index in g.first..=last {
+            let Some(entry) = log.entry(index) else { break };
+            if index == g.first || log.term_at(index - 1) != Some(entry.term) {
+                ctx.set_fill_style_str(if index <= commit { pal.on_role } else { pal.fg });
+                let _ = ctx.fill_text(txt!("t{}", entry.term).as_str(), g.col_x(index) + 4.0, y + 1.0);
+            }
+        }
+    }
+    // 5. The command, cut to what fits.
+    // Small enough that a typical command ("k3=12") fits the cell width.
+    let cmd_px = (ch * 0.36).min((cw - 6.0) / 3.2).clamp(7.0, 15.0);
+    let max_chars = ((cw - 6.0) / (cmd_px * 0.6)).max(0.0) as usize;
+    if max_chars >= 2 {
+        font(ctx, true, cmd_px);
+        ctx.set_text_align("center");
+        ctx.set_text_baseline("middle");
+        let cy = if two_lines { y + 1.0 + term_px + (ch - term_px) / 2.0 } else { y + ch / 2.0 };
+        for index in g.first..=last {
+            let Some(entry) = log.entry(index) else { break };
+            ctx.set_fill_style_str(if index <= commit { pal.on_role } else { pal.fg });
+            let cmd = short_command(&entry.command, max_chars);
+            let _ = ctx.fill_text(cmd.as_str(), g.col_x(index) + cw / 2.0, cy);
+        }
+    }
+
+    // The commit index: a thick bar after its column (at the left edge when
+    // it is 0 or scrolled off to the left).
+    if commit + 1 >= g.first && commit < g.first + g.cols as LogIndex {
+        let x = g.col_x(commit + 1) - 1.0;
+        ctx.set_fill_style_str(pal.fg);
+        ctx.fill_rect(x - 2.0, y - 3.0, 4.0, ch + 6.0);
+    }
+}
+
+/// The fill of a term's cells.
+fn term_colour(pal: &Palette, term: Term) -> Txt {
+    let (sat, light) = pal.term_sl;
+    txt!("hsl({},{sat}%,{light}%)", term_hue(term))
+}
+
+/// Distinct hues for neighbouring terms: steps of the golden angle.
+fn term_hue(term: Term) -> u32 {
+    ((200.0 + term as f64 * 137.508) % 360.0) as u32
+}
+
+/// `x=1`, `noop`, `get x`, `del x`, `ls p`, cut to `max` characters with an
+/// ellipsis.
+fn short_command(command: &Command, max: usize) -> Txt {
+    let full = match command {
+        Command::Noop => txt!("noop"),
+        Command::Put { key, value } => txt!("{key}={value}"),
+        Command::Del { key } => txt!("del {key}"),
+        Command::Get { key } => txt!("get {key}"),
+        Command::List { prefix } => txt!("ls {prefix}"),
+    };
+    let s = full.as_str();
+    if s.chars().count() <= max {
+        return txt!("{s}");
+    }
+    let cut: usize = s.char_indices().nth(max.saturating_sub(1)).map_or(s.len(), |(i, _)| i);
+    txt!("{}\u{2026}", &s[..cut])
+}
+
+/// On each follower's row, the leader's view of it: "m" over its
+/// matchIndex column and "n" over its nextIndex column, in the leader's
+/// colour, in the band above the row's cells.
+fn draw_progress(ctx: &Ctx, pal: &Palette, g: &Grid, world: &World, leader: NodeId) {
+    let node = world.node(leader);
+    let px = (g.tick_h * 0.85).clamp(8.0, 13.0);
+    font(ctx, true, px);
+    for (row, slot) in world.nodes().iter().enumerate() {
+        let peer = slot.node.id();
+        let Some(p) = node.progress(peer) else { continue };
+        let base = g.row_y(row) + g.tick_h - 1.0;
+        for (index, label, colour) in [(p.match_index, "m", pal.leader), (p.next_index, "n", pal.fg)] {
+            if index == 0 || !g.visible(index) {
+                continue;
+            }
+            let x = g.col_x(index) + g.cell_w / 2.0;
+            // A small downward triangle pointing at the column, and its letter.
+            let s = (g.tick_h * 0.35).clamp(3.0, 6.0);
+            ctx.begin_path();
+            ctx.move_to(x - s, base - s);
+            ctx.line_to(x + s, base - s);
+            ctx.line_to(x, base);
+            ctx.close_path();
+            ctx.set_fill_style_str(colour);
+            ctx.fill();
+            text(ctx, label, x + s + 2.0, base, "left", "bottom");
+        }
+    }
+    // The leader's own row is marked by its label colour and a crown.
+    let y = g.row_y(leader as usize - 1) + g.tick_h - 1.0;
+    ctx.set_fill_style_str(pal.leader);
+    font(ctx, false, px);
+    crown(ctx, (6.0 + px * 0.5, y - px * 0.45), px);
+    text(ctx, "leader", 6.0 + px * 1.3, y, "left", "bottom");
+}
+

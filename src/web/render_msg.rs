@@ -1,0 +1,165 @@
+//! Messages in flight on the cluster canvas: one shape per message type,
+//! placed along the lane of its direction at its simulated latency.
+
+use std::f64::consts::PI;
+
+use web_sys::CanvasRenderingContext2d as Ctx;
+
+use super::{circle, cross, dash, font, lane_offset, polygon, text, txt, Dash, Palette, Style};
+use crate::raft::{ClientOutcome, Message, CLIENT};
+use crate::sim::{InFlight, World};
+use crate::view::layout::{self, lane, lerp, toward, Layout, MessageSpot};
+
+/// Messages travel along the lane of their direction at their simulated
+/// latency; with reduced motion they stand still, spread over the middle of
+/// the lane. Messages whose link is down now (or whose target crashed) are
+/// faded: they will be lost when they arrive unless it heals first.
+pub(super) fn draw_messages(ctx: &Ctx, pal: &Palette, world: &World, style: &Style, lay: &mut Layout) {
+    let r = lay.node_radius;
+    let size = (r * 0.2).max(4.5);
+    let offset = lane_offset(r);
+    let mut flights: Vec<&InFlight> = world.network().in_flight().collect();
+    // Sending order: stable from frame to frame, newest drawn on top.
+    flights.sort_unstable_by_key(|m| m.id);
+    // Per directed link (client = 0), how many messages are already placed:
+    // spreads messages apart when they do not move.
+    let mut placed = [[0u8; 10]; 10];
+    lay.messages.clear();
+    lay.messages.reserve(flights.len());
+    for m in flights {
+        let at = |id: u8| if id == CLIENT { Some(lay.client) } else { lay.node(id) };
+        let (Some(a), Some(b)) = (at(m.from), at(m.to)) else { continue };
+        let (a, b) = lane(a, b, offset);
+        let (start, end) = (toward(a, b, r), toward(b, a, r));
+        let t = if style.reduced_motion {
+            let k = &mut placed[m.from as usize % 10][m.to as usize % 10];
+            const SPREAD: [f64; 5] = [0.5, 0.34, 0.66, 0.2, 0.8];
+            let t = SPREAD[*k as usize % SPREAD.len()];
+            *k = k.saturating_add(1);
+            t
+        } else {
+            layout::progress(m.sent_at, m.arrives_at, world.now())
+        };
+        let p = lerp(start, end, t);
+        let emphasis = style.hover_message == Some(m.id) || style.selected_message == Some(m.id);
+        let blocked = m.from != CLIENT
+            && m.to != CLIENT
+            && (world.network().link_state(m.from, m.to).is_err() || !world.slot(m.to).alive);
+        ctx.set_global_alpha(if blocked && !emphasis { 0.4 } else { 1.0 });
+        let dir = unit(start, end);
+        let radius = draw_message(ctx, pal, m, p, dir, if emphasis { size * 1.6 } else { size }, emphasis);
+        lay.messages.push(MessageSpot { id: m.id, x: p.0, y: p.1, radius });
+    }
+    ctx.set_global_alpha(1.0);
+}
+
+fn unit(a: (f64, f64), b: (f64, f64)) -> (f64, f64) {
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let len = dx.hypot(dy).max(f64::EPSILON);
+    (dx / len, dy / len)
+}
+
+/// One message's shape at `p`; returns its radius for hit testing.
+/// The vote family is drawn in the candidate colour and round, the
+/// replication family in the leader colour and square (requests) or
+/// diamond (replies), the client's in violet and pointed.
+pub(super) fn draw_message(ctx: &Ctx, pal: &Palette, m: &InFlight, p: (f64, f64), dir: (f64, f64), s: f64, emphasis: bool) -> f64 {
+    let (x, y) = p;
+    ctx.set_line_width((s * 0.3).max(2.0));
+    let radius = match &m.msg {
+        Message::RequestVote { .. } => {
+            circle(ctx, p, s * 1.1);
+            ctx.set_fill_style_str(pal.candidate);
+            ctx.fill();
+            s * 1.1
+        }
+        Message::RequestVoteReply { vote_granted, .. } => {
+            circle(ctx, p, s * 1.1);
+            ctx.set_fill_style_str(if *vote_granted { pal.candidate } else { pal.bg });
+            ctx.fill();
+            ctx.set_stroke_style_str(pal.candidate);
+            ctx.stroke();
+            if *vote_granted {
+                // A check mark in the background colour.
+                ctx.set_stroke_style_str(pal.bg);
+                ctx.begin_path();
+                ctx.move_to(x - s * 0.55, y);
+                ctx.line_to(x - s * 0.12, y + s * 0.45);
+                ctx.line_to(x + s * 0.6, y - s * 0.45);
+                ctx.stroke();
+            } else {
+                ctx.set_stroke_style_str(pal.bad);
+                cross(ctx, p, s * 0.45, (s * 0.3).max(2.0));
+            }
+            s * 1.1
+        }
+        Message::AppendEntries { entries, .. } if entries.is_empty() => {
+            let h = s * 0.75;
+            ctx.set_fill_style_str(pal.leader);
+            ctx.fill_rect(x - h, y - h, 2.0 * h, 2.0 * h);
+            h * 1.2
+        }
+        Message::AppendEntries { entries, .. } => {
+            let h = s * 1.35;
+            ctx.set_fill_style_str(pal.leader);
+            ctx.fill_rect(x - h, y - h, 2.0 * h, 2.0 * h);
+            ctx.set_fill_style_str(pal.on_role);
+            font(ctx, true, h * 1.3);
+            text(ctx, txt!("{}", entries.len()).as_str(), x, y + h * 0.08, "center", "middle");
+            h * 1.3
+        }
+        Message::AppendEntriesReply { success, .. } => {
+            let h = s * 1.25;
+            polygon(ctx, &[(x, y - h), (x + h, y), (x, y + h), (x - h, y)]);
+            ctx.set_fill_style_str(if *success { pal.leader } else { pal.bg });
+            ctx.fill();
+            ctx.set_stroke_style_str(pal.leader);
+            ctx.stroke();
+            h
+        }
+        Message::ClientRequest { .. } => {
+            // A triangle pointing where it goes.
+            let h = s * 1.5;
+            let (ux, uy) = dir;
+            let tip = (x + ux * h, y + uy * h);
+            let base = (x - ux * h * 0.7, y - uy * h * 0.7);
+            polygon(ctx, &[tip, (base.0 - uy * h * 0.8, base.1 + ux * h * 0.8), (base.0 + uy * h * 0.8, base.1 - ux * h * 0.8)]);
+            ctx.set_fill_style_str(pal.client);
+            ctx.fill();
+            h
+        }
+        Message::ClientReply { outcome, .. } => {
+            // A hexagon: filled when it carries a result, hollow for a redirect.
+            let h = s * 1.2;
+            let mut pts = [(0.0, 0.0); 6];
+            for (i, q) in pts.iter_mut().enumerate() {
+                let a = PI / 3.0 * i as f64;
+                *q = (x + h * a.cos(), y + h * a.sin());
+            }
+            polygon(ctx, &pts);
+            let applied = matches!(outcome, ClientOutcome::Applied(_));
+            ctx.set_fill_style_str(if applied { pal.client } else { pal.bg });
+            ctx.fill();
+            ctx.set_stroke_style_str(pal.client);
+            ctx.stroke();
+            h
+        }
+    };
+    if m.duplicate {
+        // A copy made by a duplicate fault: a dashed ring around it.
+        ctx.set_stroke_style_str(pal.fg);
+        ctx.set_line_width(1.5);
+        dash(ctx, Dash::Short);
+        circle(ctx, p, radius + 4.0);
+        ctx.stroke();
+        dash(ctx, Dash::Solid);
+    }
+    if emphasis {
+        ctx.set_stroke_style_str(pal.fg);
+        ctx.set_line_width(2.5);
+        circle(ctx, p, radius + if m.duplicate { 8.0 } else { 4.0 });
+        ctx.stroke();
+    }
+    radius + if m.duplicate { 4.0 } else { 0.0 }
+}
+
