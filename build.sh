@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Raft Lab build and test entry point.
 #   ./build.sh test    every test: native unit, integration and property tests,
-#                      scenario files, the wasm32 build of the engine, and fuzzing
-#   ./build.sh serve   (the browser visualizer is the next milestone)
-# Installs what it needs (the wasm32 target) idempotently: fast when present.
+#                      scenario files, fuzzing, then the browser: the wasm package,
+#                      wasm-bindgen-test in headless Chromium, end-to-end page tests
+#   ./build.sh serve   build the browser package and serve www/ on
+#                      http://127.0.0.1:8080 (PORT overrides)
+#   ./build.sh bench   build the package and measure per-frame work in headless Chromium
+# Installs what it needs idempotently: fast when everything is present.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -18,6 +21,92 @@ ensure_rust() {
     log "installing the wasm32-unknown-unknown target"
     rustup target add wasm32-unknown-unknown
   fi
+}
+
+# The wasm-bindgen version Cargo.lock records (the CLI must match it exactly);
+# before the lock names it, the exact pin in Cargo.toml.
+wasm_bindgen_version() {
+  local v
+  v=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock 2>/dev/null || true)
+  if [ -z "$v" ]; then
+    v=$(sed -n 's/^wasm-bindgen *= *"=\([0-9.]*\)".*/\1/p' Cargo.toml | head -n1)
+  fi
+  [ -n "$v" ] || { echo "build.sh: cannot find the wasm-bindgen version in Cargo.lock or Cargo.toml" >&2; exit 1; }
+  echo "$v"
+}
+
+ensure_wasm_bindgen() {
+  local want have
+  want=$(wasm_bindgen_version)
+  have=$(wasm-bindgen --version 2>/dev/null | awk '{ print $2 }' || true)
+  if [ "$have" = "$want" ] && command -v wasm-bindgen-test-runner >/dev/null 2>&1; then
+    return
+  fi
+  log "installing wasm-bindgen-cli $want (found: ${have:-none}); this takes a few minutes once"
+  cargo install wasm-bindgen-cli --version "=$want" --locked \
+    || cargo install wasm-bindgen-cli --version "=$want"
+}
+
+# Debian packages: installed only when the command is missing; apt-get update
+# runs only then.
+apt_ensure() { # apt_ensure "command:package" ...
+  local missing=() pair
+  for pair in "$@"; do
+    command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "build.sh: missing ${missing[*]} and no apt-get to install them" >&2
+    return 1
+  fi
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  log "installing ${missing[*]}"
+  $sudo apt-get update
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y "${missing[@]}"
+}
+
+ensure_node() {
+  apt_ensure node:nodejs npm:npm
+  local dir=tests/e2e stamp sum
+  stamp="$dir/node_modules/.raftlab-installed"
+  sum=$(cat "$dir/package.json" "$dir/package-lock.json" 2>/dev/null | sha256sum | awk '{ print $1 }')
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sum" ]; then
+    return
+  fi
+  log "installing the end-to-end test packages (tests/e2e)"
+  if [ -f "$dir/package-lock.json" ]; then
+    (cd "$dir" && npm ci --no-audit --no-fund)
+  else
+    (cd "$dir" && npm install --no-audit --no-fund)
+  fi
+  echo "$sum" >"$stamp"
+}
+
+# The browser package: www/pkg/raftlab.js and raftlab_bg.wasm.
+WASM_OPT_FLAGS=(-Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
+  --enable-mutable-globals --enable-reference-types --enable-multivalue)
+build_pkg() {
+  ensure_rust
+  ensure_wasm_bindgen
+  apt_ensure wasm-opt:binaryen || echo "build.sh: no wasm-opt; the package stays unoptimized" >&2
+  log "wasm package: cargo build (release, wasm32) + wasm-bindgen --target web + wasm-opt"
+  cargo build --lib --release --target wasm32-unknown-unknown
+  local wasm=target/wasm32-unknown-unknown/release/raftlab.wasm
+  wasm-bindgen --target web --out-dir www/pkg --out-name raftlab "$wasm"
+  if command -v wasm-opt >/dev/null 2>&1; then
+    if ! wasm-opt "${WASM_OPT_FLAGS[@]}" www/pkg/raftlab_bg.wasm -o www/pkg/raftlab_bg.opt.wasm 2>/dev/null; then
+      # An older binaryen (Debian 12 ships 108) cannot parse the table.fill
+      # that wasm-bindgen emits: optimize the module before wasm-bindgen instead.
+      echo "wasm-opt cannot read the wasm-bindgen output; optimizing before wasm-bindgen"
+      wasm-opt "${WASM_OPT_FLAGS[@]}" "$wasm" -o target/raftlab.opt.wasm
+      wasm-bindgen --target web --out-dir www/pkg --out-name raftlab target/raftlab.opt.wasm
+    else
+      mv www/pkg/raftlab_bg.opt.wasm www/pkg/raftlab_bg.wasm
+    fi
+    rm -f www/pkg/raftlab_bg.opt.wasm
+  fi
+  ls -l www/pkg/raftlab_bg.wasm
 }
 
 # Fuzz size for the test run; CI and local runs use the same figures.
@@ -39,17 +128,46 @@ cmd_test() {
     ./target/release/raftlab fuzz --seeds "$FUZZ_SEEDS" --nodes "$nodes" --duration "$FUZZ_DURATION" \
       --faults crash,partition,cut,loss,duplicate,drop
   done
+
+  build_pkg
+  apt_ensure chromium:chromium chromedriver:chromium-driver
+  if [ -f tests/web.rs ]; then
+    log "wasm-bindgen-test in headless Chromium (tests/web.rs)"
+    # .cargo/config.toml makes wasm-bindgen-test-runner the wasm32 runner;
+    # webdriver.json (crate root) gives Chromium's binary and flags.
+    CHROMEDRIVER=$(command -v chromedriver) WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-60} \
+      cargo test --target wasm32-unknown-unknown --test web
+  else
+    log "no tests/web.rs: no wasm-bindgen-test suite to run"
+  fi
+  ensure_node
+  log "end-to-end tests: the page in headless Chromium (tests/e2e)"
+  (cd tests/e2e && node --test --test-concurrency=1)
   log "all tests passed"
 }
 
 cmd_serve() {
-  echo "build.sh serve: the browser visualizer is not built yet." >&2
-  echo "See the engine at work with: cargo run --release --bin raftlab -- run examples/leader-crash.txt" >&2
-  exit 1
+  build_pkg
+  local port=${PORT:-8080}
+  log "serving www/ on http://127.0.0.1:$port/ (Ctrl-C stops)"
+  echo "http://127.0.0.1:$port/"
+  if command -v python3 >/dev/null 2>&1; then
+    exec python3 -m http.server --bind 127.0.0.1 "$port" --directory www
+  fi
+  apt_ensure node:nodejs
+  exec node tests/e2e/serve.mjs www "$port"
+}
+
+cmd_bench() {
+  build_pkg
+  apt_ensure chromium:chromium
+  ensure_node
+  node scripts/bench-frame.mjs
 }
 
 case "${1:-}" in
   test) cmd_test ;;
   serve) cmd_serve ;;
-  *) echo "usage: ./build.sh test | serve" >&2; exit 2 ;;
+  bench) cmd_bench ;;
+  *) echo "usage: ./build.sh test | serve | bench" >&2; exit 2 ;;
 esac
