@@ -91,8 +91,8 @@ build_pkg() {
   ensure_wasm_bindgen
   apt_ensure wasm-opt:binaryen || echo "build.sh: no wasm-opt; the package stays unoptimized" >&2
   log "wasm package: cargo build (release, wasm32) + wasm-bindgen --target web + wasm-opt"
-  cargo build --lib --release --target wasm32-unknown-unknown
-  local wasm=target/wasm32-unknown-unknown/release/raftlab.wasm
+  cargo build --lib --profile wasm --target wasm32-unknown-unknown
+  local wasm=target/wasm32-unknown-unknown/wasm/raftlab.wasm
   wasm-bindgen --target web --out-dir www/pkg --out-name raftlab "$wasm"
   if command -v wasm-opt >/dev/null 2>&1; then
     if ! wasm-opt "${WASM_OPT_FLAGS[@]}" www/pkg/raftlab_bg.wasm -o www/pkg/raftlab_bg.opt.wasm 2>/dev/null; then
@@ -118,7 +118,7 @@ cmd_test() {
   log "native tests (unit, per-rule, scenario, determinism, parser properties)"
   cargo test --all-targets
   log "the engine builds for the browser (wasm32)"
-  cargo build --lib --release --target wasm32-unknown-unknown
+  cargo build --lib --profile wasm --target wasm32-unknown-unknown
   log "release CLI"
   cargo build --release --bin raftlab
   log "scenario files: expectation blocks"
