@@ -29,7 +29,11 @@ const ui = {
   frameTimes: null, // arrays while a benchmark measures frames and panel refreshes
   panelTimes: null,
   firstFrameMs: null,
+  drag: null, // a node being dragged: {id, x0, y0, moved}
+  suppressClick: false, // the click that ends a drag is not a selection
+  groupKey: false, // 'g' was pressed: the next digit picks a group
 };
+const DRAG_THRESHOLD_PX = 5;
 
 // ---------- errors ----------
 
@@ -242,6 +246,7 @@ function isCut(snap, from, to) {
 }
 
 function onCanvasClick(e) {
+  if (ui.suppressClick) { ui.suppressClick = false; return; }
   const [x, y] = canvasPoint(e);
   const hit = call((s) => s.hitTest(x, y));
   if (!hit) { ui.selectedMessage = null; refreshPanels(); draw(); return; }
@@ -267,6 +272,112 @@ function onCanvasMove(e) {
   const hit = call((s) => s.hitTest(x, y));
   const m = hit && hit.kind === 'message' ? hit.id : null;
   if (m !== ui.hoverMessage) { ui.hoverMessage = m; draw(); }
+}
+
+// ---------- dragging nodes into partition groups ----------
+
+// The groups after moving node `id` into the group of node `target` (or into
+// a group of its own when `target` is null). Group 0 of snapshot().partition
+// is the default group (nodes not listed); dropping onto a node of the
+// default group forms a new group of the two. Returns null when nothing changes.
+function regroup(partition, id, target) {
+  const part = [...partition];
+  const before = JSON.stringify(partitionGroups(part).map((g) => [...g].sort()).sort());
+  if (target == null) {
+    part[id - 1] = Math.max(...part) + 1;
+  } else if (part[target - 1] === 0) {
+    const g = Math.max(...part) + 1;
+    part[id - 1] = g;
+    part[target - 1] = g;
+  } else {
+    part[id - 1] = part[target - 1];
+  }
+  const groups = partitionGroups(part);
+  const after = JSON.stringify(groups.map((g) => [...g].sort()).sort());
+  if (after === before) return null;
+  // Keep the default group unlisted; one group in all means no partition.
+  if (groups.length < 2) return [];
+  return groups.filter((g) => part[g[0] - 1] !== 0);
+}
+
+function moveToGroup(id, target) {
+  const snap = call((s) => s.snapshot());
+  if (!snap) return;
+  const n = snap.nodes.length;
+  if (id < 1 || id > n || (target != null && (target < 1 || target > n))) { status(`No node ${target ?? id}.`, true); return; }
+  if (target === id) target = null;
+  const groups = regroup(snap.partition, id, target);
+  if (!groups) { status(`node ${id} is already ${target == null ? 'in a group of its own' : `in node ${target}'s group`}`); return; }
+  call((s) => s.partition(groups));
+  refreshPanels();
+  status(`partition: ${groupsText(ui.snap && ui.snap.partition)}`);
+  draw();
+}
+
+function dragGhost(x, y, label, target) {
+  const g = $('dragGhost');
+  g.hidden = false;
+  g.style.left = `${x}px`;
+  g.style.top = `${y}px`;
+  g.querySelector('.node').textContent = label;
+  g.querySelector('.hint').textContent = target;
+}
+
+function dropTarget(x, y, id) {
+  const r = $('cluster').getBoundingClientRect();
+  const lx = x - r.left;
+  const ly = y - r.top;
+  if (lx < 0 || ly < 0 || lx > r.width || ly > r.height) return { outside: true };
+  const hit = call((s) => s.hitTest(lx, ly));
+  if (hit && hit.kind === 'node' && hit.id !== id) return { node: hit.id };
+  if (hit && hit.kind === 'node') return { self: true };
+  return {};
+}
+
+function dropText(t) {
+  if (t.outside) return 'release to cancel';
+  if (t.self) return 'drag it away';
+  if (t.node != null) return `join S${t.node}'s group`;
+  return 'group of its own';
+}
+
+function onCanvasPointerDown(e) {
+  if (e.button !== 0 || ui.drag) return;
+  ui.suppressClick = false;
+  const [x, y] = canvasPoint(e);
+  const hit = call((s) => s.hitTest(x, y));
+  if (!hit || hit.kind !== 'node') return;
+  ui.drag = { id: hit.id, x0: e.clientX, y0: e.clientY, moved: false, pointer: e.pointerId };
+}
+
+function onDragMove(e) {
+  const d = ui.drag;
+  if (!d || e.pointerId !== d.pointer) return;
+  if (!d.moved && Math.hypot(e.clientX - d.x0, e.clientY - d.y0) < DRAG_THRESHOLD_PX) return;
+  if (!d.moved) { d.moved = true; document.body.classList.add('dragging-node'); }
+  e.preventDefault();
+  const r = $('clusterWrap').getBoundingClientRect();
+  dragGhost(e.clientX - r.left, e.clientY - r.top, `S${d.id}`, dropText(dropTarget(e.clientX, e.clientY, d.id)));
+}
+
+function endDrag() {
+  const d = ui.drag;
+  ui.drag = null;
+  $('dragGhost').hidden = true;
+  document.body.classList.remove('dragging-node');
+  return d;
+}
+
+function onDragUp(e) {
+  const d = ui.drag;
+  if (!d || e.pointerId !== d.pointer) return;
+  endDrag();
+  if (!d.moved) return; // a plain click: the click handler selects the node
+  ui.suppressClick = true;
+  setTimeout(() => { ui.suppressClick = false; }, 0); // released off the canvas: no click follows
+  const t = dropTarget(e.clientX, e.clientY, d.id);
+  if (t.outside || t.self) return;
+  moveToGroup(d.id, t.node ?? null);
 }
 
 // ---------- actions ----------
@@ -311,6 +422,12 @@ function splitMinority() {
   call((s) => s.partition([minority, majority]));
   status(`partition ${minority.join(',')} | ${majority.join(',')}`);
   refreshPanels();
+}
+
+function startGroupKey() {
+  if (ui.selectedNode == null) { status('Select a node first: click it or press 1–9, then g and a node number.', true); return; }
+  ui.groupKey = true;
+  status(`Move node ${ui.selectedNode}: press the number of the node whose group it joins (0: a group of its own).`);
 }
 
 function heal() {
@@ -524,11 +641,23 @@ function onKey(e) {
   const typing = t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
   if (e.key === 'Escape') {
     if (typing) t.blur();
+    if (ui.drag) { endDrag(); ui.suppressClick = true; status('drag cancelled'); return; }
+    ui.groupKey = false;
     ui.selectedNode = null; ui.selectedMessage = null;
     refreshPanels(); draw();
     return;
   }
   if (typing || $('help').open) return;
+  if (ui.groupKey) {
+    ui.groupKey = false;
+    if (/^[0-9]$/.test(e.key)) {
+      e.preventDefault();
+      if (ui.selectedNode == null) return;
+      const k = Number(e.key);
+      moveToGroup(ui.selectedNode, k === 0 ? null : k);
+      return;
+    }
+  }
   if (t && t.tagName === 'BUTTON' && (e.key === ' ' || e.key === 'Enter')) return;
   const k = e.key;
   const actions = {
@@ -541,6 +670,7 @@ function onKey(e) {
     r: () => nodeAction('restart'),
     t: () => nodeAction('timeout'),
     h: heal,
+    g: startGroupKey,
     p: isolateLeader,
     w: () => submitOp('put', $('key').value.trim() || 'x', $('value').value, $('via').value),
     '?': () => $('help').showModal(),
@@ -575,6 +705,11 @@ function wire() {
   $('loadScenario').addEventListener('click', loadScenario);
   const cluster = $('cluster');
   cluster.addEventListener('click', onCanvasClick);
+  cluster.addEventListener('pointerdown', onCanvasPointerDown);
+  window.addEventListener('pointermove', onDragMove);
+  window.addEventListener('pointerup', onDragUp);
+  window.addEventListener('pointercancel', (e) => { if (ui.drag && e.pointerId === ui.drag.pointer) endDrag(); });
+  window.addEventListener('blur', () => { if (ui.drag) endDrag(); });
   cluster.addEventListener('mousemove', onCanvasMove);
   cluster.addEventListener('mouseleave', () => { ui.hoverMessage = null; draw(); });
   document.addEventListener('keydown', onKey);
