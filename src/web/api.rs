@@ -96,9 +96,33 @@ fn sim(result: Result<(), SimError>) -> Result<(), JsError> {
 
 /// Plain objects for JavaScript: maps as objects, `None` as `null`.
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
-    let serializer =
-        serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true).serialize_missing_as_null(true);
-    value.serialize(&serializer).map_err(|e| err(format!("internal error: cannot convert to JavaScript: {e}")))
+    // JSON text and one JSON.parse: far less wasm than building the object
+    // through the bindings field by field.
+    let json = crate::web::json::to_json(value)
+        .map_err(|e| err(format!("internal error: cannot convert to JavaScript: {e}")))?;
+    js_sys::JSON::parse(&json).map_err(|_| err("internal error: cannot convert to JavaScript"))
+}
+
+/// An iterable of iterables of numbers (what serde-wasm-bindgen reads as
+/// `Vec<Vec<f64>>`, without its code), or `None`.
+fn number_lists(value: &JsValue) -> Option<Vec<Vec<f64>>> {
+    fn each(value: &JsValue, mut f: impl FnMut(JsValue) -> Option<()>) -> Option<()> {
+        for item in js_sys::try_iter(value).ok()?? {
+            f(item.ok()?)?;
+        }
+        Some(())
+    }
+    let mut lists = Vec::new();
+    each(value, |group| {
+        let mut list = Vec::new();
+        each(&group, |id| {
+            list.push(id.as_f64()?);
+            Some(())
+        })?;
+        lists.push(list);
+        Some(())
+    })?;
+    Some(lists)
 }
 
 /// A whole number in `low..=high`, or a message naming `what`.
@@ -293,8 +317,8 @@ impl RaftLab {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "number[][]")] groups: JsValue,
     ) -> Result<(), JsError> {
-        let raw: Vec<Vec<f64>> = serde_wasm_bindgen::from_value(groups)
-            .map_err(|_| err("partition takes an array of groups of node ids, e.g. [[1, 2], [3, 4, 5]]"))?;
+        let raw = number_lists(&groups)
+            .ok_or_else(|| err("partition takes an array of groups of node ids, e.g. [[1, 2], [3, 4, 5]]"))?;
         let groups = raw
             .into_iter()
             .map(|g| g.into_iter().map(|id| self.node(id)).collect::<Result<Vec<_>, _>>())
