@@ -7,7 +7,7 @@
 //! fractional, negative or NaN, so ids and durations arrive as `f64` and
 //! are checked here instead of being silently truncated by the bindings.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::CanvasRenderingContext2d;
@@ -52,8 +52,7 @@ pub struct RaftLab {
 /// The options of `RaftLab.create`; every field is optional.
 const OPTION_NAMES: [&str; 6] = ["nodes", "seed", "electionMs", "heartbeatMs", "latencyMs", "lossPercent"];
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Default)]
 struct Options {
     nodes: Option<f64>,
     seed: Option<f64>,
@@ -125,10 +124,76 @@ fn number_lists(value: &JsValue) -> Option<Vec<Vec<f64>>> {
     Some(lists)
 }
 
+/// A number as JavaScript writes it. Formatting an `f64` in Rust would
+/// link its float-to-text code, several KB of wasm, for error messages.
+fn num(value: f64) -> String {
+    js_sys::Number::from(value).to_string_with_radix(10).map(String::from).unwrap_or_default()
+}
+
+/// What a JavaScript value is, for error messages.
+fn describe(value: &JsValue) -> String {
+    match value.as_f64() {
+        Some(n) => num(n),
+        None if js_sys::Array::is_array(value) => "an array".into(),
+        None => value.as_string().map_or_else(|| value.js_typeof().as_string().unwrap_or_default(), |s| format!("{s:?}")),
+    }
+}
+
+/// `object[key]`, or `None` when it is undefined or null.
+fn field(object: &JsValue, key: &str) -> Result<Option<JsValue>, JsError> {
+    let value = js_sys::Reflect::get(object, &JsValue::from_str(key)).map_err(|_| err(format!("cannot read '{key}'")))?;
+    Ok(if value.is_undefined() || value.is_null() { None } else { Some(value) })
+}
+
+fn number(value: &JsValue, key: &str) -> Result<f64, JsError> {
+    value.as_f64().ok_or_else(|| err(format!("bad cluster options: '{key}' must be a number, not {}", describe(value))))
+}
+
+/// A pair `[low, high]` of numbers.
+fn pair(value: &JsValue, key: &str) -> Result<[f64; 2], JsError> {
+    let bad = || err(format!("bad cluster options: '{key}' must be an array of two numbers [low, high]"));
+    let array = value.dyn_ref::<js_sys::Array>().ok_or_else(bad)?;
+    if array.length() != 2 {
+        return Err(bad());
+    }
+    Ok([number(&array.get(0), key)?, number(&array.get(1), key)?])
+}
+
+fn plain_object<'a>(value: &'a JsValue, what: &str) -> Result<&'a js_sys::Object, JsError> {
+    if value.is_object() && !js_sys::Array::is_array(value) {
+        Ok(value.unchecked_ref())
+    } else {
+        Err(err(format!("{what} must be an object, not {}", describe(value))))
+    }
+}
+
+impl Options {
+    fn read(value: &JsValue) -> Result<Options, JsError> {
+        let object = plain_object(value, "bad cluster options: the options")?;
+        // Only the known fields are read; a misspelt option would be
+        // ignored without a word, so name it.
+        for key in js_sys::Object::keys(object).iter().filter_map(|k| k.as_string()) {
+            if !OPTION_NAMES.contains(&key.as_str()) {
+                return Err(err(format!("unknown cluster option '{key}', expected one of: {}", OPTION_NAMES.join(", "))));
+            }
+        }
+        let number = |key: &str| field(value, key)?.map(|v| number(&v, key)).transpose();
+        let pair = |key: &str| field(value, key)?.map(|v| pair(&v, key)).transpose();
+        Ok(Options {
+            nodes: number("nodes")?,
+            seed: number("seed")?,
+            election_ms: pair("electionMs")?,
+            heartbeat_ms: number("heartbeatMs")?,
+            latency_ms: pair("latencyMs")?,
+            loss_percent: number("lossPercent")?,
+        })
+    }
+}
+
 /// A whole number in `low..=high`, or a message naming `what`.
 fn whole(value: f64, low: f64, high: f64, what: &str) -> Result<f64, JsError> {
     if !value.is_finite() || value.fract() != 0.0 || value < low || value > high {
-        return Err(err(format!("{what} must be a whole number from {low} to {high}, not {value}")));
+        return Err(err(format!("{what} must be a whole number from {} to {}, not {}", num(low), num(high), num(value))));
     }
     Ok(value)
 }
@@ -136,7 +201,11 @@ fn whole(value: f64, low: f64, high: f64, what: &str) -> Result<f64, JsError> {
 /// Milliseconds in `0..=MAX_OPTION_MS` to microseconds.
 fn duration(value: f64, what: &str) -> Result<Micros, JsError> {
     if !value.is_finite() || !(0.0..=MAX_OPTION_MS).contains(&value) {
-        return Err(err(format!("{what} must be a number of milliseconds from 0 to {MAX_OPTION_MS}, not {value}")));
+        return Err(err(format!(
+            "{what} must be a number of milliseconds from 0 to {}, not {}",
+            num(MAX_OPTION_MS),
+            num(value)
+        )));
     }
     Ok((value * MS as f64).round() as Micros)
 }
@@ -166,7 +235,7 @@ impl Options {
         }
         if let Some(loss) = self.loss_percent {
             if !loss.is_finite() || !(0.0..=100.0).contains(&loss) {
-                return Err(err(format!("lossPercent must be a number from 0 to 100, not {loss}")));
+                return Err(err(format!("lossPercent must be a number from 0 to 100, not {}", num(loss))));
             }
             config.loss_ppm = (loss * 10_000.0).round() as u32;
         }
@@ -201,7 +270,31 @@ impl RaftLab {
         if style.is_undefined() || style.is_null() {
             return Ok(Style::default());
         }
-        serde_wasm_bindgen::from_value(style).map_err(|e| err(format!("bad style object: {e}")))
+        let bad = |key: &str, what: &str, value: &JsValue| {
+            err(format!("bad style object: '{key}' must be {what}, not {}", describe(value)))
+        };
+        plain_object(&style, "bad style object: the style")?;
+        let flag = |key: &str| -> Result<bool, JsError> {
+            match field(&style, key)? {
+                None => Ok(false),
+                Some(v) => v.as_bool().ok_or_else(|| bad(key, "true or false", &v)),
+            }
+        };
+        // A whole number from 0 to `max`, or null.
+        let id = |key: &str, max: f64| -> Result<Option<f64>, JsError> {
+            let Some(v) = field(&style, key)? else { return Ok(None) };
+            match v.as_f64() {
+                Some(n) if n.fract() == 0.0 && (0.0..=max).contains(&n) => Ok(Some(n)),
+                _ => Err(bad(key, "a whole number or null", &v)),
+            }
+        };
+        Ok(Style {
+            dark: flag("dark")?,
+            reduced_motion: flag("reducedMotion")?,
+            selected_node: id("selectedNode", u8::MAX as f64)?.map(|n| n as u8),
+            selected_message: id("selectedMessage", 9_007_199_254_740_991.0)?.map(|n| n as u64),
+            hover_message: id("hoverMessage", 9_007_199_254_740_991.0)?.map(|n| n as u64),
+        })
     }
 }
 
@@ -217,23 +310,8 @@ impl RaftLab {
         )]
         options: JsValue,
     ) -> Result<RaftLab, JsError> {
-        let options: Options = if options.is_undefined() || options.is_null() {
-            Options::default()
-        } else {
-            // Deserializing reads only the known fields; a misspelt option
-            // would be ignored without a word, so name it.
-            if let Some(object) = options.dyn_ref::<js_sys::Object>() {
-                for key in js_sys::Object::keys(object).iter().filter_map(|k| k.as_string()) {
-                    if !OPTION_NAMES.contains(&key.as_str()) {
-                        return Err(err(format!(
-                            "unknown cluster option '{key}', expected one of: {}",
-                            OPTION_NAMES.join(", ")
-                        )));
-                    }
-                }
-            }
-            serde_wasm_bindgen::from_value(options).map_err(|e| err(format!("bad cluster options: {e}")))?
-        };
+        let options =
+            if options.is_undefined() || options.is_null() { Options::default() } else { Options::read(&options)? };
         let world = World::new(options.config()?).map_err(err)?;
         Ok(RaftLab::with(world, None))
     }
@@ -254,7 +332,7 @@ impl RaftLab {
     /// number of events processed.
     pub fn advance(&mut self, #[wasm_bindgen(js_name = virtualMs)] virtual_ms: f64) -> Result<u32, JsError> {
         if !virtual_ms.is_finite() || virtual_ms < 0.0 {
-            return Err(err(format!("advance takes a number of milliseconds of at least 0, not {virtual_ms}")));
+            return Err(err(format!("advance takes a number of milliseconds of at least 0, not {}", num(virtual_ms))));
         }
         let us = (virtual_ms.min(MAX_ADVANCE_MS) * MS as f64).round() as Micros;
         let RaftLab { world, player, feed, .. } = self;

@@ -82,6 +82,48 @@ impl Json {
         let _ = write!(self.out, "{v}");
         Ok(())
     }
+    /// A finite float as text that JSON.parse reads back as exactly `v`,
+    /// without Rust's float formatting (several KB of wasm). The API's floats
+    /// are microseconds in milliseconds and parts per million in percent:
+    /// `v` is `m / 10^k` for a small `k`, and since both that division and
+    /// JSON.parse round correctly, the decimal `m * 10^-k` reads back as
+    /// `v`. Anything else goes through JavaScript's own `Number#toString`
+    /// (shortest round-trip digits, which JSON also accepts).
+    fn float(&mut self, v: f64) {
+        let mut scale = 1u64;
+        for k in 0..=7 {
+            let m = (v * scale as f64).round();
+            if m.abs() < 9_007_199_254_740_992.0 && m / scale as f64 == v {
+                let m = m as i64;
+                if m < 0 || (m == 0 && v.is_sign_negative()) {
+                    self.out.push('-');
+                }
+                let m = m.unsigned_abs();
+                let _ = write!(self.out, "{}", m / scale);
+                if k > 0 {
+                    let frac = m % scale;
+                    if frac != 0 {
+                        let mut digits = [b'0'; 7];
+                        let mut f = frac;
+                        for i in (0..k).rev() {
+                            digits[i] = b'0' + (f % 10) as u8;
+                            f /= 10;
+                        }
+                        let mut n = k;
+                        while digits[n - 1] == b'0' {
+                            n -= 1;
+                        }
+                        self.out.push('.');
+                        self.out.push_str(std::str::from_utf8(&digits[..n]).unwrap_or(""));
+                    }
+                }
+                return;
+            }
+            scale *= 10;
+        }
+        let text: String = js_sys::Number::from(v).to_string_with_radix(10).map(String::from).unwrap_or_default();
+        self.out.push_str(&text);
+    }
     fn int(&mut self, v: i64) -> Res {
         let _ = write!(self.out, "{v}");
         Ok(())
@@ -131,12 +173,11 @@ impl<'a> ser::Serializer for &'a mut Json {
         self.serialize_f64(v.into())
     }
     fn serialize_f64(self, v: f64) -> Res {
-        // Shortest round-trip digits without an exponent: JSON.parse reads
-        // back the same number. Every float the API returns is finite.
+        // Every float the API returns is finite.
         if !v.is_finite() {
             return unsupported("a non-finite number");
         }
-        let _ = write!(self.out, "{v}");
+        self.float(v);
         Ok(())
     }
     fn serialize_char(self, v: char) -> Res {

@@ -24,8 +24,7 @@ pub use render_log::draw_log;
 use render_msg::{draw_message, draw_messages};
 
 /// How the page wants the canvas drawn; sent from JavaScript as an object.
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Debug, Default)]
 pub struct Style {
     pub dark: bool,
     pub reduced_motion: bool,
@@ -149,7 +148,10 @@ pub(super) use txt;
 
 pub(super) fn font(ctx: &Ctx, bold: bool, px: f64) {
     // Whole pixels: the browser caches parsed fonts by their string.
-    let t = if bold { txt!("bold {:.0}px system-ui, sans-serif", px) } else { txt!("{:.0}px system-ui, sans-serif", px) };
+    // Rounded as `{:.0}` would (ties to even) but printed as an integer:
+    // formatting an f64 links Rust's float-to-text code into the wasm.
+    let px = px.round_ties_even() as u32;
+    let t = if bold { txt!("bold {px}px system-ui, sans-serif") } else { txt!("{px}px system-ui, sans-serif") };
     ctx.set_font(t.as_str());
 }
 
