@@ -271,7 +271,14 @@ function onCanvasMove(e) {
   const [x, y] = canvasPoint(e);
   const hit = call((s) => s.hitTest(x, y));
   const m = hit && hit.kind === 'message' ? hit.id : null;
-  if (m !== ui.hoverMessage) { ui.hoverMessage = m; draw(); }
+  if (m !== ui.hoverMessage) {
+    ui.hoverMessage = m;
+    // The hovered message's fields as a tooltip; selecting it shows them in
+    // the inspector. Looked up only when the hovered message changes.
+    const msg = m == null ? null : call((s) => s.snapshot().messages.find((x) => x.id === m));
+    e.currentTarget.title = msg ? `${msg.from}→${msg.to} ${msg.text}` : "";
+    draw();
+  }
 }
 
 // ---------- dragging nodes into partition groups ----------

@@ -92,6 +92,10 @@ test('clicking a message selects it and Drop removes it; clicking a link cuts it
   let m = await find(page, 'message');
   for (let i = 0; !m && i < 50; i++) { await key('s'); m = await find(page, 'message'); }
   assert.ok(m, 'a message in flight');
+  // Hovering shows the message's fields as the canvas tooltip.
+  await page.mouse.move(m.x, m.y);
+  const kind = await page.evaluate((id) => window.raftlab.snapshot().messages.find((x) => x.id === id).kind, m.hit.id);
+  await waitFor(page, (k) => document.getElementById('cluster').title.includes(k), kind);
   await page.mouse.click(m.x, m.y);
   await waitFor(page, (id) => document.getElementById('msgInfo').textContent.includes(String(id)), m.hit.id);
   assert.equal(await page.locator('#drop').isEnabled(), true);
