@@ -1,9 +1,10 @@
 //! The simulated client: sends each operation to a node, follows redirects,
 //! retries after a timeout, and records every operation's history.
 
-use crate::raft::{Applied, Command, NodeId, RequestId};
+use crate::raft::{Applied, ClientOutcome, Command, Message, NodeId, RequestId, CLIENT};
 
-use super::Micros;
+use super::event::{Effect, EventKind};
+use super::{Micros, SimError, World};
 
 /// One client operation with its history: the record a linearizability
 /// checker needs (invoke and complete times, result).
@@ -100,4 +101,131 @@ impl Client {
         self.pending.retain(|&p| p != id);
         true
     }
+}
+
+/// Steady client traffic: a `put` every `interval`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct ClientLoad {
+    pub(super) interval: Micros,
+    pub(super) next_at: Micros,
+    pub(super) count: u64,
+}
+
+/// Past this many unanswered operations the load generator pauses, so a
+/// long outage does not pile up an unbounded backlog.
+pub(super) const LOAD_MAX_PENDING: usize = 64;
+
+
+/// The world's side of the client: sending, following redirects, retrying,
+/// and the steady load generator.
+impl World {
+    /// Submits a client operation, to `via` or else to the leader the world
+    /// sees (the scenario's "known leader"), else to the client's last hint,
+    /// else to node 1.
+    pub fn submit(&mut self, command: Command, via: Option<NodeId>) -> Result<RequestId, SimError> {
+        if let Some(id) = via {
+            self.check_node(id)?;
+        }
+        self.effects.clear();
+        let op = self.submit_op(command, via);
+        self.finish_event(EventKind::Submit(op), None);
+        Ok(op)
+    }
+
+    pub(super) fn submit_op(&mut self, command: Command, via: Option<NodeId>) -> RequestId {
+        let target = via.or_else(|| self.current_leader()).or(self.client.leader_hint).unwrap_or(1);
+        let op = self.client.submit(command, via, self.now, target);
+        self.client_send(op);
+        op
+    }
+
+    fn client_send(&mut self, op: RequestId) {
+        let timeout = self.config.client_timeout();
+        let now = self.now;
+        let Some(record) = self.client.op_mut(op) else { return };
+        record.attempts += 1;
+        record.retry_at = Some(now + timeout);
+        let (target, command) = (record.target, record.command.clone());
+        self.send(CLIENT, target, Message::ClientRequest { request: op, command });
+    }
+
+    pub(super) fn client_receive(&mut self, from: NodeId, msg: &Message) {
+        let Message::ClientReply { request, outcome } = msg else { return };
+        let request = *request;
+        let Some(op) = self.client.op(request) else { return };
+        if op.is_done() || op.target != from {
+            // A reply to an attempt the client has already given up on.
+            return;
+        }
+        match outcome {
+            ClientOutcome::Applied(result) => {
+                self.client.leader_hint = Some(from);
+                if self.client.complete(request, result.clone(), self.now) {
+                    self.effects.push(Effect::ClientDone { op: request, node: from, result: result.clone() });
+                }
+            }
+            ClientOutcome::Redirect { leader } => {
+                let n = self.config.nodes;
+                let backoff = self.config.election.0;
+                let now = self.now;
+                let op = self.client.op_mut(request).expect("checked above");
+                op.redirects += 1;
+                match *leader {
+                    Some(leader) if leader != from => {
+                        op.target = leader;
+                        self.client.leader_hint = Some(leader);
+                        self.effects.push(Effect::ClientRedirect { op: request, from, to: Some(leader) });
+                        self.client_send(request);
+                    }
+                    _ => {
+                        // Nobody knows a leader yet: an election is likely under
+                        // way, so wait a little before asking the next node.
+                        op.target = from % n + 1;
+                        op.retry_at = Some(now + backoff);
+                        self.effects.push(Effect::ClientRedirect { op: request, from, to: None });
+                    }
+                }
+            }
+        }
+    }
+
+    pub(super) fn client_retry(&mut self, op: RequestId) {
+        let n = self.config.nodes;
+        let hint = self.client.leader_hint;
+        let Some(record) = self.client.op_mut(op) else { return };
+        let failed = record.target;
+        // A timeout means the target is unreachable or cannot commit: try the
+        // leader we heard of last, unless that is the node that just failed.
+        record.target = match hint {
+            Some(h) if h != failed => h,
+            _ => failed % n + 1,
+        };
+        if self.client.leader_hint == Some(failed) {
+            self.client.leader_hint = None;
+        }
+        self.client_send(op);
+    }
+
+    /// Steady client load: a `put` every `interval`, or none.
+    pub fn set_client_load(&mut self, interval: Option<Micros>) {
+        self.load = interval.filter(|&i| i > 0).map(|interval| ClientLoad {
+            interval,
+            next_at: self.now + interval,
+            count: self.load.as_ref().map_or(0, |l| l.count),
+        });
+    }
+
+    pub(super) fn load_tick(&mut self) -> Option<RequestId> {
+        let load = self.load.as_mut().expect("next_due saw the load");
+        load.count += 1;
+        load.next_at += load.interval;
+        let count = load.count;
+        if self.client.pending.len() >= LOAD_MAX_PENDING {
+            return None;
+        }
+        let key = format!("k{}", count % 8);
+        let value = count.to_string();
+        Some(self.submit_op(Command::put(&key, &value), None))
+    }
+
 }

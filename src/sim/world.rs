@@ -6,9 +6,9 @@
 //! then by message id or node id, so one seed always gives one exact run.
 
 use crate::check::{Checker, NodeView};
-use crate::raft::{ClientOutcome, Command, Message, Node, NodeId, Ready, RequestId, Role, TimerRequest, CLIENT};
+use crate::raft::{Message, Node, NodeId, Ready, RequestId, Role, TimerRequest, CLIENT};
 
-use super::client::Client;
+use super::client::{Client, ClientLoad};
 use super::event::{Effect, Event, EventKind};
 use super::network::{ArmedFault, MessageFault, Network};
 use super::rng::SimRng;
@@ -41,35 +41,23 @@ pub struct Stats {
     pub duplicated_by_fault: u64,
 }
 
-/// Steady client traffic: a `put` every `interval`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct ClientLoad {
-    interval: Micros,
-    next_at: Micros,
-    count: u64,
-}
-
-/// Past this many unanswered operations the load generator pauses, so a
-/// long outage does not pile up an unbounded backlog.
-const LOAD_MAX_PENDING: usize = 64;
-
 #[derive(Clone, Debug)]
 pub struct World {
     pub(super) config: WorldConfig,
     pub(super) now: Micros,
-    rng: SimRng,
+    pub(super) rng: SimRng,
     pub(super) nodes: Vec<NodeSlot>,
     pub(super) network: Network,
     pub(super) client: Client,
     checker: Checker,
     events: u64,
     stats: Stats,
-    load: Option<ClientLoad>,
+    pub(super) load: Option<ClientLoad>,
     /// Scratch output buffer, reused by every input so stepping does not
     /// allocate for it.
     ready: Ready,
     last: Option<Event>,
-    effects: Vec<Effect>,
+    pub(super) effects: Vec<Effect>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -247,7 +235,7 @@ impl World {
     }
 
     /// Puts a message on the network, subject to armed faults and loss.
-    fn send(&mut self, from: NodeId, to: NodeId, msg: Message) {
+    pub(super) fn send(&mut self, from: NodeId, to: NodeId, msg: Message) {
         self.stats.sent += 1;
         let kind = msg.kind();
         match self.network.take_armed(from, to, kind) {
@@ -278,7 +266,7 @@ impl World {
         self.rng.between(low, high)
     }
 
-    fn finish_event(&mut self, kind: EventKind, touched: Option<NodeId>) -> &Event {
+    pub(super) fn finish_event(&mut self, kind: EventKind, touched: Option<NodeId>) -> &Event {
         self.events += 1;
         let touched_buf = [touched.unwrap_or(0)];
         let touched: &[NodeId] = if touched.is_some() { &touched_buf } else { &[] };
@@ -303,117 +291,6 @@ impl World {
         }
         self.last = Some(Event { number: self.events, time: self.now, kind });
         self.last.as_ref().expect("just set")
-    }
-
-    // ----- the client -----
-
-    /// Submits a client operation, to `via` or else to the leader the world
-    /// sees (the scenario's "known leader"), else to the client's last hint,
-    /// else to node 1.
-    pub fn submit(&mut self, command: Command, via: Option<NodeId>) -> Result<RequestId, SimError> {
-        if let Some(id) = via {
-            self.check_node(id)?;
-        }
-        self.effects.clear();
-        let op = self.submit_op(command, via);
-        self.finish_event(EventKind::Submit(op), None);
-        Ok(op)
-    }
-
-    fn submit_op(&mut self, command: Command, via: Option<NodeId>) -> RequestId {
-        let target = via.or_else(|| self.current_leader()).or(self.client.leader_hint).unwrap_or(1);
-        let op = self.client.submit(command, via, self.now, target);
-        self.client_send(op);
-        op
-    }
-
-    fn client_send(&mut self, op: RequestId) {
-        let timeout = self.config.client_timeout();
-        let now = self.now;
-        let Some(record) = self.client.op_mut(op) else { return };
-        record.attempts += 1;
-        record.retry_at = Some(now + timeout);
-        let (target, command) = (record.target, record.command.clone());
-        self.send(CLIENT, target, Message::ClientRequest { request: op, command });
-    }
-
-    fn client_receive(&mut self, from: NodeId, msg: &Message) {
-        let Message::ClientReply { request, outcome } = msg else { return };
-        let request = *request;
-        let Some(op) = self.client.op(request) else { return };
-        if op.is_done() || op.target != from {
-            // A reply to an attempt the client has already given up on.
-            return;
-        }
-        match outcome {
-            ClientOutcome::Applied(result) => {
-                self.client.leader_hint = Some(from);
-                if self.client.complete(request, result.clone(), self.now) {
-                    self.effects.push(Effect::ClientDone { op: request, node: from, result: result.clone() });
-                }
-            }
-            ClientOutcome::Redirect { leader } => {
-                let n = self.config.nodes;
-                let backoff = self.config.election.0;
-                let now = self.now;
-                let op = self.client.op_mut(request).expect("checked above");
-                op.redirects += 1;
-                match *leader {
-                    Some(leader) if leader != from => {
-                        op.target = leader;
-                        self.client.leader_hint = Some(leader);
-                        self.effects.push(Effect::ClientRedirect { op: request, from, to: Some(leader) });
-                        self.client_send(request);
-                    }
-                    _ => {
-                        // Nobody knows a leader yet: an election is likely under
-                        // way, so wait a little before asking the next node.
-                        op.target = from % n + 1;
-                        op.retry_at = Some(now + backoff);
-                        self.effects.push(Effect::ClientRedirect { op: request, from, to: None });
-                    }
-                }
-            }
-        }
-    }
-
-    fn client_retry(&mut self, op: RequestId) {
-        let n = self.config.nodes;
-        let hint = self.client.leader_hint;
-        let Some(record) = self.client.op_mut(op) else { return };
-        let failed = record.target;
-        // A timeout means the target is unreachable or cannot commit: try the
-        // leader we heard of last, unless that is the node that just failed.
-        record.target = match hint {
-            Some(h) if h != failed => h,
-            _ => failed % n + 1,
-        };
-        if self.client.leader_hint == Some(failed) {
-            self.client.leader_hint = None;
-        }
-        self.client_send(op);
-    }
-
-    /// Steady client load: a `put` every `interval`, or none.
-    pub fn set_client_load(&mut self, interval: Option<Micros>) {
-        self.load = interval.filter(|&i| i > 0).map(|interval| ClientLoad {
-            interval,
-            next_at: self.now + interval,
-            count: self.load.as_ref().map_or(0, |l| l.count),
-        });
-    }
-
-    fn load_tick(&mut self) -> Option<RequestId> {
-        let load = self.load.as_mut().expect("next_due saw the load");
-        load.count += 1;
-        load.next_at += load.interval;
-        let count = load.count;
-        if self.client.pending.len() >= LOAD_MAX_PENDING {
-            return None;
-        }
-        let key = format!("k{}", count % 8);
-        let value = count.to_string();
-        Some(self.submit_op(Command::put(&key, &value), None))
     }
 
     // ----- faults and user actions: each is an event of its own -----
@@ -575,7 +452,7 @@ impl World {
     pub fn slot(&self, id: NodeId) -> &NodeSlot {
         &self.nodes[id as usize - 1]
     }
-    fn slot_mut(&mut self, id: NodeId) -> &mut NodeSlot {
+    pub(super) fn slot_mut(&mut self, id: NodeId) -> &mut NodeSlot {
         &mut self.nodes[id as usize - 1]
     }
     pub fn node(&self, id: NodeId) -> &Node {
