@@ -116,7 +116,9 @@ FUZZ_DURATION=${FUZZ_DURATION:-30s}
 cmd_test() {
   ensure_rust
   log "native tests (unit, per-rule, scenario, determinism, parser properties)"
-  cargo test --all-targets
+  cargo test --lib --bins --tests
+  # Benchmarks are compiled, not run, here: `cargo bench` runs them.
+  cargo test --benches --no-run
   log "the engine builds for the browser (wasm32)"
   cargo build --lib --profile wasm --target wasm32-unknown-unknown
   log "release CLI"

@@ -9,6 +9,7 @@ mod client;
 mod event;
 mod network;
 mod rng;
+mod timeline;
 mod world;
 
 use std::fmt;
@@ -17,6 +18,7 @@ pub use client::{Client, ClientOp};
 pub use event::{Effect, Event, EventKind};
 pub use network::{ArmedFault, InFlight, LossReason, MessageFault, Network};
 pub use rng::SimRng;
+pub use timeline::{Timeline, UserAction};
 pub use world::{NodeSlot, Stats, World};
 
 use crate::raft::{NodeId, MAX_NODES};
