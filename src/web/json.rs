@@ -130,7 +130,7 @@ impl Json {
     }
 }
 
-impl<'a> ser::Serializer for &'a mut Json {
+impl ser::Serializer for &mut Json {
     type Ok = ();
     type Error = Error;
     type SerializeSeq = Self;
@@ -250,7 +250,7 @@ impl<'a> ser::Serializer for &'a mut Json {
     }
 }
 
-impl<'a> ser::SerializeSeq for &'a mut Json {
+impl ser::SerializeSeq for &mut Json {
     type Ok = ();
     type Error = Error;
     fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Res {
@@ -263,7 +263,7 @@ impl<'a> ser::SerializeSeq for &'a mut Json {
     }
 }
 
-impl<'a> ser::SerializeTuple for &'a mut Json {
+impl ser::SerializeTuple for &mut Json {
     type Ok = ();
     type Error = Error;
     fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Res {
@@ -274,7 +274,7 @@ impl<'a> ser::SerializeTuple for &'a mut Json {
     }
 }
 
-impl<'a> ser::SerializeTupleStruct for &'a mut Json {
+impl ser::SerializeTupleStruct for &mut Json {
     type Ok = ();
     type Error = Error;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Res {
@@ -285,7 +285,7 @@ impl<'a> ser::SerializeTupleStruct for &'a mut Json {
     }
 }
 
-impl<'a> ser::SerializeStruct for &'a mut Json {
+impl ser::SerializeStruct for &mut Json {
     type Ok = ();
     type Error = Error;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Res {
