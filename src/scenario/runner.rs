@@ -428,10 +428,8 @@ impl Runner {
 
     fn submit(&mut self, out: &mut Vec<String>, command: KvCommand, via: &Option<NodeRef>) -> Result<(), String> {
         let via = via.as_ref().map(|n| self.resolve(n)).transpose()?;
-        let text = command.to_string();
         let op = self.world.submit(command, via).map_err(|e| e.to_string())?;
-        let target = self.world.client().op(op).map_or(0, |o| o.target);
-        out.push(format!("client submits #{op} {text} to node {target}"));
+        out.push(self.world.describe_submit(op));
         Ok(())
     }
 

@@ -119,6 +119,15 @@ pub(super) const LOAD_MAX_PENDING: usize = 64;
 /// The world's side of the client: sending, following redirects, retrying,
 /// and the steady load generator.
 impl World {
+    /// "client submits #N COMMAND to node T": how the trace, the CLI and the
+    /// page's feed describe a submission (the event itself names only #N).
+    pub fn describe_submit(&self, op: RequestId) -> String {
+        match self.client.op(op) {
+            Some(o) => format!("client submits #{op} {} to node {}", o.command, o.target),
+            None => format!("client submits #{op}"),
+        }
+    }
+
     /// Submits a client operation, to `via` or else to the leader the world
     /// sees (the scenario's "known leader"), else to the client's last hint,
     /// else to node 1.

@@ -39,10 +39,7 @@ impl Feed {
         if event.kind.is_user_action() {
             let text = match &event.kind {
                 // The event only names the request; say what it asks and where.
-                EventKind::Submit(op) => match world.client().op(*op) {
-                    Some(o) => format!("client submits #{op} {} to node {}", o.command, o.target),
-                    None => event.kind.to_string(),
-                },
+                EventKind::Submit(op) => world.describe_submit(*op),
                 kind => kind.to_string(),
             };
             self.push(FeedLine { event: number, time_ms, text });
