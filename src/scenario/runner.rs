@@ -7,7 +7,7 @@
 //! prints a table and a passing `expect` prints nothing.
 
 use crate::raft::{Command as KvCommand, NodeId, Role};
-use crate::sim::{fmt_time, Effect, Micros, MessageFault, SimError, World, WorldConfig};
+use crate::sim::{fmt_time, Effect, MessageFault, Micros, SimError, World, WorldConfig};
 
 use super::ast::{ClusterSpec, Command, ExpectedRole, LinkKind, NodeRef, Scenario, ShowWhat, Step};
 use super::show;
@@ -51,7 +51,6 @@ pub struct Runner {
     world: World,
     trace: Trace,
 }
-
 
 /// Runs a whole scenario; stops at the first failure or safety violation.
 pub fn run(scenario: &Scenario, trace: Trace) -> (Runner, Vec<StepOutput>, Option<Failure>) {
@@ -134,7 +133,7 @@ impl Runner {
             // A command that takes time goes through the same code as the
             // browser's sliced playback, only without a cap, so both agree.
             Some(mut timed) => loop {
-                if let Some(result) = self.resume(&mut timed, Micros::MAX, u64::MAX, &mut out, &mut |_| {}) {
+                if let Some(result) = self.resume(&mut timed, Micros::MAX, u64::MAX, &mut out, &mut |_| false) {
                     break result;
                 }
             },
@@ -168,7 +167,9 @@ impl Runner {
 
     /// Continues a step started by [`Runner::begin`] without moving the clock
     /// past `cap` and processing at most `max_events` events, calling
-    /// `observe` after each event (the browser records its event feed).
+    /// `observe` after each event (the browser records its event feed and
+    /// checks its breakpoints there; returning true pauses the step, which
+    /// `resume` continues later).
     /// Appends the step's output to `out`. Returns `None` while the step is
     /// unfinished, else its result as [`Runner::execute`] gives it.
     pub fn resume(
@@ -177,7 +178,7 @@ impl Runner {
         cap: Micros,
         max_events: u64,
         out: &mut Vec<String>,
-        observe: &mut dyn FnMut(&World),
+        observe: &mut dyn FnMut(&World) -> bool,
     ) -> Option<Result<(), String>> {
         let mut budget = max_events;
         let result = loop {
@@ -200,7 +201,9 @@ impl Runner {
                         budget -= 1;
                         *left -= 1;
                         self.print_event(out, true);
-                        observe(&self.world);
+                        if observe(&self.world) {
+                            return None;
+                        }
                     }
                 }
                 continue;
@@ -216,10 +219,13 @@ impl Runner {
                     self.world.step();
                     budget -= 1;
                     self.print_event(out, self.trace == Trace::Full);
-                    observe(&self.world);
+                    let paused = observe(&self.world);
                     if self.world.last_effects().iter().any(|e| matches!(e, Effect::Violation(_))) {
                         // Stop where the violation happened, so it can be inspected.
                         break self.outcome(&timed.kind);
+                    }
+                    if paused {
+                        return None;
                     }
                 }
                 _ if timed.until <= cap => {
@@ -337,7 +343,11 @@ impl Runner {
             Command::ExpectLeader(expected) => {
                 let actual = w.current_leader();
                 if actual != *expected {
-                    return Err(format!("expected leader {}, but the leader is {}", opt_node(*expected), opt_node(actual)));
+                    return Err(format!(
+                        "expected leader {}, but the leader is {}",
+                        opt_node(*expected),
+                        opt_node(actual)
+                    ));
                 }
             }
             Command::ExpectTerm { node, term } => {
@@ -408,7 +418,9 @@ impl Runner {
 
     /// Prints the last event: all of it when `full`, else only its notable effects.
     fn print_event(&self, out: &mut Vec<String>, full: bool) {
-        let Some(event) = self.world.last_event() else { return };
+        let Some(event) = self.world.last_event() else {
+            return;
+        };
         let effects = self.world.last_effects();
         if full {
             out.push(event.to_string());
@@ -420,7 +432,11 @@ impl Runner {
     }
 
     /// Carries out a user action and prints the event it became.
-    fn act(&mut self, out: &mut Vec<String>, action: impl FnOnce(&mut World) -> Result<(), SimError>) -> Result<(), String> {
+    fn act(
+        &mut self,
+        out: &mut Vec<String>,
+        action: impl FnOnce(&mut World) -> Result<(), SimError>,
+    ) -> Result<(), String> {
         action(&mut self.world).map_err(|e| e.to_string())?;
         self.print_event(out, true);
         Ok(())
@@ -439,7 +455,9 @@ impl Runner {
                 self.world.check_node(*id).map_err(|e| e.to_string())?;
                 Ok(*id)
             }
-            NodeRef::Leader => self.world.current_leader().ok_or_else(|| "'leader' names no node: there is no leader now".to_string()),
+            NodeRef::Leader => {
+                self.world.current_leader().ok_or_else(|| "'leader' names no node: there is no leader now".to_string())
+            }
         }
     }
 

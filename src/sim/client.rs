@@ -3,6 +3,7 @@
 
 use crate::raft::{Applied, ClientOutcome, Command, Message, NodeId, RequestId, CLIENT};
 
+use super::action::UserAction;
 use super::event::{Effect, EventKind};
 use super::{Micros, SimError, World};
 
@@ -65,10 +66,7 @@ impl Client {
 
     /// The earliest retry deadline among pending operations, with its op.
     pub(super) fn next_retry(&self) -> Option<(Micros, RequestId)> {
-        self.pending
-            .iter()
-            .filter_map(|&id| self.op(id).and_then(|op| op.retry_at.map(|t| (t, id))))
-            .min()
+        self.pending.iter().filter_map(|&id| self.op(id).and_then(|op| op.retry_at.map(|t| (t, id)))).min()
     }
 
     pub(super) fn submit(&mut self, command: Command, via: Option<NodeId>, now: Micros, target: NodeId) -> RequestId {
@@ -90,7 +88,9 @@ impl Client {
     }
 
     pub(super) fn complete(&mut self, id: RequestId, result: Applied, now: Micros) -> bool {
-        let Some(op) = self.op_mut(id) else { return false };
+        let Some(op) = self.op_mut(id) else {
+            return false;
+        };
         if op.is_done() {
             // A late reply to an earlier attempt of an operation already done.
             return false;
@@ -115,7 +115,6 @@ pub(super) struct ClientLoad {
 /// long outage does not pile up an unbounded backlog.
 pub(super) const LOAD_MAX_PENDING: usize = 64;
 
-
 /// The world's side of the client: sending, following redirects, retrying,
 /// and the steady load generator.
 impl World {
@@ -135,6 +134,7 @@ impl World {
         if let Some(id) = via {
             self.check_node(id)?;
         }
+        self.record(UserAction::Submit { command: command.clone(), via });
         self.effects.clear();
         let op = self.submit_op(command, via);
         self.finish_event(EventKind::Submit(op), None);
@@ -151,7 +151,9 @@ impl World {
     fn client_send(&mut self, op: RequestId) {
         let timeout = self.config.client_timeout();
         let now = self.now;
-        let Some(record) = self.client.op_mut(op) else { return };
+        let Some(record) = self.client.op_mut(op) else {
+            return;
+        };
         record.attempts += 1;
         record.retry_at = Some(now + timeout);
         let (target, command) = (record.target, record.command.clone());
@@ -159,9 +161,13 @@ impl World {
     }
 
     pub(super) fn client_receive(&mut self, from: NodeId, msg: &Message) {
-        let Message::ClientReply { request, outcome } = msg else { return };
+        let Message::ClientReply { request, outcome } = msg else {
+            return;
+        };
         let request = *request;
-        let Some(op) = self.client.op(request) else { return };
+        let Some(op) = self.client.op(request) else {
+            return;
+        };
         if op.is_done() || op.target != from {
             // A reply to an attempt the client has already given up on.
             return;
@@ -201,7 +207,9 @@ impl World {
     pub(super) fn client_retry(&mut self, op: RequestId) {
         let n = self.config.nodes;
         let hint = self.client.leader_hint;
-        let Some(record) = self.client.op_mut(op) else { return };
+        let Some(record) = self.client.op_mut(op) else {
+            return;
+        };
         let failed = record.target;
         // A timeout means the target is unreachable or cannot commit: try the
         // leader we heard of last, unless that is the node that just failed.
@@ -217,6 +225,7 @@ impl World {
 
     /// Steady client load: a `put` every `interval`, or none.
     pub fn set_client_load(&mut self, interval: Option<Micros>) {
+        self.record(UserAction::SetClientLoad(interval));
         self.load = interval.filter(|&i| i > 0).map(|interval| ClientLoad {
             interval,
             next_at: self.now + interval,
@@ -236,5 +245,4 @@ impl World {
         let value = count.to_string();
         Some(self.submit_op(Command::put(&key, &value), None))
     }
-
 }

@@ -5,6 +5,7 @@
 //! every collection that is iterated is ordered, so one seed gives one exact
 //! run, natively and in WebAssembly alike.
 
+mod action;
 mod client;
 mod event;
 mod network;
@@ -14,11 +15,12 @@ mod world;
 
 use std::fmt;
 
+pub use action::{JournalEntry, UserAction};
 pub use client::{Client, ClientOp};
 pub use event::{Effect, Event, EventKind};
 pub use network::{ArmedFault, InFlight, LossReason, MessageFault, Network};
 pub use rng::SimRng;
-pub use timeline::{Timeline, UserAction};
+pub use timeline::Timeline;
 pub use world::{NodeSlot, Stats, World};
 
 use crate::raft::{NodeId, MAX_NODES};
@@ -111,7 +113,9 @@ pub enum SimError {
 impl fmt::Display for SimError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            SimError::UnknownNode { id, nodes } => write!(f, "unknown node {id}: the cluster has nodes 1..{nodes}"),
+            SimError::UnknownNode { id, nodes } => {
+                write!(f, "unknown node {id}: the cluster has nodes 1..{nodes}")
+            }
             SimError::AlreadyCrashed(id) => write!(f, "node {id} is already crashed"),
             SimError::NotCrashed(id) => write!(f, "node {id} is not crashed, so it cannot restart"),
             SimError::Crashed(id) => write!(f, "node {id} is crashed"),

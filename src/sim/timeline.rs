@@ -11,9 +11,7 @@
 //!
 //! Acting in the past forks the future: see [`Timeline::act`].
 
-use crate::raft::{Command, MessageKind, NodeId};
-
-use super::network::MessageFault;
+use super::action::{JournalEntry, UserAction};
 use super::{Micros, SimError, World};
 
 /// Events between checkpoints, by default. The engine replays a loaded
@@ -21,74 +19,6 @@ use super::{Micros, SimError, World};
 /// replays this many events in well under the 50 ms the debugger allows;
 /// fewer checkpoints keep memory modest, since each holds every node's log.
 pub const DEFAULT_CHECKPOINT_INTERVAL: u64 = 50_000;
-
-/// Every action a user can take on a world, with its arguments, so it can be
-/// recorded and applied again on replay.
-#[derive(Clone, Debug, PartialEq)]
-pub enum UserAction {
-    Crash(NodeId),
-    Restart(NodeId),
-    /// Fires a node's election timer now.
-    Timeout(NodeId),
-    Partition(Vec<Vec<NodeId>>),
-    /// Takes a link down (`down`) or back up; `both` also does the reverse.
-    Cut { from: NodeId, to: NodeId, both: bool, down: bool },
-    Heal,
-    MessageFault { fault: MessageFault, kind: Option<MessageKind>, from: NodeId, to: NodeId },
-    FaultMessage { fault: MessageFault, id: u64 },
-    Submit { command: Command, via: Option<NodeId> },
-    SetClientLoad(Option<Micros>),
-}
-
-impl UserAction {
-    pub fn apply(&self, world: &mut World) -> Result<(), SimError> {
-        match self {
-            UserAction::Crash(id) => world.crash(*id),
-            UserAction::Restart(id) => world.restart(*id),
-            UserAction::Timeout(id) => world.force_timeout(*id),
-            UserAction::Partition(groups) => world.partition(groups.clone()),
-            UserAction::Cut { from, to, both, down } => world.set_link(*from, *to, *both, *down),
-            UserAction::Heal => {
-                world.heal();
-                Ok(())
-            }
-            UserAction::MessageFault { fault, kind, from, to } => world.message_fault(*fault, *kind, *from, *to),
-            UserAction::FaultMessage { fault, id } => world.fault_message(*fault, *id),
-            UserAction::Submit { command, via } => world.submit(command.clone(), *via).map(|_| ()),
-            UserAction::SetClientLoad(interval) => {
-                world.set_client_load(*interval);
-                Ok(())
-            }
-        }
-    }
-
-    /// Whether applying it counts as an event. Changing the client load is
-    /// the one action that does not: it only reschedules the generator. Replay
-    /// must know, because reaching event `e` includes such actions taken at
-    /// `e` but not an action that would make the count `e + 1`.
-    pub fn is_event(&self) -> bool {
-        !matches!(self, UserAction::SetClientLoad(_))
-    }
-}
-
-/// A user action and where in the run it was applied.
-#[derive(Clone, Debug)]
-struct Recorded {
-    action: UserAction,
-    /// The world's event count just before the action.
-    at_event: u64,
-    /// The world's clock then. `run_until` can move the clock past the last
-    /// event, and an action's effects (a submit's invoke time, the load's next
-    /// tick) depend on the clock, so replay restores it.
-    at_time: Micros,
-}
-
-#[derive(Clone, Debug)]
-struct Checkpoint {
-    world: World,
-    /// How many recorded actions the world already reflects.
-    applied: usize,
-}
 
 /// A run that can be stepped, rewound and forked.
 ///
@@ -99,13 +29,14 @@ struct Checkpoint {
 #[derive(Clone, Debug)]
 pub struct Timeline {
     live: World,
-    /// How many of `actions` the live world reflects.
-    applied: usize,
     initial: World,
-    actions: Vec<Recorded>,
-    /// Sorted by event count, one at every multiple of `interval` reached so
-    /// far, and the initial world at 0.
-    checkpoints: Vec<Checkpoint>,
+    /// The journal of the current future: every action the live world has
+    /// applied (its own journal is a prefix of this) and those still ahead.
+    actions: Vec<JournalEntry>,
+    /// Sorted by event count: the initial world, then one at least
+    /// `interval` events after the one before. Each world's journal says how
+    /// many of `actions` it reflects.
+    checkpoints: Vec<World>,
     interval: u64,
     end: u64,
 }
@@ -120,15 +51,13 @@ impl Timeline {
     /// the earliest point one can seek to.
     pub fn with_interval(world: World, interval: u64) -> Timeline {
         let interval = interval.max(1);
-        let end = world.event_count();
         Timeline {
-            checkpoints: vec![Checkpoint { world: world.clone(), applied: 0 }],
+            checkpoints: vec![world.clone()],
             initial: world.clone(),
+            actions: world.journal().to_vec(),
+            end: world.event_count(),
             live: world,
-            applied: 0,
-            actions: Vec::new(),
             interval,
-            end,
         }
     }
 
@@ -149,6 +78,12 @@ impl Timeline {
         self.end.max(self.live.event_count())
     }
 
+    /// Whether the live world is at the end of the current future, where
+    /// running it on creates new history rather than replaying it.
+    pub fn at_end(&self) -> bool {
+        self.live.event_count() >= self.end && self.applied() == self.actions.len()
+    }
+
     pub fn interval(&self) -> u64 {
         self.interval
     }
@@ -164,6 +99,12 @@ impl Timeline {
         self.actions.iter().map(|r| (r.at_event, &r.action))
     }
 
+    /// The journal of the whole current future, past and ahead of the live
+    /// world.
+    pub fn journal(&self) -> &[JournalEntry] {
+        &self.actions
+    }
+
     /// One event forward along the current future: the next recorded action
     /// if one is due here, else the world's next event. False when nothing is
     /// scheduled.
@@ -174,6 +115,14 @@ impl Timeline {
     /// Processes every event (and recorded action) due up to `until`, then
     /// moves the clock there, as `World::run_until` does.
     pub fn run_until(&mut self, until: Micros) {
+        self.run_until_with(until, u64::MAX, &mut |_| false);
+    }
+
+    /// [`Timeline::run_until`], processing at most `max_events` events and
+    /// calling `stop` after each; when it returns true, or the budget runs
+    /// out, the clock stays at the last event. Returns the events processed.
+    pub fn run_until_with(&mut self, until: Micros, max_events: u64, stop: &mut dyn FnMut(&World) -> bool) -> u64 {
+        let mut events = 0;
         loop {
             // A recorded action comes before any event at its count: the
             // original run never stepped between reaching it and acting.
@@ -181,12 +130,25 @@ impl Timeline {
                 Some(r) => r.at_time <= until,
                 None => self.live.next_event_time().is_some_and(|t| t <= until),
             };
-            if !due || !self.advance() {
+            if !due {
                 break;
             }
+            if events == max_events || !self.advance() {
+                return events;
+            }
+            events += 1;
+            if stop(&self.live) {
+                return events;
+            }
         }
+        // Moving the clock past a recorded action still ahead would apply it
+        // late; stop short of it instead.
+        let until = match self.actions.get(self.applied()) {
+            Some(r) => until.min(r.at_time),
+            None => until,
+        };
         self.live.run_until(until);
-        self.end = self.end();
+        events
     }
 
     /// Applies a user action now and records it.
@@ -196,18 +158,31 @@ impl Timeline {
     /// discarded, not kept as a branch, and the run goes on from here with the
     /// new action. A failed action changes nothing and keeps the future.
     pub fn act(&mut self, action: UserAction) -> Result<(), SimError> {
-        let at_event = self.live.event_count();
-        let at_time = self.live.now();
-        action.apply(&mut self.live)?;
-        self.actions.truncate(self.applied);
-        // A checkpoint at this very count reflects at most the actions kept,
-        // so it stays valid; replay from it applies the new action.
-        self.checkpoints.retain(|c| c.world.event_count() <= at_event);
-        self.actions.push(Recorded { action, at_event, at_time });
-        self.applied = self.actions.len();
-        self.end = self.live.event_count();
-        self.checkpoint_if_due();
-        Ok(())
+        let mut result = Ok(());
+        self.drive(|world| result = action.apply(world));
+        result
+    }
+
+    /// Lets `run` drive the live world directly (the scenario player does,
+    /// with its own commands), and makes what it did the current future.
+    /// In the past, this forks as [`Timeline::act`] does: whatever `run`
+    /// does replaces the old future, which is discarded. Doing nothing keeps
+    /// the future.
+    pub fn drive<R>(&mut self, run: impl FnOnce(&mut World) -> R) -> R {
+        let start = self.live.event_count();
+        let applied = self.applied();
+        let result = run(&mut self.live);
+        let changed = self.live.event_count() != start || self.applied() != applied;
+        if changed {
+            self.actions.truncate(applied);
+            self.actions.extend_from_slice(&self.live.journal()[applied..]);
+            // A checkpoint at the fork point reflects at most the actions
+            // kept, so it stays valid.
+            self.checkpoints.retain(|c| c.event_count() <= start);
+            self.end = self.live.event_count();
+            self.checkpoint_if_due();
+        }
+        result
     }
 
     /// Makes the live world the state of the current future after exactly
@@ -225,12 +200,11 @@ impl Timeline {
         }
         // Nearest checkpoint at or before the target; the initial world is
         // always there and earliest, so there is one.
-        let at = self.checkpoints.partition_point(|c| c.world.event_count() <= event) - 1;
+        let at = self.checkpoints.partition_point(|c| c.event_count() <= event) - 1;
         let cp = &self.checkpoints[at];
         // Going forward from the live world is cheaper when it is closer.
-        if !(live < event && live >= cp.world.event_count()) {
-            self.live = cp.world.clone();
-            self.applied = cp.applied;
+        if !(live < event && live >= cp.event_count()) {
+            self.live = cp.clone();
             self.apply_free_actions();
         }
         while self.live.event_count() < event {
@@ -243,10 +217,15 @@ impl Timeline {
 
     // ----- replay -----
 
+    /// How many of the recorded actions the live world reflects.
+    fn applied(&self) -> usize {
+        self.live.journal().len()
+    }
+
     /// The next recorded action that counts as an event, if it is due at the
     /// live world's count.
-    fn pending_event_action(&self) -> Option<&Recorded> {
-        self.actions.get(self.applied).filter(|r| r.at_event == self.live.event_count() && r.action.is_event())
+    fn pending_event_action(&self) -> Option<&JournalEntry> {
+        self.actions.get(self.applied()).filter(|r| r.at_event == self.live.event_count() && r.action.is_event())
     }
 
     fn advance(&mut self) -> bool {
@@ -265,7 +244,7 @@ impl Timeline {
     /// Applies the recorded actions that are not events and are due at the
     /// live count: the state "at event e" includes them.
     fn apply_free_actions(&mut self) {
-        while let Some(r) = self.actions.get(self.applied) {
+        while let Some(r) = self.actions.get(self.applied()) {
             if r.at_event != self.live.event_count() || r.action.is_event() {
                 break;
             }
@@ -274,19 +253,18 @@ impl Timeline {
         }
     }
 
-    fn apply_recorded(&mut self, r: &Recorded) {
+    fn apply_recorded(&mut self, r: &JournalEntry) {
         // The world is deterministic, so an action that succeeded when
         // recorded succeeds again at the same state.
         self.live.now = self.live.now.max(r.at_time);
         r.action.apply(&mut self.live).expect("a recorded action replays as it was applied");
-        self.applied += 1;
     }
 
     fn checkpoint_if_due(&mut self) {
         let n = self.live.event_count();
-        let last = self.checkpoints.last().map_or(0, |c| c.world.event_count());
-        if n.is_multiple_of(self.interval) && n > last {
-            self.checkpoints.push(Checkpoint { world: self.live.clone(), applied: self.applied });
+        let last = self.checkpoints.last().map_or(0, |c| c.event_count());
+        if n >= last + self.interval {
+            self.checkpoints.push(self.live.clone());
         }
     }
 }
@@ -294,6 +272,8 @@ impl Timeline {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::raft::Command;
+    use crate::sim::MessageFault;
     use crate::sim::{WorldConfig, MS, SECOND};
 
     /// Asserts that two worlds are in the same state, field by field through
@@ -447,7 +427,7 @@ mod tests {
         assert_eq!(kept[2].1, UserAction::Submit { command: Command::put("fork", "yes"), via: Some(1) });
         assert_eq!(t.end(), fork + 1);
         assert!(t.checkpoint_count() < old_checkpoints);
-        assert!(t.checkpoints.iter().all(|c| c.world.event_count() <= fork + 1));
+        assert!(t.checkpoints.iter().all(|c| c.event_count() <= fork + 1));
 
         // The new future differs from the old one.
         t.seek(old_end);

@@ -8,6 +8,7 @@
 use crate::check::{Checker, NodeView};
 use crate::raft::{Message, Node, NodeId, Ready, RequestId, Role, TimerRequest, CLIENT};
 
+use super::action::{JournalEntry, UserAction};
 use super::client::{Client, ClientLoad};
 use super::event::{Effect, Event, EventKind};
 use super::network::{ArmedFault, MessageFault, Network};
@@ -58,6 +59,9 @@ pub struct World {
     ready: Ready,
     last: Option<Event>,
     pub(super) effects: Vec<Effect>,
+    /// Every user action applied so far, in order: with the seed, all it
+    /// takes to replay the run (time travel) or to share it as a scenario.
+    journal: Vec<JournalEntry>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -94,6 +98,7 @@ impl World {
             ready: Ready::default(),
             last: None,
             effects: Vec::new(),
+            journal: Vec::new(),
             now: 0,
             config,
         };
@@ -187,7 +192,11 @@ impl World {
             return (EventKind::Deliver(flight), None);
         }
         let to = flight.to;
-        let reason = if !self.slot(to).alive { Err(super::LossReason::Crashed) } else { self.network.link_state(flight.from, to) };
+        let reason = if !self.slot(to).alive {
+            Err(super::LossReason::Crashed)
+        } else {
+            self.network.link_state(flight.from, to)
+        };
         if let Err(reason) = reason {
             self.stats.undeliverable += 1;
             return (EventKind::Undeliverable(flight, reason), Some(to));
@@ -300,6 +309,7 @@ impl World {
         if !self.slot(id).alive {
             return Err(SimError::AlreadyCrashed(id));
         }
+        self.record(UserAction::Crash(id));
         self.effects.clear();
         let slot = self.slot_mut(id);
         slot.alive = false;
@@ -316,6 +326,7 @@ impl World {
         if self.slot(id).alive {
             return Err(SimError::NotCrashed(id));
         }
+        self.record(UserAction::Restart(id));
         self.effects.clear();
         self.slot_mut(id).alive = true;
         self.with_node(id, |node, ready| node.restart(ready));
@@ -329,6 +340,7 @@ impl World {
         if !self.slot(id).alive {
             return Err(SimError::Crashed(id));
         }
+        self.record(UserAction::Timeout(id));
         self.effects.clear();
         self.with_node(id, |node, ready| node.election_timeout(ready));
         self.finish_event(EventKind::ForcedTimeout(id), Some(id));
@@ -345,6 +357,7 @@ impl World {
             }
             seen |= 1 << id;
         }
+        self.record(UserAction::Partition(groups.clone()));
         self.effects.clear();
         self.network.set_partition(&groups);
         self.finish_event(EventKind::Partition(groups), None);
@@ -359,6 +372,7 @@ impl World {
         if from == to {
             return Err(SimError::SelfLink(from));
         }
+        self.record(UserAction::Cut { from, to, both, down });
         self.effects.clear();
         self.network.set_cut(from, to, down);
         if both {
@@ -370,6 +384,7 @@ impl World {
     }
 
     pub fn heal(&mut self) {
+        self.record(UserAction::Heal);
         self.effects.clear();
         self.network.heal();
         self.finish_event(EventKind::Heal, None);
@@ -386,6 +401,7 @@ impl World {
     ) -> Result<(), SimError> {
         self.check_endpoint(from)?;
         self.check_endpoint(to)?;
+        self.record(UserAction::MessageFault { fault, kind, from, to });
         self.effects.clear();
         let target = self.network.find_next(kind, from, to).map(|m| m.id);
         let event = match target {
@@ -403,6 +419,10 @@ impl World {
     /// Drops or duplicates one in-flight message chosen by id (the
     /// visualizer's click on a message).
     pub fn fault_message(&mut self, fault: MessageFault, id: u64) -> Result<(), SimError> {
+        if self.network.get(id).is_none() {
+            return Err(SimError::NoSuchMessage(id));
+        }
+        self.record(UserAction::FaultMessage { fault, id });
         self.effects.clear();
         let event = self.fault_in_flight(fault, id)?;
         self.finish_event(event, None);
@@ -426,7 +446,18 @@ impl World {
         }
     }
 
+    /// Appends a user action to the journal; called once it is known to
+    /// succeed and before it counts as an event.
+    pub(super) fn record(&mut self, action: UserAction) {
+        self.journal.push(JournalEntry { action, at_event: self.events, at_time: self.now });
+    }
+
     // ----- what can be seen -----
+
+    /// Every user action applied to this world, in order.
+    pub fn journal(&self) -> &[JournalEntry] {
+        &self.journal
+    }
 
     pub fn config(&self) -> &WorldConfig {
         &self.config

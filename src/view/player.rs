@@ -66,26 +66,39 @@ impl Player {
     /// Advances `world` by `virtual_us` of virtual time, playing the steps
     /// reached on the way.
     pub fn advance(&mut self, world: &mut World, virtual_us: Micros) -> Advance {
-        self.advance_with(world, virtual_us, u64::MAX, &mut |_| {})
+        self.advance_with(world, virtual_us, u64::MAX, &mut |_| false)
     }
 
     /// [`Player::advance`] processing at most `max_events` events and calling
-    /// `observe` after each one (the page records its feed there).
+    /// `observe` after each one (the page records its feed and checks its
+    /// breakpoints there). When `observe` returns true, the advance stops
+    /// right after that event and reports `capped`; the next call goes on
+    /// from there.
     pub fn advance_with(
         &mut self,
         world: &mut World,
         virtual_us: Micros,
         max_events: u64,
-        observe: &mut dyn FnMut(&World),
+        observe: &mut dyn FnMut(&World) -> bool,
     ) -> Advance {
         let target = world.now().saturating_add(virtual_us);
         let start = world.event_count();
         let mut capped = false;
+        // Whether `observe` asked to pause: the clock may already be at the
+        // target then, so the stop must be remembered, not inferred.
+        let paused = std::cell::Cell::new(false);
+        let observe = &mut |w: &World| {
+            paused.set(observe(w));
+            paused.get()
+        };
         if self.is_playing() {
             let real = mem::replace(world, self.spare.take().unwrap_or_else(stand_in));
             let mut runner = Runner::with_world(real, Trace::Notable);
             capped = self.play(&mut runner, target, start, max_events, observe);
             self.spare = Some(mem::replace(world, runner.into_world()));
+        }
+        if paused.get() {
+            return Advance { events: world.event_count() - start, capped: true };
         }
         if !capped && !self.is_playing() {
             let used = world.event_count() - start;
@@ -102,15 +115,17 @@ impl Player {
         target: Micros,
         start: u64,
         max_events: u64,
-        observe: &mut dyn FnMut(&World),
+        observe: &mut dyn FnMut(&World) -> bool,
     ) -> bool {
         while self.is_playing() {
+            let mut paused = false;
             let budget = max_events.saturating_sub(runner.world().event_count() - start);
             let step = &self.scenario.steps[self.next];
             let result = if let Some(timed) = self.timed.as_mut() {
                 match runner.resume(timed, target, budget, &mut self.lines, observe) {
                     Some(result) => result,
-                    // Out of time (the clock is at the target) or of events.
+                    // Out of time (the clock is at the target), of events,
+                    // or paused by `observe`.
                     None => return runner.world().now() < target,
                 }
             } else if let Some(timed) = runner.begin(step) {
@@ -120,9 +135,7 @@ impl Player {
                 let before = runner.world().event_count();
                 let result = runner.execute(step);
                 // An action is one event of its own; expect and show are none.
-                if runner.world().event_count() != before {
-                    observe(runner.world());
-                }
+                paused = runner.world().event_count() != before && observe(runner.world());
                 match result {
                     Ok(lines) => {
                         self.lines.extend(lines);
@@ -141,6 +154,9 @@ impl Player {
                 Err(message) => {
                     self.failure = Some(Failure { line: step.line, command: step.text.clone(), message });
                 }
+            }
+            if paused {
+                return true;
             }
         }
         false
@@ -191,7 +207,12 @@ impl Player {
 
 /// Runs the world by itself up to `target`, at most `max_events` events,
 /// calling `observe` after each. The clock reaches `target` unless capped.
-pub fn run_live(world: &mut World, target: Micros, max_events: u64, observe: &mut dyn FnMut(&World)) -> Advance {
+pub fn run_live(
+    world: &mut World,
+    target: Micros,
+    max_events: u64,
+    observe: &mut dyn FnMut(&World) -> bool,
+) -> Advance {
     let mut events = 0;
     while world.next_event_time().is_some_and(|t| t <= target) {
         if events == max_events {
@@ -199,7 +220,9 @@ pub fn run_live(world: &mut World, target: Micros, max_events: u64, observe: &mu
         }
         world.step();
         events += 1;
-        observe(world);
+        if observe(world) {
+            return Advance { events, capped: true };
+        }
     }
     world.run_until(target);
     Advance { events, capped: false }
@@ -210,7 +233,7 @@ mod tests {
     use super::*;
     use crate::scenario::parse;
     use crate::scenario::runner::run;
-    use crate::sim::{MS, SECOND};
+    use crate::sim::{Effect, MS, SECOND};
 
     const LEADER_CRASH: &str = "\
 cluster 5 seed=7
@@ -236,7 +259,10 @@ expect no-violations
             if player.is_done() {
                 break;
             }
-            total += player.advance_with(&mut world, slice, u64::MAX, &mut |_| observed += 1).events;
+            total += player.advance_with(&mut world, slice, u64::MAX, &mut |_| {
+                observed += 1;
+                false
+            }).events;
         }
         assert!(player.is_done(), "the scenario should finish");
         assert_eq!(observed, total, "observe is called once per event");
@@ -296,7 +322,7 @@ expect no-violations
     #[test]
     fn the_event_budget_caps_one_advance() {
         let (mut world, mut player) = Player::new(parse("cluster 5 seed=1\nrun 10s\n").unwrap()).unwrap();
-        let advance = player.advance_with(&mut world, 10 * SECOND, 50, &mut |_| {});
+        let advance = player.advance_with(&mut world, 10 * SECOND, 50, &mut |_| false);
         assert_eq!(advance, Advance { events: 50, capped: true });
         assert!(world.now() < 10 * SECOND);
         assert!(player.is_playing());
@@ -313,9 +339,9 @@ expect no-violations
     fn live_running_is_capped_too() {
         let (mut world, mut player) = Player::new(parse("cluster 3\n").unwrap()).unwrap();
         assert!(player.is_done(), "no steps: live at once");
-        let advance = player.advance_with(&mut world, 3600 * SECOND, 1_000, &mut |_| {});
+        let advance = player.advance_with(&mut world, 3600 * SECOND, 1_000, &mut |_| false);
         assert_eq!(advance, Advance { events: 1_000, capped: true });
-        let advance = player.advance_with(&mut world, 0, 1_000, &mut |_| {});
+        let advance = player.advance_with(&mut world, 0, 1_000, &mut |_| false);
         assert!(!advance.capped);
     }
 
@@ -324,7 +350,10 @@ expect no-violations
         let text = "cluster 3 seed=4\ncrash 1\nstep 5\n";
         let (mut world, mut player) = Player::new(parse(text).unwrap()).unwrap();
         let mut observed = 0;
-        player.advance_with(&mut world, 0, u64::MAX, &mut |_| observed += 1);
+        player.advance_with(&mut world, 0, u64::MAX, &mut |_| {
+                observed += 1;
+                false
+            });
         // The crash ran at time zero; no event of `step 5` is due yet.
         assert_eq!(player.step_index(), 1);
         assert_eq!(world.event_count(), 1);
@@ -338,5 +367,59 @@ expect no-violations
         let mut expected = runner.world().clone();
         expected.run_until(world.now());
         assert_eq!(world.event_count(), expected.event_count());
+    }
+
+    /// The page plays scenarios through the timeline: every state the player
+    /// passed through can be sought back to, exactly, and the scenario's
+    /// actions are in the timeline's journal.
+    #[test]
+    fn a_played_scenario_can_be_rewound_exactly() {
+        use crate::sim::Timeline;
+        let (world, mut player) = Player::new(parse(LEADER_CRASH).unwrap()).unwrap();
+        let mut timeline = Timeline::with_interval(world, 20);
+        let mut seen = Vec::new();
+        while !player.is_done() {
+            timeline.drive(|w| player.advance(w, 7 * MS));
+            seen.push(timeline.world().clone());
+        }
+        assert!(timeline.checkpoint_count() > 3);
+        assert!(timeline.journal().iter().any(|j| matches!(j.action, crate::sim::UserAction::Crash(_))));
+        for past in seen.iter().rev().step_by(3) {
+            timeline.seek(past.event_count());
+            assert_eq!(timeline.world().event_count(), past.event_count());
+            // Everything but the clock: seeking lands on the event itself,
+            // where a slice may have moved the clock on.
+            let state = |w: &World| format!("{:?} {:?} {:?} {:?}", w.nodes(), w.network(), w.client(), w.checker());
+            assert_eq!(state(timeline.world()), state(past));
+        }
+    }
+
+    /// A breakpoint-style observer pauses the player right after the event
+    /// it saw, and the next advance goes on from there.
+    #[test]
+    fn observe_can_pause_mid_step() {
+        let (mut world, mut player) = Player::new(parse(LEADER_CRASH).unwrap()).unwrap();
+        let mut leader_events = Vec::new();
+        for _ in 0..10_000 {
+            if player.is_done() {
+                break;
+            }
+            let advance = player.advance_with(&mut world, 50 * MS, u64::MAX, &mut |w| {
+                use crate::raft::{NodeEvent, Role};
+                let became_leader = |e: &_| matches!(e, Effect::Node(_, NodeEvent::Became { role: Role::Leader, .. }));
+                w.last_effects().iter().any(became_leader)
+            });
+            if advance.capped {
+                leader_events.push(world.event_count());
+                assert!(world.current_leader().is_some());
+            }
+        }
+        assert_eq!(leader_events.len(), 2, "the first leader and the one after the crash");
+        // Pausing changes nothing about the run.
+        let (runner, _, failure) = run(&parse(LEADER_CRASH).unwrap(), Trace::Notable);
+        assert!(failure.is_none());
+        let mut expected = runner.world().clone();
+        expected.run_until(world.now());
+        assert_eq!(format!("{:?}", world.nodes()), format!("{:?}", expected.nodes()));
     }
 }

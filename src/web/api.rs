@@ -336,7 +336,10 @@ impl RaftLab {
         }
         let us = (virtual_ms.min(MAX_ADVANCE_MS) * MS as f64).round() as Micros;
         let RaftLab { world, player, feed, .. } = self;
-        let mut record = |w: &World| feed.record(w);
+        let mut record = |w: &World| {
+            feed.record(w);
+            false
+        };
         let advance = match player {
             Some(player) => player.advance_with(world, us, MAX_EVENTS_PER_ADVANCE, &mut record),
             None => {

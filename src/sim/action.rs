@@ -1,0 +1,84 @@
+//! User actions as data: what the world's journal records, what the timeline
+//! replays, and what a shared link turns back into scenario text.
+
+use crate::raft::{Command, MessageKind, NodeId};
+
+use super::network::MessageFault;
+use super::{Micros, SimError, World};
+
+/// Every action a user can take on a world, with its arguments, so it can be
+/// recorded and applied again on replay.
+#[derive(Clone, Debug, PartialEq)]
+pub enum UserAction {
+    Crash(NodeId),
+    Restart(NodeId),
+    /// Fires a node's election timer now.
+    Timeout(NodeId),
+    Partition(Vec<Vec<NodeId>>),
+    /// Takes a link down (`down`) or back up; `both` also does the reverse.
+    Cut {
+        from: NodeId,
+        to: NodeId,
+        both: bool,
+        down: bool,
+    },
+    Heal,
+    MessageFault {
+        fault: MessageFault,
+        kind: Option<MessageKind>,
+        from: NodeId,
+        to: NodeId,
+    },
+    FaultMessage {
+        fault: MessageFault,
+        id: u64,
+    },
+    Submit {
+        command: Command,
+        via: Option<NodeId>,
+    },
+    SetClientLoad(Option<Micros>),
+}
+
+impl UserAction {
+    pub fn apply(&self, world: &mut World) -> Result<(), SimError> {
+        match self {
+            UserAction::Crash(id) => world.crash(*id),
+            UserAction::Restart(id) => world.restart(*id),
+            UserAction::Timeout(id) => world.force_timeout(*id),
+            UserAction::Partition(groups) => world.partition(groups.clone()),
+            UserAction::Cut { from, to, both, down } => world.set_link(*from, *to, *both, *down),
+            UserAction::Heal => {
+                world.heal();
+                Ok(())
+            }
+            UserAction::MessageFault { fault, kind, from, to } => world.message_fault(*fault, *kind, *from, *to),
+            UserAction::FaultMessage { fault, id } => world.fault_message(*fault, *id),
+            UserAction::Submit { command, via } => world.submit(command.clone(), *via).map(|_| ()),
+            UserAction::SetClientLoad(interval) => {
+                world.set_client_load(*interval);
+                Ok(())
+            }
+        }
+    }
+
+    /// Whether applying it counts as an event. Changing the client load is
+    /// the one action that does not: it only reschedules the generator. Replay
+    /// must know, because reaching event `e` includes such actions taken at
+    /// `e` but not an action that would make the count `e + 1`.
+    pub fn is_event(&self) -> bool {
+        !matches!(self, UserAction::SetClientLoad(_))
+    }
+}
+
+/// A user action and where in the run it was applied.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JournalEntry {
+    pub action: UserAction,
+    /// The world's event count just before the action.
+    pub at_event: u64,
+    /// The world's clock then. `run_until` can move the clock past the last
+    /// event, and an action's effects (a submit's invoke time, the load's next
+    /// tick) depend on the clock, so replay restores it.
+    pub at_time: Micros,
+}
