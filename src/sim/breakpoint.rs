@@ -269,7 +269,7 @@ impl Watch {
     /// they were set; the first that matches is the hit.
     pub fn check(&mut self, world: &World) -> Option<Hit> {
         let before = self.max_term;
-        if self.breakpoints.iter().any(|b| *b == Breakpoint::TermChange) {
+        if self.breakpoints.contains(&Breakpoint::TermChange) {
             self.max_term = max_term(world);
         }
         if self.breakpoints.is_empty() {
