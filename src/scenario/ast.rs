@@ -419,6 +419,31 @@ impl fmt::Display for Within {
 }
 
 /// The command in the scenario language; it parses back to an equal command.
+impl Command {
+    /// Whether running it is one event of the world (a user action), as
+    /// opposed to taking time (`run`, `step`) or none (`expect`, `show`,
+    /// `break`, `client load`). A player with no events left in its budget
+    /// must stop before such a step.
+    pub fn is_event(&self) -> bool {
+        matches!(
+            self,
+            Command::Crash(_)
+                | Command::Restart(_)
+                | Command::Timeout(_)
+                | Command::Partition(_)
+                | Command::Cut { .. }
+                | Command::Uncut { .. }
+                | Command::Heal
+                | Command::Message { .. }
+                | Command::FaultMessage { .. }
+                | Command::Put { .. }
+                | Command::Get { .. }
+                | Command::Del { .. }
+                | Command::List { .. }
+        )
+    }
+}
+
 impl fmt::Display for Command {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

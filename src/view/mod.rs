@@ -10,4 +10,5 @@ pub mod feed;
 pub mod history;
 pub mod layout;
 pub mod player;
+pub mod session;
 pub mod snapshot;

@@ -185,6 +185,10 @@ impl Player {
             } else if let Some(timed) = runner.begin(step) {
                 self.timed = Some(timed);
                 continue;
+            } else if budget == 0 && step.command.is_event() {
+                // The action would be one event more than asked for: a
+                // one-event step must not run a command and the next action.
+                return true;
             } else {
                 let before = runner.world().event_count();
                 let result = runner.execute(step);
