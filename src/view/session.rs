@@ -311,9 +311,18 @@ impl Session {
 
     /// Scenario text that reproduces the run up to now: the cluster line and
     /// every user action, the scenario's own included, at its moment.
+    /// The breakpoints set come right after the cluster line, so a shared
+    /// link stops where the original would.
     pub fn recorded_scenario(&self) -> Result<String, String> {
         let world = self.world();
-        record::record(world.config(), world.journal())
+        let text = record::record(world.config(), world.journal())?;
+        if self.breakpoints().is_empty() {
+            return Ok(text);
+        }
+        let cluster_line_end = text.find("\ncluster ").and_then(|at| text[at + 1..].find('\n').map(|end| at + 1 + end + 1));
+        let Some(at) = cluster_line_end else { return Ok(text) };
+        let breaks: String = self.breakpoints().iter().map(|b| format!("break {b}\n")).collect();
+        Ok(format!("{}{breaks}{}", &text[..at], &text[at..]))
     }
 
     /// Every event from the start up to now (at most [`TRACE_MAX_EVENTS`]),

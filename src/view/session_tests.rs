@@ -152,9 +152,12 @@ fn the_recorded_scenario_reproduces_the_same_state_at_the_same_event() {
     session.advance(700 * MS, u64::MAX);
     session.seek(session.world().event_count() - 3);
     let at = session.world().event_count();
+    session.set_breakpoints(vec![Breakpoint::LeaderElected, Breakpoint::parse("message any 1->2").unwrap()]);
     let text = session.recorded_scenario().unwrap();
+    assert!(text.contains("\nbreak leader-elected\nbreak message any 1->2\n"), "{text}");
     let mut shared = Session::from_scenario(parse(&text).unwrap()).unwrap();
     shared.seek(at);
+    assert_eq!(shared.breakpoints(), session.breakpoints());
     assert_eq!(shared.world().event_count(), at);
     assert_eq!(picture(&shared), picture(&session), "{text}");
 }

@@ -429,6 +429,17 @@ impl RaftLab {
         if op != "list" && key.is_empty() {
             return Err(err(format!("{op} needs a key")));
         }
+        // What is submitted must fit the scenario language, or the run could
+        // not be shared as a link: keys and values are single words.
+        for (what, text) in [("key", key), ("value", value.as_deref().unwrap_or("x"))] {
+            if text.chars().any(|c| c.is_whitespace() || c == '#') || (what == "key" && text.contains('=')) {
+                let extra = if what == "key" { ", '#' or '='" } else { " or '#'" };
+                return Err(err(format!("the {what} {text:?} cannot contain spaces{extra}: it must be one word")));
+            }
+        }
+        if op == "put" && value.as_deref() == Some("") {
+            return Err(err("put needs a value"));
+        }
         let command = match op {
             "put" => {
                 let value = value.ok_or_else(|| err("put needs a value"))?;
