@@ -226,3 +226,44 @@ fn the_player_plays_a_recording_to_the_same_world() {
     expected.run_until(world.now());
     assert_same(&world, &expected, &text);
 }
+
+/// The session behind tests/scenarios/recorded-run.txt: a cluster driven
+/// by hand, as on the page.
+fn recorded_session() -> World {
+    let mut w = World::new(WorldConfig { latency: (10 * MS, 10 * MS), ..config() }).unwrap();
+    w.run_until(1_234 * MS);
+    let leader = w.current_leader().unwrap();
+    w.crash(leader).unwrap();
+    w.run_until(1_600 * MS);
+    w.set_client_load(Some(25 * MS));
+    // Single steps into a batch of messages arriving at one microsecond.
+    w.step();
+    while w.next_event_time() != Some(w.now()) {
+        w.step();
+    }
+    w.set_link(1, 2, true, true).unwrap();
+    w.partition(vec![vec![1, 2], vec![3, 4, 5]]).unwrap();
+    w.run_until(2 * SECOND);
+    // Clicks on messages in flight: duplicate the last one, then drop the
+    // copy, which is not the next message on its link.
+    let last = w.network().in_flight_sorted().last().unwrap().id;
+    w.fault_message(MessageFault::Duplicate, last).unwrap();
+    let copy = w.network().in_flight().map(|m| m.id).max().unwrap();
+    w.fault_message(MessageFault::Drop, copy).unwrap();
+    w.partition(vec![]).unwrap();
+    w.run_until(2_500 * MS);
+    w.set_client_load(None);
+    w.restart(leader).unwrap();
+    w.submit(KvCommand::put("x", "1"), Some(leader)).unwrap();
+    w
+}
+
+/// The file starts with exactly what `record` writes for that session (the
+/// checks after it are added by hand), and `raftlab check` runs it.
+#[test]
+fn the_recorded_run_file_is_what_record_writes() {
+    let text = round_trip(&recorded_session());
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/scenarios/recorded-run.txt");
+    let file = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(file.starts_with(&text), "{path} should start with:\n{text}");
+}

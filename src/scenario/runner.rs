@@ -532,6 +532,9 @@ impl Runner {
         let via = via.as_ref().map(|n| self.resolve(n)).transpose()?;
         let op = self.world.submit(command, via).map_err(|e| e.to_string())?;
         out.push(self.world.describe_submit(op));
+        // An armed `drop next ClientRequest client->N` fires right here.
+        let effects = self.world.last_effects().iter().filter(|e| e.is_notable());
+        out.extend(effects.map(|e| format!("  {e}")));
         self.check_watch(out);
         Ok(())
     }
