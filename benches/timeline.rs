@@ -115,6 +115,29 @@ fn report(t: &Timeline, bytes: isize, world_bytes: isize) {
     );
 }
 
+/// What a clone of `value` allocates: the cost of that part in a checkpoint.
+fn clone_bytes<T: Clone>(value: &T) -> isize {
+    let before = live_bytes();
+    let copy = value.clone();
+    let bytes = live_bytes() - before;
+    drop(copy);
+    bytes
+}
+
+/// Where a checkpoint's bytes go, part by part of the final world.
+fn breakdown(world: &World) {
+    let kib = |b: isize| b as f64 / 1024.0;
+    let sum = |f: &dyn Fn(&raftlab::sim::NodeSlot) -> isize| world.nodes().iter().map(f).sum::<isize>();
+    println!(
+        "a clone of the final world, by part: logs {:.0} KiB, kv stores {:.0} KiB, client {:.0} KiB, checker {:.0} KiB, network {:.0} KiB",
+        kib(sum(&|s| clone_bytes(s.node.log()))),
+        kib(sum(&|s| clone_bytes(s.node.kv()))),
+        kib(clone_bytes(world.client())),
+        kib(clone_bytes(world.checker())),
+        kib(clone_bytes(world.network())),
+    );
+}
+
 fn seek_random(c: &mut Criterion) {
     let before = live_bytes();
     let timeline = one_hour();
@@ -125,6 +148,7 @@ fn seek_random(c: &mut Criterion) {
     let clone_time = start.elapsed();
     let world_bytes = live_bytes() - before;
     drop(world);
+    breakdown(timeline.world());
     // Part of every backward jump: restoring a checkpoint is one clone.
     println!("cloning the final world (the largest checkpoint) takes {clone_time:?}");
     report(&timeline, bytes, world_bytes);
