@@ -166,7 +166,7 @@ impl Checker {
         let mut conflict = None;
         let mut index = last;
         while index > stop {
-            let term = log.entries()[index as usize - 1].term;
+            let term = log.term_at(index).expect("index within the log");
             let ours = digest(log, index);
             match self.matching.get(index, term) {
                 Some(slot) if slot.digest == ours => break,
@@ -435,7 +435,7 @@ impl Checker {
         let changed = if upto > len {
             for index in len + 1..=upto {
                 self.committed.push(Committed {
-                    term: view.log.entries()[index as usize - 1].term,
+                    term: view.log.term_at(index).expect("committed index within the log"),
                     digest: digest(view.log, index),
                     node: id,
                     commit_term: view.term,
