@@ -26,8 +26,11 @@ use std::rc::Rc;
 const CHUNK: usize = 256;
 
 pub struct Chunked<T> {
-    /// Full chunks, each exactly `CHUNK` long, shared with clones.
-    sealed: Vec<Rc<[T]>>,
+    /// Full chunks, each exactly `CHUNK` long, shared with clones. A chunk
+    /// is the tail's own buffer, moved behind an `Rc` when it fills up: an
+    /// `Rc<[T]>` would save one indirection on reads but cost a copy of
+    /// every chunk, which a short run (the engine benchmark) notices.
+    sealed: Vec<Rc<Vec<T>>>,
     /// The elements after the last full chunk, fewer than `CHUNK`. Owned,
     /// so the common case, a push, never copies anything.
     tail: Vec<T>,
@@ -52,11 +55,11 @@ impl<T> Chunked<T> {
     }
 
     pub fn get(&self, i: usize) -> Option<&T> {
-        let k = i / CHUNK;
-        match self.sealed.get(k) {
-            Some(chunk) => Some(&chunk[i % CHUNK]),
-            None if k == self.sealed.len() => self.tail.get(i % CHUNK),
-            None => None,
+        // The tail first: the engine mostly reads the newest elements.
+        let sealed = self.sealed.len() * CHUNK;
+        match i.checked_sub(sealed) {
+            Some(j) => self.tail.get(j),
+            None => Some(&self.sealed[i / CHUNK][i % CHUNK]),
         }
     }
 
@@ -105,16 +108,28 @@ impl<T: Clone> Chunked<T> {
             flat.push(value.clone());
         }
         if self.tail.len() == self.tail.capacity() {
-            // Exactly one chunk's worth: a cloned tail has no room to spare,
-            // and doubling it would overshoot.
-            self.tail.reserve_exact(CHUNK - self.tail.len());
+            self.grow_tail();
         }
         self.tail.push(value);
         if self.tail.len() == CHUNK {
-            // Drained, not cloned: the elements move into the chunk, and the
-            // tail keeps its buffer for the next chunk.
-            self.sealed.push(self.tail.drain(..).collect());
+            self.seal();
         }
+    }
+
+    // The two rare steps of a push are kept out of line, so that the common
+    // one stays small where it is inlined, all over the engine's hot path.
+
+    #[inline(never)]
+    fn grow_tail(&mut self) {
+        // To exactly one chunk: a cloned tail has no room to spare, and
+        // doubling it would overshoot.
+        self.tail.reserve_exact(CHUNK - self.tail.len());
+    }
+
+    #[inline(never)]
+    fn seal(&mut self) {
+        // The next push allocates a new tail.
+        self.sealed.push(Rc::new(std::mem::take(&mut self.tail)));
     }
 
     /// Keeps the first `len` elements (no-op if there are fewer).
@@ -127,11 +142,16 @@ impl<T: Clone> Chunked<T> {
         }
         let k = len / CHUNK;
         if k < self.sealed.len() {
-            // The cut falls in a full chunk, which clones may share: its kept
-            // part becomes the new owned tail.
-            self.tail.clear();
-            self.tail.extend_from_slice(&self.sealed[k][..len % CHUNK]);
-            self.sealed.truncate(k);
+            // The cut falls in a full chunk: its kept part becomes the owned
+            // tail, copied only if a clone shares the chunk.
+            self.sealed.truncate(k + 1);
+            let chunk = self.sealed.pop().expect("chunk k");
+            self.tail = Rc::try_unwrap(chunk).unwrap_or_else(|shared| {
+                let mut tail = Vec::with_capacity(CHUNK);
+                tail.extend_from_slice(&shared[..len % CHUNK]);
+                tail
+            });
+            self.tail.truncate(len % CHUNK);
         } else {
             self.tail.truncate(len % CHUNK);
         }
