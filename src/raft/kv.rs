@@ -15,9 +15,10 @@ pub struct KvStore {
     /// twice; the second copy must not act again, and returns the first
     /// result so the client's history stays linearizable.
     ///
-    /// `done[id]` is the result of request `id`. Request ids are the client's
-    /// operation numbers 1, 2, 3..., so a vector indexed by id is dense; and
-    /// it grows with the run, so it is chunked for checkpoints to share.
+    /// `done[id]` is the result of request `id` (slot 0 stays empty).
+    /// Request ids are the client's operation numbers 1, 2, 3..., so a
+    /// vector indexed by id is dense; and it grows with the run, so it is
+    /// chunked for checkpoints to share.
     done: Chunked<Option<Applied>>,
 }
 

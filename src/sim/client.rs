@@ -58,6 +58,9 @@ impl Client {
         self.ops.get((id as usize).wrapping_sub(1))
     }
 
+    /// The guard keeps the whole history borrowed until it is dropped (it
+    /// updates the slice view then), hence the explicit `drop`s below before
+    /// the world goes on.
     pub(super) fn op_mut(&mut self, id: RequestId) -> Option<ElemMut<'_, ClientOp>> {
         self.ops.get_mut((id as usize).wrapping_sub(1))
     }
