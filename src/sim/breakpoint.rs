@@ -186,7 +186,18 @@ impl Breakpoint {
             }),
             Breakpoint::Violation => effects.iter().find_map(|e| match e {
                 Effect::Violation(v) => Some((
-                    format!("{} violated: {}", v.invariant, v.detail),
+                    {
+                        let entries: Vec<String> = v
+                            .entries
+                            .iter()
+                            .map(|e| format!("node {} index {} term {} {}", e.node, e.index, e.term, e.command))
+                            .collect();
+                        if entries.is_empty() {
+                            format!("{} violated: {}", v.invariant, v.detail)
+                        } else {
+                            format!("{} violated: {} (entries: {})", v.invariant, v.detail, entries.join("; "))
+                        }
+                    },
                     v.nodes.clone(),
                     Some(v.invariant),
                 )),

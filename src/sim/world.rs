@@ -452,6 +452,14 @@ impl World {
         self.journal.push(JournalEntry { action, at_event: self.events, at_time: self.now });
     }
 
+    /// Adds an effect to the last event, as if it had caused it: lets tests
+    /// of what consumes effects (a violation's pause) plant one that a
+    /// correct Raft never produces.
+    #[cfg(test)]
+    pub(crate) fn plant_effect(&mut self, effect: Effect) {
+        self.effects.push(effect);
+    }
+
     // ----- what can be seen -----
 
     /// Every user action applied to this world, in order.

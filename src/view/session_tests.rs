@@ -184,3 +184,30 @@ fn timeline_terms_rise_with_elections() {
     assert!(view.terms.len() >= 3, "two elections at least: {:?}", view.terms);
     assert!(view.markers.iter().any(|m| m.label.starts_with("crash")));
 }
+
+/// A correct Raft breaks no invariant, so the pause on a violation is
+/// tested with a planted one: it always stops, breakpoints or not, and
+/// names the invariant, the nodes and the entries.
+#[test]
+fn a_violation_always_stops_and_names_the_invariant() {
+    use crate::check::{EntryInfo, Invariant, Violation};
+    let mut world = World::new(WorldConfig::with_nodes(3, 1)).unwrap();
+    world.step();
+    assert!(violation_hit(&world).is_none());
+    world.plant_effect(Effect::Violation(Violation {
+        event: world.event_count(),
+        time_us: world.now(),
+        invariant: Invariant::LogMatching,
+        nodes: vec![1, 2],
+        entries: vec![EntryInfo { node: 1, index: 2, term: 1, command: "put(x=1)".into() }],
+        detail: "nodes 1 and 2 differ at index 2".into(),
+    }));
+    let mut stop = None;
+    let stopped = observe(&mut Feed::default(), &mut History::new(&world), &mut stop, &world);
+    assert!(stopped);
+    let hit = stop.unwrap();
+    assert_eq!(hit.invariant, Some(Invariant::LogMatching));
+    assert_eq!(hit.nodes, vec![1, 2]);
+    assert!(hit.cause.contains("Log Matching violated") && hit.cause.contains("index 2"), "{}", hit.cause);
+    assert!(hit.cause.ends_with("(entries: node 1 index 2 term 1 put(x=1))"), "{}", hit.cause);
+}
