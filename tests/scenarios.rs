@@ -110,6 +110,9 @@ scenario_tests! {
     follower_redirect => "tests/scenarios/follower-redirect.txt",
     message_faults => "tests/scenarios/message-faults.txt",
     lossy_network => "tests/scenarios/lossy-network.txt",
+    breakpoints => "tests/scenarios/breakpoints.txt",
+    client_retry_and_message_ids => "tests/scenarios/client-retry-and-message-ids.txt",
+    recorded_run => "tests/scenarios/recorded-run.txt",
 }
 
 /// Every scenario file in the scenario directories, as crate-relative paths.

@@ -7,6 +7,7 @@
 use std::fmt;
 
 use crate::raft::{self, MessageKind, NodeId, Term};
+use crate::sim::Breakpoint;
 
 /// Virtual time in microseconds.
 pub type Micros = u64;
@@ -28,6 +29,9 @@ pub const ALL_PPM: u32 = 1_000_000;
 pub enum NodeRef {
     Id(NodeId),
     Leader,
+    /// The client, as an end of a `drop next` / `duplicate next` link
+    /// (extension); the parser accepts it nowhere else.
+    Client,
 }
 
 /// The `cluster` line is the world's configuration, field for field.
@@ -56,6 +60,16 @@ pub enum LinkKind {
     Duplicate,
 }
 
+impl LinkKind {
+    /// The command word: `drop` or `duplicate`.
+    pub fn name(self) -> &'static str {
+        match self {
+            LinkKind::Drop => "drop",
+            LinkKind::Duplicate => "duplicate",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
     Run(Micros),
@@ -70,7 +84,9 @@ pub enum Command {
     Crash(NodeRef),
     Restart(NodeRef),
     Timeout(NodeRef),
-    /// The groups as written; nodes not listed form one more group.
+    /// The groups as written; nodes not listed form one more group. No
+    /// groups at all is `partition none` (extension): everyone in one
+    /// group again, cut links left as they are.
     Partition(Vec<Vec<NodeRef>>),
     Cut {
         from: NodeRef,
@@ -83,13 +99,29 @@ pub enum Command {
         both: bool,
     },
     Heal,
-    /// `kind: None` is the word `any`.
+    /// `kind: None` is the word `any`. An end may be
+    /// [`NodeRef::Client`] (extension).
     Message {
         action: LinkKind,
         kind: Option<MessageKind>,
         from: NodeRef,
         to: NodeRef,
     },
+    /// `drop message ID` / `duplicate message ID` (extension): acts on the
+    /// in-flight message with that id (ids are given in sending order, so
+    /// they are the same in every run of the scenario).
+    FaultMessage {
+        action: LinkKind,
+        id: u64,
+    },
+    /// `client load every DURATION` / `client load off` (extension): a
+    /// steady `put` every DURATION, or none. Not an event.
+    ClientLoad(Option<Micros>),
+    /// `break BREAKPOINT` (extension): report, and in the browser pause at,
+    /// every event the breakpoint matches from now on.
+    Break(Breakpoint),
+    /// `unbreak BREAKPOINT`, or `unbreak all` (`None`) (extension).
+    Unbreak(Option<Breakpoint>),
     Put {
         key: String,
         value: String,
@@ -234,10 +266,32 @@ impl fmt::Display for ParseError {
 
 impl std::error::Error for ParseError {}
 
-/// The shortest exact form: `1.5s` is written `1500ms`, `2s` as `2s`.
+/// The shortest exact spelling the lexer reads back with a whole part of at
+/// least 1, and the largest unit between spellings of one length: `150ms`,
+/// `100ms` (not `0.1s`), `1.5s`, `1.234s` (not `1234ms`), `1234us`, `2s`.
 pub fn format_duration(us: Micros) -> String {
-    let (n, unit, _) = split_unit(us);
-    format!("{n}{unit}")
+    if us == 0 {
+        return "0s".to_string();
+    }
+    let mut best: Option<String> = None;
+    for (unit, factor) in [("s", SECOND), ("ms", MILLI), ("us", 1)] {
+        let (whole, frac) = (us / factor, us % factor);
+        if whole == 0 {
+            continue;
+        }
+        let text = if frac == 0 {
+            format!("{whole}{unit}")
+        } else {
+            let width = factor.ilog10() as usize;
+            let digits = format!("{frac:0width$}");
+            format!("{whole}.{}{unit}", digits.trim_end_matches('0'))
+        };
+        // Units come largest first: a later one must be strictly shorter.
+        if best.as_ref().is_none_or(|b| text.len() < b.len()) {
+            best = Some(text);
+        }
+    }
+    best.unwrap_or_default()
 }
 
 /// The largest unit that divides `us`: (count, unit, unit in microseconds).
@@ -293,6 +347,7 @@ impl fmt::Display for NodeRef {
         match self {
             NodeRef::Id(id) => write!(f, "{id}"),
             NodeRef::Leader => f.write_str("leader"),
+            NodeRef::Client => f.write_str("client"),
         }
     }
 }
@@ -364,6 +419,31 @@ impl fmt::Display for Within {
 }
 
 /// The command in the scenario language; it parses back to an equal command.
+impl Command {
+    /// Whether running it is one event of the world (a user action), as
+    /// opposed to taking time (`run`, `step`) or none (`expect`, `show`,
+    /// `break`, `client load`). A player with no events left in its budget
+    /// must stop before such a step.
+    pub fn is_event(&self) -> bool {
+        matches!(
+            self,
+            Command::Crash(_)
+                | Command::Restart(_)
+                | Command::Timeout(_)
+                | Command::Partition(_)
+                | Command::Cut { .. }
+                | Command::Uncut { .. }
+                | Command::Heal
+                | Command::Message { .. }
+                | Command::FaultMessage { .. }
+                | Command::Put { .. }
+                | Command::Get { .. }
+                | Command::Del { .. }
+                | Command::List { .. }
+        )
+    }
+}
+
 impl fmt::Display for Command {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -377,6 +457,7 @@ impl fmt::Display for Command {
             Command::Crash(n) => write!(f, "crash {n}"),
             Command::Restart(n) => write!(f, "restart {n}"),
             Command::Timeout(n) => write!(f, "timeout {n}"),
+            Command::Partition(groups) if groups.is_empty() => f.write_str("partition none"),
             Command::Partition(groups) => {
                 f.write_str("partition ")?;
                 for (i, group) in groups.iter().enumerate() {
@@ -396,13 +477,16 @@ impl fmt::Display for Command {
             Command::Uncut { from, to, both } => write!(f, "uncut {from}{}{to}", arrow(*both)),
             Command::Heal => f.write_str("heal"),
             Command::Message { action, kind, from, to } => {
-                let action = match action {
-                    LinkKind::Drop => "drop",
-                    LinkKind::Duplicate => "duplicate",
-                };
+                let action = action.name();
                 let kind = kind.map_or("any", |k| k.name());
                 write!(f, "{action} next {kind} {from}->{to}")
             }
+            Command::FaultMessage { action, id } => write!(f, "{} message {id}", action.name()),
+            Command::ClientLoad(Some(every)) => write!(f, "client load every {}", format_duration(*every)),
+            Command::ClientLoad(None) => f.write_str("client load off"),
+            Command::Break(breakpoint) => write!(f, "break {breakpoint}"),
+            Command::Unbreak(Some(breakpoint)) => write!(f, "unbreak {breakpoint}"),
+            Command::Unbreak(None) => f.write_str("unbreak all"),
             Command::Put { key, value, via } => write!(f, "put {key} {value}{}", Suffix("via", via)),
             Command::Get { key, via } => write!(f, "get {key}{}", Suffix("via", via)),
             Command::Del { key, via } => write!(f, "del {key}{}", Suffix("via", via)),

@@ -5,6 +5,7 @@ pub mod ast;
 pub mod check;
 pub mod fuzz;
 pub mod parse;
+pub mod record;
 pub mod runner;
 pub mod show;
 
@@ -12,3 +13,4 @@ pub use ast::{
     ClusterSpec, Command, Expected, ExpectedRole, LinkKind, Micros, NodeRef, ParseError, Scenario, ShowWhat, Step,
 };
 pub use parse::parse;
+pub use record::record;

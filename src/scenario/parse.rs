@@ -14,15 +14,17 @@ use super::ast::{
     DEFAULT_WITHIN, MAX_STEP,
 };
 use crate::raft::{self, MessageKind, NodeId, MAX_NODES};
+use crate::sim::{Breakpoint, BREAKPOINT_NAMES};
 use lexer::{duration, percent, range, uint, uint_word, Cursor, Line, Word, DURATION};
 
 const SEPARATOR: &str = "----";
 const COMMANDS: &str = "one of: run, step, crash, restart, timeout, partition, cut, uncut, heal, \
-                        drop, duplicate, put, get, del, list, expect, show";
-/// The first words of commands.
-const KEYWORDS: [&str; 18] = [
+                        drop, duplicate, put, get, del, list, client, break, unbreak, expect, show";
+/// The first words of commands (`client` only when `load` follows it: the
+/// runner prints lines like `client submits #1 ...`).
+const KEYWORDS: [&str; 20] = [
     "cluster", "run", "step", "crash", "restart", "timeout", "partition", "cut", "uncut", "heal", "drop", "duplicate",
-    "put", "get", "del", "list", "expect", "show",
+    "put", "get", "del", "list", "expect", "show", "break", "unbreak",
 ];
 const EXPECTS: &str = "one of: leader, term, role, committed, log, value, missing, no-violations";
 const MESSAGE_TYPE: &str = "a message type: RequestVote, RequestVoteReply, AppendEntries, AppendEntriesReply, any";
@@ -39,6 +41,7 @@ pub fn parse(text: &str) -> Result<Scenario, ParseError> {
     let is_separator = |i: usize| raw.get(i).is_some_and(|l| l.trim() == SEPARATOR);
 
     let mut cluster: Option<(ClusterSpec, u32)> = None;
+    let mut parser: Option<Parser> = None;
     let mut steps = Vec::new();
     let mut i = 0;
     while i < raw.len() {
@@ -52,14 +55,16 @@ pub fn parse(text: &str) -> Result<Scenario, ParseError> {
         let Some(first) = line.words.first() else {
             continue;
         };
-        let Some((spec, _)) = &cluster else {
-            cluster = Some((parse_cluster(&line)?, line.number));
+        let Some(parser) = parser.as_mut() else {
+            let spec = parse_cluster(&line)?;
+            parser = Some(Parser { nodes: spec.nodes, breakpoints: Vec::new() });
+            cluster = Some((spec, line.number));
             if is_separator(i) {
                 return Err(separator_error(raw[i], number(i), "a step before it; the cluster line has no output"));
             }
             continue;
         };
-        let command = Parser { nodes: spec.nodes }.command(&line)?;
+        let command = parser.command(&line)?;
         let mut expected = None;
         if is_separator(i) {
             let separator_line = number(i);
@@ -69,8 +74,10 @@ pub fn parse(text: &str) -> Result<Scenario, ParseError> {
                 // No command prints a line that starts with a command word, so
                 // such a line is a command whose blank line was forgotten: left
                 // in the block, `check --rewrite` would overwrite it.
-                let first_word = l.split_whitespace().next().unwrap_or("");
-                if KEYWORDS.contains(&first_word) {
+                let mut words = l.split_whitespace();
+                let first_word = words.next().unwrap_or("");
+                let second_word = words.next().unwrap_or("");
+                if KEYWORDS.contains(&first_word) || (first_word == "client" && second_word == "load") {
                     let column = l.chars().take_while(|c| c.is_whitespace()).count() + 1;
                     return Err(ParseError {
                         line: number(i),
@@ -157,7 +164,19 @@ fn parse_cluster(line: &Line) -> Result<ClusterSpec, ParseError> {
 /// The grammar of every command but `cluster`, for a cluster of `nodes`.
 struct Parser {
     nodes: u8,
+    /// The breakpoints the scenario's `break` commands have set so far, so
+    /// that `unbreak` of one never set is an error with its position.
+    breakpoints: Vec<Breakpoint>,
 }
+
+/// Which words may name a link's end besides a node id.
+#[derive(Clone, Copy)]
+struct Ends {
+    leader: bool,
+    client: bool,
+}
+
+const NODES_OR_LEADER: Ends = Ends { leader: true, client: false };
 
 impl Parser {
     fn node_expected(&self, or: &str) -> String {
@@ -165,6 +184,26 @@ impl Parser {
             format!("a node id 1 or '{or}'")
         } else {
             format!("a node id 1..{} or '{or}'", self.nodes)
+        }
+    }
+
+    fn end_expected(&self, ends: Ends) -> String {
+        match (ends.leader, ends.client) {
+            (true, false) => self.node_expected("leader"),
+            (false, true) => self.node_expected("client"),
+            _ => {
+                let ids = if self.nodes == 1 { "1".to_string() } else { format!("1..{}", self.nodes) };
+                format!("a node id {ids}, 'leader' or 'client'")
+            }
+        }
+    }
+
+    /// A link end: a node id, or `leader` / `client` where allowed.
+    fn end(&self, w: &Word, ends: Ends) -> Result<NodeRef, ParseError> {
+        match w.text {
+            "leader" if ends.leader => Ok(NodeRef::Leader),
+            "client" if ends.client => Ok(NodeRef::Client),
+            _ => self.id(w).map(NodeRef::Id).ok_or_else(|| w.error(self.end_expected(ends))),
         }
     }
 
@@ -195,7 +234,7 @@ impl Parser {
         }
     }
 
-    fn command(&self, line: &Line) -> Result<Command, ParseError> {
+    fn command(&mut self, line: &Line) -> Result<Command, ParseError> {
         let mut c = Cursor::new(line);
         let w = c.word(COMMANDS)?;
         let via_or_end = "'via N' or end of line";
@@ -216,12 +255,18 @@ impl Parser {
             "crash" => Command::Crash(self.next_node(&mut c)?),
             "restart" => Command::Restart(self.next_node(&mut c)?),
             "timeout" => Command::Timeout(self.next_node(&mut c)?),
-            "partition" => {
-                end = "',', '|' or end of line";
-                Command::Partition(self.partition(&mut c)?)
-            }
+            "partition" => match c.peek() {
+                Some(w) if w.text == "none" => {
+                    c.next();
+                    Command::Partition(Vec::new())
+                }
+                _ => {
+                    end = "',', '|' or end of line";
+                    Command::Partition(self.partition(&mut c)?)
+                }
+            },
             "cut" | "uncut" => {
-                let (from, to, both) = self.link(&mut c, true)?;
+                let (from, to, both) = self.link(&mut c, true, NODES_OR_LEADER)?;
                 if w.text == "cut" {
                     Command::Cut { from, to, both }
                 } else {
@@ -230,19 +275,71 @@ impl Parser {
             }
             "heal" => Command::Heal,
             "drop" | "duplicate" => {
-                let next = c.word("'next'")?;
-                if next.text != "next" {
-                    return Err(next.error("'next'"));
-                }
-                let t = c.word(MESSAGE_TYPE)?;
-                let kind = match t.text {
-                    "any" => None,
-                    name => Some(MessageKind::from_name(name).ok_or_else(|| t.error(MESSAGE_TYPE))?),
-                };
-                let (from, to, _) = self.link(&mut c, false)?;
                 let action = if w.text == "drop" { LinkKind::Drop } else { LinkKind::Duplicate };
-                Command::Message { action, kind, from, to }
+                const NEXT: &str = "'next' or 'message'";
+                let next = c.word(NEXT)?;
+                match next.text {
+                    "next" => {
+                        let t = c.word(MESSAGE_TYPE)?;
+                        let kind = match t.text {
+                            "any" => None,
+                            name => Some(MessageKind::from_name(name).ok_or_else(|| t.error(MESSAGE_TYPE))?),
+                        };
+                        let (from, to, _) = self.link(&mut c, false, Ends { leader: true, client: true })?;
+                        Command::Message { action, kind, from, to }
+                    }
+                    "message" => {
+                        const ID: &str = "a message id like 42";
+                        let id = uint_word(&c.word(ID)?, ID)?;
+                        Command::FaultMessage { action, id }
+                    }
+                    _ => return Err(next.error(NEXT)),
+                }
             }
+            "client" => {
+                let load = c.word("'load'")?;
+                if load.text != "load" {
+                    return Err(load.error("'load'"));
+                }
+                const EVERY: &str = "'every DURATION' or 'off'";
+                let what = c.word(EVERY)?;
+                match what.text {
+                    "off" => Command::ClientLoad(None),
+                    "every" => {
+                        let d = c.word(DURATION)?;
+                        let every = duration(&d)?;
+                        if every == 0 {
+                            return Err(d.error("an interval above 0, like 10ms"));
+                        }
+                        Command::ClientLoad(Some(every))
+                    }
+                    _ => return Err(what.error(EVERY)),
+                }
+            }
+            "break" => {
+                let breakpoint = self.breakpoint(&mut c)?;
+                self.breakpoints.retain(|b| *b != breakpoint);
+                self.breakpoints.push(breakpoint.clone());
+                Command::Break(breakpoint)
+            }
+            "unbreak" => match c.peek() {
+                Some(all) if all.text == "all" => {
+                    c.next();
+                    self.breakpoints.clear();
+                    Command::Unbreak(None)
+                }
+                first => {
+                    let breakpoint = self.breakpoint(&mut c)?;
+                    if !self.breakpoints.contains(&breakpoint) {
+                        let set: Vec<String> = self.breakpoints.iter().map(|b| b.to_string()).collect();
+                        let set = if set.is_empty() { "none is set".to_string() } else { set.join(", ") };
+                        let first = first.expect("a breakpoint was read");
+                        return Err(first.error(format!("a breakpoint set by an earlier 'break' ({set}), or 'all'")));
+                    }
+                    self.breakpoints.retain(|b| *b != breakpoint);
+                    Command::Unbreak(Some(breakpoint))
+                }
+            },
             "put" => {
                 let key = key(&mut c)?;
                 let value = c.word("a value")?.text.to_string();
@@ -317,10 +414,37 @@ impl Parser {
         Ok((command, "'within DURATION' or end of line"))
     }
 
+    /// What `break` and `unbreak` read, as [`Breakpoint::from_words`] reads
+    /// it (the page reads the same words), with the link's node ids checked
+    /// against the cluster and spaces around `->` optional.
+    fn breakpoint(&self, c: &mut Cursor) -> Result<Breakpoint, ParseError> {
+        let names = format!("a breakpoint: {}, or 'message TYPE A->B'", BREAKPOINT_NAMES.join(", "));
+        let first = c.word(&names)?;
+        if first.text != "message" {
+            return Breakpoint::from_words(&[first.text]).map_err(|_| first.error(names));
+        }
+        let kinds: Vec<&str> = MessageKind::ALL.iter().map(|k| k.name()).collect();
+        let kind_expected = format!("a message type: {}, or any", kinds.join(", "));
+        let kind = c.word(&kind_expected)?;
+        let (from, to, _) = self.link(c, false, Ends { leader: false, client: true })?;
+        let end = |n: NodeRef| match n {
+            NodeRef::Id(id) => id.to_string(),
+            _ => "client".to_string(),
+        };
+        let link = format!("{}->{}", end(from), end(to));
+        // The link was checked here; the message type is left to the
+        // breakpoint's own reading, word 1.
+        Breakpoint::from_words(&["message", kind.text, &link]).map_err(|(i, _)| match i {
+            1 => kind.error(kind_expected),
+            _ => first.error(names),
+        })
+    }
+
     /// `A->B`, or `A<->B` when `both_ok`; spaces around the arrow optional.
-    fn link(&self, c: &mut Cursor, both_ok: bool) -> Result<(NodeRef, NodeRef, bool), ParseError> {
+    fn link(&self, c: &mut Cursor, both_ok: bool, ends: Ends) -> Result<(NodeRef, NodeRef, bool), ParseError> {
         c.split_rest();
-        let from = self.next_node(c)?;
+        let w = c.word(&self.end_expected(ends))?;
+        let from = self.end(&w, ends)?;
         let arrows = if both_ok { "'->' or '<->'" } else { "'->'" };
         let a = c.word(arrows)?;
         let both = match a.text {
@@ -328,8 +452,8 @@ impl Parser {
             "<->" if both_ok => true,
             _ => return Err(a.error(arrows)),
         };
-        let w = c.word(&self.node_expected("leader"))?;
-        let to = self.node(&w)?;
+        let w = c.word(&self.end_expected(ends))?;
+        let to = self.end(&w, ends)?;
         if to == from {
             return Err(w.error(format!("a node other than {from}")));
         }

@@ -213,7 +213,7 @@ fn unknown_command_on_line_3() {
     assert_eq!(
         err("cluster 3\nrun 1s\nreboot 2\n"),
         "3:1: unexpected 'reboot', expected one of: run, step, crash, restart, timeout, partition, cut, \
-         uncut, heal, drop, duplicate, put, get, del, list, expect, show"
+         uncut, heal, drop, duplicate, put, get, del, list, client, break, unbreak, expect, show"
     );
     // Keywords are case-sensitive.
     assert!(err2("Run 1s").starts_with("2:1: unexpected 'Run', expected one of: run,"));
@@ -272,8 +272,153 @@ fn message_actions() {
     assert_eq!(err2("drop next Vote 1->2"), format!("2:11: unexpected 'Vote', {types}"));
     assert_eq!(err2("drop next requestvote 1->2"), format!("2:11: unexpected 'requestvote', {types}"));
     assert_eq!(err2("drop next"), format!("2:10: missing word, {types}"));
-    assert_eq!(err2("drop RequestVote 1->2"), "2:6: unexpected 'RequestVote', expected 'next'");
+    assert_eq!(err2("drop RequestVote 1->2"), "2:6: unexpected 'RequestVote', expected 'next' or 'message'");
     assert_eq!(err2("drop next any 1<->2"), "2:16: unexpected '<->', expected '->'");
+}
+
+#[test]
+fn message_links_may_name_the_client() {
+    let m = |action, kind, from, to| Command::Message { action, kind, from, to };
+    assert_eq!(
+        cmd("drop next ClientRequest client->2"),
+        m(LinkKind::Drop, Some(MessageKind::ClientRequest), NodeRef::Client, Id(2))
+    );
+    assert_eq!(
+        cmd("duplicate next ClientReply leader -> client"),
+        m(LinkKind::Duplicate, Some(MessageKind::ClientReply), Leader, NodeRef::Client)
+    );
+    assert_eq!(err2("drop next any client->client"), "2:23: unexpected 'client', expected a node other than client");
+    let ends = "expected a node id 1..5, 'leader' or 'client'";
+    assert_eq!(err2("drop next any 1->6"), format!("2:18: unexpected '6', {ends}"));
+    assert_eq!(err2("drop next any clients->1"), format!("2:15: unexpected 'clients', {ends}"));
+    // Only message links: a cut or a partition names nodes.
+    assert_eq!(err2("cut client->1"), "2:5: unexpected 'client', expected a node id 1..5 or 'leader'");
+    assert_eq!(err2("partition client"), "2:11: unexpected 'client', expected a node id 1..5 or 'leader'");
+    assert_eq!(err2("crash client"), "2:7: unexpected 'client', expected a node id 1..5 or 'leader'");
+}
+
+#[test]
+fn drop_and_duplicate_a_message_by_id() {
+    assert_eq!(cmd("drop message 42"), Command::FaultMessage { action: LinkKind::Drop, id: 42 });
+    assert_eq!(cmd("duplicate message 7"), Command::FaultMessage { action: LinkKind::Duplicate, id: 7 });
+    assert_eq!(cmd("duplicate message 7").to_string(), "duplicate message 7");
+    let id = "expected a message id like 42";
+    assert_eq!(err2("drop message"), format!("2:13: missing word, {id}"));
+    assert_eq!(err2("drop message x"), format!("2:14: unexpected 'x', {id}"));
+    assert_eq!(err2("drop message -1"), format!("2:14: unexpected '-1', {id}"));
+    assert_eq!(err2("drop message 1 2"), "2:16: unexpected '2', expected end of line");
+    assert_eq!(err2("drop messages 1"), "2:6: unexpected 'messages', expected 'next' or 'message'");
+}
+
+#[test]
+fn client_load() {
+    assert_eq!(cmd("client load every 10ms"), Command::ClientLoad(Some(10 * MS)));
+    assert_eq!(cmd("client load every 1.5s"), Command::ClientLoad(Some(1_500 * MS)));
+    assert_eq!(cmd("client load off"), Command::ClientLoad(None));
+    assert_eq!(cmd("client load every 250us").to_string(), "client load every 250us");
+    assert_eq!(cmd("client load off").to_string(), "client load off");
+    assert_eq!(err2("client"), "2:7: missing word, expected 'load'");
+    assert_eq!(err2("client submits"), "2:8: unexpected 'submits', expected 'load'");
+    assert_eq!(err2("client load"), "2:12: missing word, expected 'every DURATION' or 'off'");
+    assert_eq!(err2("client load on"), "2:13: unexpected 'on', expected 'every DURATION' or 'off'");
+    assert_eq!(err2("client load every"), format!("2:18: missing word, expected {DURATION_TEXT}"));
+    assert_eq!(err2("client load every 10"), format!("2:19: unexpected '10', expected {DURATION_TEXT}"));
+    assert_eq!(err2("client load every 0ms"), "2:19: unexpected '0ms', expected an interval above 0, like 10ms");
+    assert_eq!(err2("client load off now"), "2:17: unexpected 'now', expected end of line");
+}
+
+#[test]
+fn partition_none() {
+    assert_eq!(cmd("partition none"), Command::Partition(vec![]));
+    assert_eq!(cmd("partition none").to_string(), "partition none");
+    assert_eq!(err2("partition none 1"), "2:16: unexpected '1', expected end of line");
+    assert_eq!(err2("partition 1,none"), "2:13: unexpected 'none', expected a node id 1..5 or 'leader'");
+}
+
+#[test]
+fn breakpoints() {
+    use crate::sim::Breakpoint;
+    let b = |line: &str| match cmd(line) {
+        Command::Break(b) => b,
+        other => panic!("{line}: {other:?}"),
+    };
+    assert_eq!(b("break leader-elected"), Breakpoint::LeaderElected);
+    assert_eq!(b("break election-started"), Breakpoint::ElectionStarted);
+    assert_eq!(b("break term-change"), Breakpoint::TermChange);
+    assert_eq!(b("break entry-committed"), Breakpoint::EntryCommitted);
+    assert_eq!(b("break violation"), Breakpoint::Violation);
+    assert_eq!(b("break deliver"), Breakpoint::Deliver);
+    assert_eq!(b("break timeout"), Breakpoint::Timer);
+    assert_eq!(b("break action"), Breakpoint::Action);
+    let message = |kind, from, to| Breakpoint::Message { kind, from, to };
+    assert_eq!(b("break message AppendEntries 1->2"), message(Some(MessageKind::AppendEntries), 1, 2));
+    assert_eq!(b("break message any 3 -> 1"), message(None, 3, 1));
+    assert_eq!(b("break message ClientRequest client->5"), message(Some(MessageKind::ClientRequest), 0, 5));
+    for line in ["break leader-elected", "break message any 1->client", "break message RequestVoteReply 2->1"] {
+        assert_eq!(cmd(line).to_string(), line);
+    }
+    let names = "expected a breakpoint: election-started, leader-elected, term-change, entry-committed, violation, \
+                 deliver, timeout, action, or 'message TYPE A->B'";
+    assert_eq!(err2("break"), format!("2:6: missing word, {names}"));
+    assert_eq!(err2("break leader"), format!("2:7: unexpected 'leader', {names}"));
+    assert_eq!(err2("break leader-elected now"), "2:22: unexpected 'now', expected end of line");
+    let types = "expected a message type: RequestVote, RequestVoteReply, AppendEntries, AppendEntriesReply, \
+                 ClientRequest, ClientReply, or any";
+    assert_eq!(err2("break message Vote 1->2"), format!("2:15: unexpected 'Vote', {types}"));
+    assert_eq!(err2("break message"), format!("2:14: missing word, {types}"));
+    let ends = "expected a node id 1..5 or 'client'";
+    assert_eq!(err2("break message any 1->6"), format!("2:22: unexpected '6', {ends}"));
+    assert_eq!(err2("break message any leader->2"), format!("2:19: unexpected 'leader', {ends}"));
+    assert_eq!(err2("break message any 2->2"), "2:22: unexpected '2', expected a node other than 2");
+    assert_eq!(err2("break message any 1<->2"), "2:20: unexpected '<->', expected '->'");
+    assert_eq!(err2("break message any 1->2 x"), "2:24: unexpected 'x', expected end of line");
+    assert_eq!(err("cluster 1\nbreak message any 1->2"), "2:22: unexpected '2', expected a node id 1 or 'client'");
+}
+
+#[test]
+fn unbreak_removes_what_an_earlier_break_set() {
+    use crate::sim::Breakpoint;
+    let s = parse("cluster 3\nbreak deliver\nbreak message any 1->2\nunbreak message any 1 -> 2\nunbreak all\n")
+        .unwrap();
+    let commands: Vec<Command> = s.steps.iter().map(|s| s.command.clone()).collect();
+    assert_eq!(
+        commands,
+        vec![
+            Command::Break(Breakpoint::Deliver),
+            Command::Break(Breakpoint::Message { kind: None, from: 1, to: 2 }),
+            Command::Unbreak(Some(Breakpoint::Message { kind: None, from: 1, to: 2 })),
+            Command::Unbreak(None),
+        ]
+    );
+    assert_eq!(Command::Unbreak(None).to_string(), "unbreak all");
+    assert_eq!(Command::Unbreak(Some(Breakpoint::Deliver)).to_string(), "unbreak deliver");
+    // `unbreak all` with nothing set is fine; one breakpoint must have been set.
+    assert!(parse("cluster 3\nunbreak all\n").is_ok());
+    assert_eq!(
+        err("cluster 3\nunbreak deliver"),
+        "2:9: unexpected 'deliver', expected a breakpoint set by an earlier 'break' (none is set), or 'all'"
+    );
+    assert_eq!(
+        err("cluster 3\nbreak deliver\nbreak violation\nunbreak message any 1->2"),
+        "4:9: unexpected 'message', expected a breakpoint set by an earlier 'break' (deliver, violation), or 'all'"
+    );
+    assert!(err("cluster 3\nbreak deliver\nunbreak deliver\nunbreak deliver").starts_with("4:9: unexpected 'deliver'"));
+    assert!(err("cluster 3\nbreak deliver\nunbreak all\nunbreak deliver").starts_with("4:9: unexpected 'deliver'"));
+    assert_eq!(err2("unbreak"), "2:8: missing word, expected a breakpoint: election-started, leader-elected, \
+                                  term-change, entry-committed, violation, deliver, timeout, action, or 'message TYPE A->B'");
+    assert_eq!(err2("unbreak all now"), "2:13: unexpected 'now', expected end of line");
+}
+
+#[test]
+fn breakpoint_and_load_lines_may_be_expected_output_but_commands_not() {
+    let text = "cluster 3\nput x 1\n----\nclient submits #1 put(x=1) to node 1\nbreakpoint action at #1 0.000ms: x\n";
+    assert_eq!(parse(text).unwrap().steps[0].expected.as_ref().unwrap().lines.len(), 2);
+    for command in ["client load off", "break deliver", "unbreak all"] {
+        let text = format!("cluster 3\nrun 1s\n----\nout\n{command}\n");
+        let e = parse(&text).unwrap_err();
+        assert_eq!((e.line, e.column), (5, 1), "{command}");
+        assert!(e.expected.contains("blank line"), "{e}");
+    }
 }
 
 #[test]
@@ -440,10 +585,22 @@ const DURATION_TEXT: &str = "a duration like 300ms, 1.5s or 20us";
 
 #[test]
 fn canonical_text() {
-    assert_eq!(format_duration(1_500_000), "1500ms");
+    // The shortest exact spelling; at equal length, no "0." in front.
+    assert_eq!(format_duration(1_500_000), "1.5s");
     assert_eq!(format_duration(2_000_000), "2s");
-    assert_eq!(format_duration(1_500), "1500us");
-    assert_eq!(format_duration(0), "0ms");
+    assert_eq!(format_duration(1_500), "1.5ms");
+    assert_eq!(format_duration(150_000), "150ms");
+    assert_eq!(format_duration(1_234_000), "1.234s");
+    assert_eq!(format_duration(1_234), "1234us");
+    assert_eq!(format_duration(1_234_500), "1.2345s");
+    assert_eq!(format_duration(1_000_001), "1.000001s");
+    assert_eq!(format_duration(100_000), "100ms");
+    assert_eq!(format_duration(7), "7us");
+    assert_eq!(format_duration(0), "0s");
+    assert_eq!(format_duration(MAX_DURATION), "604800s");
+    for us in [0, 1, 7, 999, 1_000, 1_001, 1_500, 150_000, 1_234_000, 1_234_567, 60 * S, MAX_DURATION - 1] {
+        assert_eq!(cmd(&format!("run {}", format_duration(us))), Command::Run(us), "{us}");
+    }
     assert_eq!(format_range((150 * MS, 300 * MS)), "150..300ms");
     assert_eq!(format_range((500, S)), "500us..1s");
     assert_eq!(format_range((0, 0)), "0..0ms");

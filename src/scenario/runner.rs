@@ -6,10 +6,10 @@
 //! prints every event with all it caused, actions print what they did, `show`
 //! prints a table and a passing `expect` prints nothing.
 
-use crate::raft::{Command as KvCommand, NodeId, Role};
-use crate::sim::{fmt_time, Effect, MessageFault, Micros, SimError, World, WorldConfig};
+use crate::raft::{Command as KvCommand, NodeId, Role, CLIENT};
+use crate::sim::{fmt_time, Effect, Hit, MessageFault, Micros, SimError, Watch, World, WorldConfig};
 
-use super::ast::{ClusterSpec, Command, ExpectedRole, LinkKind, NodeRef, Scenario, ShowWhat, Step};
+use super::ast::{format_duration, ClusterSpec, Command, ExpectedRole, LinkKind, NodeRef, Scenario, ShowWhat, Step};
 use super::show;
 
 /// How much of the event stream `run` commands print.
@@ -47,9 +47,20 @@ pub struct StepOutput {
 
 /// A scenario being executed, one step at a time (the browser interleaves
 /// steps with drawing; the CLI runs them all).
+///
+/// The runner checks its breakpoints (a [`Watch`]: what `break` commands
+/// set, and in the browser what the page sets) after every event it
+/// processes, and prints a line for each hit in that step's output:
+/// `breakpoint leader-elected at #37 182.345ms: node 3 became leader of term 1`.
 pub struct Runner {
     world: World,
     trace: Trace,
+    watch: Watch,
+    /// Whether a hit pauses [`Runner::resume`] (the browser) or is only
+    /// printed (the CLI and tests).
+    pause_on_hit: bool,
+    /// The last hit, until taken.
+    hit: Option<Hit>,
 }
 
 /// Runs a whole scenario; stops at the first failure or safety violation.
@@ -62,7 +73,7 @@ pub fn run(scenario: &Scenario, trace: Trace) -> (Runner, Vec<StepOutput>, Optio
             // two ever disagree; report it rather than panic.
             let failure = Failure { line: scenario.cluster_line, command: "cluster".into(), message };
             let world = World::new(WorldConfig::default()).expect("defaults are valid");
-            return (Runner { world, trace }, outputs, Some(failure));
+            return (Runner::with_world(world, trace), outputs, Some(failure));
         }
     };
     for (i, step) in scenario.steps.iter().enumerate() {
@@ -105,12 +116,48 @@ pub const DEFAULT_WITHIN: Micros = 10_000_000;
 impl Runner {
     pub fn new(cluster: &ClusterSpec, trace: Trace) -> Result<Runner, String> {
         let world = World::new(cluster.clone()).map_err(|e| e.to_string())?;
-        Ok(Runner { world, trace })
+        Ok(Runner::with_world(world, trace))
     }
 
     /// Wraps an existing world (the browser keeps its own).
     pub fn with_world(world: World, trace: Trace) -> Runner {
-        Runner { world, trace }
+        let watch = Watch::new(Vec::new(), &world);
+        Runner::with_watch(world, trace, watch)
+    }
+
+    /// Wraps an existing world and the breakpoints to check in it (the
+    /// browser's player keeps both across calls and moves them in and out).
+    pub fn with_watch(world: World, trace: Trace, watch: Watch) -> Runner {
+        Runner { world, trace, watch, pause_on_hit: false, hit: None }
+    }
+
+    /// Makes a breakpoint hit pause [`Runner::resume`] right after the event,
+    /// as `observe` returning true does; by default a hit is only printed.
+    pub fn set_pause_on_hit(&mut self, pause: bool) {
+        self.pause_on_hit = pause;
+    }
+
+    pub fn watch(&self) -> &Watch {
+        &self.watch
+    }
+
+    pub fn watch_mut(&mut self) -> &mut Watch {
+        &mut self.watch
+    }
+
+    /// Whether a breakpoint was hit since the last [`Runner::take_hit`].
+    pub fn has_hit(&self) -> bool {
+        self.hit.is_some()
+    }
+
+    /// The last breakpoint hit, once.
+    pub fn take_hit(&mut self) -> Option<Hit> {
+        self.hit.take()
+    }
+
+    /// The world and the breakpoints, for the next call to pick up.
+    pub fn into_parts(self) -> (World, Watch) {
+        (self.world, self.watch)
     }
 
     pub fn world(&self) -> &World {
@@ -201,7 +248,8 @@ impl Runner {
                         budget -= 1;
                         *left -= 1;
                         self.print_event(out, true);
-                        if observe(&self.world) {
+                        let hit = self.check_watch(out);
+                        if observe(&self.world) || hit {
                             return None;
                         }
                     }
@@ -219,7 +267,8 @@ impl Runner {
                     self.world.step();
                     budget -= 1;
                     self.print_event(out, self.trace == Trace::Full);
-                    let paused = observe(&self.world);
+                    let hit = self.check_watch(out);
+                    let paused = observe(&self.world) || hit;
                     if self.world.last_effects().iter().any(|e| matches!(e, Effect::Violation(_))) {
                         // Stop where the violation happened, so it can be inspected.
                         break self.outcome(&timed.kind);
@@ -315,13 +364,32 @@ impl Runner {
                 })?;
             }
             Command::Message { action, kind, from, to } => {
-                let fault = match action {
-                    LinkKind::Drop => MessageFault::Drop,
-                    LinkKind::Duplicate => MessageFault::Duplicate,
-                };
-                let (from, to, kind) = (self.resolve(from)?, self.resolve(to)?, *kind);
+                let fault = fault(*action);
+                let (from, to, kind) = (self.resolve_end(from)?, self.resolve_end(to)?, *kind);
                 self.act(out, |w| w.message_fault(fault, kind, from, to))?;
             }
+            Command::FaultMessage { action, id } => {
+                let (fault, id) = (fault(*action), *id);
+                self.act(out, |w| w.fault_message(fault, id))?;
+            }
+            Command::ClientLoad(every) => {
+                // Not an event: it only schedules the load generator.
+                self.world.set_client_load(*every);
+                out.push(match every {
+                    Some(every) => format!("steady load: a put every {}", format_duration(*every)),
+                    None => "steady load off".to_string(),
+                });
+            }
+            Command::Break(breakpoint) => {
+                self.watch.add(breakpoint.clone());
+                // A term-change breakpoint counts from the term reached now.
+                self.watch.sync(&self.world);
+            }
+            Command::Unbreak(Some(breakpoint)) => {
+                // Removing one that is not set (the page removed it) is no error.
+                self.watch.remove(breakpoint);
+            }
+            Command::Unbreak(None) => self.watch.set(Vec::new()),
             Command::Put { key, value, via } => self.submit(out, KvCommand::put(key, value), via)?,
             Command::Get { key, via } => self.submit(out, KvCommand::get(key), via)?,
             Command::Del { key, via } => self.submit(out, KvCommand::del(key), via)?,
@@ -431,6 +499,23 @@ impl Runner {
         }
     }
 
+    /// Checks the breakpoints against the event just processed; prints a
+    /// hit and keeps it. True when the hit should pause the run.
+    fn check_watch(&mut self, out: &mut Vec<String>) -> bool {
+        let Some(hit) = self.watch.check(&self.world) else {
+            return false;
+        };
+        out.push(format!(
+            "breakpoint {} at #{} {}: {}",
+            hit.breakpoint,
+            hit.event,
+            fmt_time(self.world.now()),
+            hit.cause
+        ));
+        self.hit = Some(hit);
+        self.pause_on_hit
+    }
+
     /// Carries out a user action and prints the event it became.
     fn act(
         &mut self,
@@ -439,6 +524,7 @@ impl Runner {
     ) -> Result<(), String> {
         action(&mut self.world).map_err(|e| e.to_string())?;
         self.print_event(out, true);
+        self.check_watch(out);
         Ok(())
     }
 
@@ -446,7 +532,19 @@ impl Runner {
         let via = via.as_ref().map(|n| self.resolve(n)).transpose()?;
         let op = self.world.submit(command, via).map_err(|e| e.to_string())?;
         out.push(self.world.describe_submit(op));
+        // An armed `drop next ClientRequest client->N` fires right here.
+        let effects = self.world.last_effects().iter().filter(|e| e.is_notable());
+        out.extend(effects.map(|e| format!("  {e}")));
+        self.check_watch(out);
         Ok(())
+    }
+
+    /// A link end of `drop next` / `duplicate next`: a node or the client.
+    fn resolve_end(&self, end: &NodeRef) -> Result<NodeId, String> {
+        match end {
+            NodeRef::Client => Ok(CLIENT),
+            node => self.resolve(node),
+        }
     }
 
     fn resolve(&self, node: &NodeRef) -> Result<NodeId, String> {
@@ -458,12 +556,20 @@ impl Runner {
             NodeRef::Leader => {
                 self.world.current_leader().ok_or_else(|| "'leader' names no node: there is no leader now".to_string())
             }
+            NodeRef::Client => Err("'client' names no node here, only an end of a message link".to_string()),
         }
     }
 
     /// The node of `on N`, by default the leader.
     fn resolve_on(&self, on: &Option<NodeRef>) -> Result<NodeId, String> {
         self.resolve(on.as_ref().unwrap_or(&NodeRef::Leader))
+    }
+}
+
+fn fault(action: LinkKind) -> MessageFault {
+    match action {
+        LinkKind::Drop => MessageFault::Drop,
+        LinkKind::Duplicate => MessageFault::Duplicate,
     }
 }
 

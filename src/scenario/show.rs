@@ -85,7 +85,9 @@ pub fn messages(world: &World) -> Vec<String> {
         .into_iter()
         .map(|m| {
             let end = |id: u8| if id == 0 { "client".to_string() } else { id.to_string() };
-            format!("{}->{} arrives {} {}{}", end(m.from), end(m.to), fmt_time(m.arrives_at), m.msg, if m.duplicate { " (duplicate)" } else { "" })
+            // The id is what `drop message ID` / `duplicate message ID` name.
+            let duplicate = if m.duplicate { " (duplicate)" } else { "" };
+            format!("message {}: {}->{} arrives {} {}{duplicate}", m.id, end(m.from), end(m.to), fmt_time(m.arrives_at), m.msg)
         })
         .collect()
 }

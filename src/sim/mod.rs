@@ -6,6 +6,7 @@
 //! run, natively and in WebAssembly alike.
 
 mod action;
+mod breakpoint;
 mod client;
 mod event;
 mod network;
@@ -16,6 +17,7 @@ mod world;
 use std::fmt;
 
 pub use action::{JournalEntry, UserAction};
+pub use breakpoint::{max_term, Breakpoint, Hit, Watch, SIMPLE_NAMES as BREAKPOINT_NAMES};
 pub use client::{Client, ClientOp};
 pub use event::{Effect, Event, EventKind};
 pub use network::{ArmedFault, InFlight, LossReason, MessageFault, Network};

@@ -215,6 +215,24 @@ impl Timeline {
         self.end = self.end();
     }
 
+    /// Replays the current future from the start up to `upto` events on a
+    /// scratch world, calling `visit` after each event; the timeline itself
+    /// is untouched (an export of the trace uses it).
+    pub fn replay(&self, upto: u64, visit: &mut dyn FnMut(&World)) {
+        let mut scratch = Timeline {
+            live: self.initial.clone(),
+            initial: self.initial.clone(),
+            actions: self.actions.clone(),
+            checkpoints: Vec::new(),
+            interval: u64::MAX,
+            end: self.end,
+        };
+        scratch.apply_free_actions();
+        while scratch.live.event_count() < upto && scratch.advance() {
+            visit(&scratch.live);
+        }
+    }
+
     // ----- replay -----
 
     /// How many of the recorded actions the live world reflects.
@@ -263,7 +281,7 @@ impl Timeline {
     fn checkpoint_if_due(&mut self) {
         let n = self.live.event_count();
         let last = self.checkpoints.last().map_or(0, |c| c.event_count());
-        if n >= last + self.interval {
+        if n >= last.saturating_add(self.interval) {
             self.checkpoints.push(self.live.clone());
         }
     }

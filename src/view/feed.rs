@@ -63,6 +63,19 @@ impl Feed {
         self.lines.iter().skip(self.lines.len() - newer).collect()
     }
 
+    /// Forgets the lines of events after `event`: the future from there was
+    /// replaced.
+    pub fn truncate_after(&mut self, event: u64) {
+        while self.lines.back().is_some_and(|l| l.event > event) {
+            self.lines.pop_back();
+        }
+    }
+
+    /// The lines of events numbered above `after` and at most `upto`.
+    pub fn between(&self, after: u64, upto: u64) -> Vec<&FeedLine> {
+        self.since(after).into_iter().filter(|l| l.event <= upto).collect()
+    }
+
     pub fn len(&self) -> usize {
         self.lines.len()
     }

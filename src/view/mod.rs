@@ -7,6 +7,8 @@
 //! - [`layout`]: where nodes and messages are drawn, and what a click hits.
 
 pub mod feed;
+pub mod history;
 pub mod layout;
 pub mod player;
+pub mod session;
 pub mod snapshot;

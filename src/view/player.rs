@@ -9,21 +9,26 @@
 //! steps go through `Runner::begin`/`Runner::resume`, the same code that
 //! `Runner::execute` uses for a whole step, so a scenario played in slices
 //! ends in exactly the state `runner::run` reaches.
+//!
+//! The player owns the breakpoints (a [`Watch`]: the page's, plus whatever
+//! the scenario's `break` commands set). It checks them after every event,
+//! while the scenario plays and once the world runs live, and pauses right
+//! after an event that hits one; [`Player::take_hit`] says which.
 
 use std::mem;
 
 use crate::scenario::runner::{Failure, Runner, StepOutput, Timed, Trace};
 use crate::scenario::{Scenario, Step};
-use crate::sim::{Micros, World, WorldConfig};
+use crate::sim::{Hit, Micros, Watch, World, WorldConfig};
 
 /// What one call to [`Player::advance`] did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Advance {
     /// Events processed, user actions of the scenario included.
     pub events: u64,
-    /// The event budget ran out before the clock reached the target: the
-    /// world is behind the requested time (the page asked for more than it
-    /// can compute in one frame).
+    /// The advance stopped before the clock reached the target: the event
+    /// budget ran out (the page asked for more than it can compute in one
+    /// frame), `observe` asked to pause, or a breakpoint was hit.
     pub capped: bool,
 }
 
@@ -41,6 +46,10 @@ pub struct Player {
     /// world; during `advance` the world is moved into a runner and back,
     /// leaving this small stand-in in its place (moves, no copies).
     spare: Option<World>,
+    /// The breakpoints, moved into the runner with the world and back.
+    watch: Watch,
+    /// The last breakpoint hit, until taken.
+    hit: Option<Hit>,
 }
 
 fn stand_in() -> World {
@@ -59,8 +68,27 @@ impl Player {
             output: Vec::new(),
             failure: None,
             spare: Some(stand_in()),
+            watch: Watch::new(Vec::new(), &world),
+            hit: None,
         };
         Ok((world, player))
+    }
+
+    /// The breakpoints checked after every event.
+    pub fn watch(&self) -> &Watch {
+        &self.watch
+    }
+
+    /// The page sets its breakpoints here; the scenario's `break` commands
+    /// add to the same set. After replacing the watch or moving the world in
+    /// time, [`Watch::sync`] it with the world.
+    pub fn watch_mut(&mut self) -> &mut Watch {
+        &mut self.watch
+    }
+
+    /// The breakpoint hit that paused the last advance, once.
+    pub fn take_hit(&mut self) -> Option<Hit> {
+        self.hit.take()
     }
 
     /// Advances `world` by `virtual_us` of virtual time, playing the steps
@@ -70,10 +98,11 @@ impl Player {
     }
 
     /// [`Player::advance`] processing at most `max_events` events and calling
-    /// `observe` after each one (the page records its feed and checks its
-    /// breakpoints there). When `observe` returns true, the advance stops
-    /// right after that event and reports `capped`; the next call goes on
-    /// from there.
+    /// `observe` after each one (the page records its feed there). When
+    /// `observe` returns true, or the event hits a breakpoint of
+    /// [`Player::watch`], the advance stops right after that event and
+    /// reports `capped`; the next call goes on from there, exactly as if it
+    /// had not stopped.
     pub fn advance_with(
         &mut self,
         world: &mut World,
@@ -91,24 +120,45 @@ impl Player {
             paused.set(observe(w));
             paused.get()
         };
+        let mut hit = false;
         if self.is_playing() {
             let real = mem::replace(world, self.spare.take().unwrap_or_else(stand_in));
-            let mut runner = Runner::with_world(real, Trace::Notable);
+            let mut runner = Runner::with_watch(real, Trace::Notable, mem::take(&mut self.watch));
+            runner.set_pause_on_hit(true);
             capped = self.play(&mut runner, target, start, max_events, observe);
-            self.spare = Some(mem::replace(world, runner.into_world()));
+            if let Some(h) = runner.take_hit() {
+                self.hit = Some(h);
+                hit = true;
+            }
+            let (real, watch) = runner.into_parts();
+            self.watch = watch;
+            self.spare = Some(mem::replace(world, real));
         }
-        if paused.get() {
+        if paused.get() || hit {
             return Advance { events: world.event_count() - start, capped: true };
         }
         if !capped && !self.is_playing() {
             let used = world.event_count() - start;
-            capped = run_live(world, target, max_events.saturating_sub(used), observe).capped;
+            let Player { watch, hit, .. } = self;
+            capped = run_live(world, target, max_events.saturating_sub(used), &mut |w| {
+                // Both always look, so the watch sees every event.
+                let pause = observe(w);
+                match watch.check(w) {
+                    Some(h) => {
+                        *hit = Some(h);
+                        true
+                    }
+                    None => pause,
+                }
+            })
+            .capped;
         }
         Advance { events: world.event_count() - start, capped }
     }
 
     /// Plays steps until the clock reaches `target`, the scenario ends or
-    /// fails, or the event budget runs out (then returns true).
+    /// fails, the event budget runs out, or a breakpoint is hit (then returns
+    /// true; the runner holds the hit).
     fn play(
         &mut self,
         runner: &mut Runner,
@@ -118,24 +168,33 @@ impl Player {
         observe: &mut dyn FnMut(&World) -> bool,
     ) -> bool {
         while self.is_playing() {
-            let mut paused = false;
+            let paused;
             let budget = max_events.saturating_sub(runner.world().event_count() - start);
             let step = &self.scenario.steps[self.next];
             let result = if let Some(timed) = self.timed.as_mut() {
                 match runner.resume(timed, target, budget, &mut self.lines, observe) {
-                    Some(result) => result,
+                    Some(result) => {
+                        // The step's last event (a violation) may have hit one.
+                        paused = runner.has_hit();
+                        result
+                    }
                     // Out of time (the clock is at the target), of events,
-                    // or paused by `observe`.
-                    None => return runner.world().now() < target,
+                    // paused by `observe`, or by a breakpoint.
+                    None => return runner.world().now() < target || runner.has_hit(),
                 }
             } else if let Some(timed) = runner.begin(step) {
                 self.timed = Some(timed);
                 continue;
+            } else if budget == 0 && step.command.is_event() {
+                // The action would be one event more than asked for: a
+                // one-event step must not run a command and the next action.
+                return true;
             } else {
                 let before = runner.world().event_count();
                 let result = runner.execute(step);
                 // An action is one event of its own; expect and show are none.
-                paused = runner.world().event_count() != before && observe(runner.world());
+                let observed = runner.world().event_count() != before && observe(runner.world());
+                paused = observed || runner.has_hit();
                 match result {
                     Ok(lines) => {
                         self.lines.extend(lines);
@@ -233,7 +292,7 @@ mod tests {
     use super::*;
     use crate::scenario::parse;
     use crate::scenario::runner::run;
-    use crate::sim::{Effect, MS, SECOND};
+    use crate::sim::{Breakpoint, Effect, MS, SECOND};
 
     const LEADER_CRASH: &str = "\
 cluster 5 seed=7
@@ -421,5 +480,141 @@ expect no-violations
         let mut expected = runner.world().clone();
         expected.run_until(world.now());
         assert_eq!(format!("{:?}", world.nodes()), format!("{:?}", expected.nodes()));
+    }
+
+    /// Everything compared between two worlds: event count, clock, nodes,
+    /// network, client, violations.
+    fn state(w: &World) -> String {
+        format!(
+            "{} {} {:?} {:?} {:?} {:?}",
+            w.event_count(),
+            w.now(),
+            w.nodes(),
+            w.network(),
+            w.client(),
+            w.checker().violations()
+        )
+    }
+
+    /// Advances in slices of `slice` until `until`; returns each hit taken
+    /// with the world's event count right after the pause.
+    fn play_to(player: &mut Player, world: &mut World, slice: Micros, until: Micros) -> Vec<(Hit, u64)> {
+        let mut hits = Vec::new();
+        while world.now() < until || player.is_playing() {
+            let advance = player.advance(world, slice.min(until.saturating_sub(world.now())).max(1));
+            match player.take_hit() {
+                Some(hit) => {
+                    assert!(advance.capped, "a hit pauses the advance");
+                    assert_eq!(player.take_hit(), None, "a hit is taken once");
+                    hits.push((hit, world.event_count()));
+                }
+                None => assert!(!advance.capped, "nothing else caps here"),
+            }
+        }
+        hits
+    }
+
+    #[test]
+    fn a_scenario_break_pauses_the_player_right_after_the_event_and_resuming_changes_nothing() {
+        let text = format!("{}\nbreak leader-elected\n{}", "cluster 5 seed=7", &LEADER_CRASH["cluster 5 seed=7\n".len()..]);
+        let scenario = parse(&text).unwrap();
+        let (runner, outputs, failure) = run(&scenario, Trace::Notable);
+        assert_eq!(failure, None);
+        let end = runner.world().now() + 500 * MS;
+        for slice in [MS, 40 * MS, 5 * SECOND] {
+            let (mut world, mut player) = Player::new(scenario.clone()).unwrap();
+            let hits = play_to(&mut player, &mut world, slice, end);
+            // The first leader, the one after the crash, and none later.
+            assert_eq!(hits.len(), 2, "slice {slice}: {hits:?}");
+            for (hit, paused_at) in &hits {
+                assert_eq!(hit.breakpoint, Breakpoint::LeaderElected);
+                assert_eq!(hit.event, *paused_at, "paused right after the event");
+                assert!(hit.cause.contains("became leader of term"), "{}", hit.cause);
+            }
+            // The runner printed the same hits, and pausing changed nothing.
+            assert_eq!(player.output(), &outputs[..], "slice {slice}");
+            let printed: Vec<&String> =
+                outputs.iter().flat_map(|o| &o.lines).filter(|l| l.starts_with("breakpoint leader-elected")).collect();
+            assert_eq!(printed.len(), 2);
+            let mut expected = runner.world().clone();
+            expected.run_until(world.now());
+            assert_eq!(state(&world), state(&expected), "slice {slice}");
+        }
+    }
+
+    #[test]
+    fn page_breakpoints_pause_a_live_world_and_resuming_changes_nothing() {
+        // No steps: the player is a plain live runner with breakpoints.
+        let (mut world, mut player) = Player::new(parse("cluster 5 seed=3\n").unwrap()).unwrap();
+        assert!(player.is_done());
+        player.watch_mut().add(Breakpoint::LeaderElected);
+        player.watch_mut().add(Breakpoint::TermChange);
+        let mut hits = Vec::new();
+        while world.now() < 3 * SECOND {
+            let left = 3 * SECOND - world.now();
+            let advance = player.advance_with(&mut world, left, u64::MAX, &mut |_| false);
+            if let Some(hit) = player.take_hit() {
+                assert!(advance.capped);
+                assert_eq!(hit.event, world.event_count());
+                hits.push(hit.breakpoint);
+            }
+        }
+        assert_eq!(hits, [Breakpoint::TermChange, Breakpoint::LeaderElected], "term 1 starts, then its leader");
+        let mut expected = World::new(WorldConfig::with_nodes(5, 3)).unwrap();
+        expected.run_until(3 * SECOND);
+        assert_eq!(state(&world), state(&expected));
+    }
+
+    #[test]
+    fn a_hit_while_the_scenario_plays_and_after_it_ends_live() {
+        // `break action` pauses right after the crash (an instant step); the
+        // page's election-started breakpoint keeps pausing once the
+        // scenario is over and the world runs live.
+        let text = "cluster 3 seed=5\nbreak action\nrun until leader\ncrash leader\nrun 10ms\n";
+        let (mut world, mut player) = Player::new(parse(text).unwrap()).unwrap();
+        player.watch_mut().add(Breakpoint::ElectionStarted);
+        let mut hits = Vec::new();
+        while world.now() < 2 * SECOND {
+            let left = 2 * SECOND - world.now();
+            player.advance(&mut world, left);
+            if let Some(hit) = player.take_hit() {
+                hits.push((hit.breakpoint, player.is_done()));
+            }
+        }
+        let names: Vec<String> = hits.iter().map(|(b, done)| format!("{b} {done}")).collect();
+        assert_eq!(names[0], "election-started false");
+        assert_eq!(names[1], "action false", "{names:?}");
+        assert!(names[2..].iter().all(|n| n == "election-started true"), "{names:?}");
+        assert!(names.len() > 2, "the survivors elect a new leader live: {names:?}");
+        // The page's breakpoint and the scenario's share one set.
+        assert_eq!(player.watch().breakpoints(), [Breakpoint::ElectionStarted, Breakpoint::Action]);
+        let (runner, _, _) = run(&parse(text).unwrap(), Trace::Notable);
+        let mut expected = runner.world().clone();
+        expected.run_until(world.now());
+        assert_eq!(state(&world), state(&expected));
+    }
+
+    #[test]
+    fn unbreak_in_a_scenario_removes_a_page_breakpoint_and_step_k_pauses_mid_way() {
+        let text = "cluster 3 seed=1\nbreak deliver\nstep 30\nunbreak all\nrun 1s\n";
+        let (mut world, mut player) = Player::new(parse(text).unwrap()).unwrap();
+        player.watch_mut().add(Breakpoint::Timer);
+        let mut hits = 0;
+        for _ in 0..1_000 {
+            if player.is_done() {
+                break;
+            }
+            player.advance(&mut world, SECOND);
+            hits += usize::from(player.take_hit().is_some());
+        }
+        assert!(player.is_done());
+        assert!(player.watch().is_empty());
+        // Every one of the 30 steps was a timer or a delivery: 30 pauses.
+        assert_eq!(hits, 30);
+        // The page's breakpoint is reported in the step's output too.
+        let printed = player.output()[1].lines.iter().filter(|l| l.starts_with("breakpoint ")).count();
+        assert_eq!(printed, 30);
+        let (runner, _, _) = run(&parse(text).unwrap(), Trace::Notable);
+        assert_eq!(state(&world), state(runner.world()));
     }
 }

@@ -236,11 +236,21 @@ pub fn snapshot(world: &World) -> Snapshot {
 }
 
 fn node_view(world: &World, id: NodeId) -> NodeView {
+    node_view_with(world, id, LOG_TAIL)
+}
+
+/// Newest log entries the inspector shows: far more than a frame's panel,
+/// since it is built only when asked for.
+pub const INSPECT_LOG_LIMIT: usize = 10_000;
+
+/// One node's whole state for the debugger's inspector, with up to
+/// `log_limit` of its newest log entries.
+pub fn node_view_with(world: &World, id: NodeId, log_limit: usize) -> NodeView {
     let slot = world.slot(id);
     let node = &slot.node;
     let log = node.log();
     let entries = log.entries();
-    let skip = entries.len().saturating_sub(LOG_TAIL);
+    let skip = entries.len().saturating_sub(log_limit);
     NodeView {
         id,
         alive: slot.alive,

@@ -1,6 +1,8 @@
 //! The JavaScript API of Raft Lab: one `RaftLab` object per simulated
-//! cluster. It owns the world, the scenario player (when started from a
-//! scenario), the event feed and the layout of the last frame drawn.
+//! cluster. It owns the debugging session (the world's timeline, the
+//! scenario player, the feed) and the layout of the last frame drawn. The
+//! debugger's methods (step back, seek, breakpoints, share) are in
+//! `api_debug.rs`.
 //!
 //! Every method that takes input from the page validates it and throws a
 //! readable `Error` rather than panicking: JavaScript numbers can be
@@ -14,10 +16,9 @@ use web_sys::CanvasRenderingContext2d;
 
 use crate::raft::{Command, NodeId, MAX_NODES};
 use crate::scenario;
-use crate::sim::{MessageFault, Micros, SimError, World, WorldConfig, MS};
-use crate::view::feed::Feed;
+use crate::sim::{MessageFault, Micros, SimError, UserAction, WorldConfig, MS};
 use crate::view::layout::{Hit, Layout};
-use crate::view::player::{run_live, Player};
+use crate::view::session::Session;
 use crate::view::snapshot::snapshot;
 use crate::web::render::{self, Style};
 
@@ -41,10 +42,7 @@ pub fn start() {
 /// A simulated Raft cluster in the browser.
 #[wasm_bindgen]
 pub struct RaftLab {
-    world: World,
-    /// Plays the scenario this cluster was created from, if any.
-    player: Option<Player>,
-    feed: Feed,
+    pub(super) session: Session,
     /// What the last `render` drew, for `hitTest`.
     layout: Option<Layout>,
 }
@@ -85,16 +83,16 @@ enum HitView {
     Link { from: NodeId, to: NodeId },
 }
 
-fn err(message: impl std::fmt::Display) -> JsError {
+pub(super) fn err(message: impl std::fmt::Display) -> JsError {
     JsError::new(&message.to_string())
 }
 
-fn sim(result: Result<(), SimError>) -> Result<(), JsError> {
+pub(super) fn sim(result: Result<(), SimError>) -> Result<(), JsError> {
     result.map_err(err)
 }
 
 /// Plain objects for JavaScript: maps as objects, `None` as `null`.
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+pub(super) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     // JSON text and one JSON.parse: far less wasm than building the object
     // through the bindings field by field.
     let json = crate::web::json::to_json(value)
@@ -126,7 +124,7 @@ fn number_lists(value: &JsValue) -> Option<Vec<Vec<f64>>> {
 
 /// A number as JavaScript writes it. Formatting an `f64` in Rust would
 /// link its float-to-text code, several KB of wasm, for error messages.
-fn num(value: f64) -> String {
+pub(super) fn num(value: f64) -> String {
     js_sys::Number::from(value).to_string_with_radix(10).map(String::from).unwrap_or_default()
 }
 
@@ -191,7 +189,7 @@ impl Options {
 }
 
 /// A whole number in `low..=high`, or a message naming `what`.
-fn whole(value: f64, low: f64, high: f64, what: &str) -> Result<f64, JsError> {
+pub(super) fn whole(value: f64, low: f64, high: f64, what: &str) -> Result<f64, JsError> {
     if !value.is_finite() || value.fract() != 0.0 || value < low || value > high {
         return Err(err(format!("{what} must be a whole number from {} to {}, not {}", num(low), num(high), num(value))));
     }
@@ -246,12 +244,12 @@ impl Options {
 }
 
 impl RaftLab {
-    fn with(world: World, player: Option<Player>) -> RaftLab {
-        RaftLab { world, player, feed: Feed::default(), layout: None }
+    fn with(session: Session) -> RaftLab {
+        RaftLab { session, layout: None }
     }
 
-    fn node(&self, id: f64) -> Result<NodeId, JsError> {
-        let n = self.world.config().nodes;
+    pub(super) fn node(&self, id: f64) -> Result<NodeId, JsError> {
+        let n = self.session.world().config().nodes;
         Ok(whole(id, 1.0, n as f64, "a node id")? as NodeId)
     }
 
@@ -259,11 +257,9 @@ impl RaftLab {
         Ok(whole(id, 1.0, 9_007_199_254_740_991.0, "a message id")? as u64)
     }
 
-    /// Runs a user action on the world and records it in the feed.
-    fn act(&mut self, action: impl FnOnce(&mut World) -> Result<(), SimError>) -> Result<(), JsError> {
-        sim(action(&mut self.world))?;
-        self.feed.record(&self.world);
-        Ok(())
+    /// Applies a user action (in the past, forking the run).
+    fn act(&mut self, action: UserAction) -> Result<(), JsError> {
+        sim(self.session.act(action))
     }
 
     fn style(style: JsValue) -> Result<Style, JsError> {
@@ -312,8 +308,7 @@ impl RaftLab {
     ) -> Result<RaftLab, JsError> {
         let options =
             if options.is_undefined() || options.is_null() { Options::default() } else { Options::read(&options)? };
-        let world = World::new(options.config()?).map_err(err)?;
-        Ok(RaftLab::with(world, None))
+        Ok(RaftLab::with(Session::live(options.config()?).map_err(err)?))
     }
 
     /// Creates the cluster a scenario describes; `advance` then plays its
@@ -322,74 +317,61 @@ impl RaftLab {
     #[wasm_bindgen(js_name = fromScenario)]
     pub fn from_scenario(text: &str) -> Result<RaftLab, JsError> {
         let scenario = scenario::parse(text).map_err(err)?;
-        let (world, player) = Player::new(scenario).map_err(err)?;
-        Ok(RaftLab::with(world, Some(player)))
+        Ok(RaftLab::with(Session::from_scenario(scenario).map_err(err)?))
     }
 
     /// Advances virtual time by `virtualMs` (clamped to one hour), playing
-    /// the scenario's commands reached on the way. Processes at most 200,000
-    /// events per call: past that the clock stays behind. Returns the
-    /// number of events processed.
+    /// the scenario's commands reached on the way (after seeking back: the
+    /// recorded future). Processes at most 200,000 events per call: past
+    /// that the clock stays behind. Stops early at a breakpoint or a safety
+    /// violation: `takeStop()` then says where. Returns the number of events
+    /// processed.
     pub fn advance(&mut self, #[wasm_bindgen(js_name = virtualMs)] virtual_ms: f64) -> Result<u32, JsError> {
         if !virtual_ms.is_finite() || virtual_ms < 0.0 {
             return Err(err(format!("advance takes a number of milliseconds of at least 0, not {}", num(virtual_ms))));
         }
         let us = (virtual_ms.min(MAX_ADVANCE_MS) * MS as f64).round() as Micros;
-        let RaftLab { world, player, feed, .. } = self;
-        let mut record = |w: &World| {
-            feed.record(w);
-            false
-        };
-        let advance = match player {
-            Some(player) => player.advance_with(world, us, MAX_EVENTS_PER_ADVANCE, &mut record),
-            None => {
-                let target = world.now().saturating_add(us);
-                run_live(world, target, MAX_EVENTS_PER_ADVANCE, &mut record)
-            }
-        };
-        Ok(advance.events as u32)
+        Ok(self.session.advance(us, MAX_EVENTS_PER_ADVANCE).events as u32)
     }
 
     /// Processes exactly one event and returns it as text (`#12 182.345ms
     /// deliver 1->2 RequestVote ...`), or `undefined` when nothing is
-    /// scheduled. The scenario player does not run here; it resumes on the
-    /// next `advance`.
+    /// scheduled. A scenario command that acts (crash, put, ...) counts as
+    /// one event; after seeking back, the step replays the recorded future.
     #[wasm_bindgen(js_name = stepEvent)]
     pub fn step_event(&mut self) -> Option<String> {
-        let text = self.world.step()?.to_string();
-        self.feed.record(&self.world);
-        Some(text)
+        self.session.step_forward()
     }
 
     /// Virtual time in milliseconds.
     #[wasm_bindgen(js_name = nowMs)]
     pub fn now_ms(&self) -> f64 {
-        self.world.now() as f64 / MS as f64
+        self.session.world().now() as f64 / MS as f64
     }
 
     /// Events processed so far, user actions included.
     #[wasm_bindgen(js_name = eventCount)]
     pub fn event_count(&self) -> f64 {
-        self.world.event_count() as f64
+        self.session.world().event_count() as f64
     }
 
     /// Crashes node `id` (1-based). Throws if unknown or already crashed.
     pub fn crash(&mut self, id: f64) -> Result<(), JsError> {
         let id = self.node(id)?;
-        self.act(|w| w.crash(id))
+        self.act(UserAction::Crash(id))
     }
 
     /// Restarts crashed node `id` with its persistent state.
     pub fn restart(&mut self, id: f64) -> Result<(), JsError> {
         let id = self.node(id)?;
-        self.act(|w| w.restart(id))
+        self.act(UserAction::Restart(id))
     }
 
     /// Fires node `id`'s election timer now (on a leader too: it starts an
     /// election for the next term).
     pub fn timeout(&mut self, id: f64) -> Result<(), JsError> {
         let id = self.node(id)?;
-        self.act(|w| w.force_timeout(id))
+        self.act(UserAction::Timeout(id))
     }
 
     /// Splits the cluster into groups, e.g. `[[1, 2], [3, 4, 5]]`; nodes not
@@ -404,32 +386,31 @@ impl RaftLab {
             .into_iter()
             .map(|g| g.into_iter().map(|id| self.node(id)).collect::<Result<Vec<_>, _>>())
             .collect::<Result<Vec<_>, _>>()?;
-        self.act(|w| w.partition(groups))
+        self.act(UserAction::Partition(groups))
     }
 
     /// Takes the link `from -> to` down; `both` also `to -> from`.
     pub fn cut(&mut self, from: f64, to: f64, both: bool) -> Result<(), JsError> {
         let (from, to) = (self.node(from)?, self.node(to)?);
-        self.act(|w| w.set_link(from, to, both, true))
+        self.act(UserAction::Cut { from, to, both, down: true })
     }
 
     /// Repairs the link `from -> to`; `both` also `to -> from`.
     pub fn uncut(&mut self, from: f64, to: f64, both: bool) -> Result<(), JsError> {
         let (from, to) = (self.node(from)?, self.node(to)?);
-        self.act(|w| w.set_link(from, to, both, false))
+        self.act(UserAction::Cut { from, to, both, down: false })
     }
 
     /// Removes every partition and cut link.
-    pub fn heal(&mut self) {
-        self.world.heal();
-        self.feed.record(&self.world);
+    pub fn heal(&mut self) -> Result<(), JsError> {
+        self.act(UserAction::Heal)
     }
 
     /// Drops the in-flight message with this id (`snapshot().messages[i].id`).
     #[wasm_bindgen(js_name = dropMessage)]
     pub fn drop_message(&mut self, id: f64) -> Result<(), JsError> {
         let id = Self::message(id)?;
-        self.act(|w| w.fault_message(MessageFault::Drop, id))
+        self.act(UserAction::FaultMessage { fault: MessageFault::Drop, id })
     }
 
     /// Sends a second copy of the in-flight message with this id, with a
@@ -437,7 +418,7 @@ impl RaftLab {
     #[wasm_bindgen(js_name = duplicateMessage)]
     pub fn duplicate_message(&mut self, id: f64) -> Result<(), JsError> {
         let id = Self::message(id)?;
-        self.act(|w| w.fault_message(MessageFault::Duplicate, id))
+        self.act(UserAction::FaultMessage { fault: MessageFault::Duplicate, id })
     }
 
     /// Submits a client operation: `op` is `"put"` (needs `value`), `"get"`,
@@ -447,6 +428,17 @@ impl RaftLab {
     pub fn submit(&mut self, op: &str, key: &str, value: Option<String>, via: Option<f64>) -> Result<f64, JsError> {
         if op != "list" && key.is_empty() {
             return Err(err(format!("{op} needs a key")));
+        }
+        // What is submitted must fit the scenario language, or the run could
+        // not be shared as a link: keys and values are single words.
+        for (what, text) in [("key", key), ("value", value.as_deref().unwrap_or("x"))] {
+            if text.chars().any(|c| c.is_whitespace() || c == '#') || (what == "key" && text.contains('=')) {
+                let extra = if what == "key" { ", '#' or '='" } else { " or '#'" };
+                return Err(err(format!("the {what} {text:?} cannot contain spaces{extra}: it must be one word")));
+            }
+        }
+        if op == "put" && value.as_deref() == Some("") {
+            return Err(err("put needs a value"));
         }
         let command = match op {
             "put" => {
@@ -459,9 +451,9 @@ impl RaftLab {
             other => return Err(err(format!("unknown operation '{other}', expected put, get, del or list"))),
         };
         let via = via.map(|id| self.node(id)).transpose()?;
-        let id = self.world.submit(command, via).map_err(err)?;
-        self.feed.record(&self.world);
-        Ok(id as f64)
+        self.act(UserAction::Submit { command, via })?;
+        let op = self.session.world().client().ops().last().expect("the submit just succeeded");
+        Ok(op.id as f64)
     }
 
     /// Steady client load: a `put` every `intervalMs` of virtual time; 0 turns
@@ -470,8 +462,7 @@ impl RaftLab {
     pub fn set_client_load(&mut self, #[wasm_bindgen(js_name = intervalMs)] interval_ms: f64) -> Result<(), JsError> {
         let interval = duration(interval_ms, "the client load interval")?;
         // Any positive interval means "on", even one below a microsecond.
-        self.world.set_client_load((interval_ms > 0.0).then_some(interval.max(1)));
-        Ok(())
+        self.act(UserAction::SetClientLoad((interval_ms > 0.0).then_some(interval.max(1))))
     }
 
     /// The whole visible state as a plain object: `{timeMs, events, leader,
@@ -479,27 +470,43 @@ impl RaftLab {
     /// cuts, clientOps, clientOpsTotal, violations, stats}`. Missing values
     /// are `null`. Logs hold the newest 200 entries (`logLength` tells all).
     pub fn snapshot(&self) -> Result<JsValue, JsError> {
-        to_js(&snapshot(&self.world))
+        to_js(&snapshot(self.session.world()))
     }
 
     /// Feed lines `{event, timeMs, text}` of events numbered above
     /// `sinceEvent`, oldest first: user actions and notable effects (role
     /// changes, client results, faults, violations). The last 500 are kept.
+    /// After seeking back, lines of events after the current one are left
+    /// out.
     #[wasm_bindgen(unchecked_return_type = "Array<{event: number, timeMs: number, text: string}>")]
     pub fn feed(&self, #[wasm_bindgen(js_name = sinceEvent)] since_event: f64) -> Result<JsValue, JsError> {
         let since = if since_event.is_finite() && since_event > 0.0 { since_event as u64 } else { 0 };
-        to_js(&self.feed.since(since))
+        to_js(&self.session.feed().between(since, self.session.world().event_count()))
     }
 
     /// `null` without a scenario, else `{step, total, line, command,
     /// failure?, done}`: steps completed, the source line and text of the
     /// step being played (or that failed), and whether playback is over.
+    /// Acting in the past stops a scenario: `failure` then says so.
     #[wasm_bindgen(
         js_name = scenarioStatus,
         unchecked_return_type = "{step: number, total: number, line: number, command: string, failure?: string, done: boolean} | null"
     )]
     pub fn scenario_status(&self) -> Result<JsValue, JsError> {
-        let Some(player) = &self.player else { return Ok(JsValue::NULL) };
+        if let Some(note) = self.session.scenario_note() {
+            return to_js(&ScenarioStatus {
+                step: 0,
+                total: 0,
+                line: 0,
+                command: String::new(),
+                failure: Some(note.to_string()),
+                done: true,
+            });
+        }
+        let player = self.session.player();
+        if player.total() == 0 {
+            return Ok(JsValue::NULL);
+        }
         let step = player.current().or_else(|| player.scenario().steps.last());
         to_js(&ScenarioStatus {
             step: player.step_index(),
@@ -527,7 +534,7 @@ impl RaftLab {
         style: JsValue,
     ) -> Result<(), JsError> {
         let style = Self::style(style)?;
-        self.layout = Some(render::draw_cluster(ctx, &self.world, width, height, dpr, &style));
+        self.layout = Some(render::draw_cluster(ctx, self.session.world(), width, height, dpr, &style));
         Ok(())
     }
 
@@ -546,7 +553,7 @@ impl RaftLab {
         style: JsValue,
     ) -> Result<(), JsError> {
         let style = Self::style(style)?;
-        render::draw_log(ctx, &self.world, width, height, dpr, &style);
+        render::draw_log(ctx, self.session.world(), width, height, dpr, &style);
         Ok(())
     }
 

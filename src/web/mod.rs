@@ -3,6 +3,7 @@
 //! world and the `view` modules, and the renderer draws what they expose.
 
 pub mod api;
+mod api_debug;
 mod json;
 pub mod render;
 

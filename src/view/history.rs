@@ -1,0 +1,130 @@
+//! What the debugger's timeline bar draws: the run so far as term spans and
+//! markers for the moments worth finding again (elections, leaders, crashes,
+//! partitions, user actions, violations, breakpoint stops).
+//!
+//! It is recorded as the run first reaches each event, and cut back when the
+//! future is forked; replaying the same events again adds nothing, since a
+//! replay passes through exactly the states already recorded.
+
+use serde::Serialize;
+
+use crate::raft::{NodeEvent, Role, Term};
+use crate::sim::{Effect, EventKind, Hit, World};
+
+/// Markers kept; a run with endless elections forgets the oldest ones.
+pub const MARKER_CAPACITY: usize = 20_000;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum MarkerKind {
+    Election,
+    Leader,
+    Crash,
+    Restart,
+    Partition,
+    Heal,
+    Action,
+    Violation,
+    Breakpoint,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Marker {
+    pub event: u64,
+    pub kind: MarkerKind,
+    pub label: String,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct History {
+    /// `(event, term)` each time the highest term rose, oldest first.
+    terms: Vec<(u64, Term)>,
+    markers: Vec<Marker>,
+    /// The last event recorded: later ones are new, earlier ones replays.
+    recorded_to: u64,
+}
+
+impl History {
+    pub fn new(world: &World) -> History {
+        History { terms: vec![(world.event_count(), crate::sim::max_term(world))], markers: Vec::new(), recorded_to: world.event_count() }
+    }
+
+    /// Records the world's last event if the run has not been there before.
+    pub fn record(&mut self, world: &World) {
+        let Some(event) = world.last_event() else { return };
+        if event.number <= self.recorded_to {
+            return;
+        }
+        self.recorded_to = event.number;
+        let number = event.number;
+        let marker = match &event.kind {
+            EventKind::Crash(id) => Some((MarkerKind::Crash, format!("crash {id}"))),
+            EventKind::Restart(id) => Some((MarkerKind::Restart, format!("restart {id}"))),
+            EventKind::Partition(_) | EventKind::Cut { .. } | EventKind::Uncut { .. } => {
+                Some((MarkerKind::Partition, event.kind.to_string()))
+            }
+            EventKind::Heal => Some((MarkerKind::Heal, "heal".to_string())),
+            kind if kind.is_user_action() => Some((MarkerKind::Action, kind.to_string())),
+            _ => None,
+        };
+        if let Some((kind, label)) = marker {
+            self.mark(number, kind, label);
+        }
+        for effect in world.last_effects() {
+            match effect {
+                Effect::Node(id, NodeEvent::Became { role: Role::Candidate, term }) => {
+                    self.mark(number, MarkerKind::Election, format!("node {id} starts an election for term {term}"));
+                    self.term(number, *term);
+                }
+                Effect::Node(id, NodeEvent::Became { role: Role::Leader, term }) => {
+                    self.mark(number, MarkerKind::Leader, format!("node {id} leads term {term}"));
+                }
+                Effect::Node(_, NodeEvent::Became { term, .. }) => self.term(number, *term),
+                Effect::Violation(v) => self.mark(number, MarkerKind::Violation, v.to_string()),
+                _ => {}
+            }
+        }
+    }
+
+    /// Marks where a breakpoint stopped the run.
+    pub fn mark_hit(&mut self, hit: &Hit) {
+        let label = format!("{}: {}", hit.breakpoint, hit.cause);
+        if !self.markers.iter().rev().take(8).any(|m| m.event == hit.event && m.label == label) {
+            self.mark(hit.event, MarkerKind::Breakpoint, label);
+        }
+    }
+
+    fn mark(&mut self, event: u64, kind: MarkerKind, label: String) {
+        if self.markers.len() == MARKER_CAPACITY {
+            self.markers.remove(0);
+        }
+        self.markers.push(Marker { event, kind, label });
+    }
+
+    fn term(&mut self, event: u64, term: Term) {
+        if self.terms.last().is_none_or(|&(_, t)| term > t) {
+            self.terms.push((event, term));
+        }
+    }
+
+    /// Forgets everything after `event`: the future from there was replaced.
+    pub fn truncate_after(&mut self, event: u64) {
+        self.terms.retain(|&(e, _)| e <= event);
+        self.markers.retain(|m| m.event <= event);
+        self.recorded_to = self.recorded_to.min(event);
+    }
+
+    /// The last event recorded.
+    pub fn recorded_to(&self) -> u64 {
+        self.recorded_to
+    }
+
+    pub fn terms(&self) -> &[(u64, Term)] {
+        &self.terms
+    }
+
+    pub fn markers(&self) -> &[Marker] {
+        &self.markers
+    }
+}

@@ -1,0 +1,350 @@
+//! The step debugger: one simulated cluster the page can play, pause, step
+//! forward and back, scrub to any moment, stop at breakpoints, and fork by
+//! acting in the past.
+//!
+//! It ties together the timeline (time travel by checkpoints and replay), the
+//! scenario player (what plays when the run reaches new ground), the feed and
+//! the history the timeline bar draws. The split of work is by where the
+//! live world stands:
+//! - in the past (after seeking back), playing or stepping replays the
+//!   recorded future exactly, scenario actions included;
+//! - at the end of the recorded future, the scenario player drives the world
+//!   and whatever happens becomes new history.
+//!
+//! Acting in the past forks: the old future is discarded (not kept as a
+//! branch), and a scenario still playing is stopped, since its remaining
+//! commands were written for the future that no longer exists.
+
+use serde::Serialize;
+
+use crate::scenario::{record, Scenario};
+use crate::sim::{Breakpoint, Effect, Hit, Micros, SimError, Timeline, UserAction, Watch, World, WorldConfig, SECOND};
+
+use super::feed::Feed;
+use super::history::{History, Marker};
+use super::player::{Advance, Player};
+
+/// How far `run_to_next` looks before giving up: virtual time and events.
+pub const RUN_TO_NEXT_LIMIT: Micros = 60 * SECOND;
+pub const RUN_TO_NEXT_MAX_EVENTS: u64 = 2_000_000;
+/// Most events a trace export holds; a longer run exports its first part.
+pub const TRACE_MAX_EVENTS: u64 = 100_000;
+
+pub struct Session {
+    timeline: Timeline,
+    player: Player,
+    feed: Feed,
+    history: History,
+    /// Where the last run stopped on a breakpoint or violation, until taken.
+    stop: Option<Hit>,
+    /// Why the scenario stopped playing early, if it did.
+    scenario_note: Option<String>,
+}
+
+/// One event of an exported trace.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TraceEvent {
+    pub number: u64,
+    pub time_us: Micros,
+    pub event: String,
+    pub effects: Vec<String>,
+}
+
+/// The timeline bar's data.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TimelineView<'a> {
+    pub start: u64,
+    pub end: u64,
+    pub current: u64,
+    /// `[event, term]` where the highest term rose.
+    pub terms: &'a [(u64, u64)],
+    pub markers: &'a [Marker],
+}
+
+/// A scenario of no commands: the player then just runs the world live,
+/// checking breakpoints.
+fn empty_scenario(config: WorldConfig) -> Scenario {
+    Scenario { cluster: config, cluster_line: 0, steps: Vec::new() }
+}
+
+fn violation_hit(world: &World) -> Option<Hit> {
+    if !world.last_effects().iter().any(|e| matches!(e, Effect::Violation(_))) {
+        return None;
+    }
+    Watch::new(vec![Breakpoint::Violation], world).check(world)
+}
+
+/// Records an event in the feed and history if the run is there for the
+/// first time, and says whether to stop: a safety violation always stops.
+fn observe(feed: &mut Feed, history: &mut History, stop: &mut Option<Hit>, world: &World) -> bool {
+    let new = world.last_event().is_some_and(|e| e.number > history.recorded_to());
+    if new {
+        feed.record(world);
+        history.record(world);
+    }
+    match violation_hit(world) {
+        Some(hit) => {
+            *stop = Some(hit);
+            true
+        }
+        None => false,
+    }
+}
+
+impl Session {
+    /// A session playing `scenario` from its start.
+    pub fn from_scenario(scenario: Scenario) -> Result<Session, String> {
+        let (world, player) = Player::new(scenario)?;
+        Ok(Session {
+            history: History::new(&world),
+            timeline: Timeline::new(world),
+            player,
+            feed: Feed::default(),
+            stop: None,
+            scenario_note: None,
+        })
+    }
+
+    /// A session running a cluster live, with no scenario.
+    pub fn live(config: WorldConfig) -> Result<Session, String> {
+        Session::from_scenario(empty_scenario(config))
+    }
+
+    pub fn world(&self) -> &World {
+        self.timeline.world()
+    }
+
+    pub fn timeline(&self) -> &Timeline {
+        &self.timeline
+    }
+
+    pub fn player(&self) -> &Player {
+        &self.player
+    }
+
+    pub fn feed(&self) -> &Feed {
+        &self.feed
+    }
+
+    pub fn scenario_note(&self) -> Option<&str> {
+        self.scenario_note.as_deref()
+    }
+
+    pub fn breakpoints(&self) -> &[Breakpoint] {
+        self.player.watch().breakpoints()
+    }
+
+    /// Replaces the breakpoints (a scenario's `break` commands add to them).
+    pub fn set_breakpoints(&mut self, breakpoints: Vec<Breakpoint>) {
+        let world = self.timeline.world();
+        *self.player.watch_mut() = Watch::new(breakpoints, world);
+    }
+
+    /// Where the run last stopped on a breakpoint or a violation, once.
+    pub fn take_stop(&mut self) -> Option<Hit> {
+        self.stop.take()
+    }
+
+    /// Advances virtual time by `virtual_us`, at most `max_events` events,
+    /// stopping early at a breakpoint or violation (then `take_stop` says
+    /// where). In the past it replays the recorded future; at its end the
+    /// scenario player takes over.
+    pub fn advance(&mut self, virtual_us: Micros, max_events: u64) -> Advance {
+        let target = self.world().now().saturating_add(virtual_us);
+        let mut events = 0;
+        if !self.timeline.at_end() {
+            let ahead = self.timeline.end() - self.timeline.event_count();
+            let Session { timeline, player, feed, history, stop, .. } = self;
+            let watch = player.watch_mut();
+            events = timeline.run_until_with(target, max_events.min(ahead), &mut |w| {
+                let violated = observe(feed, history, stop, w);
+                if let Some(hit) = watch.check(w) {
+                    *stop = Some(hit);
+                }
+                violated || stop.is_some()
+            });
+            if let Some(hit) = &self.stop {
+                self.history.mark_hit(hit);
+            }
+            if self.stop.is_some() || !self.timeline.at_end() {
+                return Advance { events, capped: self.stop.is_some() || events == max_events };
+            }
+        }
+        let remaining = target.saturating_sub(self.world().now());
+        let budget = max_events - events;
+        let Session { timeline, player, feed, history, stop, .. } = self;
+        let advance = timeline.drive(|w| player.advance_with(w, remaining, budget, &mut |w| observe(feed, history, stop, w)));
+        self.note_hit();
+        Advance { events: events + advance.events, capped: advance.capped }
+    }
+
+    /// A breakpoint the player stopped at becomes the stop to report.
+    fn note_hit(&mut self) {
+        if let Some(hit) = self.player.take_hit() {
+            self.history.mark_hit(&hit);
+            self.stop = Some(hit);
+        }
+        if let Some(hit) = &self.stop {
+            self.history.mark_hit(hit);
+        }
+    }
+
+    /// Processes exactly one event (a scenario action counts as one) and
+    /// returns it as text, or `None` when nothing is left to happen.
+    pub fn step_forward(&mut self) -> Option<String> {
+        let before = self.timeline.event_count();
+        if !self.timeline.at_end() {
+            self.timeline.step();
+        } else {
+            let world = self.world();
+            // Up to the next event, so the player plays whatever scenario
+            // commands come first; an idle world with nothing left to play
+            // has no next event.
+            let wait = match world.next_event_time() {
+                Some(t) => t.saturating_sub(world.now()),
+                None if self.player.is_done() => return None,
+                None => RUN_TO_NEXT_LIMIT,
+            };
+            let Session { timeline, player, feed, history, stop, .. } = self;
+            timeline.drive(|w| player.advance_with(w, wait, 1, &mut |w| observe(feed, history, stop, w)));
+            self.note_hit();
+        }
+        if self.timeline.event_count() == before {
+            return None;
+        }
+        self.world().last_event().map(|e| e.to_string())
+    }
+
+    /// One event back; false at the start of the run.
+    pub fn step_back(&mut self) -> bool {
+        let now = self.timeline.event_count();
+        if now <= self.timeline.initial().event_count() {
+            return false;
+        }
+        self.seek(now - 1);
+        true
+    }
+
+    /// Jumps to the state right after event `event`. Beyond the recorded
+    /// future it plays on (the scenario too) until it gets there or nothing
+    /// is left to happen; breakpoints do not stop a jump.
+    pub fn seek(&mut self, event: u64) {
+        self.stop = None;
+        let end = self.timeline.end();
+        self.timeline.seek(event.min(end));
+        while self.timeline.event_count() < event {
+            let before = self.timeline.event_count();
+            let budget = event - before;
+            let Session { timeline, player, feed, history, stop, .. } = self;
+            timeline.drive(|w| player.advance_with(w, 3600 * SECOND, budget, &mut |w| observe(feed, history, stop, w)));
+            self.player.take_hit();
+            self.stop = None;
+            if self.timeline.event_count() == before {
+                break;
+            }
+        }
+        let world = self.timeline.world();
+        self.player.watch_mut().sync(world);
+    }
+
+    /// Applies a user action now. In the past this forks the run (see the
+    /// module comment).
+    pub fn act(&mut self, action: UserAction) -> Result<(), SimError> {
+        let forking = !self.timeline.at_end();
+        let at = self.timeline.event_count();
+        self.timeline.act(action)?;
+        if forking {
+            self.feed.truncate_after(at);
+            self.history.truncate_after(at);
+            if !self.player.is_done() {
+                self.scenario_note = Some(format!(
+                    "the scenario stopped at step {}: the run was changed in the past at event {at}",
+                    self.player.step_index() + 1
+                ));
+            }
+            let config = self.world().config().clone();
+            let (_, mut fresh) = Player::new(empty_scenario(config)).expect("the running world's options are valid");
+            *fresh.watch_mut() = self.player.watch().clone();
+            self.player = fresh;
+        }
+        let Session { timeline, feed, history, stop, .. } = self;
+        observe(feed, history, stop, timeline.world());
+        Ok(())
+    }
+
+    /// Runs until the next event that `breakpoint` matches, looking at most
+    /// [`RUN_TO_NEXT_LIMIT`] of virtual time ahead; `None` if there is none.
+    /// The session's breakpoints stay as they were.
+    pub fn run_to_next(&mut self, breakpoint: Breakpoint) -> Option<Hit> {
+        let saved = self.player.watch().breakpoints().to_vec();
+        self.set_breakpoints(vec![breakpoint]);
+        self.stop = None;
+        let deadline = self.world().now().saturating_add(RUN_TO_NEXT_LIMIT);
+        let mut events = 0;
+        while self.stop.is_none() && events < RUN_TO_NEXT_MAX_EVENTS {
+            let now = self.world().now();
+            if now >= deadline {
+                break;
+            }
+            let advance = self.advance((deadline - now).min(SECOND), RUN_TO_NEXT_MAX_EVENTS - events);
+            events += advance.events;
+            if advance.events == 0 && self.world().next_event_time().is_none() && self.player.is_done() {
+                break;
+            }
+        }
+        self.set_breakpoints(saved);
+        self.stop.take()
+    }
+
+    /// The run so far, for the timeline bar.
+    pub fn timeline_view(&self) -> TimelineView<'_> {
+        TimelineView {
+            start: self.timeline.initial().event_count(),
+            end: self.timeline.end(),
+            current: self.timeline.event_count(),
+            terms: self.history.terms(),
+            markers: self.history.markers(),
+        }
+    }
+
+    /// Scenario text that reproduces the run up to now: the cluster line and
+    /// every user action, the scenario's own included, at its moment.
+    /// The breakpoints set come right after the cluster line, so a shared
+    /// link stops where the original would.
+    pub fn recorded_scenario(&self) -> Result<String, String> {
+        let world = self.world();
+        let text = record::record(world.config(), world.journal())?;
+        if self.breakpoints().is_empty() {
+            return Ok(text);
+        }
+        let cluster_line_end = text.find("\ncluster ").and_then(|at| text[at + 1..].find('\n').map(|end| at + 1 + end + 1));
+        let Some(at) = cluster_line_end else { return Ok(text) };
+        let breaks: String = self.breakpoints().iter().map(|b| format!("break {b}\n")).collect();
+        Ok(format!("{}{breaks}{}", &text[..at], &text[at..]))
+    }
+
+    /// Every event from the start up to now (at most [`TRACE_MAX_EVENTS`]),
+    /// and whether it was cut short.
+    pub fn trace(&self) -> (Vec<TraceEvent>, bool) {
+        let now = self.timeline.event_count();
+        let upto = now.min(self.timeline.initial().event_count() + TRACE_MAX_EVENTS);
+        let mut events = Vec::new();
+        self.timeline.replay(upto, &mut |w| {
+            if let Some(e) = w.last_event() {
+                events.push(TraceEvent {
+                    number: e.number,
+                    time_us: e.time,
+                    event: e.kind.to_string(),
+                    effects: w.last_effects().iter().map(|x| x.to_string()).collect(),
+                });
+            }
+        });
+        (events, upto < now)
+    }
+}
+
+#[cfg(test)]
+#[path = "session_tests.rs"]
+mod tests;
