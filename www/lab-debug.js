@@ -71,12 +71,8 @@ export class Debugger {
       if (show && !this.tl) this.setupTimeline();
     }
     if (r.stop) r.stop.hidden = true;
-    if (this.has('setBreakpoints') && this.has('breakpoints')) {
-      // Violations always pause the run (a scenario's `break` lines add more).
-      const bps = this.v.call((s) => s.breakpoints()) || [];
-      if (!bps.includes('violation')) this.v.call((s) => s.setBreakpoints([...bps, 'violation']));
-      this.syncBreakpoints();
-    }
+    this.bpKey = null;
+    this.syncBreakpoints(); // a scenario's `break` lines set some
     this.data = null;
   }
 
@@ -129,16 +125,31 @@ export class Debugger {
     v.refresh();
   }
 
-  /** Goes to event `at` (a link's starting point); problems go to `errors`. */
-  jump(at, errors) {
+  /**
+   * Goes to event `at` (a link's starting point), then moves the clock on to
+   * `t` ms if the link's clock stood between events; problems go to `errors`.
+   */
+  jump(at, errors, t) {
+    const v = this.v;
     if (!this.has('seek')) { errors.push(`this version of the engine cannot go to event ${at}`); return; }
     let failed = false;
-    this.v.call((s) => s.seek(at), (e) => { failed = true; errors.push(`cannot go to event ${at}: ${e ? e.message : 'internal error'}`); });
+    v.call((s) => s.seek(at), (e) => { failed = true; errors.push(`cannot go to event ${at}: ${e ? e.message : 'internal error'}`); });
     if (failed) return;
-    const st = this.has('takeStop') ? this.v.call((s) => s.takeStop()) : null;
-    const now = this.v.call((s) => s.eventCount());
+    const st = this.has('takeStop') ? v.call((s) => s.takeStop()) : null;
+    const now = v.call((s) => s.eventCount());
     if (st && now < at) this.onStop(st);
-    this.v.refresh();
+    else if (now < at) errors.push(`the run ends at event ${now}, before event ${at}`);
+    const ms = v.call((s) => s.nowMs());
+    if (t != null && now === at && t > ms) {
+      v.call((s) => s.advance(t - ms));
+      // Events inside that span mean the link's time does not belong to its event.
+      if (v.call((s) => s.eventCount()) !== at) {
+        errors.push(`t=${t} does not belong to event ${at}`);
+        v.call((s) => s.seek(at));
+      }
+      if (this.has('takeStop')) v.call((s) => s.takeStop());
+    }
+    v.refresh();
   }
 
   // ---------- breakpoints ----------
@@ -147,6 +158,10 @@ export class Debugger {
     const r = this.v.r;
     if (!r.debugPanel || !this.has('breakpoints')) return;
     const bps = this.v.call((s) => s.breakpoints()) || [];
+    // Scripts and scenarios set breakpoints too: redraw only on a change.
+    const key = JSON.stringify(bps);
+    if (key === this.bpKey) return;
+    this.bpKey = key;
     for (const box of r.debugPanel.querySelectorAll('[data-bp]')) box.checked = bps.includes(box.dataset.bp);
     r.bpList.replaceChildren(...bps.filter((b) => !BREAKPOINTS.some(([n]) => n === b)).map((b) => {
       const x = el('button', { type: 'button', 'aria-label': `remove breakpoint ${b}` }, '✕');
@@ -163,6 +178,7 @@ export class Debugger {
     for (const b of old) if (!BREAKPOINTS.some(([n]) => n === b) && b !== removed) names.push(b);
     if (added && !names.includes(added)) names.push(added);
     this.v.call((s) => s.setBreakpoints(names));
+    this.bpKey = null; // a refused name leaves the engine's list: show that
     this.syncBreakpoints();
   }
 
@@ -226,7 +242,10 @@ export class Debugger {
   changed() { this.draw(true); }
 
   /** Called with each panel refresh. */
-  refresh() { this.draw(true); }
+  refresh() {
+    this.syncBreakpoints();
+    this.draw(true);
+  }
 
   draw(fetch = false) {
     const c = this.tl;

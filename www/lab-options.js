@@ -50,7 +50,7 @@ export function parseHash(hash) {
 
 const clip = (s, n = 40) => (s.length > n ? `${s.slice(0, n)}…` : s);
 
-const NAMES = ['v', 'at', 'paused', 'autoplay', 'nodes', 'seed', 'election', 'heartbeat', 'latency', 'loss',
+const NAMES = ['v', 'at', 't', 'paused', 'autoplay', 'nodes', 'seed', 'election', 'heartbeat', 'latency', 'loss',
   'speed', 'controls', 's', 'scenario', 'src', 'height', 'theme'];
 
 function whole(text, name, lo, hi, errors) {
@@ -118,6 +118,11 @@ export function readOptions(get) {
   if (text != null) o.scenario = text;
   if (has('src')) o.src = String(get('src'));
   if (has('at')) o.at = whole(get('at'), 'at (an event number)', 0, Number.MAX_SAFE_INTEGER, errors);
+  if (has('t')) {
+    const t = String(get('t')).trim();
+    if (/^\d+(\.\d+)?$/.test(t)) o.t = Number(t);
+    else errors.push(`t (virtual milliseconds) must be a number, not '${clip(t)}'`);
+  }
   if (has('height')) {
     const h = /^\s*(\d+)\s*(px)?\s*$/.exec(get('height'));
     if (h && Number(h[1]) >= 120 && Number(h[1]) <= 2000) o.height = Number(h[1]);
@@ -148,9 +153,12 @@ export function readHash(hash) {
   return { options: r.options, errors: [...errors, ...r.errors] };
 }
 
-/** The link to `base` that reproduces a run: its recorded scenario and event. */
-export function formatLink(base, { scenario, at, paused }) {
-  return `${base}#v=1&at=${at}${paused ? '&paused=1' : ''}&s=${encodeURIComponent(scenario)}`;
+/**
+ * The link to `base` that reproduces a run: its recorded scenario, the
+ * event to go to and the virtual time (the clock may stand between events).
+ */
+export function formatLink(base, { scenario, at, t, paused }) {
+  return `${base}#v=1&at=${at}${t != null ? `&t=${t}` : ''}${paused ? '&paused=1' : ''}&s=${encodeURIComponent(scenario)}`;
 }
 
 /** RaftLab.create options from view options. */

@@ -3,6 +3,7 @@
 // goes in as text, never as markup.
 
 const FEED_LINES = 50;
+const LOG_ROWS_PAUSED = 500; // of a paused node's log; more would only slow the page
 
 export function el(tag, props, ...children) {
   const e = document.createElement(tag);
@@ -51,6 +52,7 @@ function fields(node, skip) {
     if (val !== null && typeof val === 'object' && !Array.isArray(val)) {
       for (const [k2, v2] of Object.entries(val)) add(`${k}.${k2}`, v2);
     } else if (!Array.isArray(val)) add(k, val);
+    else if (val.every((x) => x === null || typeof x !== 'object')) add(k, val.length ? val.join(', ') : '—');
   }
   return dl;
 }
@@ -65,10 +67,13 @@ function nodePanel(v, snap) {
     r.timeout.disabled = !node || !node.alive;
   }
   if (!r.nodeInfo) return;
-  // The engine's inspector holds a node's whole state; snapshot() its view.
-  const full = node && typeof v.sim.inspect === 'function' ? v.call((s) => s.inspect(node.id)) : null;
-  const shown = full || node;
-  panel(v, 'node', shown, () => {
+  // Paused, the inspector shows the node's whole state at this moment
+  // (inspect(): up to 10,000 log entries); running, the snapshot's view,
+  // which is cheap enough for ten refreshes a second.
+  const full = node && !v.playing && typeof v.sim.inspect === 'function';
+  const key = full ? [node.id, snap.events, v.snap.timeMs, 'full'] : node;
+  panel(v, 'node', key, () => {
+    const shown = full ? v.call((s) => s.inspect(node.id)) || node : node;
     if (!shown) { r.nodeInfo.replaceChildren(el('p', { class: 'muted' }, 'Click a node (or press 1–9).')); return; }
     const parts = [fields(shown, ['log', 'kv', 'progress'])];
     if (Array.isArray(shown.progress) && shown.progress.length) {
@@ -77,18 +82,22 @@ function nodePanel(v, snap) {
       parts.push(el('h2', null, 'Replication'), t);
     }
     const log = shown.log || [];
+    const rows = full ? LOG_ROWS_PAUSED : 10;
     const t = el('table', null, el('tr', null, el('th', null, '#'), el('th', null, 'term'), el('th', null, 'command')));
-    for (const e of log.slice(-10)) {
+    for (const e of log.slice(-rows)) {
       const committed = e.committed ?? e.index <= shown.commitIndex;
       t.append(el('tr', { class: committed ? '' : 'muted' }, el('td', null, e.index), el('td', null, e.term),
         el('td', null, `${e.command}${committed ? '' : ' (uncommitted)'}`)));
     }
-    parts.push(el('h2', null, `Log (${log.length ? `last ${Math.min(10, log.length)} of ${log.length}` : 'empty'})`), t);
-    if (full && Array.isArray(full.kv)) {
+    const total = shown.logLength ?? log.length;
+    parts.push(el('h2', null, `Log (${total ? `last ${Math.min(rows, log.length)} of ${total}` : 'empty'})`),
+      full ? el('div', { class: 'scroll' }, t) : t);
+    if (full && Array.isArray(shown.kv)) {
       parts.push(el('h2', null, 'Applied state'),
-        el('p', { class: 'mono small' }, full.kv.map((p) => (Array.isArray(p) ? `${p[0]}=${p[1]}` : fmtValue(p))).join(' ') || '—'));
+        el('p', { class: 'mono small' }, shown.kv.map((p) => (Array.isArray(p) ? `${p[0]}=${p[1]}` : fmtValue(p))).join(' ') || '—'));
     }
     r.nodeInfo.replaceChildren(...parts);
+    if (full) t.parentElement.scrollTop = t.parentElement.scrollHeight;
   });
 }
 
@@ -170,11 +179,11 @@ function feedPanel(v) {
   list.scrollTop = list.scrollHeight;
 }
 
-function nodeOptions(sel, n, first) {
+function nodeOptions(sel, n, first, fallback) {
   const keep = sel.value;
   sel.replaceChildren(...(first ? [first] : []));
-  for (let i = 1; i <= n; i++) sel.append(el('option', { value: String(i) }, first ? `node ${i}` : String(i)));
-  sel.value = (keep && Number(keep) <= n) ? keep : (first ? '' : '1');
+  for (let i = 1; i <= n; i++) sel.append(el('option', { value: String(i) }, first && first.value === '' ? `node ${i}` : String(i)));
+  sel.value = [...sel.options].some((o) => o.value === keep) ? keep : fallback;
 }
 
 function scenarioPanel(v) {
@@ -197,8 +206,11 @@ export function refreshPanels(v, now = performance.now()) {
   v.snap = snap;
   if (snap.nodes.length !== v.nodeCount) {
     v.nodeCount = snap.nodes.length;
-    if (r.via) nodeOptions(r.via, v.nodeCount, el('option', { value: '' }, 'leader'));
-    if (r.bpFrom) { nodeOptions(r.bpFrom, v.nodeCount); nodeOptions(r.bpTo, v.nodeCount); }
+    if (r.via) nodeOptions(r.via, v.nodeCount, el('option', { value: '' }, 'leader'), '');
+    if (r.bpFrom) {
+      nodeOptions(r.bpFrom, v.nodeCount, el('option', { value: 'client' }, 'client'), '1');
+      nodeOptions(r.bpTo, v.nodeCount, el('option', { value: 'client' }, 'client'), '2');
+    }
   }
   if (r.clock) {
     const leader = snap.leader != null ? `leader ${snap.leader}` : 'no leader';

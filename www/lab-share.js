@@ -26,9 +26,10 @@ export function currentLink(v) {
   if (!sim || typeof sim.recordedScenario !== 'function') return null;
   const scenario = v.call((s) => s.recordedScenario());
   const at = v.call((s) => s.eventCount());
+  const t = v.call((s) => s.nowMs());
   if (scenario == null || at == null) return null;
   const base = v.o.linkBase || location.href.replace(/#.*$/, '');
-  return formatLink(base, { scenario, at, paused: !v.playing });
+  return formatLink(base, { scenario, at, t, paused: !v.playing });
 }
 
 async function copyLink(v) {

@@ -14,12 +14,13 @@ run until leader within 2s
 expect value x 1
 expect no-violations`;
 
+// A safety violation always stops the run: it needs no checkbox.
 export const BREAKPOINTS = [
   ['election-started', 'election started'], ['leader-elected', 'leader elected'], ['term-change', 'term change'],
-  ['entry-committed', 'entry committed'], ['violation', 'invariant violated'],
+  ['entry-committed', 'entry committed'], ['timeout', 'timer fired'], ['action', 'user action'],
 ];
-export const MESSAGE_TYPES = ['any', 'RequestVote', 'RequestVoteReply', 'AppendEntries', 'AppendEntriesReply'];
-const RUN_KINDS = [...BREAKPOINTS, ['deliver', 'message delivered'], ['timeout', 'timer fired'], ['action', 'user action']];
+export const MESSAGE_TYPES = ['any', 'RequestVote', 'RequestVoteReply', 'AppendEntries', 'AppendEntriesReply', 'ClientRequest', 'ClientReply'];
+const RUN_KINDS = [...BREAKPOINTS.slice(0, 4), ['violation', 'invariant violated'], ['deliver', 'message delivered'], ...BREAKPOINTS.slice(4)];
 
 const opts = (list) => list.map(([v, t]) => `<option value="${v}">${t}</option>`).join('');
 
@@ -64,6 +65,7 @@ function debugPanel(p) {
     <button id="${p}bpAdd" type="button">Break</button>
   </div>
   <ul id="${p}bpList" class="bp-list"></ul>
+  <p class="muted small">A safety violation always stops the run.</p>
 </section>`;
 }
 

@@ -119,7 +119,7 @@ export class RaftLabView {
       const n = errors.length;
       this.setSim(this.initialSim(errors));
       // `at` belongs to the starting scenario: not to a default run after an error.
-      if (this.o.at != null && errors.length === n) this.debug.jump(this.o.at, errors);
+      if (this.o.at != null && errors.length === n) this.debug.jump(this.o.at, errors, this.o.t);
     } catch (e) {
       this.fatal(e);
       return;
