@@ -165,6 +165,17 @@ test('a <raft-lab> rebuilds when its attributes change, and reports bad ones as 
   assert.equal(await page.locator('#extra').locator('#startError b').count(), 0);
   assert.equal(await page.evaluate(() => document.getElementById('extra').sim.snapshot().nodes.length), 4);
   assert.notEqual(await page.evaluate(() => document.getElementById('extra').sim), before);
+  // The element's own text is its scenario when it has no scenario or src.
+  await page.evaluate(() => {
+    const e = document.createElement('raft-lab');
+    e.id = 'inline';
+    e.setAttribute('controls', 'none');
+    e.textContent = '\n  cluster 3 seed=4\n  run until leader\n';
+    document.querySelector('main').prepend(e);
+  });
+  await waitFor(page, () => document.getElementById('inline').sim);
+  assert.equal(await page.evaluate(() => document.getElementById('inline').sim.snapshot().config.seed), '4');
+  assert.equal(await page.evaluate(() => document.getElementById('inline').sim.scenarioStatus().total), 1);
   // Removing the element stops its simulation.
   await page.evaluate(() => { window.__extraView = document.getElementById('extra').view; document.getElementById('extra').remove(); });
   assert.equal(await page.evaluate(() => window.__extraView.sim), null);
