@@ -5,7 +5,8 @@
 #                      wasm-bindgen-test in headless Chromium, end-to-end page tests
 #   ./build.sh serve   build the browser package and serve www/ on
 #                      http://127.0.0.1:8080 (PORT overrides)
-#   ./build.sh bench   build the package and measure per-frame work in headless Chromium
+#   ./build.sh bench   build the package and measure per-frame work and time-travel jumps
+#                      in headless Chromium
 # Installs what it needs idempotently: fast when everything is present.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -177,6 +178,7 @@ cmd_bench() {
   apt_ensure chromium:chromium
   ensure_node
   node scripts/bench-frame.mjs
+  node scripts/bench-seek.mjs
 }
 
 case "${1:-}" in

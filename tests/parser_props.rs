@@ -331,7 +331,8 @@ fn command(n: u8) -> impl Strategy<Value = Command> {
         (key(), value(), via()).prop_map(|(key, value, via)| Command::Put { key, value, via }),
         (key(), via()).prop_map(|(key, via)| Command::Get { key, via }),
         (key(), via()).prop_map(|(key, via)| Command::Del { key, via }),
-        (key(), via()).prop_map(|(prefix, via)| Command::List { prefix, via }),
+        (prop_oneof![3 => key(), 1 => Just(String::new())], via())
+            .prop_map(|(prefix, via)| Command::List { prefix, via }),
         prop::option::of(1..=n).prop_map(Command::ExpectLeader),
         (node(n), any::<u64>()).prop_map(|(node, term)| Command::ExpectTerm { node, term }),
         (node(n), role).prop_map(|(node, role)| Command::ExpectRole { node, role }),
@@ -471,7 +472,7 @@ mod recorder {
             1 => Just(Move::Heal),
             2 => (any::<bool>(), kind, end(), end()).prop_map(|(drop, kind, from, to)| Move::Next { drop, kind, from, to }),
             5 => (any::<bool>(), any::<usize>()).prop_map(|(drop, index)| Move::ById { drop, index }),
-            4 => (0..4u8, 0..5u8, prop::option::of(node())).prop_map(|(op, key, via)| Move::Submit { op, key, via }),
+            4 => (0..5u8, 0..5u8, prop::option::of(node())).prop_map(|(op, key, via)| Move::Submit { op, key, via }),
             2 => prop_oneof![Just(None), Just(Some(0)), (1..=30 * MS).prop_map(Some)].prop_map(Move::Load),
         ]
     }
@@ -536,7 +537,9 @@ mod recorder {
                     0 => raft::Command::put(&key, "v=1"),
                     1 => raft::Command::get(&key),
                     2 => raft::Command::del(&key),
-                    _ => raft::Command::list("k"),
+                    3 => raft::Command::list("k"),
+                    // The page may list every key: the empty prefix.
+                    _ => raft::Command::list(""),
                 };
                 w.submit(command, *via).is_ok()
             }

@@ -144,6 +144,10 @@ fn render_draws_and_hit_tests() {
     lab.render(&ctx, 800.0, 600.0, 2.0, JsValue::UNDEFINED).unwrap();
     lab.render_log(&ctx, 800.0, 600.0, 1.0, JsValue::NULL).unwrap();
     assert!(lab.render(&ctx, 800.0, 600.0, 1.0, options(r#"{"dark": "yes"}"#)).is_err());
+    // A breakpoint's nodes are ringed; an unknown node is a readable error.
+    lab.render(&ctx, 800.0, 600.0, 1.0, options(r#"{"highlightNodes": [1, 3]}"#)).unwrap();
+    let bad = lab.render(&ctx, 800.0, 600.0, 1.0, options(r#"{"highlightNodes": [12]}"#)).unwrap_err();
+    assert!(error_text(bad).contains("node id"));
     // Somewhere on the canvas there is a node to hit.
     let hit = (0..40)
         .flat_map(|i| (0..30).map(move |j| (i as f64 * 20.0, j as f64 * 20.0)))

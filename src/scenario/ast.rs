@@ -135,6 +135,7 @@ pub enum Command {
         key: String,
         via: Option<NodeRef>,
     },
+    /// An empty prefix (every key) is written `list` (extension).
     List {
         prefix: String,
         via: Option<NodeRef>,
@@ -490,6 +491,8 @@ impl fmt::Display for Command {
             Command::Put { key, value, via } => write!(f, "put {key} {value}{}", Suffix("via", via)),
             Command::Get { key, via } => write!(f, "get {key}{}", Suffix("via", via)),
             Command::Del { key, via } => write!(f, "del {key}{}", Suffix("via", via)),
+            // The empty prefix is the bare `list` (extension).
+            Command::List { prefix, via } if prefix.is_empty() => write!(f, "list{}", Suffix("via", via)),
             Command::List { prefix, via } => write!(f, "list {prefix}{}", Suffix("via", via)),
             Command::ExpectLeader(Some(id)) => write!(f, "expect leader {id}"),
             Command::ExpectLeader(None) => f.write_str("expect leader none"),

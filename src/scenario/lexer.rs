@@ -109,6 +109,11 @@ impl<'l, 'a> Cursor<'l, 'a> {
         w
     }
 
+    /// How many words are left.
+    pub fn remaining(&self) -> usize {
+        self.words.len() - self.pos
+    }
+
     /// The next word, or a "missing word" error.
     pub fn word(&mut self, expected: &str) -> Result<Word<'a>, ParseError> {
         self.next().ok_or_else(|| self.line.missing(expected))

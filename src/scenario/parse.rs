@@ -347,7 +347,16 @@ impl Parser {
                 Command::Put { key, value, via: self.suffix(&mut c, "via")? }
             }
             "get" | "del" | "list" => {
-                let key = key(&mut c)?;
+                // `list` and `list via N` (extension; version 1 rejects both)
+                // list every key: the empty prefix. `list via` stays the
+                // prefix "via".
+                let empty_prefix = w.text == "list"
+                    && match c.remaining() {
+                        0 => true,
+                        2 => c.peek().is_some_and(|v| v.text == "via"),
+                        _ => false,
+                    };
+                let key = if empty_prefix { String::new() } else { key(&mut c)? };
                 let via = self.suffix(&mut c, "via")?;
                 end = via_or_end;
                 match w.text {

@@ -431,6 +431,16 @@ fn client_requests() {
     assert_eq!(cmd("get x"), Command::Get { key: s("x"), via: None });
     assert_eq!(cmd("del x via 5"), Command::Del { key: s("x"), via: Some(Id(5)) });
     assert_eq!(cmd("list user/ via 1"), Command::List { prefix: s("user/"), via: Some(Id(1)) });
+    // Extension: the bare `list` is the empty prefix (every key).
+    assert_eq!(cmd("list"), Command::List { prefix: s(""), via: None });
+    assert_eq!(cmd("list via 2"), Command::List { prefix: s(""), via: Some(Id(2)) });
+    assert_eq!(cmd("list via"), Command::List { prefix: s("via"), via: None });
+    assert_eq!(cmd("list via via 2"), Command::List { prefix: s("via"), via: Some(Id(2)) });
+    for line in ["list", "list via 2", "list via", "list via via 2", "list k via leader"] {
+        assert_eq!(cmd(line).to_string(), line);
+    }
+    assert_eq!(err2("list via 6"), "2:10: unexpected '6', expected a node id 1..5 or 'leader'");
+    assert_eq!(err2("list x y"), "2:8: unexpected 'y', expected 'via N' or end of line");
     assert_eq!(cmd("put ключ значение"), Command::Put { key: s("ключ"), value: s("значение"), via: None });
     assert_eq!(err2("put x"), "2:6: missing word, expected a value");
     assert_eq!(err2("put"), "2:4: missing word, expected a key");

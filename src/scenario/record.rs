@@ -257,6 +257,8 @@ fn submit(command: &KvCommand, via: Option<NodeRef>) -> Result<Command, String> 
         }
         KvCommand::Get { key } => Command::Get { key: word(key, "key", true)?, via },
         KvCommand::Del { key } => Command::Del { key: word(key, "key", true)?, via },
+        // The empty prefix is the bare `list`.
+        KvCommand::List { prefix } if prefix.is_empty() => Command::List { prefix: String::new(), via },
         KvCommand::List { prefix } => Command::List { prefix: word(prefix, "prefix", true)?, via },
         KvCommand::Noop => return Err("a no-op is not a client command".to_string()),
     })

@@ -167,7 +167,6 @@ fn what_the_language_cannot_write_is_an_error() {
         (UserAction::Submit { command: KvCommand::put("k", ""), via: None }, "the value \"\" is empty"),
         (UserAction::Submit { command: KvCommand::put("k", "a#b"), via: None }, "contains '#'"),
         (UserAction::Submit { command: KvCommand::get("a=b"), via: None }, "contains '='"),
-        (UserAction::Submit { command: KvCommand::list(""), via: None }, "the prefix \"\" is empty"),
         (UserAction::Submit { command: KvCommand::Noop, via: None }, "a no-op"),
         (UserAction::Partition(vec![vec![], vec![1]]), "an empty group before a non-empty one"),
     ];
@@ -178,10 +177,14 @@ fn what_the_language_cannot_write_is_an_error() {
         assert!(e.contains(message), "{e}");
         assert!(e.starts_with("cannot record action 1 ("), "{e}");
     }
-    // Values may hold '='; keys may not.
+    // Values may hold '='; keys may not. The empty prefix is the bare `list`.
     let mut w = World::new(config()).unwrap();
     w.submit(KvCommand::put("k", "a=b"), None).unwrap();
-    round_trip(&w);
+    w.submit(KvCommand::list(""), None).unwrap();
+    w.submit(KvCommand::list(""), Some(2)).unwrap();
+    w.submit(KvCommand::list("via"), None).unwrap();
+    let text = round_trip(&w);
+    assert!(text.ends_with("put k a=b\nlist\nlist via 2\nlist via\n"), "{text}");
 }
 
 #[test]

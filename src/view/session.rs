@@ -269,8 +269,12 @@ impl Session {
             *fresh.watch_mut() = self.player.watch().clone();
             self.player = fresh;
         }
-        let Session { timeline, feed, history, stop, .. } = self;
+        let Session { timeline, feed, history, stop, player, .. } = self;
         observe(feed, history, stop, timeline.world());
+        // The action did not pass through the player: its watch must see
+        // the term it may have raised (`timeout N`), or a term-change
+        // breakpoint would fire one event late.
+        player.watch_mut().sync(timeline.world());
         Ok(())
     }
 

@@ -262,7 +262,7 @@ impl RaftLab {
         sim(self.session.act(action))
     }
 
-    fn style(style: JsValue) -> Result<Style, JsError> {
+    fn style(&self, style: JsValue) -> Result<Style, JsError> {
         if style.is_undefined() || style.is_null() {
             return Ok(Style::default());
         }
@@ -284,7 +284,16 @@ impl RaftLab {
                 _ => Err(bad(key, "a whole number or null", &v)),
             }
         };
+        let mut highlight_nodes = 0u16;
+        if let Some(list) = field(&style, "highlightNodes")? {
+            let ids = js_sys::try_iter(&list).ok().flatten().ok_or_else(|| bad("highlightNodes", "an array of node ids", &list))?;
+            for id in ids {
+                let id = id.ok().and_then(|v| v.as_f64()).ok_or_else(|| bad("highlightNodes", "an array of node ids", &list))?;
+                highlight_nodes |= 1 << self.node(id)?;
+            }
+        }
         Ok(Style {
+            highlight_nodes,
             dark: flag("dark")?,
             reduced_motion: flag("reducedMotion")?,
             selected_node: id("selectedNode", u8::MAX as f64)?.map(|n| n as u8),
@@ -520,7 +529,8 @@ impl RaftLab {
 
     /// Draws the cluster onto `ctx`, a canvas of `width` x `height` CSS
     /// pixels at device pixel ratio `dpr`. `style`: `{dark, reducedMotion,
-    /// selectedNode?, selectedMessage?, hoverMessage?}`. Remembers what was
+    /// selectedNode?, selectedMessage?, hoverMessage?, highlightNodes?}`
+    /// (`highlightNodes`: the nodes a breakpoint stop names, ringed). Remembers what was
     /// drawn where, for `hitTest`.
     pub fn render(
         &mut self,
@@ -529,11 +539,11 @@ impl RaftLab {
         height: f64,
         dpr: f64,
         #[wasm_bindgen(
-            unchecked_param_type = "{dark?: boolean, reducedMotion?: boolean, selectedNode?: number | null, selectedMessage?: number | null, hoverMessage?: number | null} | null | undefined"
+            unchecked_param_type = "{dark?: boolean, reducedMotion?: boolean, selectedNode?: number | null, selectedMessage?: number | null, hoverMessage?: number | null, highlightNodes?: number[]} | null | undefined"
         )]
         style: JsValue,
     ) -> Result<(), JsError> {
-        let style = Self::style(style)?;
+        let style = self.style(style)?;
         self.layout = Some(render::draw_cluster(ctx, self.session.world(), width, height, dpr, &style));
         Ok(())
     }
@@ -548,11 +558,11 @@ impl RaftLab {
         height: f64,
         dpr: f64,
         #[wasm_bindgen(
-            unchecked_param_type = "{dark?: boolean, reducedMotion?: boolean, selectedNode?: number | null, selectedMessage?: number | null, hoverMessage?: number | null} | null | undefined"
+            unchecked_param_type = "{dark?: boolean, reducedMotion?: boolean, selectedNode?: number | null, selectedMessage?: number | null, hoverMessage?: number | null, highlightNodes?: number[]} | null | undefined"
         )]
         style: JsValue,
     ) -> Result<(), JsError> {
-        let style = Self::style(style)?;
+        let style = self.style(style)?;
         render::draw_log(ctx, self.session.world(), width, height, dpr, &style);
         Ok(())
     }

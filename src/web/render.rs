@@ -31,6 +31,9 @@ pub struct Style {
     pub selected_node: Option<u8>,
     pub selected_message: Option<u64>,
     pub hover_message: Option<u64>,
+    /// Nodes a breakpoint stop names (bit `id`): drawn with a warning ring,
+    /// so the cause of a stop is visible on the canvas.
+    pub highlight_nodes: u16,
 }
 
 /// One colour scheme. Role fills are dark enough for white text in the
@@ -234,7 +237,11 @@ pub fn draw_cluster(ctx: &Ctx, world: &World, width: f64, height: f64, dpr: f64,
     draw_links(ctx, pal, world, &lay);
     draw_client(ctx, pal, lay.client, r);
     for (i, slot) in world.nodes().iter().enumerate() {
-        draw_node(ctx, pal, world, slot, lay.nodes[i], r, style.selected_node == Some(i as u8 + 1));
+        let id = i as u8 + 1;
+        draw_node(ctx, pal, world, slot, lay.nodes[i], r, style.selected_node == Some(id));
+        if style.highlight_nodes & (1 << id) != 0 {
+            draw_highlight(ctx, pal, lay.nodes[i], r);
+        }
     }
     draw_messages(ctx, pal, world, style, &mut lay);
 
@@ -376,6 +383,19 @@ fn draw_client(ctx: &Ctx, pal: &Palette, (x, y): (f64, f64), r: f64) {
     ctx.set_fill_style_str(pal.client);
     font(ctx, true, (h * 0.6).max(10.0));
     text(ctx, "client", x, y, "center", "middle");
+}
+
+/// A dashed warning ring outside the selection ring: where a breakpoint or
+/// a violation stopped the run.
+fn draw_highlight(ctx: &Ctx, pal: &Palette, c: (f64, f64), r: f64) {
+    ctx.save();
+    ctx.set_stroke_style_str(pal.bad);
+    ctx.set_line_width((r * 0.1).max(3.0));
+    let dash = js_sys::Array::of2(&(r * 0.3).into(), &(r * 0.18).into());
+    let _ = ctx.set_line_dash(&dash);
+    circle(ctx, c, r * 1.6);
+    ctx.stroke();
+    ctx.restore();
 }
 
 fn draw_node(ctx: &Ctx, pal: &Palette, world: &World, slot: &NodeSlot, c: (f64, f64), r: f64, selected: bool) {
