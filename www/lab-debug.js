@@ -25,7 +25,7 @@ export class Debugger {
     const on = (name, type, fn) => { if (r[name]) v.on(r[name], type, fn); };
     on('stepBack', 'click', () => this.stepBack());
     on('runNext', 'click', () => this.runToNext());
-    on('stopClose', 'click', () => { r.stop.hidden = true; });
+    on('stopClose', 'click', () => this.clearStop());
     on('bpAdd', 'click', () => this.addMessageBreakpoint());
     if (r.debugPanel) {
       for (const box of r.debugPanel.querySelectorAll('[data-bp]')) v.on(box, 'change', () => this.applyBreakpoints());
@@ -100,14 +100,25 @@ export class Debugger {
     } else {
       v.status(text, st.kind === 'violation');
     }
-    if (st.nodes && st.nodes.length) v.selectedNode = st.nodes[0];
+    if (st.nodes && st.nodes.length) {
+      v.selectedNode = st.nodes[0];
+      v.highlight = st.nodes;
+    }
     v.refresh();
+  }
+
+  /** The stop's banner and highlight go once the run moves on or the user dismisses them. */
+  clearStop() {
+    const v = this.v;
+    if (v.r.stop) v.r.stop.hidden = true;
+    if (v.highlight) { v.highlight = null; v.draw(); }
   }
 
   stepBack() {
     const v = this.v;
     if (!this.has('stepBack')) return;
     v.setPlaying(false);
+    this.clearStop();
     const moved = v.call((s) => s.stepBack());
     if (moved === false) v.status('This is the start of the run.');
     else if (moved !== undefined) v.status(`back to event ${v.call((s) => s.eventCount())}`);
@@ -118,6 +129,7 @@ export class Debugger {
     const v = this.v;
     if (!this.has('runToNext') || !kind) return;
     v.setPlaying(false);
+    this.clearStop();
     let failed = false;
     const st = v.call((s) => s.runToNext(kind), () => { failed = true; });
     if (st) this.onStop(st);
@@ -231,6 +243,7 @@ export class Debugger {
     const to = this.pendingSeek;
     this.pendingSeek = null;
     const v = this.v;
+    this.clearStop();
     if (v.call((s) => s.eventCount()) !== to) {
       v.call((s) => s.seek(to));
       if (this.has('takeStop')) v.call((s) => s.takeStop()); // scrubbing is not running: no pause

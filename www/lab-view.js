@@ -60,6 +60,7 @@ export class RaftLabView {
     this.selectedNode = null;
     this.selectedMessage = null;
     this.hoverMessage = null;
+    this.highlight = null; // the nodes a breakpoint stop names, ringed on the canvas
     this.snap = null;
     this.feedCursor = 0;
     this.fatalState = false;
@@ -228,6 +229,7 @@ export class RaftLabView {
     this.sim = sim;
     this.selectedMessage = null;
     this.hoverMessage = null;
+    this.highlight = null;
     this.panelKeys = {};
     resetFeed(this);
     if (old && old !== sim) { try { old.free(); } catch { /* already gone */ } }
@@ -315,6 +317,7 @@ export class RaftLabView {
   setPlaying(p) {
     if (this.fatalState) return;
     this.playing = !!p;
+    if (this.playing) this.debug.clearStop(); // running on leaves the stop behind
     this.syncPlay();
   }
 
@@ -322,6 +325,7 @@ export class RaftLabView {
 
   stepOne() {
     this.setPlaying(false);
+    this.debug.clearStop();
     const ev = this.call((s) => s.stepEvent());
     this.status(ev === undefined || ev === null ? 'nothing left to happen' : String(ev));
     this.debug.checkStop();
@@ -354,6 +358,7 @@ export class RaftLabView {
     if (this.selectedNode != null) s.selectedNode = this.selectedNode;
     if (this.selectedMessage != null) s.selectedMessage = this.selectedMessage;
     if (this.hoverMessage != null) s.hoverMessage = this.hoverMessage;
+    if (this.highlight) s.highlightNodes = this.highlight;
     return s;
   }
 

@@ -62,8 +62,14 @@ test('a breakpoint on "leader elected" stops the run there and says why', async 
   assert.ok(last.effects.some((e) => /became leader/.test(e)), JSON.stringify(last));
   // The event panel names the event that produced this state.
   assert.match(await page.locator('#moment').textContent(), new RegExp(`#${stopEvent} `));
+  // The node that became leader is selected and ringed on the canvas.
+  const who = Number(/node (\d) became leader/.exec(text)[1]);
+  assert.deepEqual(await page.evaluate(() => [window.raftlabUI.state.selectedNode, window.raftlabUI.state.renderStyle().highlightNodes]), [who, [who]]);
   await page.waitForTimeout(300);
   assert.equal(await count(page), stopEvent, 'it stays paused');
+  await page.click('#step'); // moving on clears the stop
+  assert.equal(await page.locator('#stop').isHidden(), true);
+  assert.equal(await page.evaluate(() => window.raftlabUI.state.renderStyle().highlightNodes), undefined);
   await page.uncheck('[data-bp="leader-elected"]');
   assert.deepEqual(await page.evaluate(() => window.raftlab.breakpoints()), []);
   assert.deepEqual(errors, []);
