@@ -43,9 +43,14 @@ fn live_bytes() -> isize {
 }
 
 /// One simulated hour: 5 nodes, a put every 100 ms, and every ten minutes a
-/// leader crash, a partition, a restart and a heal, all as user actions.
-fn one_hour() -> Timeline {
-    let mut t = Timeline::new(World::new(WorldConfig::with_nodes(5, 42)).expect("valid config"));
+/// leader crash, a partition, a restart and a heal, all as user actions;
+/// a checkpoint every `interval` events, or as often as by default.
+fn one_hour(interval: Option<u64>) -> Timeline {
+    let world = World::new(WorldConfig::with_nodes(5, 42)).expect("valid config");
+    let mut t = match interval {
+        Some(interval) => Timeline::with_interval(world, interval),
+        None => Timeline::new(world),
+    };
     t.act(UserAction::SetClientLoad(Some(100 * MS))).unwrap();
     let minute = 60 * SECOND;
     for round in 0..6u64 {
@@ -78,7 +83,14 @@ impl Targets {
     }
 }
 
-fn report(t: &Timeline, bytes: isize, world_bytes: isize) {
+/// Bytes held by `f`'s result once it has returned.
+fn held<T>(f: impl FnOnce() -> T) -> (T, isize) {
+    let before = live_bytes();
+    let value = f();
+    (value, live_bytes() - before)
+}
+
+fn report(t: &Timeline, bytes: isize, bare_bytes: isize) {
     let end = t.end();
     let mut targets = Targets(0x5eed);
     let mut probe = t.clone();
@@ -107,27 +119,57 @@ fn report(t: &Timeline, bytes: isize, world_bytes: isize) {
         pct(95),
         times[times.len() - 1]
     );
+    let later = t.checkpoint_count() - 1;
     println!(
-        "heap held by the timeline: {:.1} MiB (the final world alone {:.1} MiB; about {:.2} MiB per checkpoint)",
+        "heap held by the timeline: {:.1} MiB; the same run with no checkpoint but the initial world holds {:.1} MiB, \
+         so the {later} later checkpoints cost {:.1} MiB ({:.2} MiB each)",
         mib(bytes),
-        mib(world_bytes),
-        mib(bytes) / t.checkpoint_count() as f64
+        mib(bare_bytes),
+        mib(bytes - bare_bytes),
+        mib(bytes - bare_bytes) / later as f64
+    );
+}
+
+/// What a clone of `value` allocates: the cost of that part in a checkpoint.
+fn clone_bytes<T: Clone>(value: &T) -> isize {
+    let before = live_bytes();
+    let copy = value.clone();
+    let bytes = live_bytes() - before;
+    drop(copy);
+    bytes
+}
+
+/// Where a checkpoint's bytes go, part by part of the final world. What a
+/// clone shares with the original costs nothing here.
+fn breakdown(world: &World) {
+    let kib = |b: isize| b as f64 / 1024.0;
+    let sum = |f: &dyn Fn(&raftlab::sim::NodeSlot) -> isize| world.nodes().iter().map(f).sum::<isize>();
+    println!(
+        "a clone of the final world allocates {:.0} KiB: logs {:.0} KiB, kv stores {:.0} KiB, client {:.0} KiB, \
+         checker {:.0} KiB, network {:.0} KiB",
+        kib(clone_bytes(world)),
+        kib(sum(&|s| clone_bytes(s.node.log()))),
+        kib(sum(&|s| clone_bytes(s.node.kv()))),
+        kib(clone_bytes(world.client())),
+        kib(clone_bytes(world.checker())),
+        kib(clone_bytes(world.network())),
     );
 }
 
 fn seek_random(c: &mut Criterion) {
-    let before = live_bytes();
-    let timeline = one_hour();
-    let bytes = live_bytes() - before;
-    let before = live_bytes();
+    // The same run with checkpoints too far apart to ever be taken: what the
+    // live world, the initial one and the journal hold on their own.
+    let (bare, bare_bytes) = held(|| one_hour(Some(1 << 40)));
+    drop(bare);
+    let (timeline, bytes) = held(|| one_hour(None));
     let start = Instant::now();
     let world = timeline.world().clone();
     let clone_time = start.elapsed();
-    let world_bytes = live_bytes() - before;
     drop(world);
+    breakdown(timeline.world());
     // Part of every backward jump: restoring a checkpoint is one clone.
     println!("cloning the final world (the largest checkpoint) takes {clone_time:?}");
-    report(&timeline, bytes, world_bytes);
+    report(&timeline, bytes, bare_bytes);
 
     let end = timeline.end();
     let mut group = c.benchmark_group("timeline");

@@ -2,7 +2,7 @@
 //! touched node; the `report_*` functions run only once a check has failed
 //! and may take their time to explain it.
 
-use crate::raft::{Log, LogIndex, NodeId, Role, Term};
+use crate::raft::{Chunked, Log, LogIndex, NodeId, Role, Term};
 
 use super::{Checker, EntryInfo, Event, Invariant, Key, NodeView};
 
@@ -57,11 +57,13 @@ pub(super) struct Committed {
 /// Most indexes only ever hold entries of one term, so the first version of
 /// each index lives inline in a vector indexed by position, and the rare
 /// other terms (entries of deposed leaders) hang off it in a chain in a
-/// second vector. Both are plain data, so lookups do not hash and clones copy.
+/// second vector. Lookups do not hash. Both grow with the run and change
+/// only near their end, so they are chunked: time-travel checkpoints share
+/// all but the newest part.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(super) struct MatchTable {
-    first: Vec<Slot>,
-    more: Vec<Slot>,
+    first: Chunked<Slot>,
+    more: Chunked<Slot>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -99,7 +101,7 @@ impl MatchTable {
         if i >= self.first.len() {
             self.first.resize(i + 1, Slot::default());
         }
-        let head = &mut self.first[i];
+        let mut head = self.first.get_mut(i).expect("grown to hold it");
         if head.node == 0 {
             *head = Slot { term, digest, node, next: 0 };
             return;
@@ -166,7 +168,7 @@ impl Checker {
         let mut conflict = None;
         let mut index = last;
         while index > stop {
-            let term = log.entries()[index as usize - 1].term;
+            let term = log.term_at(index).expect("index within the log");
             let ours = digest(log, index);
             match self.matching.get(index, term) {
                 Some(slot) if slot.digest == ours => break,
@@ -435,7 +437,7 @@ impl Checker {
         let changed = if upto > len {
             for index in len + 1..=upto {
                 self.committed.push(Committed {
-                    term: view.log.entries()[index as usize - 1].term,
+                    term: view.log.term_at(index).expect("committed index within the log"),
                     digest: digest(view.log, index),
                     node: id,
                     commit_term: view.term,
@@ -457,7 +459,7 @@ impl Checker {
         let mut i = upto as usize;
         let mut lowered = false;
         while i > 0 && self.committed[i - 1].commit_term > term {
-            self.committed[i - 1].commit_term = term;
+            self.committed.get_mut(i - 1).expect("a committed index").commit_term = term;
             lowered = true;
             i -= 1;
         }

@@ -42,8 +42,12 @@
 //! have changed. For a touched node, the path without violations does
 //! constant work plus one table lookup or insertion per new log entry or newly
 //! committed index, and allocates nothing beyond the amortised growth of the
-//! tables. All state is plain `Copy` data in vectors, so cloning a checker for
-//! a time-travel snapshot is a handful of `memcpy`s.
+//! tables. All state is plain `Copy` data. The tables that grow with the run
+//! (the committed prefix and the `(index, term)` table) are [`Chunked`], so
+//! a time-travel checkpoint shares them with the one before and copies only
+//! what changed since.
+//!
+//! [`Chunked`]: crate::raft::Chunked
 
 mod invariants;
 #[cfg(test)]
@@ -51,7 +55,7 @@ mod tests;
 
 use std::fmt;
 
-use crate::raft::{Log, LogIndex, NodeId, Role, Term};
+use crate::raft::{Chunked, Log, LogIndex, NodeId, Role, Term};
 
 use invariants::{Committed, MatchTable, NodeState};
 
@@ -185,7 +189,8 @@ enum Key {
     Applied { node: NodeId, index: LogIndex },
 }
 
-/// The checker. Cheap to clone: every table is a vector of plain data.
+/// The checker. Cheap to clone: the tables that grow with the run share
+/// their chunks with the clone.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Checker {
     /// Per node, indexed by id - 1.
@@ -198,7 +203,7 @@ pub struct Checker {
     live_leaders: u64,
     matching: MatchTable,
     /// `committed[i - 1]` describes committed index `i`.
-    committed: Vec<Committed>,
+    committed: Chunked<Committed>,
     violations: Vec<Violation>,
     reported: Vec<Key>,
     /// Violations found after `MAX_VIOLATIONS` were kept.
@@ -226,7 +231,7 @@ impl Checker {
             leaders: Vec::new(),
             live_leaders: 0,
             matching: MatchTable::default(),
-            committed: Vec::new(),
+            committed: Chunked::new(),
             violations: Vec::new(),
             reported: Vec::new(),
             dropped: 0,

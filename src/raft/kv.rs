@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
+use super::chunked::Chunked;
 use super::message::Applied;
 use super::types::{Command, Entry, RequestId};
 
@@ -13,7 +14,17 @@ pub struct KvStore {
     /// out re-sends the same request, so one operation can reach the log
     /// twice; the second copy must not act again, and returns the first
     /// result so the client's history stays linearizable.
-    done: BTreeMap<RequestId, Applied>,
+    ///
+    /// `done[id]` is the result of request `id` (slot 0 stays empty).
+    /// Request ids are the client's operation numbers 1, 2, 3..., so a
+    /// vector indexed by id is dense; and it grows with the run, so it is
+    /// chunked for checkpoints to share.
+    done: Chunked<Option<Applied>>,
+}
+
+/// Where request `id` sits in `done`.
+fn slot(id: RequestId) -> usize {
+    usize::try_from(id).expect("request ids number client operations")
 }
 
 impl KvStore {
@@ -23,7 +34,7 @@ impl KvStore {
 
     pub fn apply(&mut self, entry: &Entry) -> Applied {
         if let Some(request) = entry.request {
-            if let Some(previous) = self.done.get(&request) {
+            if let Some(previous) = self.result_of(request) {
                 return previous.clone();
             }
         }
@@ -47,14 +58,18 @@ impl KvStore {
             ),
         };
         if let Some(request) = entry.request {
-            self.done.insert(request, result.clone());
+            let i = slot(request);
+            if i >= self.done.len() {
+                self.done.resize(i + 1, None);
+            }
+            *self.done.get_mut(i).expect("grown to hold it") = Some(result.clone());
         }
         result
     }
 
     /// The result of a client operation already applied, if it was.
     pub fn result_of(&self, request: RequestId) -> Option<&Applied> {
-        self.done.get(&request)
+        self.done.get(slot(request))?.as_ref()
     }
 
     pub fn get(&self, key: &str) -> Option<&str> {

@@ -4,14 +4,19 @@
 //! Two logs with equal digests at `i` hold the same prefix up to `i`, which
 //! lets the safety checker test Log Matching, Leader Completeness and State
 //! Machine Safety in constant time per event instead of comparing whole logs.
+//!
+//! Entries and digests are [`Chunked`], so the time-travel checkpoints of a
+//! long run share the prefix their logs have in common instead of each
+//! holding a copy.
 
+use super::chunked::Chunked;
 use super::types::{Entry, Fnv, LogIndex, Term};
 
 #[derive(Clone, Debug, Default)]
 pub struct Log {
-    entries: Vec<Entry>,
+    entries: Chunked<Entry>,
     /// `digests[i - 1]` is the digest of the prefix ending at index `i`.
-    digests: Vec<u64>,
+    digests: Chunked<u64>,
 }
 
 /// The digest of the empty prefix (index 0).
@@ -37,7 +42,7 @@ impl Log {
         if index == 0 {
             return Some(0);
         }
-        self.entries.get(index as usize - 1).map(|e| e.term)
+        self.entry(index).map(|e| e.term)
     }
 
     pub fn entry(&self, index: LogIndex) -> Option<&Entry> {
@@ -47,16 +52,31 @@ impl Log {
         self.entries.get(index as usize - 1)
     }
 
-    /// Entries `from..=to` (1-based, inclusive), clamped to the log.
-    pub fn slice(&self, from: LogIndex, to: LogIndex) -> &[Entry] {
-        let len = self.entries.len();
-        let start = (from.max(1) as usize - 1).min(len);
-        let end = (to as usize).min(len).max(start);
-        &self.entries[start..end]
+    /// Entries `from..=to` (1-based, inclusive), clamped to the log. Copies
+    /// nothing: what the engine uses to read a run of entries.
+    pub fn range(&self, from: LogIndex, to: LogIndex) -> impl DoubleEndedIterator<Item = &Entry> {
+        // Clamped as `LogIndex` first: on wasm32 a `usize` is narrower.
+        let last = self.last_index();
+        self.entries.range((from.clamp(1, last + 1) - 1) as usize..to.min(last) as usize)
     }
 
+    /// Entries `from..=to` (1-based, inclusive), clamped to the log, as a
+    /// slice. Like [`Log::entries`], for views and tests.
+    pub fn slice(&self, from: LogIndex, to: LogIndex) -> &[Entry] {
+        let entries = self.entries();
+        let len = entries.len();
+        let start = (from.max(1) as usize - 1).min(len);
+        let end = (to as usize).min(len).max(start);
+        &entries[start..end]
+    }
+
+    /// The whole log as one slice. The log is stored in chunks, so the first
+    /// call makes a contiguous copy, which the log then keeps up to date:
+    /// cheap for a view that reads the same log again and again, wasteful
+    /// on a path the engine takes for every event (use [`Log::entry`],
+    /// [`Log::range`] or [`Log::term_at`] there).
     pub fn entries(&self) -> &[Entry] {
-        &self.entries
+        self.entries.as_slice()
     }
 
     /// Digest of the prefix `1..=index`; `None` past the end.
@@ -99,13 +119,15 @@ impl Log {
     pub fn last_index_of_term(&self, term: Term) -> Option<LogIndex> {
         // Terms never decrease along a log, so scan back from the end and stop
         // as soon as the terms fall below the one sought.
-        for (i, e) in self.entries.iter().enumerate().rev() {
+        let mut index = self.last_index();
+        for e in self.entries.iter().rev() {
             if e.term == term {
-                return Some(i as LogIndex + 1);
+                return Some(index);
             }
             if e.term < term {
                 return None;
             }
+            index -= 1;
         }
         None
     }

@@ -413,8 +413,8 @@ impl Node {
         self.progress = [Progress { next_index, match_index: 0, replicating: false, probe_sent: false }; MAX_NODES + 1];
         // Requests of earlier terms still unapplied in our log will commit
         // with our no-op; retries of them must not be appended again.
-        let unapplied = self.log.slice(self.last_applied + 1, self.log.last_index());
-        self.proposed = unapplied.iter().filter_map(|e| e.request).collect();
+        let unapplied = self.log.range(self.last_applied + 1, self.log.last_index());
+        self.proposed = unapplied.filter_map(|e| e.request).collect();
         ready.election_timer = Some(TimerRequest::Stop);
         ready.heartbeat_timer = Some(TimerRequest::Reset);
         ready.events.push(NodeEvent::Became { role: Role::Leader, term: self.current_term });

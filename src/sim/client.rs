@@ -1,7 +1,8 @@
 //! The simulated client: sends each operation to a node, follows redirects,
 //! retries after a timeout, and records every operation's history.
 
-use crate::raft::{Applied, ClientOutcome, Command, Message, NodeId, RequestId, CLIENT};
+use crate::raft::chunked::ElemMut;
+use crate::raft::{Applied, Chunked, ClientOutcome, Command, Message, NodeId, RequestId, CLIENT};
 
 use super::action::UserAction;
 use super::event::{Effect, EventKind};
@@ -35,8 +36,10 @@ impl ClientOp {
 
 #[derive(Clone, Debug, Default)]
 pub struct Client {
-    /// Every operation ever submitted; `ops[i].id == i + 1`.
-    pub(super) ops: Vec<ClientOp>,
+    /// Every operation ever submitted; `ops[i].id == i + 1`. Chunked: it
+    /// grows for the whole run, and only its newest operations change, so
+    /// time-travel checkpoints share the rest.
+    pub(super) ops: Chunked<ClientOp>,
     /// Ids of operations not yet completed, in submission order.
     pub(super) pending: Vec<RequestId>,
     /// The leader learned from the latest reply or redirect.
@@ -44,15 +47,21 @@ pub struct Client {
 }
 
 impl Client {
+    /// Every operation so far, as one slice. The first call on a world
+    /// copies the history into a contiguous buffer that is then kept up to
+    /// date (see [`Chunked::as_slice`]); [`Client::op`] copies nothing.
     pub fn ops(&self) -> &[ClientOp] {
-        &self.ops
+        self.ops.as_slice()
     }
 
     pub fn op(&self, id: RequestId) -> Option<&ClientOp> {
         self.ops.get((id as usize).wrapping_sub(1))
     }
 
-    pub(super) fn op_mut(&mut self, id: RequestId) -> Option<&mut ClientOp> {
+    /// The guard keeps the whole history borrowed until it is dropped (it
+    /// updates the slice view then), hence the explicit `drop`s below before
+    /// the world goes on.
+    pub(super) fn op_mut(&mut self, id: RequestId) -> Option<ElemMut<'_, ClientOp>> {
         self.ops.get_mut((id as usize).wrapping_sub(1))
     }
 
@@ -88,7 +97,7 @@ impl Client {
     }
 
     pub(super) fn complete(&mut self, id: RequestId, result: Applied, now: Micros) -> bool {
-        let Some(op) = self.op_mut(id) else {
+        let Some(mut op) = self.op_mut(id) else {
             return false;
         };
         if op.is_done() {
@@ -98,6 +107,7 @@ impl Client {
         op.completed_at = Some(now);
         op.result = Some(result);
         op.retry_at = None;
+        drop(op);
         self.pending.retain(|&p| p != id);
         true
     }
@@ -151,12 +161,13 @@ impl World {
     fn client_send(&mut self, op: RequestId) {
         let timeout = self.config.client_timeout();
         let now = self.now;
-        let Some(record) = self.client.op_mut(op) else {
+        let Some(mut record) = self.client.op_mut(op) else {
             return;
         };
         record.attempts += 1;
         record.retry_at = Some(now + timeout);
         let (target, command) = (record.target, record.command.clone());
+        drop(record);
         self.send(CLIENT, target, Message::ClientRequest { request: op, command });
     }
 
@@ -183,11 +194,12 @@ impl World {
                 let n = self.config.nodes;
                 let backoff = self.config.election.0;
                 let now = self.now;
-                let op = self.client.op_mut(request).expect("checked above");
+                let mut op = self.client.op_mut(request).expect("checked above");
                 op.redirects += 1;
                 match *leader {
                     Some(leader) if leader != from => {
                         op.target = leader;
+                        drop(op);
                         self.client.leader_hint = Some(leader);
                         self.effects.push(Effect::ClientRedirect { op: request, from, to: Some(leader) });
                         self.client_send(request);
@@ -197,6 +209,7 @@ impl World {
                         // way, so wait a little before asking the next node.
                         op.target = from % n + 1;
                         op.retry_at = Some(now + backoff);
+                        drop(op);
                         self.effects.push(Effect::ClientRedirect { op: request, from, to: None });
                     }
                 }
@@ -207,7 +220,7 @@ impl World {
     pub(super) fn client_retry(&mut self, op: RequestId) {
         let n = self.config.nodes;
         let hint = self.client.leader_hint;
-        let Some(record) = self.client.op_mut(op) else {
+        let Some(mut record) = self.client.op_mut(op) else {
             return;
         };
         let failed = record.target;
@@ -217,6 +230,7 @@ impl World {
             Some(h) if h != failed => h,
             _ => failed % n + 1,
         };
+        drop(record);
         if self.client.leader_hint == Some(failed) {
             self.client.leader_hint = None;
         }

@@ -9,6 +9,13 @@
 //! `interval` replayed events, whatever the length of the run; storing every
 //! state instead would cost memory in proportion to the number of events.
 //!
+//! A checkpoint shares the history a world accumulates (logs, the client's
+//! operations, the checker's tables, each node's applied requests: all
+//! [`Chunked`]) with the world it was cloned from, so it costs about what
+//! changed since the previous checkpoint, not the size of the whole world.
+//!
+//! [`Chunked`]: crate::raft::Chunked
+//!
 //! Acting in the past forks the future: see [`Timeline::act`].
 
 use super::action::{JournalEntry, UserAction};
@@ -16,8 +23,9 @@ use super::{Micros, SimError, World};
 
 /// Events between checkpoints, by default. The engine replays a loaded
 /// 5-node cluster at a few million events per second, so a worst-case jump
-/// replays this many events in well under the 50 ms the debugger allows;
-/// fewer checkpoints keep memory modest, since each holds every node's log.
+/// replays this many events in well under the 50 ms the debugger allows.
+/// Memory is no longer what limits the interval: checkpoints share their
+/// history, so each costs what changed since the one before.
 pub const DEFAULT_CHECKPOINT_INTERVAL: u64 = 50_000;
 
 /// A run that can be stepped, rewound and forked.
