@@ -54,6 +54,18 @@ impl Client {
         self.ops.as_slice()
     }
 
+    /// Operations submitted so far; copies nothing.
+    pub fn op_count(&self) -> usize {
+        self.ops.len()
+    }
+
+    /// The newest `n` operations, oldest first; copies nothing (the page's
+    /// panels read only these, every frame).
+    pub fn newest(&self, n: usize) -> impl DoubleEndedIterator<Item = &ClientOp> {
+        let len = self.ops.len();
+        self.ops.range(len.saturating_sub(n)..len)
+    }
+
     pub fn op(&self, id: RequestId) -> Option<&ClientOp> {
         self.ops.get((id as usize).wrapping_sub(1))
     }

@@ -180,7 +180,7 @@ pub fn snapshot(world: &World) -> Snapshot {
     let config = world.config();
     let n = config.nodes;
     let network = world.network();
-    let ops = world.client().ops();
+    let client = world.client();
     let violations = world.checker().violations();
     Snapshot {
         time_ms: ms(world.now()),
@@ -202,8 +202,8 @@ pub fn snapshot(world: &World) -> Snapshot {
             .flat_map(|from| (1..=n).map(move |to| [from, to]))
             .filter(|&[from, to]| from != to && network.is_cut(from, to))
             .collect(),
-        client_ops: ops[ops.len().saturating_sub(CLIENT_OPS_TAIL)..]
-            .iter()
+        client_ops: client
+            .newest(CLIENT_OPS_TAIL)
             .map(|op| ClientOpView {
                 id: op.id,
                 command: op.command.to_string(),
@@ -216,7 +216,7 @@ pub fn snapshot(world: &World) -> Snapshot {
                 result: op.result.as_ref().map(|r| r.to_string()),
             })
             .collect(),
-        client_ops_total: ops.len(),
+        client_ops_total: client.op_count(),
         violations: violations.iter().take(VIOLATIONS_SHOWN).map(|v| v.to_string()).collect(),
         stats: {
             let s = world.stats();
@@ -249,8 +249,9 @@ pub fn node_view_with(world: &World, id: NodeId, log_limit: usize) -> NodeView {
     let slot = world.slot(id);
     let node = &slot.node;
     let log = node.log();
-    let entries = log.entries();
-    let skip = entries.len().saturating_sub(log_limit);
+    // Read through `range`: a slice of the whole log would make the world
+    // keep a contiguous copy of every log beside its shared chunks.
+    let skip = (log.last_index() as usize).saturating_sub(log_limit);
     NodeView {
         id,
         alive: slot.alive,
@@ -262,8 +263,8 @@ pub fn node_view_with(world: &World, id: NodeId, log_limit: usize) -> NodeView {
         commit_index: node.commit_index(),
         last_applied: node.last_applied(),
         log_length: log.last_index(),
-        log: entries[skip..]
-            .iter()
+        log: log
+            .range(skip as u64 + 1, log.last_index())
             .enumerate()
             .map(|(i, e)| {
                 let index = (skip + i + 1) as u64;

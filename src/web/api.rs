@@ -461,8 +461,8 @@ impl RaftLab {
         };
         let via = via.map(|id| self.node(id)).transpose()?;
         self.act(UserAction::Submit { command, via })?;
-        let op = self.session.world().client().ops().last().expect("the submit just succeeded");
-        Ok(op.id as f64)
+        // Request ids number the operations from 1.
+        Ok(self.session.world().client().op_count() as f64)
     }
 
     /// Steady client load: a `put` every `intervalMs` of virtual time; 0 turns
