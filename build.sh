@@ -108,6 +108,18 @@ build_pkg() {
     rm -f www/pkg/raftlab_bg.opt.wasm
   fi
   ls -l www/pkg/raftlab_bg.wasm
+  bundle_js
+}
+
+# The page's JavaScript: www/app.js, the modules it imports and the
+# wasm-bindgen glue as one minified module, www/pkg/app.min.js, which
+# index.html loads (about 20 KB gzipped instead of 34 KB as separate
+# files). embed.html and raft-lab.js load the modules in www/ as they are.
+bundle_js() {
+  ensure_node
+  log "page bundle: esbuild www/app.js -> www/pkg/app.min.js"
+  tests/e2e/node_modules/.bin/esbuild www/app.js --bundle --minify --format=esm --target=es2022 \
+    --sourcemap --log-level=warning --outfile=www/pkg/app.min.js
 }
 
 # Fuzz size for the test run; CI and local runs use the same figures.
@@ -125,7 +137,7 @@ cmd_test() {
   log "release CLI"
   cargo build --release --bin raftlab
   log "scenario files: expectation blocks"
-  ./target/release/raftlab check tests/scenarios/*.txt examples/*.txt
+  ./target/release/raftlab check tests/scenarios/*.txt examples/*.txt www/scenarios/*.txt
   log "fuzz: $FUZZ_SEEDS seeds x $FUZZ_DURATION simulated per cluster size, every fault"
   for nodes in 5 3 7 9; do
     ./target/release/raftlab fuzz --seeds "$FUZZ_SEEDS" --nodes "$nodes" --duration "$FUZZ_DURATION" \

@@ -59,9 +59,16 @@ async function measure(browser, url, nodes, speed) {
   };
 }
 
-function transferSizes() {
-  const files = ['index.html', 'style.css', 'app.js', 'pkg/raftlab.js', 'pkg/raftlab_bg.wasm'];
-  return files.map((f) => {
+// Every file the page loads (whatever index.html and its modules ask for),
+// gzipped as a server would send it.
+async function transferSizes(browser, url) {
+  const page = await browser.newPage();
+  const files = new Set();
+  page.on('response', (r) => { if (r.url().startsWith(url)) files.add(new URL(r.url()).pathname.slice(1) || 'index.html'); });
+  await page.goto(url);
+  await page.waitForFunction(() => window.raftlabUI && window.raftlabUI.state.firstFrameMs !== null, null, { timeout: 30_000 });
+  await page.close();
+  return [...files].map((f) => {
     const buf = fs.readFileSync(path.join(WWW, f));
     return { file: f, raw: buf.length, gzip: zlib.gzipSync(buf, { level: 9 }).length };
   });
@@ -85,7 +92,7 @@ try {
   for (const r of rows) {
     console.log(`${String(r.nodes).padStart(5)}  ${String(r.speed).padEnd(5)} ${f(r.median)}    ${f(r.p95)}  ${f(r.max)}   ${(r.events / r.frames).toFixed(1).padStart(12)}   ${r.firstFrame.toFixed(0).padStart(14)}   ${f(r.panelMedian)} / ${f(r.panelP95)}${r.fatal ? '  INTERNAL ERROR' : ''}`);
   }
-  const sizes = transferSizes();
+  const sizes = await transferSizes(browser, url);
   console.log('\ntransfer (gzip -9)');
   for (const s of sizes) console.log(`  ${s.file.padEnd(22)} ${String(s.raw).padStart(8)} B  ${String(s.gzip).padStart(8)} B gz`);
   const total = sizes.reduce((a, s) => a + s.gzip, 0);

@@ -14,10 +14,15 @@ export function launch() {
 }
 
 /**
- * Starts a server and a browser, opens the page (query: a URL query string)
- * and records every console error and page error in `errors`.
+ * Starts a server and a browser, opens the page (`path` under www/, default
+ * index.html; query: a URL query string; hash: the part after #) and
+ * records every console error and page error in `errors`. `ready` is the
+ * page function to wait for (default: window.raftlab exists).
  */
-export async function openPage({ query = '', viewport = { width: 1280, height: 900 }, media } = {}) {
+export async function openPage({
+  path = '', query = '', hash = '', viewport = { width: 1280, height: 900 }, media,
+  ready = () => window.raftlab && window.raftlab.snapshot,
+} = {}) {
   const server = await serve();
   const browser = await launch();
   const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
@@ -26,8 +31,8 @@ export async function openPage({ query = '', viewport = { width: 1280, height: 9
   page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   if (media) await page.emulateMedia(media);
-  await page.goto(server.url + (query ? `?${query}` : ''));
-  await page.waitForFunction(() => window.raftlab && window.raftlab.snapshot, null, { timeout: 20_000 });
+  await page.goto(server.url + path + (query ? `?${query}` : '') + (hash ? `#${hash}` : ''));
+  await page.waitForFunction(ready, null, { timeout: 20_000 });
   const close = async () => { await browser.close(); await server.close(); };
   return { page, errors, close, url: server.url };
 }

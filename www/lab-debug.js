@@ -1,0 +1,334 @@
+// The step debugger of a view: step back, run to the next event of a kind,
+// breakpoints, the pause on a stop (a breakpoint or a safety violation) and
+// the timeline bar. Every engine method is feature-detected, so a build of
+// the engine without the debugger API still runs the rest of the page.
+import { BREAKPOINTS } from './lab-template.js';
+import { el } from './lab-panels.js';
+
+const PAD = 8; // px left and right of the timeline
+const MARKER_COLOURS = {
+  election: '#d4a017', leader: '#1d9a4a', crash: '#6b7280', restart: '#2f7dd1', partition: '#8e44ad',
+  heal: '#16a3a3', action: '#2458c6', violation: '#d93025', breakpoint: '#e07b00',
+};
+
+// The log grid's colour for a term (src/web/render_log.rs: golden-angle hues).
+const termColour = (term, dark) => `hsl(${Math.floor((200 + term * 137.508) % 360)},${dark ? '60%,62%' : '65%,42%'})`;
+
+export class Debugger {
+  constructor(v) {
+    this.v = v;
+    this.pendingSeek = null; // where a timeline drag wants to go; one seek per frame
+    this.dragging = false;
+    this.tl = null; // the timeline canvas: {canvas, ctx, w, h, dpr}
+    this.data = null; // the last timeline()
+    const r = v.r;
+    const on = (name, type, fn) => { if (r[name]) v.on(r[name], type, fn); };
+    on('stepBack', 'click', () => this.stepBack());
+    on('runNext', 'click', () => this.runToNext());
+    on('stopClose', 'click', () => this.clearStop());
+    on('bpAdd', 'click', () => this.addMessageBreakpoint());
+    if (r.debugPanel) {
+      for (const box of r.debugPanel.querySelectorAll('[data-bp]')) v.on(box, 'change', () => this.applyBreakpoints());
+    }
+    if (r.timeline) {
+      const c = r.timeline;
+      on('timeline', 'pointerdown', (e) => {
+        if (e.button !== 0 || !this.data) return;
+        c.setPointerCapture(e.pointerId);
+        this.dragging = true;
+        this.v.setPlaying(false);
+        this.pendingSeek = this.eventAt(e.offsetX);
+      });
+      on('timeline', 'pointermove', (e) => {
+        if (this.dragging) this.pendingSeek = this.eventAt(e.offsetX);
+        else c.title = this.tooltip(e.offsetX);
+      });
+      const end = () => { this.dragging = false; };
+      on('timeline', 'pointerup', end);
+      on('timeline', 'pointercancel', end);
+    }
+  }
+
+  has(name) { return !!this.v.sim && typeof this.v.sim[name] === 'function'; }
+
+  /** The current event is behind the end of the recorded run. */
+  inPast() {
+    if (!this.has('atEnd')) return false;
+    return this.v.call((s) => s.atEnd()) === false;
+  }
+
+  /** A new simulation: show what its engine supports. */
+  onSim() {
+    const r = this.v.r;
+    if (r.stepBack) r.stepBack.hidden = !this.has('stepBack');
+    if (r.debugPanel) r.debugPanel.hidden = !(this.has('runToNext') && this.has('setBreakpoints'));
+    if (r.saveRun) r.saveRun.hidden = r.recordRun.hidden = !this.has('recordedScenario');
+    if (r.copyLink) r.copyLink.hidden = !this.has('recordedScenario');
+    if (r.trace) r.trace.hidden = !this.has('traceJson');
+    if (r.timelineWrap) {
+      const show = this.has('timeline') && this.has('seek');
+      r.timelineWrap.hidden = !show;
+      if (show && !this.tl) this.setupTimeline();
+    }
+    if (r.stop) r.stop.hidden = true;
+    this.bpKey = null;
+    this.syncBreakpoints(); // a scenario's `break` lines set some
+    this.data = null;
+  }
+
+  // ---------- stepping and stops ----------
+
+  /** Takes the engine's stop, if any: pause there and say why. */
+  checkStop() {
+    if (!this.has('takeStop')) return null;
+    const st = this.v.call((s) => s.takeStop());
+    if (st) this.onStop(st);
+    return st || null;
+  }
+
+  onStop(st) {
+    const v = this.v;
+    v.setPlaying(false);
+    const nodes = st.nodes && st.nodes.length ? ` (node${st.nodes.length > 1 ? 's' : ''} ${st.nodes.join(', ')})` : '';
+    const text = st.kind === 'violation'
+      ? `Safety violation at event ${st.event}: ${st.invariant || 'invariant'}. ${st.cause || ''}${nodes}`
+      : `Stopped at event ${st.event}, ${st.kind}: ${st.cause || ''}${nodes}`;
+    if (v.r.stop) {
+      v.r.stopText.textContent = text;
+      v.r.stop.classList.toggle('violation', st.kind === 'violation');
+      v.r.stop.hidden = false;
+    } else {
+      v.status(text, st.kind === 'violation');
+    }
+    if (st.nodes && st.nodes.length) {
+      v.selectedNode = st.nodes[0];
+      v.highlight = st.nodes;
+    }
+    v.refresh();
+  }
+
+  /** The stop's banner and highlight go once the run moves on or the user dismisses them. */
+  clearStop() {
+    const v = this.v;
+    if (v.r.stop) v.r.stop.hidden = true;
+    if (v.highlight) { v.highlight = null; v.draw(); }
+  }
+
+  stepBack() {
+    const v = this.v;
+    if (!this.has('stepBack')) return;
+    v.setPlaying(false);
+    this.clearStop();
+    const moved = v.call((s) => s.stepBack());
+    if (moved === false) v.status('This is the start of the run.');
+    else if (moved !== undefined) v.status(`back to event ${v.call((s) => s.eventCount())}`);
+    v.refresh();
+  }
+
+  runToNext(kind = this.v.r.runKind && this.v.r.runKind.value) {
+    const v = this.v;
+    if (!this.has('runToNext') || !kind) return;
+    v.setPlaying(false);
+    this.clearStop();
+    let failed = false;
+    const st = v.call((s) => s.runToNext(kind), () => { failed = true; });
+    if (st) this.onStop(st);
+    else if (!failed) v.status(`No '${kind}' event came within the search limit.`);
+    v.refresh();
+  }
+
+  /**
+   * Goes to event `at` (a link's starting point), then moves the clock on to
+   * `t` ms if the link's clock stood between events; problems go to `errors`.
+   */
+  jump(at, errors, t) {
+    const v = this.v;
+    if (!this.has('seek')) { errors.push(`this version of the engine cannot go to event ${at}`); return; }
+    let failed = false;
+    v.call((s) => s.seek(at), (e) => { failed = true; errors.push(`cannot go to event ${at}: ${e ? e.message : 'internal error'}`); });
+    if (failed) return;
+    const st = this.has('takeStop') ? v.call((s) => s.takeStop()) : null;
+    const now = v.call((s) => s.eventCount());
+    if (st && now < at) this.onStop(st);
+    else if (now < at) errors.push(`the run ends at event ${now}, before event ${at}`);
+    const ms = v.call((s) => s.nowMs());
+    if (t != null && now === at && t > ms) {
+      v.call((s) => s.advance(t - ms));
+      // Events inside that span mean the link's time does not belong to its event.
+      if (v.call((s) => s.eventCount()) !== at) {
+        errors.push(`t=${t} does not belong to event ${at}`);
+        v.call((s) => s.seek(at));
+      }
+      if (this.has('takeStop')) v.call((s) => s.takeStop());
+    }
+    v.refresh();
+  }
+
+  // ---------- breakpoints ----------
+
+  syncBreakpoints() {
+    const r = this.v.r;
+    if (!r.debugPanel || !this.has('breakpoints')) return;
+    const bps = this.v.call((s) => s.breakpoints()) || [];
+    // Scripts and scenarios set breakpoints too: redraw only on a change.
+    const key = JSON.stringify(bps);
+    if (key === this.bpKey) return;
+    this.bpKey = key;
+    for (const box of r.debugPanel.querySelectorAll('[data-bp]')) box.checked = bps.includes(box.dataset.bp);
+    r.bpList.replaceChildren(...bps.filter((b) => !BREAKPOINTS.some(([n]) => n === b)).map((b) => {
+      const x = el('button', { type: 'button', 'aria-label': `remove breakpoint ${b}` }, '✕');
+      x.addEventListener('click', () => this.applyBreakpoints(b));
+      return el('li', null, el('span', { class: 'mono' }, b), ' ', x);
+    }));
+  }
+
+  /** Sends the checked boxes and the listed message breakpoints (minus `removed`, plus `added`) to the engine. */
+  applyBreakpoints(removed, added) {
+    const r = this.v.r;
+    const names = [...r.debugPanel.querySelectorAll('[data-bp]')].filter((b) => b.checked).map((b) => b.dataset.bp);
+    const old = this.v.call((s) => s.breakpoints()) || [];
+    for (const b of old) if (!BREAKPOINTS.some(([n]) => n === b) && b !== removed) names.push(b);
+    if (added && !names.includes(added)) names.push(added);
+    this.v.call((s) => s.setBreakpoints(names));
+    this.bpKey = null; // a refused name leaves the engine's list: show that
+    this.syncBreakpoints();
+  }
+
+  addMessageBreakpoint() {
+    const r = this.v.r;
+    if (r.bpFrom.value === r.bpTo.value) { this.v.status('A message goes from one node to another: pick two different nodes.', true); return; }
+    this.applyBreakpoints(null, `message ${r.bpType.value} ${r.bpFrom.value}->${r.bpTo.value}`);
+  }
+
+  // ---------- the timeline ----------
+
+  setupTimeline() {
+    const canvas = this.v.r.timeline;
+    const wrap = this.v.r.timelineWrap;
+    this.tl = { canvas, ctx: canvas.getContext('2d'), w: 0, h: 0, dpr: 1 };
+    const resize = () => {
+      const r = wrap.getBoundingClientRect();
+      const c = this.tl;
+      c.dpr = window.devicePixelRatio || 1;
+      c.w = Math.max(1, Math.floor(r.width));
+      c.h = Math.max(1, Math.floor(r.height));
+      canvas.width = Math.round(c.w * c.dpr);
+      canvas.height = Math.round(c.h * c.dpr);
+      this.draw(true);
+    };
+    const ro = new ResizeObserver(resize);
+    ro.observe(wrap);
+    this.v.observers.push(ro);
+  }
+
+  eventAt(x) {
+    const t = this.data;
+    const f = Math.min(1, Math.max(0, (x - PAD) / Math.max(1, this.tl.w - 2 * PAD)));
+    return Math.round(t.start + f * (t.end - t.start));
+  }
+
+  tooltip(x) {
+    const t = this.data;
+    if (!t) return '';
+    const span = Math.max(1, t.end - t.start);
+    const px = (e) => PAD + ((e - t.start) / span) * (this.tl.w - 2 * PAD);
+    let best = null;
+    for (const m of t.markers || []) if (Math.abs(px(m.event) - x) <= 5 && (!best || Math.abs(px(m.event) - x) < Math.abs(px(best.event) - x))) best = m;
+    return best ? `event ${best.event}: ${best.label}` : `event ${this.eventAt(x)} (drag to go there)`;
+  }
+
+  /** Called by the frame loop: at most one seek per animation frame. */
+  beforeFrame() {
+    if (this.pendingSeek == null) return;
+    const to = this.pendingSeek;
+    this.pendingSeek = null;
+    const v = this.v;
+    this.clearStop();
+    if (v.call((s) => s.eventCount()) !== to) {
+      v.call((s) => s.seek(to));
+      if (this.has('takeStop')) v.call((s) => s.takeStop()); // scrubbing is not running: no pause
+    }
+    v.refresh();
+  }
+
+  /** Something changed the run (an action, a new breakpoint): redraw now. */
+  changed() { this.draw(true); }
+
+  /** Called with each panel refresh. */
+  refresh() {
+    this.syncBreakpoints();
+    this.draw(true);
+  }
+
+  draw(fetch = false) {
+    const c = this.tl;
+    const v = this.v;
+    if (!c || !c.w || !v.sim || v.fatalState || v.r.timelineWrap.hidden) return;
+    if (fetch || !this.data) this.data = v.call((s) => s.timeline()) || null;
+    const t = this.data;
+    if (!t) return;
+    const { ctx, w, h, dpr } = c;
+    const css = getComputedStyle(v.root);
+    const colour = (name) => css.getPropertyValue(name).trim();
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.fillStyle = colour('--panel');
+    ctx.fillRect(0, 0, w, h);
+    const span = Math.max(1, t.end - t.start);
+    const X = (e) => PAD + ((Math.min(Math.max(e, t.start), t.end) - t.start) / span) * (w - 2 * PAD);
+    const y0 = Math.round(h * 0.35);
+    const bh = Math.max(6, Math.round(h * 0.35));
+    // The band: one colour per term, from each change point to the next.
+    const terms = t.terms && t.terms.length ? t.terms : [[t.start, 0]];
+    for (let i = 0; i < terms.length; i++) {
+      const [from, term] = terms[i];
+      const to = i + 1 < terms.length ? terms[i + 1][0] : t.end;
+      ctx.fillStyle = term ? termColour(term, v.dark) : colour('--line');
+      ctx.fillRect(X(from), y0, Math.max(1, X(to) - X(from)), bh);
+    }
+    // The recorded future, ahead of the current event, is veiled.
+    const xc = X(t.current);
+    if (t.current < t.end) {
+      ctx.fillStyle = colour('--panel');
+      ctx.globalAlpha = 0.6;
+      ctx.fillRect(xc, y0, X(t.end) - xc, bh);
+      ctx.globalAlpha = 1;
+    }
+    for (const m of t.markers || []) {
+      const x = Math.round(X(m.event)) + 0.5;
+      ctx.strokeStyle = MARKER_COLOURS[m.kind] || colour('--fg');
+      ctx.lineWidth = m.kind === 'violation' ? 3 : 2;
+      ctx.beginPath();
+      ctx.moveTo(x, m.kind === 'violation' ? 1 : 2);
+      ctx.lineTo(x, y0 - 1);
+      ctx.stroke();
+    }
+    ctx.fillStyle = colour('--fg');
+    ctx.fillRect(Math.round(xc) - 1, 1, 2, h - 2);
+    ctx.beginPath();
+    ctx.moveTo(xc - 5, h - 1);
+    ctx.lineTo(xc + 5, h - 1);
+    ctx.lineTo(xc, h - 7);
+    ctx.fill();
+    const tl = v.r.timeline;
+    tl.setAttribute('aria-valuemin', String(t.start));
+    tl.setAttribute('aria-valuemax', String(t.end));
+    tl.setAttribute('aria-valuenow', String(t.current));
+    tl.setAttribute('aria-valuetext', `event ${t.current} of ${t.end}`);
+  }
+
+  /** Keys on the focused timeline; true when handled. */
+  onTimelineKey(e) {
+    const t = this.data;
+    if (!t) return false;
+    const big = Math.max(1, Math.round((t.end - t.start) / 20));
+    const to = { Home: t.start, End: t.end, PageUp: t.current - big, PageDown: t.current + big }[e.key];
+    if (e.key === 'ArrowLeft') this.stepBack();
+    else if (e.key === 'ArrowRight') this.v.stepOne();
+    else if (to !== undefined) {
+      this.v.setPlaying(false);
+      this.pendingSeek = Math.min(Math.max(to, t.start), t.end);
+    } else return false;
+    e.preventDefault();
+    return true;
+  }
+}

@@ -1,0 +1,104 @@
+// Getting a run out of the page and back in: the link to this moment, the
+// cluster as a PNG, the event trace as JSON, scenario files.
+import { formatLink } from './lab-options.js';
+
+/** Offers `blob` as a download named `name`. */
+export function download(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  // The download has its own reference by the time this runs.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+const text = (s) => new Blob([s], { type: 'text/plain;charset=utf-8' });
+
+function seedAndEvent(v) {
+  const snap = v.call((s) => s.snapshot());
+  return snap ? { seed: snap.config.seed, event: snap.events } : null;
+}
+
+/** The link that reproduces the run up to the current event, or null. */
+export function currentLink(v) {
+  const sim = v.sim;
+  if (!sim || typeof sim.recordedScenario !== 'function') return null;
+  const scenario = v.call((s) => s.recordedScenario());
+  const at = v.call((s) => s.eventCount());
+  const t = v.call((s) => s.nowMs());
+  if (scenario == null || at == null) return null;
+  const base = v.o.linkBase || location.href.replace(/#.*$/, '');
+  return formatLink(base, { scenario, at, t, paused: !v.playing });
+}
+
+async function copyLink(v) {
+  const link = currentLink(v);
+  if (!link) return;
+  const field = v.r.link;
+  field.value = link;
+  field.hidden = false;
+  if (v.o.onLink) v.o.onLink(link.slice(link.indexOf('#')));
+  try {
+    await navigator.clipboard.writeText(link);
+    v.status('Link copied: it opens this run at this event.');
+  } catch {
+    // No clipboard (permissions, an insecure origin): the field holds it.
+    field.focus();
+    field.select();
+    v.status('The clipboard is not available here: copy the link from the field.');
+  }
+}
+
+function exportPng(v) {
+  const info = seedAndEvent(v);
+  if (!info) return;
+  v.draw(); // the picture of this exact moment, not of the last frame
+  v.r.cluster.toBlob((blob) => {
+    if (blob) download(blob, `raftlab-seed-${info.seed}-event-${info.event}.png`);
+    else v.status('The browser could not encode the picture.', true);
+  }, 'image/png');
+}
+
+function exportTrace(v) {
+  const json = v.call((s) => s.traceJson());
+  if (json != null) download(new Blob([json], { type: 'application/json' }), 'raftlab-trace.json');
+}
+
+function recorded(v) {
+  return typeof v.sim?.recordedScenario === 'function' ? v.call((s) => s.recordedScenario()) : null;
+}
+
+export function wireShare(v) {
+  const r = v.r;
+  const click = (name, fn) => { if (r[name]) v.on(r[name], 'click', fn); };
+  click('copyLink', () => copyLink(v));
+  click('png', () => exportPng(v));
+  click('trace', () => exportTrace(v));
+  click('saveText', () => download(text(r.scenario.value), 'raftlab-scenario.txt'));
+  click('saveRun', () => {
+    const s = recorded(v);
+    const info = seedAndEvent(v);
+    if (s != null && info) download(text(s), `raftlab-run-seed-${info.seed}-event-${info.event}.txt`);
+  });
+  click('recordRun', () => {
+    const s = recorded(v);
+    if (s != null) { r.scenario.value = s; r.scenarioError.textContent = ''; }
+  });
+  click('openFile', () => r.file.click());
+  if (r.file) {
+    v.on(r.file, 'change', async () => {
+      const f = r.file.files && r.file.files[0];
+      r.file.value = ''; // choosing the same file again is a change too
+      if (!f) return;
+      if (f.size > 1_000_000) { r.scenarioError.textContent = `${f.name} is too large for a scenario (over 1 MB).`; return; }
+      try {
+        r.scenario.value = await f.text();
+      } catch (e) {
+        r.scenarioError.textContent = `Could not read ${f.name}: ${e.message || e}`;
+        return;
+      }
+      if (v.loadScenario()) v.status(`Loaded ${f.name}.`);
+    });
+  }
+}

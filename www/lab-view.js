@@ -1,0 +1,497 @@
+// RaftLabView: one complete simulator (canvases, controls, panels) mounted
+// into a root element. Every instance has its own RaftLab object, its own
+// state and its own DOM, found only under its root, so several can share a
+// page. The wasm module is instantiated once per page, and one
+// requestAnimationFrame loop drives every view.
+import init, { RaftLab } from './pkg/raftlab.js';
+import { template, DEFAULT_SCENARIO } from './lab-template.js';
+import { parseControls, clusterOptions } from './lab-options.js';
+import { refreshPanels, resetFeed } from './lab-panels.js';
+import { wireInput } from './lab-input.js';
+import { onKey } from './lab-keys.js';
+import { Debugger } from './lab-debug.js';
+import { wireShare } from './lab-share.js';
+
+const PANEL_INTERVAL_MS = 100; // DOM panels refresh at most ~10 times a second
+const MAX_FRAME_MS = 100; // a long pause (tab hidden) never becomes a huge jump
+
+let initOnce = null;
+/** Instantiates the wasm module, once for the whole page. */
+export const ready = () => (initOnce ||= init());
+
+const running = new Set();
+let rafId = 0;
+function tick(now) {
+  rafId = 0;
+  for (const v of running) v.frame(now);
+  if (running.size) rafId = requestAnimationFrame(tick);
+}
+
+export const message = (e) => (e && e.message) || String(e);
+
+// A Rust panic aborts the wasm instance (console_error_panic_hook has logged
+// it); after that the instance must not be used again.
+export function isPanic(e) {
+  return e instanceof WebAssembly.RuntimeError ||
+    /unreachable|recursive use of an object|already (mutably )?borrowed|null pointer passed to rust/i.test(message(e));
+}
+
+let nextPrefix = 1;
+
+export class RaftLabView {
+  /**
+   * options: controls ('all', 'none', a list), paused, speed (fraction of
+   * real time), nodes, seed, electionMs, heartbeatMs, latencyMs,
+   * lossPercent, scenario (text), at (event to start at), height (px of the
+   * cluster canvas), theme ('light'|'dark'; default: the system's), title,
+   * keyboard ('document' or, by default, only while focus is inside),
+   * idPrefix, errors (option errors to show), fallback (the options of the
+   * default run when the scenario has an error), errorIntro/errorOutro
+   * (around those errors), linkBase (the page a copied link opens),
+   * rememberTheme, onSim(sim), onTheme(dark), onLink(hash).
+   */
+  constructor(root, options = {}) {
+    this.root = root;
+    this.o = options;
+    this.show = options.controls instanceof Set ? options.controls : parseControls(options.controls);
+    this.sim = null;
+    this.playing = !options.paused;
+    this.speedExp = options.speed ? -Math.log10(options.speed) : 1.3; // speed = 10^-speedExp
+    this.selectedNode = null;
+    this.selectedMessage = null;
+    this.hoverMessage = null;
+    this.highlight = null; // the nodes a breakpoint stop names, ringed on the canvas
+    this.snap = null;
+    this.feedCursor = 0;
+    this.fatalState = false;
+    this.lastFrame = 0;
+    this.lastPanels = -Infinity;
+    this.panelKeys = {};
+    this.nodeCount = 0;
+    this.dark = false;
+    this.reducedMotion = false;
+    this.visible = true;
+    this.canvases = [];
+    this.frameTimes = null; // arrays while a benchmark measures frames and panel refreshes
+    this.panelTimes = null;
+    this.firstFrameMs = null;
+    this.drag = null; // a node being dragged: {id, x0, y0, moved, pointer}
+    this.suppressClick = false; // the click that ends a drag is not a selection
+    this.groupKey = false; // 'g' was pressed: the next digit picks a group
+    this.statusTimer = 0;
+    this.observers = [];
+    this.ac = new AbortController();
+    // What Reset starts again: the starting scenario, or a cluster.
+    this.origin = options.scenario != null ? { scenario: options.scenario } : clusterOptions(options);
+
+    const p = options.idPrefix ?? `rl${nextPrefix++}-`;
+    root.classList.add('rl');
+    root.innerHTML = template(p, this.show, options);
+    this.r = {};
+    for (const e of root.querySelectorAll('[id]')) this.r[e.id.slice(p.length)] = e;
+    if (options.title) root.querySelector('h1').textContent = options.title;
+    if (options.height) this.r.clusterWrap.style.height = `${options.height}px`;
+    root.classList.toggle('fixed-height', !!options.height);
+    if (this.r.scenario) this.r.scenario.value = options.scenario ?? DEFAULT_SCENARIO;
+    if (this.r.nodes && options.nodes) this.r.nodes.value = String(options.nodes);
+    if (this.r.seed && options.seed != null) this.r.seed.value = String(options.seed);
+    // With size controls, a fresh cluster is what they show (seed 1 by default).
+    if (this.r.nodes && options.scenario == null) this.origin = this.sizeOrigin();
+    this.debug = new Debugger(this);
+    this.wire();
+  }
+
+  on(target, type, fn, opts = {}) { target.addEventListener(type, fn, { ...opts, signal: this.ac.signal }); }
+
+  /** Loads the wasm module (once per page), creates the simulation and starts drawing. */
+  async start() {
+    this.syncSpeed();
+    this.syncPlay();
+    try {
+      await ready();
+    } catch (e) {
+      this.fatal(e);
+      if (this.r.fatalText) this.r.fatalText.textContent = `internal error: could not start the simulator: ${message(e)}`;
+      return;
+    }
+    if (this.destroyed) return;
+    const errors = [...(this.o.errors || [])];
+    try {
+      const n = errors.length;
+      this.setSim(this.initialSim(errors));
+      // `at` belongs to the starting scenario: not to a default run after an error.
+      if (this.o.at != null && errors.length === n) this.debug.jump(this.o.at, errors, this.o.t);
+    } catch (e) {
+      this.fatal(e);
+      return;
+    }
+    if (errors.length) this.startError(errors);
+    this.setupCanvas(this.r.clusterWrap, this.r.cluster, (s, ctx, w, h, dpr, style) => s.render(ctx, w, h, dpr, style));
+    if (this.r.logs) this.setupCanvas(this.r.logWrap, this.r.logs, (s, ctx, w, h, dpr, style) => s.renderLog(ctx, w, h, dpr, style));
+    const io = new IntersectionObserver((es) => { this.visible = es[es.length - 1].isIntersecting; });
+    io.observe(this.root);
+    this.observers.push(io);
+    this.lastFrame = performance.now();
+    running.add(this);
+    if (!rafId) rafId = requestAnimationFrame(tick);
+  }
+
+  // The first simulation: the starting scenario, else a cluster. A bad
+  // scenario or option is reported (in `errors`) and a default cluster runs.
+  initialSim(errors) {
+    if (this.origin.scenario != null) {
+      try {
+        return RaftLab.fromScenario(this.origin.scenario);
+      } catch (e) {
+        if (isPanic(e)) throw e;
+        errors.push(`the scenario has an error: ${message(e)}`);
+        const f = this.o.fallback || this.o;
+        this.origin = this.r.nodes ? this.sizeOrigin() : clusterOptions(f);
+        this.playing = !f.paused;
+        this.syncPlay();
+      }
+    }
+    try {
+      return RaftLab.create(this.origin);
+    } catch (e) {
+      if (isPanic(e)) throw e;
+      errors.push(message(e));
+      this.origin = {};
+      return RaftLab.create({});
+    }
+  }
+
+  /** Stops the loop, removes every listener and frees the simulation. */
+  destroy() {
+    this.destroyed = true;
+    running.delete(this);
+    this.ac.abort();
+    for (const o of this.observers) o.disconnect();
+    clearTimeout(this.statusTimer);
+    if (this.sim) { try { this.sim.free(); } catch { /* already gone */ } }
+    this.sim = null;
+    this.root.replaceChildren();
+  }
+
+  // ---------- errors ----------
+
+  fatal(e) {
+    if (this.fatalState) return;
+    this.fatalState = true;
+    this.playing = false;
+    this.r.fatalText.textContent = `internal error: ${message(e)}. The simulation stopped; Reset starts a new one.`;
+    this.r.fatal.hidden = false;
+    this.syncPlay();
+  }
+
+  status(text, isError = false) {
+    const el = this.r.status;
+    el.textContent = text;
+    el.classList.toggle('is-error', isError);
+    el.hidden = false;
+    clearTimeout(this.statusTimer);
+    this.statusTimer = setTimeout(() => { el.hidden = true; }, isError ? 6000 : 3000);
+  }
+
+  /** A problem with the link or the options this view started from. */
+  startError(errors) {
+    this.r.startErrorText.textContent = `${this.o.errorIntro || 'Could not use these options'}: ${errors.join('; ')}. ${this.o.errorOutro || ''}`.trim();
+    this.r.startError.hidden = false;
+  }
+
+  // Every call into wasm goes through here: a readable error for bad input,
+  // the internal-error banner for a panic.
+  call(fn, failed) {
+    if (this.fatalState || !this.sim) { if (failed) failed(); return undefined; }
+    try {
+      return fn(this.sim);
+    } catch (e) {
+      if (isPanic(e)) this.fatal(e); else this.status(message(e), true);
+      if (failed) failed(e);
+      return undefined;
+    }
+  }
+
+  /** A user action: acting in the past forks the run, which the user is told. */
+  act(fn) {
+    const past = this.debug.inPast();
+    let ok = true;
+    const r = this.call(fn, () => { ok = false; });
+    if (ok && past) this.status('Acted in the past: the run forks here and the old future is discarded.');
+    if (ok) this.debug.changed();
+    return r;
+  }
+
+  // ---------- the simulation instance ----------
+
+  setSim(sim) {
+    const old = this.sim;
+    this.sim = sim;
+    this.selectedMessage = null;
+    this.hoverMessage = null;
+    this.highlight = null;
+    this.panelKeys = {};
+    resetFeed(this);
+    if (old && old !== sim) { try { old.free(); } catch { /* already gone */ } }
+    if (this.o.onSim) this.o.onSim(sim);
+    this.debug.onSim();
+    this.refresh();
+    const c = this.snap && this.snap.config;
+    if (c && this.r.nodes) this.r.nodes.value = String(c.nodes);
+    if (c && this.r.seed) this.r.seed.value = c.seed;
+  }
+
+  reset() {
+    try {
+      const sim = this.origin.scenario != null ? RaftLab.fromScenario(this.origin.scenario) : RaftLab.create(this.origin);
+      if (this.fatalState) { this.fatalState = false; this.playing = true; this.syncPlay(); }
+      this.r.fatal.hidden = true;
+      this.selectedNode = null;
+      this.setSim(sim);
+      this.applyLoad();
+    } catch (e) {
+      // A panic leaves the wasm instance unusable: only a new page helps.
+      if (this.fatalState || isPanic(e)) location.reload();
+      else this.status(message(e), true);
+    }
+  }
+
+  /** A new cluster of the size and seed chosen in the controls. */
+  resize() {
+    this.origin = this.sizeOrigin();
+    this.reset();
+  }
+
+  sizeOrigin() {
+    return { ...clusterOptions(this.o), nodes: Number(this.r.nodes.value), seed: Number(this.r.seed.value) || 0 };
+  }
+
+  /** Starts the scenario `text`; a parse error is shown and the current run goes on. */
+  loadScenario(text = this.r.scenario.value) {
+    const out = this.r.scenarioError;
+    if (this.fatalState) { out.textContent = 'Reset first: the simulation stopped on an internal error.'; return false; }
+    let sim;
+    try {
+      sim = RaftLab.fromScenario(text);
+    } catch (e) {
+      if (isPanic(e)) { this.fatal(e); return false; }
+      out.textContent = message(e); // the previous simulation keeps running
+      return false;
+    }
+    out.textContent = '';
+    this.origin = { scenario: text };
+    this.selectedNode = null;
+    this.setSim(sim);
+    this.applyLoad();
+    this.playing = true;
+    this.syncPlay();
+    return true;
+  }
+
+  // ---------- clock and speed ----------
+
+  speed() { return 10 ** -this.speedExp; }
+
+  syncSpeed() {
+    if (!this.r.speed) return;
+    this.r.speed.value = String(this.speedExp);
+    const s = this.speed();
+    const label = this.speedExp < 0.005 ? '1×' : `1/${Math.round(1 / s)}×`;
+    const perSec = 1000 * s;
+    const virt = perSec >= 10 ? `${Math.round(perSec)} ms` : `${perSec.toFixed(perSec >= 1 ? 1 : 2)} ms`;
+    this.r.speedOut.textContent = `${label} · ${virt} virtual per s`;
+  }
+
+  setSpeedExp(v) {
+    this.speedExp = Math.min(3, Math.max(0, v));
+    this.syncSpeed();
+  }
+
+  syncPlay() {
+    const b = this.r.play;
+    if (!b) return;
+    b.textContent = this.playing ? 'Pause' : 'Play';
+    b.setAttribute('aria-pressed', String(this.playing));
+  }
+
+  setPlaying(p) {
+    if (this.fatalState) return;
+    this.playing = !!p;
+    if (this.playing) this.debug.clearStop(); // running on leaves the stop behind
+    this.syncPlay();
+  }
+
+  togglePlay() { this.setPlaying(!this.playing); }
+
+  stepOne() {
+    this.setPlaying(false);
+    this.debug.clearStop();
+    const ev = this.call((s) => s.stepEvent());
+    this.status(ev === undefined || ev === null ? 'nothing left to happen' : String(ev));
+    this.debug.checkStop();
+    this.refresh();
+  }
+
+  // ---------- canvases and the frame ----------
+
+  setupCanvas(wrap, canvas, paint) {
+    const c = { canvas, ctx: canvas.getContext('2d'), w: 0, h: 0, dpr: 1, paint };
+    const resize = () => {
+      const r = wrap.getBoundingClientRect();
+      c.dpr = window.devicePixelRatio || 1;
+      c.w = Math.max(1, Math.floor(r.width));
+      c.h = Math.max(1, Math.floor(r.height));
+      canvas.width = Math.round(c.w * c.dpr);
+      canvas.height = Math.round(c.h * c.dpr);
+      this.draw();
+    };
+    const ro = new ResizeObserver(resize);
+    ro.observe(wrap);
+    this.observers.push(ro);
+    resize();
+    this.canvases.push(c);
+    return c;
+  }
+
+  renderStyle() {
+    const s = { dark: this.dark, reducedMotion: this.reducedMotion };
+    if (this.selectedNode != null) s.selectedNode = this.selectedNode;
+    if (this.selectedMessage != null) s.selectedMessage = this.selectedMessage;
+    if (this.hoverMessage != null) s.hoverMessage = this.hoverMessage;
+    if (this.highlight) s.highlightNodes = this.highlight;
+    return s;
+  }
+
+  draw() {
+    if (!this.sim || this.fatalState) return;
+    const style = this.renderStyle();
+    for (const c of this.canvases) {
+      if (!c.w || !c.h) continue;
+      c.ctx.setTransform(1, 0, 0, 1, 0, 0);
+      this.call((s) => c.paint(s, c.ctx, c.w, c.h, c.dpr, style));
+    }
+  }
+
+  /** Panels and canvases now (after anything that changed the state). */
+  refresh() {
+    refreshPanels(this);
+    this.draw();
+  }
+
+  frame(now) {
+    const dt = Math.min(Math.max(now - this.lastFrame, 0), MAX_FRAME_MS);
+    this.lastFrame = now;
+    // Off screen, a view neither runs nor draws: it resumes where it was.
+    if (!this.sim || this.fatalState || !this.visible) return;
+    try {
+      const t0 = performance.now();
+      this.debug.beforeFrame();
+      if (this.playing) {
+        this.call((s) => s.advance(dt * this.speed()));
+        this.debug.checkStop();
+      }
+      this.draw();
+      const t1 = performance.now();
+      if (this.frameTimes) this.frameTimes.push(t1 - t0);
+      if (this.firstFrameMs === null) this.firstFrameMs = t1;
+      if (now - this.lastPanels >= PANEL_INTERVAL_MS) {
+        refreshPanels(this, now);
+        if (this.panelTimes) this.panelTimes.push(performance.now() - t1);
+      }
+    } catch (e) {
+      this.fatal(e); // a bug in one view must not stop the others
+    }
+  }
+
+  // ---------- actions ----------
+
+  selectNode(id) {
+    const n = this.snap ? this.snap.nodes.length : 0;
+    if (id < 1 || id > n) return;
+    this.selectedNode = this.selectedNode === id ? null : id;
+    this.refresh();
+  }
+
+  nodeAction(name) {
+    const id = this.selectedNode;
+    if (id == null) { this.status('Select a node first: click it or press 1–9.', true); return; }
+    this.act((s) => s[name](id));
+    this.refresh();
+  }
+
+  applyLoad() {
+    if (this.r.load) this.call((s) => s.setClientLoad(Number(this.r.load.value)));
+  }
+
+  submitOp(op, key, value, viaText) {
+    if (!key) { this.status('Enter a key.', true); return; }
+    const via = viaText ? Number(viaText) : undefined;
+    const v = op === 'put' ? value : undefined;
+    const id = this.act((s) => s.submit(op, key, v, via));
+    if (id !== undefined) this.status(`request ${id}: ${op} ${key}${op === 'put' ? ` ${value}` : ''} → ${via ? `node ${via}` : 'leader'}`);
+    refreshPanels(this);
+  }
+
+  messageAction(name) {
+    if (this.selectedMessage == null) return;
+    this.act((s) => s[name](this.selectedMessage));
+    this.refresh();
+  }
+
+  // ---------- theme, motion, wiring ----------
+
+  setTheme(dark, remember) {
+    this.dark = dark;
+    this.root.dataset.theme = dark ? 'dark' : 'light';
+    if (this.r.theme) {
+      this.r.theme.textContent = dark ? 'Light' : 'Dark';
+      this.r.theme.setAttribute('aria-pressed', String(dark));
+    }
+    if (remember && this.o.rememberTheme) {
+      try { localStorage.setItem('raftlab-theme', dark ? 'dark' : 'light'); } catch { /* private mode */ }
+    }
+    if (this.o.onTheme) this.o.onTheme(dark);
+    this.draw();
+    this.debug.draw();
+  }
+
+  wire() {
+    const r = this.r;
+    const click = (name, fn) => { if (r[name]) this.on(r[name], 'click', fn); };
+    click('play', () => this.togglePlay());
+    click('step', () => this.stepOne());
+    click('reset', () => this.reset());
+    click('fatalReset', () => this.reset());
+    click('theme', () => { this.themeChosen = true; this.setTheme(!this.dark, true); });
+    click('helpBtn', () => r.help.showModal());
+    click('startErrorClose', () => { r.startError.hidden = true; });
+    click('crash', () => this.nodeAction('crash'));
+    click('restart', () => this.nodeAction('restart'));
+    click('timeout', () => this.nodeAction('timeout'));
+    click('drop', () => this.messageAction('dropMessage'));
+    click('dup', () => this.messageAction('duplicateMessage'));
+    click('loadScenario', () => this.loadScenario());
+    if (r.speed) this.on(r.speed, 'input', (e) => this.setSpeedExp(Number(e.target.value)));
+    if (r.nodes) { this.on(r.nodes, 'change', () => this.resize()); this.on(r.seed, 'change', () => this.resize()); }
+    if (r.clientForm) {
+      this.on(r.clientForm, 'submit', (e) => { e.preventDefault(); this.submitOp(r.op.value, r.key.value.trim(), r.value.value, r.via.value); });
+      this.on(r.op, 'change', () => { r.value.disabled = r.op.value !== 'put'; });
+      this.on(r.load, 'change', () => this.applyLoad());
+    }
+    wireInput(this);
+    wireShare(this);
+    this.on(this.o.keyboard === 'document' ? document : this.root, 'keydown', (e) => onKey(this, e));
+
+    const darkMq = matchMedia('(prefers-color-scheme: dark)');
+    let saved = this.o.theme || null;
+    if (!saved && this.o.rememberTheme) {
+      try { saved = localStorage.getItem('raftlab-theme'); } catch { /* private mode */ }
+    }
+    this.setTheme(saved ? saved === 'dark' : darkMq.matches, false);
+    this.on(darkMq, 'change', (e) => { if (!saved && !this.themeChosen) this.setTheme(e.matches, false); });
+    const motionMq = matchMedia('(prefers-reduced-motion: reduce)');
+    this.reducedMotion = motionMq.matches;
+    this.on(motionMq, 'change', (e) => { this.reducedMotion = e.matches; this.draw(); });
+  }
+}
+

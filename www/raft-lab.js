@@ -1,0 +1,97 @@
+// <raft-lab>: a Raft Lab view as an HTML element, for course notes.
+//   <script type="module" src="raft-lab.js"></script>
+//   <raft-lab scenario="cluster 5 seed=7&#10;run until leader" controls="play,step,faults" paused></raft-lab>
+//   <raft-lab src="scenarios/leader-crash.txt" height="320"></raft-lab>
+// Attributes: scenario, src, controls, paused, autoplay, nodes, seed, election,
+// heartbeat, latency, loss, speed, height, theme, at; without scenario or
+// src, the element's own text is the scenario, if it has any. Each element
+// runs its own simulation in a shadow root: its styles and the page's stay
+// apart. `element.sim` is its RaftLab object, `element.view` its view.
+import { RaftLabView } from './lab-view.js';
+import { readOptions, fetchScenario } from './lab-options.js';
+
+const ATTRIBUTES = ['scenario', 'src', 'controls', 'paused', 'autoplay', 'nodes', 'seed', 'election', 'heartbeat',
+  'latency', 'loss', 'speed', 'height', 'theme', 'at'];
+const CSS_URL = new URL('lab.css', import.meta.url).href;
+// Inherited page styles (font, colour, letter spacing...) stop at the host.
+const HOST_CSS = ':host{all:initial;display:block;margin:1em 0}:host([hidden]){display:none}.rl{border:1px solid var(--line);border-radius:8px;overflow:hidden}';
+
+// One parsed copy of the view's styles for every element on the page.
+let sheets = null;
+function styleSheets() {
+  sheets ||= fetch(CSS_URL).then((r) => (r.ok ? r.text() : Promise.reject(new Error(`HTTP ${r.status}`)))).then((text) => {
+    const lab = new CSSStyleSheet();
+    lab.replaceSync(text);
+    const host = new CSSStyleSheet();
+    host.replaceSync(HOST_CSS);
+    return [lab, host];
+  });
+  return sheets;
+}
+
+class RaftLabElement extends HTMLElement {
+  static get observedAttributes() { return ATTRIBUTES; }
+
+  connectedCallback() { this.schedule(); }
+
+  disconnectedCallback() { this.teardown(); }
+
+  attributeChangedCallback() { if (this.view || this.mounting) this.schedule(); }
+
+  get sim() { return this.view ? this.view.sim : null; }
+
+  // Attribute changes made together (in one task) rebuild the view once.
+  schedule() {
+    if (this.queued) return;
+    this.queued = true;
+    queueMicrotask(() => {
+      this.queued = false;
+      if (this.isConnected) this.mount();
+    });
+  }
+
+  async mount() {
+    this.teardown();
+    const token = {};
+    this.mounting = token;
+    const shadow = this.shadowRoot || this.attachShadow({ mode: 'open' });
+    const { options, errors } = readOptions((n) => this.getAttribute(n));
+    if (options.scenario == null && options.src == null && this.textContent.trim()) options.scenario = this.textContent;
+    try {
+      shadow.adoptedStyleSheets = await styleSheets();
+    } catch (e) {
+      errors.push(`could not load the styles (${e.message || e})`);
+    }
+    if (options.src != null && options.scenario == null) {
+      try {
+        options.scenario = await fetchScenario(options.src, document.baseURI);
+      } catch (e) {
+        errors.push(e.message);
+      }
+    }
+    if (this.mounting !== token) return; // disconnected or changed meanwhile
+    this.mounting = null;
+    const root = document.createElement('div');
+    shadow.replaceChildren(root);
+    this.view = new RaftLabView(root, {
+      height: 360,
+      ...options,
+      idPrefix: '',
+      errors,
+      errorIntro: 'Some attributes of this <raft-lab> could not be used',
+      linkBase: new URL('index.html', import.meta.url).href,
+      onSim: (sim) => this.dispatchEvent(new CustomEvent('raftlab-sim', { detail: sim })),
+    });
+    await this.view.start();
+  }
+
+  teardown() {
+    this.mounting = null;
+    if (this.view) {
+      this.view.destroy();
+      this.view = null;
+    }
+  }
+}
+
+if (!customElements.get('raft-lab')) customElements.define('raft-lab', RaftLabElement);
