@@ -38,7 +38,7 @@ pub fn record(config: &WorldConfig, journal: &[JournalEntry]) -> Result<String, 
     let mut runner = Runner::new(config, Trace::Notable)?;
     let mut commands = Vec::new();
     for (i, entry) in journal.iter().enumerate() {
-        let what = |e: String| format!("cannot record action {} ({:?}): {e}", i + 1, entry.action);
+        let what = |e: String| format!("cannot record action {} (at event {}): {e}", i + 1, entry.at_event);
         reach(runner.world_mut(), entry.at_event, entry.at_time, &mut commands).map_err(what)?;
         let command = action_command(runner.world(), &entry.action).map_err(what)?;
         let step = Step { line: 0, column: 0, text: command.to_string(), command: command.clone(), expected: None };
@@ -101,8 +101,9 @@ fn reach(world: &mut World, event: u64, time: Micros, commands: &mut Vec<Command
             }
             next => {
                 return Err(format!(
-                    "the replay has {} events by {time}us where the original had {event} (next event at {next:?})",
-                    world.event_count()
+                    "the replay has {} events by {time}us where the original had {event} (next event at {})",
+                    world.event_count(),
+                    next.map_or_else(|| "none".to_string(), |t| format!("{t}us"))
                 ))
             }
         }
@@ -245,7 +246,7 @@ fn word(text: &str, what: &str, key: bool) -> Result<String, String> {
         None
     };
     match problem {
-        Some(problem) => Err(format!("the {what} {text:?} {problem}, so a scenario cannot write it")),
+        Some(problem) => Err(format!("the {what} \"{text}\" {problem}, so a scenario cannot write it")),
         None => Ok(text.to_string()),
     }
 }

@@ -479,7 +479,7 @@ impl Runner {
                     return Err(format!("{} safety violation(s), the first: {v}", w.checker().violations().len()));
                 }
             }
-            other => return Err(format!("internal error: {other:?} is not an expectation")),
+            other => return Err(format!("internal error: `{other}` is not an expectation")),
         }
         Ok(())
     }

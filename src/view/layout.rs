@@ -7,6 +7,8 @@
 
 use std::f64::consts::{FRAC_PI_2, PI};
 
+use super::trig;
+
 /// What a click landed on.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Hit {
@@ -116,13 +118,13 @@ pub fn ring(n: usize, width: f64, height: f64) -> (Vec<(f64, f64)>, f64) {
     // "voted" line and the vote dots go around and under each node.
     let ring_radius = (side / 2.0 - 2.1 * r).max(side * 0.25);
     // Neighbours must not touch: keep a gap of one radius between them.
-    let chord = 2.0 * ring_radius * (PI / n as f64).sin();
+    let chord = 2.0 * ring_radius * trig::sin(PI / n as f64);
     r = r.min(chord / 3.0).max(6.0);
     let centres = (0..n)
         .map(|i| {
             // Canvas y grows downwards, so increasing angles run clockwise.
             let angle = -FRAC_PI_2 + 2.0 * PI * i as f64 / n as f64;
-            (cx + ring_radius * angle.cos(), cy + ring_radius * angle.sin())
+            (cx + ring_radius * trig::cos(angle), cy + ring_radius * trig::sin(angle))
         })
         .collect();
     (centres, r)

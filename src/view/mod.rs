@@ -12,3 +12,4 @@ pub mod layout;
 pub mod player;
 pub mod session;
 pub mod snapshot;
+pub mod trig;

@@ -265,7 +265,8 @@ impl Session {
                 ));
             }
             let config = self.world().config().clone();
-            let (_, mut fresh) = Player::new(empty_scenario(config)).expect("the running world's options are valid");
+            let (_, mut fresh) = Player::new(empty_scenario(config))
+                .unwrap_or_else(|e| unreachable!("the running world's options are valid: {e}"));
             *fresh.watch_mut() = self.player.watch().clone();
             self.player = fresh;
         }

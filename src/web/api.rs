@@ -133,7 +133,7 @@ fn describe(value: &JsValue) -> String {
     match value.as_f64() {
         Some(n) => num(n),
         None if js_sys::Array::is_array(value) => "an array".into(),
-        None => value.as_string().map_or_else(|| value.js_typeof().as_string().unwrap_or_default(), |s| format!("{s:?}")),
+        None => value.as_string().map_or_else(|| value.js_typeof().as_string().unwrap_or_default(), |s| format!("\"{s}\"")),
     }
 }
 
@@ -443,7 +443,7 @@ impl RaftLab {
         for (what, text) in [("key", key), ("value", value.as_deref().unwrap_or("x"))] {
             if text.chars().any(|c| c.is_whitespace() || c == '#') || (what == "key" && text.contains('=')) {
                 let extra = if what == "key" { ", '#' or '='" } else { " or '#'" };
-                return Err(err(format!("the {what} {text:?} cannot contain spaces{extra}: it must be one word")));
+                return Err(err(format!("the {what} \"{text}\" cannot contain spaces{extra}: it must be one word")));
             }
         }
         if op == "put" && value.as_deref() == Some("") {

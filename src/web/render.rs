@@ -15,6 +15,7 @@ use web_sys::CanvasRenderingContext2d as Ctx;
 use crate::raft::{Message, Role};
 use crate::sim::{InFlight, NodeSlot, World};
 use crate::view::layout::{self, lane, lerp, toward, Layout};
+use crate::view::trig;
 
 #[path = "render_log.rs"]
 mod render_log;
@@ -299,7 +300,7 @@ fn rounded_hull(ctx: &Ctx, pts: &[(f64, f64)], pad: f64) {
     let area: f64 = (0..m).map(|i| pts[i].0 * pts[(i + 1) % m].1 - pts[(i + 1) % m].0 * pts[i].1).sum();
     let s = if area >= 0.0 { 1.0 } else { -1.0 };
     // The outward normal of a -> b is s * (dy, -dx); atan2 takes (y, x).
-    let normal = |a: (f64, f64), b: (f64, f64)| (s * -(b.0 - a.0)).atan2(s * (b.1 - a.1));
+    let normal = |a: (f64, f64), b: (f64, f64)| trig::atan2(s * -(b.0 - a.0), s * (b.1 - a.1));
     for i in 0..m {
         let (prev, here, next) = (pts[(i + m - 1) % m], pts[i], pts[(i + 1) % m]);
         let _ = ctx.arc_with_anticlockwise(here.0, here.1, pad, normal(prev, here), normal(here, next), s < 0.0);

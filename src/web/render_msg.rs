@@ -3,6 +3,8 @@
 
 use std::f64::consts::PI;
 
+use crate::view::trig;
+
 use web_sys::CanvasRenderingContext2d as Ctx;
 
 use super::{circle, cross, dash, font, lane_offset, polygon, text, txt, Dash, Palette, Style};
@@ -134,7 +136,7 @@ pub(super) fn draw_message(ctx: &Ctx, pal: &Palette, m: &InFlight, p: (f64, f64)
             let mut pts = [(0.0, 0.0); 6];
             for (i, q) in pts.iter_mut().enumerate() {
                 let a = PI / 3.0 * i as f64;
-                *q = (x + h * a.cos(), y + h * a.sin());
+                *q = (x + h * trig::cos(a), y + h * trig::sin(a));
             }
             polygon(ctx, &pts);
             let applied = matches!(outcome, ClientOutcome::Applied(_));
