@@ -11,7 +11,7 @@ use std::fmt;
 use crate::check::Invariant;
 use crate::raft::{MessageKind, NodeEvent, NodeId, Role, Term, CLIENT};
 
-use super::event::{Effect, EventKind};
+use super::event::{endpoint, Effect, EventKind};
 use super::World;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -54,14 +54,6 @@ pub struct Hit {
 /// debugger lists them.
 pub const SIMPLE_NAMES: [&str; 8] =
     ["election-started", "leader-elected", "term-change", "entry-committed", "violation", "deliver", "timeout", "action"];
-
-fn endpoint(id: NodeId) -> String {
-    if id == CLIENT {
-        "client".to_string()
-    } else {
-        id.to_string()
-    }
-}
 
 impl fmt::Display for Breakpoint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

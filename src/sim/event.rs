@@ -73,7 +73,8 @@ pub enum Effect {
     Violation(Violation),
 }
 
-fn endpoint(id: NodeId) -> String {
+/// A message link's end as traces and breakpoints write it.
+pub(super) fn endpoint(id: NodeId) -> String {
     if id == CLIENT {
         "client".to_string()
     } else {
