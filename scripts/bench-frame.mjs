@@ -4,13 +4,12 @@
 // one frame's work (advance + render of both canvases, timed inside the page
 // with performance.now), the time to the first frame, and the gzipped size of
 // everything the page transfers. Not part of the test run.
-import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 
-const require = createRequire(new URL('../tests/e2e/package.json', import.meta.url));
-const { chromium } = require('playwright-core');
+// playwright-core lives in tests/e2e/node_modules; the e2e helpers load it.
+const { launch } = await import('../tests/e2e/helpers.mjs');
 const { serve, WWW } = await import('../tests/e2e/serve.mjs');
 
 const FRAMES = Number(process.env.FRAMES || 300);
@@ -75,12 +74,7 @@ async function transferSizes(browser, url) {
 }
 
 const { url, close } = await serve();
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-    '--disable-sync', '--no-first-run'],
-});
+const browser = await launch();
 try {
   const rows = [];
   for (const nodes of [5, 9]) {

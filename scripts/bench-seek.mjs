@@ -4,21 +4,15 @@
 // minutes). The step debugger's bound for a jump is 50 ms.
 //   node scripts/bench-seek.mjs     (after ./build.sh serve or bench built www/pkg)
 // Not part of the test run: timings belong in benchmarks, not in tests.
-import { createRequire } from 'node:module';
 
-const require = createRequire(new URL('../tests/e2e/package.json', import.meta.url));
-const { chromium } = require('playwright-core');
+// playwright-core lives in tests/e2e/node_modules; the e2e helpers load it.
+const { launch } = await import('../tests/e2e/helpers.mjs');
 const { serve } = await import('../tests/e2e/serve.mjs');
 
 const JUMPS = Number(process.env.JUMPS || 200);
 
 const { url, close } = await serve();
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-    '--disable-sync', '--no-first-run'],
-});
+const browser = await launch();
 try {
   const page = await browser.newPage();
   await page.goto(`${url}?paused`);
