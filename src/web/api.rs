@@ -39,6 +39,11 @@ pub fn start() {
     console_error_panic_hook::set_once();
 }
 
+/// The `style` argument of `render` and `renderLog`, for the .d.ts.
+#[wasm_bindgen(typescript_custom_section)]
+const RENDER_STYLE: &str = "export type RenderStyle = {dark?: boolean, reducedMotion?: boolean, \
+selectedNode?: number | null, selectedMessage?: number | null, hoverMessage?: number | null, highlightNodes?: number[]};";
+
 /// A simulated Raft cluster in the browser.
 #[wasm_bindgen]
 pub struct RaftLab {
@@ -539,7 +544,7 @@ impl RaftLab {
         height: f64,
         dpr: f64,
         #[wasm_bindgen(
-            unchecked_param_type = "{dark?: boolean, reducedMotion?: boolean, selectedNode?: number | null, selectedMessage?: number | null, hoverMessage?: number | null, highlightNodes?: number[]} | null | undefined"
+            unchecked_param_type = "RenderStyle | null | undefined"
         )]
         style: JsValue,
     ) -> Result<(), JsError> {
@@ -558,7 +563,7 @@ impl RaftLab {
         height: f64,
         dpr: f64,
         #[wasm_bindgen(
-            unchecked_param_type = "{dark?: boolean, reducedMotion?: boolean, selectedNode?: number | null, selectedMessage?: number | null, hoverMessage?: number | null, highlightNodes?: number[]} | null | undefined"
+            unchecked_param_type = "RenderStyle | null | undefined"
         )]
         style: JsValue,
     ) -> Result<(), JsError> {

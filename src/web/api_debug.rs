@@ -10,6 +10,11 @@ use crate::view::snapshot::{ms, node_view_with, INSPECT_LOG_LIMIT};
 
 use super::api::{err, num, to_js, whole, RaftLab};
 
+/// Where a run stopped, for the .d.ts (`takeStop`, `runToNext`).
+#[wasm_bindgen(typescript_custom_section)]
+const STOP: &str =
+    "export type Stop = {event: number, kind: string, cause: string, nodes: number[], invariant?: string};";
+
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct StopView {
@@ -97,7 +102,7 @@ impl RaftLab {
 
     /// Where the last `advance` stopped on a breakpoint or a safety
     /// violation, once; else `null`.
-    #[wasm_bindgen(js_name = takeStop, unchecked_return_type = "{event: number, kind: string, cause: string, nodes: number[], invariant?: string} | null")]
+    #[wasm_bindgen(js_name = takeStop, unchecked_return_type = "Stop | null")]
     pub fn take_stop(&mut self) -> Result<JsValue, JsError> {
         stop_js(self.session.take_stop())
     }
@@ -105,7 +110,7 @@ impl RaftLab {
     /// Runs until the next event of `kind` (a breakpoint name, see
     /// `setBreakpoints`, or `deliver`, `timeout`, `action`), looking at most
     /// 60 s of virtual time ahead. Returns where it stopped, or `null`.
-    #[wasm_bindgen(js_name = runToNext, unchecked_return_type = "{event: number, kind: string, cause: string, nodes: number[], invariant?: string} | null")]
+    #[wasm_bindgen(js_name = runToNext, unchecked_return_type = "Stop | null")]
     pub fn run_to_next(&mut self, kind: &str) -> Result<JsValue, JsError> {
         let breakpoint = self.breakpoint(kind)?;
         stop_js(self.session.run_to_next(breakpoint))
