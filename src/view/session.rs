@@ -158,18 +158,19 @@ impl Session {
             let ahead = self.timeline.end() - self.timeline.event_count();
             let Session { timeline, player, feed, history, stop, .. } = self;
             let watch = player.watch_mut();
+            let (mut hit, mut stopped) = (None, false);
             events = timeline.run_until_with(target, max_events.min(ahead), &mut |w| {
                 let violated = observe(feed, history, stop, w);
-                if let Some(hit) = watch.check(w) {
-                    *stop = Some(hit);
-                }
-                violated || stop.is_some()
+                hit = watch.check(w);
+                stopped = violated || hit.is_some();
+                stopped
             });
-            if let Some(hit) = &self.stop {
-                self.history.mark_hit(hit);
+            if let Some(hit) = hit {
+                self.history.mark_hit(&hit);
+                self.stop = Some(hit);
             }
-            if self.stop.is_some() || !self.timeline.at_end() {
-                return Advance { events, capped: self.stop.is_some() || events == max_events };
+            if stopped || !self.timeline.at_end() {
+                return Advance { events, capped: stopped || events == max_events };
             }
         }
         let remaining = target.saturating_sub(self.world().now());
@@ -180,14 +181,12 @@ impl Session {
         Advance { events: events + advance.events, capped: advance.capped }
     }
 
-    /// A breakpoint the player stopped at becomes the stop to report.
+    /// A breakpoint the player stopped at becomes the stop to report, and a
+    /// marker on the timeline (a violation has its own marker already).
     fn note_hit(&mut self) {
         if let Some(hit) = self.player.take_hit() {
             self.history.mark_hit(&hit);
             self.stop = Some(hit);
-        }
-        if let Some(hit) = &self.stop {
-            self.history.mark_hit(hit);
         }
     }
 
