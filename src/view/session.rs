@@ -27,6 +27,9 @@ use super::player::{Advance, Player};
 /// How far `run_to_next` looks before giving up: virtual time and events.
 pub const RUN_TO_NEXT_LIMIT: Micros = 60 * SECOND;
 pub const RUN_TO_NEXT_MAX_EVENTS: u64 = 2_000_000;
+/// Most new events a jump past the recorded future plays (a few seconds
+/// of work in the browser at most).
+pub const SEEK_AHEAD_MAX: u64 = 2_000_000;
 /// Most events a trace export holds; a longer run exports its first part.
 pub const TRACE_MAX_EVENTS: u64 = 100_000;
 
@@ -39,6 +42,8 @@ pub struct Session {
     stop: Option<Hit>,
     /// Why the scenario stopped playing early, if it did.
     scenario_note: Option<String>,
+    /// [`SEEK_AHEAD_MAX`], smaller in tests.
+    seek_ahead_max: u64,
 }
 
 /// One event of an exported trace.
@@ -104,6 +109,7 @@ impl Session {
             feed: Feed::default(),
             stop: None,
             scenario_note: None,
+            seek_ahead_max: SEEK_AHEAD_MAX,
         })
     }
 
@@ -232,6 +238,10 @@ impl Session {
     pub fn seek(&mut self, event: u64) {
         self.stop = None;
         let end = self.timeline.end();
+        // A hand-edited link can ask for any number: past the recorded
+        // future a jump plays new events, so it is bounded, or the page
+        // would freeze computing them.
+        let event = event.min(end.saturating_add(self.seek_ahead_max));
         self.timeline.seek(event.min(end));
         while self.timeline.event_count() < event {
             let before = self.timeline.event_count();

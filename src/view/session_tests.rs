@@ -211,3 +211,12 @@ fn a_violation_always_stops_and_names_the_invariant() {
     assert!(hit.cause.contains("Log Matching violated") && hit.cause.contains("index 2"), "{}", hit.cause);
     assert!(hit.cause.ends_with("(entries: node 1 index 2 term 1 put(x=1))"), "{}", hit.cause);
 }
+
+#[test]
+fn a_jump_far_past_the_end_is_bounded() {
+    let mut session = Session::live(WorldConfig::with_nodes(3, 1)).unwrap();
+    session.act(UserAction::SetClientLoad(Some(MS))).unwrap();
+    session.seek_ahead_max = 5_000;
+    session.seek(u64::MAX);
+    assert_eq!(session.world().event_count(), 5_000, "the load setting is no event: 5,000 new ones");
+}

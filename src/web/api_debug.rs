@@ -93,7 +93,7 @@ impl RaftLab {
 
     /// Jumps to the state right after event `event` (0: the start). Beyond
     /// the recorded future it runs on, playing the scenario, until it gets
-    /// there or nothing is left to happen.
+    /// there or nothing is left to happen, and at most 2,000,000 new events.
     pub fn seek(&mut self, event: f64) -> Result<(), JsError> {
         let event = event_number(event)?;
         self.session.seek(event);
