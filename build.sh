@@ -5,6 +5,8 @@
 #                      wasm-bindgen-test in headless Chromium, end-to-end page tests
 #   ./build.sh serve   build the browser package and serve www/ on
 #                      http://127.0.0.1:8080 (PORT overrides)
+#   ./build.sh lint    cargo fmt --check and cargo clippy (native, wasm32), warnings denied
+#                      (also the first step of test)
 #   ./build.sh bench   build the package and measure per-frame work and time-travel jumps
 #                      in headless Chromium
 # Installs what it needs idempotently: fast when everything is present.
@@ -22,6 +24,25 @@ ensure_rust() {
     log "installing the wasm32-unknown-unknown target"
     rustup target add wasm32-unknown-unknown
   fi
+  if command -v rustup >/dev/null 2>&1; then
+    local c
+    for c in rustfmt clippy; do
+      if ! rustup component list --installed | grep -q "^$c"; then
+        log "installing the $c component"
+        rustup component add "$c"
+      fi
+    done
+  fi
+}
+
+# The code stays clean: formatted as rustfmt.toml says, and no clippy
+# warning natively or for the browser build (wasm32).
+cmd_lint() {
+  ensure_rust
+  log "lint: cargo fmt --check, cargo clippy (native and wasm32), warnings denied"
+  cargo fmt --check
+  cargo clippy --all-targets -- -D warnings
+  cargo clippy --lib --test web --target wasm32-unknown-unknown -- -D warnings
 }
 
 # The wasm-bindgen version Cargo.lock records (the CLI must match it exactly);
@@ -127,7 +148,7 @@ FUZZ_SEEDS=${FUZZ_SEEDS:-1000}
 FUZZ_DURATION=${FUZZ_DURATION:-30s}
 
 cmd_test() {
-  ensure_rust
+  cmd_lint
   log "native tests (unit, per-rule, scenario, determinism, parser properties)"
   cargo test --lib --bins --tests
   # Benchmarks are compiled, not run, here: `cargo bench` runs them.
@@ -185,5 +206,6 @@ case "${1:-}" in
   test) cmd_test ;;
   serve) cmd_serve ;;
   bench) cmd_bench ;;
-  *) echo "usage: ./build.sh test | serve | bench" >&2; exit 2 ;;
+  lint) cmd_lint ;;
+  *) echo "usage: ./build.sh test | serve | bench | lint" >&2; exit 2 ;;
 esac

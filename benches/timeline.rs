@@ -107,11 +107,7 @@ fn report(t: &Timeline, bytes: isize, bare_bytes: isize) {
     times.sort();
     let pct = |p: usize| times[(times.len() * p / 100).min(times.len() - 1)];
     let mib = |b: isize| b as f64 / (1024.0 * 1024.0);
-    println!(
-        "one hour: {end} events, {} checkpoints every {} events",
-        t.checkpoint_count(),
-        t.interval()
-    );
+    println!("one hour: {end} events, {} checkpoints every {} events", t.checkpoint_count(), t.interval());
     println!(
         "seek to a random event ({} jumps): median {:?}, p95 {:?}, max {:?}",
         times.len(),

@@ -5,11 +5,16 @@
 //! - [`sim`]: the deterministic world: virtual time, event queue, network
 //!   faults, crashes, the client.
 //! - [`check`]: the safety invariants of Figure 3, checked after every event.
+//! - [`scenario`]: the scenario language: parser, runner, recorder, fuzzer.
+//! - [`view`]: what the browser shows, computed without browser types.
+//! - [`util`]: general containers with no Raft in them (the chunked,
+//!   checkpoint-sharing vector).
 
 pub mod check;
 pub mod raft;
 pub mod scenario;
 pub mod sim;
+pub mod util;
 pub mod view;
 
 /// The browser front end: wasm-bindgen bindings and canvas drawing only.

@@ -319,8 +319,12 @@ fn command(n: u8) -> impl Strategy<Value = Command> {
         (link(n), any::<bool>()).prop_map(|((from, to), both)| Command::Cut { from, to, both }),
         (link(n), any::<bool>()).prop_map(|((from, to), both)| Command::Uncut { from, to, both }),
         Just(Command::Heal),
-        (action.clone(), kind, message_link(n))
-            .prop_map(|(action, kind, (from, to))| Command::Message { action, kind, from, to }),
+        (action.clone(), kind, message_link(n)).prop_map(|(action, kind, (from, to))| Command::Message {
+            action,
+            kind,
+            from,
+            to
+        }),
         (action, any::<u64>()).prop_map(|(action, id)| Command::FaultMessage { action, id }),
         prop::option::of(1..=MAX_DURATION).prop_map(Command::ClientLoad),
         Just(Command::Partition(Vec::new())),
@@ -363,7 +367,8 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                 steps: steps
                     .into_iter()
                     .flat_map(|(command, lines)| {
-                        let step = |command, expected| Step { line: 0, column: 0, text: String::new(), command, expected };
+                        let step =
+                            |command, expected| Step { line: 0, column: 0, text: String::new(), command, expected };
                         let set = match &command {
                             Command::Unbreak(Some(b)) => Some(step(Command::Break(b.clone()), None)),
                             _ => None,
@@ -446,13 +451,30 @@ mod recorder {
         /// Groups by node: 0 unlisted, else the group's index; an empty
         /// partition when all are 0.
         Partition(Vec<u8>),
-        Link { from: u8, to: u8, both: bool, down: bool },
+        Link {
+            from: u8,
+            to: u8,
+            both: bool,
+            down: bool,
+        },
         Heal,
         /// `drop next` / `duplicate next` on a link, the client an end at 0.
-        Next { drop: bool, kind: Option<MessageKind>, from: u8, to: u8 },
+        Next {
+            drop: bool,
+            kind: Option<MessageKind>,
+            from: u8,
+            to: u8,
+        },
         /// A click on the i-th message in flight (modulo their number).
-        ById { drop: bool, index: usize },
-        Submit { op: u8, key: u8, via: Option<u8> },
+        ById {
+            drop: bool,
+            index: usize,
+        },
+        Submit {
+            op: u8,
+            key: u8,
+            via: Option<u8>,
+        },
         Load(Option<Micros>),
     }
 

@@ -191,12 +191,16 @@ fn cmd_fuzz(args: &[String]) -> Result<ExitCode, String> {
                 let list = value("--faults")?;
                 options.faults = list
                     .split(',')
-                    .map(|f| Fault::from_name(f.trim()).ok_or(format!("fuzz: unknown fault '{f}' (crash, partition, cut, loss, duplicate, drop)")))
+                    .map(|f| {
+                        Fault::from_name(f.trim())
+                            .ok_or(format!("fuzz: unknown fault '{f}' (crash, partition, cut, loss, duplicate, drop)"))
+                    })
                     .collect::<Result<_, _>>()?;
             }
             "--duration" => {
                 let d = value("--duration")?;
-                options.duration = parse_duration(&d).ok_or(format!("fuzz: bad duration '{d}', expected e.g. 60s or 500ms"))?;
+                options.duration =
+                    parse_duration(&d).ok_or(format!("fuzz: bad duration '{d}', expected e.g. 60s or 500ms"))?;
             }
             other => return Err(format!("fuzz: unknown option '{other}'")),
         }
@@ -211,7 +215,10 @@ fn cmd_fuzz(args: &[String]) -> Result<ExitCode, String> {
             .map(|j| {
                 let options = options.clone();
                 scope.spawn(move || {
-                    (start + j..start + seeds).step_by(jobs as usize).map(|seed| run_seed(seed, &options)).collect::<Vec<_>>()
+                    (start + j..start + seeds)
+                        .step_by(jobs as usize)
+                        .map(|seed| run_seed(seed, &options))
+                        .collect::<Vec<_>>()
                 })
             })
             .collect();

@@ -2,7 +2,8 @@
 //! touched node; the `report_*` functions run only once a check has failed
 //! and may take their time to explain it.
 
-use crate::raft::{Chunked, Log, LogIndex, NodeId, Role, Term};
+use crate::raft::{Log, LogIndex, NodeId, Role, Term};
+use crate::util::Chunked;
 
 use super::{Checker, EntryInfo, Event, Invariant, Key, NodeView};
 
@@ -134,12 +135,7 @@ fn first_difference(upto: LogIndex, same: impl Fn(LogIndex) -> bool) -> LogIndex
 }
 
 fn entry_info(view: &NodeView<'_>, index: LogIndex) -> Option<EntryInfo> {
-    view.log.entry(index).map(|e| EntryInfo {
-        node: view.id,
-        index,
-        term: e.term,
-        command: e.command.to_string(),
-    })
+    view.log.entry(index).map(|e| EntryInfo { node: view.id, index, term: e.term, command: e.command.to_string() })
 }
 
 /// `TERM:COMMAND`, or "nothing" for an index past the end of a log.

@@ -47,7 +47,7 @@
 //! a time-travel checkpoint shares them with the one before and copies only
 //! what changed since.
 //!
-//! [`Chunked`]: crate::raft::Chunked
+//! [`Chunked`]: crate::util::Chunked
 
 mod invariants;
 #[cfg(test)]
@@ -55,7 +55,8 @@ mod tests;
 
 use std::fmt;
 
-use crate::raft::{Chunked, Log, LogIndex, NodeId, Role, Term};
+use crate::raft::{Log, LogIndex, NodeId, Role, Term};
+use crate::util::Chunked;
 
 use invariants::{Committed, MatchTable, NodeState};
 

@@ -3,9 +3,9 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use super::chunked::Chunked;
 use super::message::Applied;
 use super::types::{Command, Entry, RequestId};
+use crate::util::Chunked;
 
 #[derive(Clone, Debug, Default)]
 pub struct KvStore {

@@ -9,8 +9,8 @@
 //! long run share the prefix their logs have in common instead of each
 //! holding a copy.
 
-use super::chunked::Chunked;
 use super::types::{Entry, Fnv, LogIndex, Term};
+use crate::util::Chunked;
 
 #[derive(Clone, Debug, Default)]
 pub struct Log {

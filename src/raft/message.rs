@@ -159,10 +159,9 @@ impl Message {
 impl fmt::Display for Message {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Message::RequestVote { term, candidate, last_log_index, last_log_term } => write!(
-                f,
-                "RequestVote term={term} candidate={candidate} last_log={last_log_term}/{last_log_index}"
-            ),
+            Message::RequestVote { term, candidate, last_log_index, last_log_term } => {
+                write!(f, "RequestVote term={term} candidate={candidate} last_log={last_log_term}/{last_log_index}")
+            }
             Message::RequestVoteReply { term, vote_granted } => {
                 write!(f, "RequestVoteReply term={term} granted={vote_granted}")
             }
@@ -179,7 +178,14 @@ impl fmt::Display for Message {
                 }
                 f.write_str("]")
             }
-            Message::AppendEntriesReply { term, success, match_index, rejected_index, conflict_index, conflict_term } => {
+            Message::AppendEntriesReply {
+                term,
+                success,
+                match_index,
+                rejected_index,
+                conflict_index,
+                conflict_term,
+            } => {
                 write!(f, "AppendEntriesReply term={term} success={success}")?;
                 if *success {
                     write!(f, " match={match_index}")?;

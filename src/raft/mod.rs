@@ -6,7 +6,6 @@
 //! stop, and notable state changes. The simulated world (`crate::sim`) owns
 //! time, the network and the random draws of election timeouts.
 
-pub mod chunked;
 pub mod kv;
 pub mod log;
 pub mod message;
@@ -18,7 +17,6 @@ pub mod types;
 #[cfg(test)]
 mod tests;
 
-pub use chunked::Chunked;
 pub use kv::KvStore;
 pub use log::Log;
 pub use message::{Applied, ClientOutcome, Message, MessageKind};

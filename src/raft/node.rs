@@ -176,11 +176,9 @@ impl Node {
             // A stale sender learns the newer term from our reply and steps
             // down; stale replies carry nothing we can use.
             match msg {
-                Message::RequestVote { .. } => self.send(
-                    from,
-                    Message::RequestVoteReply { term: self.current_term, vote_granted: false },
-                    ready,
-                ),
+                Message::RequestVote { .. } => {
+                    self.send(from, Message::RequestVoteReply { term: self.current_term, vote_granted: false }, ready)
+                }
                 Message::AppendEntries { .. } => self.send(
                     from,
                     Message::AppendEntriesReply {
@@ -263,7 +261,10 @@ impl Node {
     }
 
     fn step_leader(&mut self, from: NodeId, msg: &Message, ready: &mut Ready) {
-        if let Message::AppendEntriesReply { success, match_index, rejected_index, conflict_index, conflict_term, .. } = *msg {
+        if let Message::AppendEntriesReply {
+            success, match_index, rejected_index, conflict_index, conflict_term, ..
+        } = *msg
+        {
             let reply = AppendReply { success, match_index, rejected_index, conflict_index, conflict_term };
             self.handle_append_reply(from, reply, ready);
         }
@@ -354,7 +355,8 @@ impl Node {
     fn reply_append(&mut self, to: NodeId, reply: AppendReply, ready: &mut Ready) {
         let AppendReply { success, match_index, rejected_index, conflict_index, conflict_term } = reply;
         let term = self.current_term;
-        let msg = Message::AppendEntriesReply { term, success, match_index, rejected_index, conflict_index, conflict_term };
+        let msg =
+            Message::AppendEntriesReply { term, success, match_index, rejected_index, conflict_index, conflict_term };
         self.send(to, msg, ready);
     }
 
@@ -401,7 +403,8 @@ impl Node {
         }
         let (last_log_index, last_log_term) = (self.log.last_index(), self.log.last_term());
         for peer in self.peers() {
-            let msg = Message::RequestVote { term: self.current_term, candidate: self.id, last_log_index, last_log_term };
+            let msg =
+                Message::RequestVote { term: self.current_term, candidate: self.id, last_log_index, last_log_term };
             self.send(peer, msg, ready);
         }
     }

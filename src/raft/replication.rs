@@ -37,7 +37,11 @@ impl Node {
         let prev_log_index = progress.next_index - 1;
         let prev_log_term = self.log.term_at(prev_log_index).expect("next_index is within the log + 1");
         let upto = last.min(prev_log_index + MAX_ENTRIES_PER_MESSAGE as LogIndex);
-        let entries = if upto > prev_log_index { self.log.range(prev_log_index + 1, upto).cloned().collect() } else { Vec::new() };
+        let entries = if upto > prev_log_index {
+            self.log.range(prev_log_index + 1, upto).cloned().collect()
+        } else {
+            Vec::new()
+        };
         let progress = &mut self.progress[peer as usize];
         if progress.replicating {
             progress.next_index = upto + 1;

@@ -34,12 +34,21 @@ pub enum Command {
     /// Appended by every new leader so it can commit entries of earlier terms
     /// (§5.4.2, §8): only an entry of its own term can be counted for commit.
     Noop,
-    Put { key: Rc<str>, value: Rc<str> },
-    Del { key: Rc<str> },
+    Put {
+        key: Rc<str>,
+        value: Rc<str>,
+    },
+    Del {
+        key: Rc<str>,
+    },
     /// Reads also go through the log, so they are linearizable.
-    Get { key: Rc<str> },
+    Get {
+        key: Rc<str>,
+    },
     /// Lists the keys under a prefix, as `etcdctl get PREFIX --prefix --keys-only`.
-    List { prefix: Rc<str> },
+    List {
+        prefix: Rc<str>,
+    },
 }
 
 impl Command {

@@ -37,7 +37,6 @@ pub enum NodeRef {
 /// The `cluster` line is the world's configuration, field for field.
 pub use crate::sim::WorldConfig as ClusterSpec;
 
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ExpectedRole {
     Follower,

@@ -25,7 +25,8 @@ pub enum Fault {
 }
 
 impl Fault {
-    pub const ALL: [Fault; 6] = [Fault::Crash, Fault::Partition, Fault::Cut, Fault::Loss, Fault::Duplicate, Fault::Drop];
+    pub const ALL: [Fault; 6] =
+        [Fault::Crash, Fault::Partition, Fault::Cut, Fault::Loss, Fault::Duplicate, Fault::Drop];
 
     pub fn from_name(name: &str) -> Option<Fault> {
         Some(match name {
@@ -182,7 +183,11 @@ pub fn run_seed(seed: u64, options: &FuzzOptions) -> FuzzRun {
     let scenario = match parse(&scenario_text) {
         Ok(s) => s,
         Err(e) => {
-            let failure = Failure { line: e.line, command: e.word.clone(), message: format!("generated text does not parse: {e}") };
+            let failure = Failure {
+                line: e.line,
+                command: e.word.clone(),
+                message: format!("generated text does not parse: {e}"),
+            };
             return FuzzRun { seed, events: 0, scenario_text, failure: Some(failure) };
         }
     };

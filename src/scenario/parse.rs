@@ -23,8 +23,26 @@ const COMMANDS: &str = "one of: run, step, crash, restart, timeout, partition, c
 /// The first words of commands (`client` only when `load` follows it: the
 /// runner prints lines like `client submits #1 ...`).
 const KEYWORDS: [&str; 20] = [
-    "cluster", "run", "step", "crash", "restart", "timeout", "partition", "cut", "uncut", "heal", "drop", "duplicate",
-    "put", "get", "del", "list", "expect", "show", "break", "unbreak",
+    "cluster",
+    "run",
+    "step",
+    "crash",
+    "restart",
+    "timeout",
+    "partition",
+    "cut",
+    "uncut",
+    "heal",
+    "drop",
+    "duplicate",
+    "put",
+    "get",
+    "del",
+    "list",
+    "expect",
+    "show",
+    "break",
+    "unbreak",
 ];
 const EXPECTS: &str = "one of: leader, term, role, committed, log, value, missing, no-violations";
 const MESSAGE_TYPE: &str = "a message type: RequestVote, RequestVoteReply, AppendEntries, AppendEntriesReply, any";

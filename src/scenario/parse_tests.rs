@@ -378,8 +378,8 @@ fn breakpoints() {
 #[test]
 fn unbreak_removes_what_an_earlier_break_set() {
     use crate::sim::Breakpoint;
-    let s = parse("cluster 3\nbreak deliver\nbreak message any 1->2\nunbreak message any 1 -> 2\nunbreak all\n")
-        .unwrap();
+    let s =
+        parse("cluster 3\nbreak deliver\nbreak message any 1->2\nunbreak message any 1 -> 2\nunbreak all\n").unwrap();
     let commands: Vec<Command> = s.steps.iter().map(|s| s.command.clone()).collect();
     assert_eq!(
         commands,

@@ -163,7 +163,10 @@ fn no_partition_is_heal_without_cuts_and_partition_none_with_them() {
 #[test]
 fn what_the_language_cannot_write_is_an_error() {
     let cases: Vec<(UserAction, &str)> = vec![
-        (UserAction::Submit { command: KvCommand::put("my key", "1"), via: None }, "the key \"my key\" contains a space"),
+        (
+            UserAction::Submit { command: KvCommand::put("my key", "1"), via: None },
+            "the key \"my key\" contains a space",
+        ),
         (UserAction::Submit { command: KvCommand::put("k", ""), via: None }, "the value \"\" is empty"),
         (UserAction::Submit { command: KvCommand::put("k", "a#b"), via: None }, "contains '#'"),
         (UserAction::Submit { command: KvCommand::get("a=b"), via: None }, "contains '='"),

@@ -87,7 +87,14 @@ pub fn messages(world: &World) -> Vec<String> {
             let end = |id: u8| if id == 0 { "client".to_string() } else { id.to_string() };
             // The id is what `drop message ID` / `duplicate message ID` name.
             let duplicate = if m.duplicate { " (duplicate)" } else { "" };
-            format!("message {}: {}->{} arrives {} {}{duplicate}", m.id, end(m.from), end(m.to), fmt_time(m.arrives_at), m.msg)
+            format!(
+                "message {}: {}->{} arrives {} {}{duplicate}",
+                m.id,
+                end(m.from),
+                end(m.to),
+                fmt_time(m.arrives_at),
+                m.msg
+            )
         })
         .collect()
 }

@@ -52,8 +52,16 @@ pub struct Hit {
 
 /// The names the page and the scenario language use, in the order the
 /// debugger lists them.
-pub const SIMPLE_NAMES: [&str; 8] =
-    ["election-started", "leader-elected", "term-change", "entry-committed", "violation", "deliver", "timeout", "action"];
+pub const SIMPLE_NAMES: [&str; 8] = [
+    "election-started",
+    "leader-elected",
+    "term-change",
+    "entry-committed",
+    "violation",
+    "deliver",
+    "timeout",
+    "action",
+];
 
 impl fmt::Display for Breakpoint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -81,7 +89,9 @@ impl Breakpoint {
     /// the index of the offending word and what was expected there.
     pub fn from_words(words: &[&str]) -> Result<Breakpoint, (usize, String)> {
         let simple = match words.first().copied() {
-            None => return Err((0, format!("expected a breakpoint: {}, or message TYPE A->B", SIMPLE_NAMES.join(", ")))),
+            None => {
+                return Err((0, format!("expected a breakpoint: {}, or message TYPE A->B", SIMPLE_NAMES.join(", "))))
+            }
             Some("election-started") => Breakpoint::ElectionStarted,
             Some("leader-elected") => Breakpoint::LeaderElected,
             Some("term-change") => Breakpoint::TermChange,
@@ -94,10 +104,7 @@ impl Breakpoint {
             Some(other) => {
                 return Err((
                     0,
-                    format!(
-                        "unknown breakpoint '{other}': expected {}, or message TYPE A->B",
-                        SIMPLE_NAMES.join(", ")
-                    ),
+                    format!("unknown breakpoint '{other}': expected {}, or message TYPE A->B", SIMPLE_NAMES.join(", ")),
                 ))
             }
         };
@@ -158,9 +165,8 @@ impl Breakpoint {
         match self {
             Breakpoint::ElectionStarted => became(Role::Candidate)
                 .map(|(id, term)| (format!("node {id} started an election for term {term}"), vec![id], None)),
-            Breakpoint::LeaderElected => {
-                became(Role::Leader).map(|(id, term)| (format!("node {id} became leader of term {term}"), vec![id], None))
-            }
+            Breakpoint::LeaderElected => became(Role::Leader)
+                .map(|(id, term)| (format!("node {id} became leader of term {term}"), vec![id], None)),
             Breakpoint::TermChange => {
                 let (id, term) = world
                     .nodes()

@@ -1,8 +1,10 @@
 //! The simulated client: sends each operation to a node, follows redirects,
 //! retries after a timeout, and records every operation's history.
 
-use crate::raft::chunked::ElemMut;
-use crate::raft::{Applied, Chunked, ClientOutcome, Command, Message, NodeId, RequestId, CLIENT};
+use crate::raft::{Applied, ClientOutcome, Command, Message, NodeId, RequestId, CLIENT};
+
+use crate::util::chunked::ElemMut;
+use crate::util::Chunked;
 
 use super::action::UserAction;
 use super::event::{Effect, EventKind};

@@ -36,11 +36,22 @@ pub enum EventKind {
     Restart(NodeId),
     ForcedTimeout(NodeId),
     Partition(Vec<Vec<NodeId>>),
-    Cut { from: NodeId, to: NodeId, both: bool },
-    Uncut { from: NodeId, to: NodeId, both: bool },
+    Cut {
+        from: NodeId,
+        to: NodeId,
+        both: bool,
+    },
+    Uncut {
+        from: NodeId,
+        to: NodeId,
+        both: bool,
+    },
     Heal,
     Dropped(InFlight),
-    Duplicated { original: u64, copy: u64 },
+    Duplicated {
+        original: u64,
+        copy: u64,
+    },
     /// A drop/duplicate rule now waits for the next matching message.
     Armed(ArmedFault),
 }
@@ -65,11 +76,28 @@ impl EventKind {
 pub enum Effect {
     Node(NodeId, NodeEvent),
     /// Lost to the configured loss rate when sent.
-    Lost { from: NodeId, to: NodeId, kind: MessageKind },
+    Lost {
+        from: NodeId,
+        to: NodeId,
+        kind: MessageKind,
+    },
     /// An armed drop/duplicate rule caught a message as it was sent.
-    FaultFired { fault: MessageFault, from: NodeId, to: NodeId, kind: MessageKind },
-    ClientDone { op: RequestId, node: NodeId, result: Applied },
-    ClientRedirect { op: RequestId, from: NodeId, to: Option<NodeId> },
+    FaultFired {
+        fault: MessageFault,
+        from: NodeId,
+        to: NodeId,
+        kind: MessageKind,
+    },
+    ClientDone {
+        op: RequestId,
+        node: NodeId,
+        result: Applied,
+    },
+    ClientRedirect {
+        op: RequestId,
+        from: NodeId,
+        to: Option<NodeId>,
+    },
     Violation(Violation),
 }
 
@@ -181,7 +209,9 @@ impl Effect {
     pub fn is_notable(&self) -> bool {
         !matches!(
             self,
-            Effect::Node(_, NodeEvent::Voted { .. }) | Effect::Node(_, NodeEvent::Committed { .. }) | Effect::Lost { .. }
+            Effect::Node(_, NodeEvent::Voted { .. })
+                | Effect::Node(_, NodeEvent::Committed { .. })
+                | Effect::Lost { .. }
         )
     }
 }

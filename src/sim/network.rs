@@ -111,7 +111,15 @@ impl Network {
         self.in_flight.pop()
     }
 
-    pub(super) fn push(&mut self, from: NodeId, to: NodeId, sent_at: Micros, arrives_at: Micros, msg: Message, duplicate: bool) -> u64 {
+    pub(super) fn push(
+        &mut self,
+        from: NodeId,
+        to: NodeId,
+        sent_at: Micros,
+        arrives_at: Micros,
+        msg: Message,
+        duplicate: bool,
+    ) -> u64 {
         self.next_id += 1;
         let id = self.next_id;
         self.in_flight.push(InFlight { id, from, to, sent_at, arrives_at, msg, duplicate });

@@ -14,7 +14,7 @@
 //! [`Chunked`]) with the world it was cloned from, so it costs about what
 //! changed since the previous checkpoint, not the size of the whole world.
 //!
-//! [`Chunked`]: crate::raft::Chunked
+//! [`Chunked`]: crate::util::Chunked
 //!
 //! Acting in the past forks the future: see [`Timeline::act`].
 

@@ -47,7 +47,11 @@ pub struct History {
 
 impl History {
     pub fn new(world: &World) -> History {
-        History { terms: vec![(world.event_count(), crate::sim::max_term(world))], markers: Vec::new(), recorded_to: world.event_count() }
+        History {
+            terms: vec![(world.event_count(), crate::sim::max_term(world))],
+            markers: Vec::new(),
+            recorded_to: world.event_count(),
+        }
     }
 
     /// Records the world's last event if the run has not been there before.

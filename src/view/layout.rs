@@ -134,7 +134,14 @@ pub fn ring(n: usize, width: f64, height: f64) -> (Vec<(f64, f64)>, f64) {
 /// line from the rim of one to the rim of the other, in proportion to the
 /// simulated time elapsed since it was sent, so it travels at its real
 /// latency and lands exactly when it is delivered.
-pub fn message_point(from: (f64, f64), to: (f64, f64), sent_us: u64, arrives_us: u64, now_us: u64, node_radius: f64) -> (f64, f64) {
+pub fn message_point(
+    from: (f64, f64),
+    to: (f64, f64),
+    sent_us: u64,
+    arrives_us: u64,
+    now_us: u64,
+    node_radius: f64,
+) -> (f64, f64) {
     let t = progress(sent_us, arrives_us, now_us);
     let a = toward(from, to, node_radius);
     let b = toward(to, from, node_radius);

@@ -27,10 +27,12 @@ fn play(text: &str, slice: Micros) -> (World, Player, u64) {
         if player.is_done() {
             break;
         }
-        total += player.advance_with(&mut world, slice, u64::MAX, &mut |_| {
-            observed += 1;
-            false
-        }).events;
+        total += player
+            .advance_with(&mut world, slice, u64::MAX, &mut |_| {
+                observed += 1;
+                false
+            })
+            .events;
     }
     assert!(player.is_done(), "the scenario should finish");
     assert_eq!(observed, total, "observe is called once per event");
@@ -119,9 +121,9 @@ fn instant_steps_run_at_once_and_step_k_takes_time() {
     let (mut world, mut player) = Player::new(parse(text).unwrap()).unwrap();
     let mut observed = 0;
     player.advance_with(&mut world, 0, u64::MAX, &mut |_| {
-            observed += 1;
-            false
-        });
+        observed += 1;
+        false
+    });
     // The crash ran at time zero; no event of `step 5` is due yet.
     assert_eq!(player.step_index(), 1);
     assert_eq!(world.event_count(), 1);

@@ -182,7 +182,8 @@ impl Session {
         let remaining = target.saturating_sub(self.world().now());
         let budget = max_events - events;
         let Session { timeline, player, feed, history, stop, .. } = self;
-        let advance = timeline.drive(|w| player.advance_with(w, remaining, budget, &mut |w| observe(feed, history, stop, w)));
+        let advance =
+            timeline.drive(|w| player.advance_with(w, remaining, budget, &mut |w| observe(feed, history, stop, w)));
         self.note_hit();
         Advance { events: events + advance.events, capped: advance.capped }
     }
@@ -333,7 +334,8 @@ impl Session {
         if self.breakpoints().is_empty() {
             return Ok(text);
         }
-        let cluster_line_end = text.find("\ncluster ").and_then(|at| text[at + 1..].find('\n').map(|end| at + 1 + end + 1));
+        let cluster_line_end =
+            text.find("\ncluster ").and_then(|at| text[at + 1..].find('\n').map(|end| at + 1 + end + 1));
         let Some(at) = cluster_line_end else { return Ok(text) };
         let breaks: String = self.breakpoints().iter().map(|b| format!("break {b}\n")).collect();
         Ok(format!("{}{breaks}{}", &text[..at], &text[at..]))

@@ -138,13 +138,16 @@ fn describe(value: &JsValue) -> String {
     match value.as_f64() {
         Some(n) => num(n),
         None if js_sys::Array::is_array(value) => "an array".into(),
-        None => value.as_string().map_or_else(|| value.js_typeof().as_string().unwrap_or_default(), |s| format!("\"{s}\"")),
+        None => {
+            value.as_string().map_or_else(|| value.js_typeof().as_string().unwrap_or_default(), |s| format!("\"{s}\""))
+        }
     }
 }
 
 /// `object[key]`, or `None` when it is undefined or null.
 fn field(object: &JsValue, key: &str) -> Result<Option<JsValue>, JsError> {
-    let value = js_sys::Reflect::get(object, &JsValue::from_str(key)).map_err(|_| err(format!("cannot read '{key}'")))?;
+    let value =
+        js_sys::Reflect::get(object, &JsValue::from_str(key)).map_err(|_| err(format!("cannot read '{key}'")))?;
     Ok(if value.is_undefined() || value.is_null() { None } else { Some(value) })
 }
 
@@ -177,7 +180,10 @@ impl Options {
         // ignored without a word, so name it.
         for key in js_sys::Object::keys(object).iter().filter_map(|k| k.as_string()) {
             if !OPTION_NAMES.contains(&key.as_str()) {
-                return Err(err(format!("unknown cluster option '{key}', expected one of: {}", OPTION_NAMES.join(", "))));
+                return Err(err(format!(
+                    "unknown cluster option '{key}', expected one of: {}",
+                    OPTION_NAMES.join(", ")
+                )));
             }
         }
         let number = |key: &str| field(value, key)?.map(|v| number(&v, key)).transpose();
@@ -196,7 +202,12 @@ impl Options {
 /// A whole number in `low..=high`, or a message naming `what`.
 pub(super) fn whole(value: f64, low: f64, high: f64, what: &str) -> Result<f64, JsError> {
     if !value.is_finite() || value.fract() != 0.0 || value < low || value > high {
-        return Err(err(format!("{what} must be a whole number from {} to {}, not {}", num(low), num(high), num(value))));
+        return Err(err(format!(
+            "{what} must be a whole number from {} to {}, not {}",
+            num(low),
+            num(high),
+            num(value)
+        )));
     }
     Ok(value)
 }
@@ -291,9 +302,15 @@ impl RaftLab {
         };
         let mut highlight_nodes = 0u16;
         if let Some(list) = field(&style, "highlightNodes")? {
-            let ids = js_sys::try_iter(&list).ok().flatten().ok_or_else(|| bad("highlightNodes", "an array of node ids", &list))?;
+            let ids = js_sys::try_iter(&list)
+                .ok()
+                .flatten()
+                .ok_or_else(|| bad("highlightNodes", "an array of node ids", &list))?;
             for id in ids {
-                let id = id.ok().and_then(|v| v.as_f64()).ok_or_else(|| bad("highlightNodes", "an array of node ids", &list))?;
+                let id = id
+                    .ok()
+                    .and_then(|v| v.as_f64())
+                    .ok_or_else(|| bad("highlightNodes", "an array of node ids", &list))?;
                 highlight_nodes |= 1 << self.node(id)?;
             }
         }
@@ -543,10 +560,7 @@ impl RaftLab {
         width: f64,
         height: f64,
         dpr: f64,
-        #[wasm_bindgen(
-            unchecked_param_type = "RenderStyle | null | undefined"
-        )]
-        style: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "RenderStyle | null | undefined")] style: JsValue,
     ) -> Result<(), JsError> {
         let style = self.style(style)?;
         self.layout = Some(render::draw_cluster(ctx, self.session.world(), width, height, dpr, &style));
@@ -562,10 +576,7 @@ impl RaftLab {
         width: f64,
         height: f64,
         dpr: f64,
-        #[wasm_bindgen(
-            unchecked_param_type = "RenderStyle | null | undefined"
-        )]
-        style: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "RenderStyle | null | undefined")] style: JsValue,
     ) -> Result<(), JsError> {
         let style = self.style(style)?;
         render::draw_log(ctx, self.session.world(), width, height, dpr, &style);

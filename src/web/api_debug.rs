@@ -123,7 +123,10 @@ impl RaftLab {
     /// ClientRequest, ClientReply or any). Throws on an unknown name, and
     /// then changes nothing.
     #[wasm_bindgen(js_name = setBreakpoints)]
-    pub fn set_breakpoints(&mut self, #[wasm_bindgen(unchecked_param_type = "string[]")] names: JsValue) -> Result<(), JsError> {
+    pub fn set_breakpoints(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string[]")] names: JsValue,
+    ) -> Result<(), JsError> {
         let list = js_sys::try_iter(&names)
             .ok()
             .flatten()
@@ -154,7 +157,9 @@ impl RaftLab {
     /// [[event, term], ...], markers: [{event, kind, label}]}`; `terms` lists
     /// where the highest term rose, `kind` is one of election, leader, crash,
     /// restart, partition, heal, action, violation, breakpoint.
-    #[wasm_bindgen(unchecked_return_type = "{start: number, end: number, current: number, terms: [number, number][], markers: {event: number, kind: string, label: string}[]}")]
+    #[wasm_bindgen(
+        unchecked_return_type = "{start: number, end: number, current: number, terms: [number, number][], markers: {event: number, kind: string, label: string}[]}"
+    )]
     pub fn timeline(&self) -> Result<JsValue, JsError> {
         to_js(&self.session.timeline_view())
     }

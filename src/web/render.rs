@@ -531,7 +531,8 @@ fn draw_legend(ctx: &Ctx, pal: &Palette, width: f64, height: f64, band: f64) {
     font(ctx, false, px);
     let dot = px * 0.42;
     let mut x = 12.0;
-    let roles = [("follower", pal.follower), ("candidate", pal.candidate), ("leader", pal.leader), ("crashed", pal.crashed)];
+    let roles =
+        [("follower", pal.follower), ("candidate", pal.candidate), ("leader", pal.leader), ("crashed", pal.crashed)];
     for (name, colour) in roles {
         circle(ctx, (x + dot, y), dot);
         ctx.set_fill_style_str(colour);
@@ -543,8 +544,28 @@ fn draw_legend(ctx: &Ctx, pal: &Palette, width: f64, height: f64, band: f64) {
     // The message shapes, if there is room on the line.
     let shapes: [(&str, Message); 4] = [
         ("vote", Message::RequestVoteReply { term: 0, vote_granted: true }),
-        ("heartbeat / entries", Message::AppendEntries { term: 0, leader: 0, prev_log_index: 0, prev_log_term: 0, entries: Vec::new(), leader_commit: 0 }),
-        ("ack", Message::AppendEntriesReply { term: 0, success: true, match_index: 0, rejected_index: 0, conflict_index: 0, conflict_term: None }),
+        (
+            "heartbeat / entries",
+            Message::AppendEntries {
+                term: 0,
+                leader: 0,
+                prev_log_index: 0,
+                prev_log_term: 0,
+                entries: Vec::new(),
+                leader_commit: 0,
+            },
+        ),
+        (
+            "ack",
+            Message::AppendEntriesReply {
+                term: 0,
+                success: true,
+                match_index: 0,
+                rejected_index: 0,
+                conflict_index: 0,
+                conflict_term: None,
+            },
+        ),
         ("client", Message::ClientRequest { request: 0, command: crate::raft::Command::Noop }),
     ];
     x += 10.0;

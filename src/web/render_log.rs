@@ -256,4 +256,3 @@ fn draw_progress(ctx: &Ctx, pal: &Palette, g: &Grid, world: &World, leader: Node
     crown(ctx, (6.0 + px * 0.5, y - px * 0.45), px);
     text(ctx, "leader", 6.0 + px * 1.3, y, "left", "bottom");
 }
-

@@ -65,7 +65,15 @@ fn unit(a: (f64, f64), b: (f64, f64)) -> (f64, f64) {
 /// The vote family is drawn in the candidate colour and round, the
 /// replication family in the leader colour and square (requests) or
 /// diamond (replies), the client's in violet and pointed.
-pub(super) fn draw_message(ctx: &Ctx, pal: &Palette, m: &InFlight, p: (f64, f64), dir: (f64, f64), s: f64, emphasis: bool) -> f64 {
+pub(super) fn draw_message(
+    ctx: &Ctx,
+    pal: &Palette,
+    m: &InFlight,
+    p: (f64, f64),
+    dir: (f64, f64),
+    s: f64,
+    emphasis: bool,
+) -> f64 {
     let (x, y) = p;
     ctx.set_line_width((s * 0.3).max(2.0));
     let radius = match &m.msg {
@@ -125,7 +133,10 @@ pub(super) fn draw_message(ctx: &Ctx, pal: &Palette, m: &InFlight, p: (f64, f64)
             let (ux, uy) = dir;
             let tip = (x + ux * h, y + uy * h);
             let base = (x - ux * h * 0.7, y - uy * h * 0.7);
-            polygon(ctx, &[tip, (base.0 - uy * h * 0.8, base.1 + ux * h * 0.8), (base.0 + uy * h * 0.8, base.1 - ux * h * 0.8)]);
+            polygon(
+                ctx,
+                &[tip, (base.0 - uy * h * 0.8, base.1 + ux * h * 0.8), (base.0 + uy * h * 0.8, base.1 - ux * h * 0.8)],
+            );
             ctx.set_fill_style_str(pal.client);
             ctx.fill();
             h
@@ -164,4 +175,3 @@ pub(super) fn draw_message(ctx: &Ctx, pal: &Palette, m: &InFlight, p: (f64, f64)
     }
     radius + if m.duplicate { 4.0 } else { 0.0 }
 }
-

@@ -4,7 +4,14 @@
 use super::*;
 
 fn ok(term: Term, match_index: LogIndex) -> Message {
-    Message::AppendEntriesReply { term, success: true, match_index, rejected_index: 0, conflict_index: 0, conflict_term: None }
+    Message::AppendEntriesReply {
+        term,
+        success: true,
+        match_index,
+        rejected_index: 0,
+        conflict_index: 0,
+        conflict_term: None,
+    }
 }
 
 #[test]

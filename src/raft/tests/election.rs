@@ -32,8 +32,14 @@ fn assert_stepped_down(node: &Node, ready: &Ready, term: Term, leader: Option<No
 fn s5_1_higher_term_append_entries_reply_turns_leader_into_follower() {
     let mut c = cluster_with_leader(3);
     // Node 2 moved on to term 4 while node 1 still believes it leads term 1.
-    let reply =
-        Message::AppendEntriesReply { term: 4, success: false, match_index: 0, rejected_index: 0, conflict_index: 0, conflict_term: None };
+    let reply = Message::AppendEntriesReply {
+        term: 4,
+        success: false,
+        match_index: 0,
+        rejected_index: 0,
+        conflict_index: 0,
+        conflict_term: None,
+    };
     let ready = c.deliver(2, 1, reply);
     assert_stepped_down(c.node(1), &ready, 4, None, true);
     assert_eq!(c.node(1).voted_for(), None, "a new term starts without a vote");
@@ -120,7 +126,14 @@ fn s5_1_stale_reply_does_not_move_leader_progress() {
     let ready = c.deliver(
         2,
         1,
-        Message::AppendEntriesReply { term: 1, success: true, match_index: 50, rejected_index: 0, conflict_index: 0, conflict_term: None },
+        Message::AppendEntriesReply {
+            term: 1,
+            success: true,
+            match_index: 50,
+            rejected_index: 0,
+            conflict_index: 0,
+            conflict_term: None,
+        },
     );
     assert!(ready.messages.is_empty());
     assert_eq!(c.node(1).progress(2), Some(before));

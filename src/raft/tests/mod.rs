@@ -25,7 +25,6 @@ mod timers;
 /// A message in flight: (from, to, message).
 pub(crate) type Envelope = (NodeId, NodeId, Message);
 
-
 /// Feeds one message to one node and returns everything it produced.
 #[allow(clippy::useless_conversion)] // identity with the `&Message` signature
 pub(crate) fn step(node: &mut Node, from: NodeId, msg: Message) -> Ready {

@@ -16,7 +16,14 @@ fn rejection(rejected_index: LogIndex, conflict_index: LogIndex, conflict_term: 
 }
 
 fn success(match_index: LogIndex, term: Term) -> Message {
-    Message::AppendEntriesReply { term, success: true, match_index, rejected_index: 0, conflict_index: 0, conflict_term: None }
+    Message::AppendEntriesReply {
+        term,
+        success: true,
+        match_index,
+        rejected_index: 0,
+        conflict_index: 0,
+        conflict_term: None,
+    }
 }
 
 // ----- the follower's side -----

@@ -106,6 +106,13 @@ fn s5_2_timers_candidate_hearing_from_the_leader_of_its_term_resets_election_tim
     assert_eq!(ready.heartbeat_timer, Some(TimerRequest::Stop));
     assert_eq!(
         only_message(&ready, 1),
-        &Message::AppendEntriesReply { term: 1, success: true, match_index: 0, rejected_index: 0, conflict_index: 0, conflict_term: None }
+        &Message::AppendEntriesReply {
+            term: 1,
+            success: true,
+            match_index: 0,
+            rejected_index: 0,
+            conflict_index: 0,
+            conflict_term: None
+        }
     );
 }
