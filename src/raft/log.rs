@@ -12,6 +12,42 @@
 use super::types::{Entry, Fnv, LogIndex, Term};
 use crate::util::Chunked;
 
+/// Why [`Log::maybe_append`] refused: the consistency check failed at the
+/// message's `prev_index`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mismatch {
+    /// The log is too short to hold an entry there.
+    Missing { last_index: LogIndex },
+    /// The log's entry there is of `term`, whose first entry is at
+    /// `first_index` (the fast-backtracking hint).
+    Term { term: Term, first_index: LogIndex },
+}
+
+/// What [`Log::maybe_append`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Appended {
+    /// The index of the message's last entry (its `prev_index` for a
+    /// heartbeat): the log agrees with the leader's up to here.
+    pub last_new: LogIndex,
+    /// The first conflicting entry, if one was replaced.
+    pub conflict: Option<Conflict>,
+}
+
+/// An entry of the log that conflicted with the leader's (§5.3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Conflict {
+    pub index: LogIndex,
+    /// Our entry's term there, and the leader's.
+    pub ours: Term,
+    pub theirs: Term,
+    /// How many of our entries from `index` on were deleted (or, without
+    /// truncation, overwritten).
+    pub removed: LogIndex,
+    /// Without truncation (the lesion `truncate-on-conflict off`), how many
+    /// stale entries after the message's last one were kept; else 0.
+    pub kept: LogIndex,
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Log {
     entries: Chunked<Entry>,
@@ -130,6 +166,72 @@ impl Log {
             index -= 1;
         }
         None
+    }
+
+    /// The first index of `entries` (which follow `prev_index`) whose term
+    /// differs from this log's entry there, or that this log does not hold
+    /// at all; `None` when the log already holds every one of them
+    /// (raft-rs `RaftLog::find_conflict`). Terms decide: two entries with the
+    /// same index and term are the same entry (§5.3, Log Matching).
+    pub fn find_conflict(&self, prev_index: LogIndex, entries: &[Entry]) -> Option<LogIndex> {
+        (prev_index + 1..)
+            .zip(entries)
+            .find(|(index, entry)| self.term_at(*index) != Some(entry.term))
+            .map(|(index, _)| index)
+    }
+
+    /// The receiver's side of AppendEntries, steps 2 to 4 of Figure 2
+    /// (raft-rs `RaftLog::maybe_append`):
+    ///
+    /// 2. reply false if the log has no entry at `prev_index` whose term is
+    ///    `prev_term` (the consistency check);
+    /// 3. if an existing entry conflicts with a new one (same index,
+    ///    different terms), delete the existing entry and all that follow it;
+    /// 4. append any new entries not already in the log.
+    ///
+    /// Entries that already match stay, so a delayed AppendEntries never
+    /// erases entries a newer one added. `committed` is the commit index to
+    /// protect: a committed entry is never deleted (a debug assertion; the
+    /// caller passes `None` when a lesion makes that possible, and leaves it
+    /// to the safety checker to report). With `truncate` false (the lesion
+    /// `truncate-on-conflict off`) conflicting entries are overwritten in
+    /// place and the stale entries after the message's last one stay.
+    pub fn maybe_append(
+        &mut self,
+        prev_index: LogIndex,
+        prev_term: Term,
+        entries: &[Entry],
+        committed: Option<LogIndex>,
+        truncate: bool,
+    ) -> Result<Appended, Mismatch> {
+        match self.term_at(prev_index) {
+            None => return Err(Mismatch::Missing { last_index: self.last_index() }),
+            Some(term) if term != prev_term => {
+                let first_index = self.first_index_of_term(term, prev_index);
+                return Err(Mismatch::Term { term, first_index });
+            }
+            Some(_) => {}
+        }
+        let last_new = prev_index + entries.len() as LogIndex;
+        let Some(from) = self.find_conflict(prev_index, entries) else {
+            return Ok(Appended { last_new, conflict: None });
+        };
+        let new = &entries[(from - prev_index - 1) as usize..];
+        let last = self.last_index();
+        // Without truncation, the entries after the message's last stay.
+        let kept: Vec<Entry> = if truncate { Vec::new() } else { self.range(last_new + 1, last).cloned().collect() };
+        let conflict = self.term_at(from).map(|ours| {
+            if let Some(committed) = committed {
+                debug_assert!(from > committed, "index {from} is committed ({committed}) and must not be deleted");
+            }
+            let removed = if truncate { last - (from - 1) } else { last.min(last_new) - (from - 1) };
+            Conflict { index: from, ours, theirs: new[0].term, removed, kept: kept.len() as LogIndex }
+        });
+        self.truncate_after(from - 1);
+        for entry in new.iter().chain(&kept) {
+            self.append(entry.clone());
+        }
+        Ok(Appended { last_new, conflict })
     }
 
     /// §5.4.1: a candidate's log is at least as up-to-date as this one when

@@ -1,53 +1,102 @@
 //! Every message a node sends or receives, named as in Figure 2 of the Raft
-//! paper, plus the client's request and the node's reply.
+//! paper, each with its own payload struct, plus the client's request and
+//! the node's reply.
 
 use std::fmt;
 use std::rc::Rc;
 
 use super::types::{Command, Entry, LogIndex, NodeId, RequestId, Term};
 
+/// Every message, as a typed payload: a handler receives the struct it
+/// needs instead of re-destructuring an enum variant.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Message {
-    /// Sent by a candidate to gather votes (§5.2). The last log position lets
-    /// the receiver refuse a candidate whose log is behind its own (§5.4.1).
-    RequestVote { term: Term, candidate: NodeId, last_log_index: LogIndex, last_log_term: Term },
-    /// The answer to RequestVote; `term` lets a stale candidate step down.
-    RequestVoteReply { term: Term, vote_granted: bool },
-    /// Sent by the leader to replicate entries and, with no entries, as the
-    /// heartbeat that keeps followers from starting elections (§5.3).
-    /// `prev_log_index`/`prev_log_term` name the entry just before `entries`;
-    /// the follower accepts only if it holds that entry (the consistency check).
-    AppendEntries {
-        term: Term,
-        leader: NodeId,
-        prev_log_index: LogIndex,
-        prev_log_term: Term,
-        entries: Vec<Entry>,
-        leader_commit: LogIndex,
+    RequestVote(RequestVote),
+    RequestVoteReply(RequestVoteReply),
+    AppendEntries(AppendEntries),
+    AppendEntriesReply(AppendEntriesReply),
+    /// A client operation, sent to any node. `request` stays the same across
+    /// retries so the state machine applies it once.
+    ClientRequest {
+        request: RequestId,
+        command: Command,
     },
-    /// The answer to AppendEntries. On success `match_index` is the last index
-    /// known to agree with the leader. On failure the conflict hint lets the
-    /// leader skip back a whole term at once instead of one entry per round
-    /// trip (the optimisation sketched at the end of §5.3):
-    /// `conflict_term` is the follower's term at `prev_log_index` (None when
-    /// its log is too short) and `conflict_index` the first index it holds of
-    /// that term (or its log length + 1).
-    AppendEntriesReply {
+    /// A node's answer to a client.
+    ClientReply {
+        request: RequestId,
+        outcome: ClientOutcome,
+    },
+}
+
+/// Sent by a candidate to gather votes (§5.2, Figure 2 "RequestVote RPC").
+/// The last log position lets the receiver refuse a candidate whose log is
+/// behind its own (§5.4.1).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RequestVote {
+    pub term: Term,
+    pub candidate: NodeId,
+    pub last_log_index: LogIndex,
+    pub last_log_term: Term,
+}
+
+/// The answer to RequestVote; `term` lets a stale candidate step down.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RequestVoteReply {
+    pub term: Term,
+    pub vote_granted: bool,
+}
+
+/// Sent by the leader to replicate entries and, with no entries, as the
+/// heartbeat that keeps followers from starting elections (§5.3, Figure 2
+/// "AppendEntries RPC"). `prev_log_index`/`prev_log_term` name the entry just
+/// before `entries`; the follower accepts only if it holds that entry (the
+/// consistency check).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AppendEntries {
+    pub term: Term,
+    pub leader: NodeId,
+    pub prev_log_index: LogIndex,
+    pub prev_log_term: Term,
+    pub entries: Vec<Entry>,
+    pub leader_commit: LogIndex,
+}
+
+/// The answer to AppendEntries. On success `match_index` is the last index
+/// known to agree with the leader. On failure the conflict hint lets the
+/// leader skip back a whole term at once instead of one entry per round
+/// trip (the optimisation sketched at the end of §5.3):
+/// `conflict_term` is the follower's term at `prev_log_index` (None when
+/// its log is too short) and `conflict_index` the first index it holds of
+/// that term (or its log length + 1).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AppendEntriesReply {
+    pub term: Term,
+    pub success: bool,
+    pub match_index: LogIndex,
+    /// On failure, the `prev_log_index` of the AppendEntries refused.
+    /// Messages can arrive out of order, so the leader uses it to tell a
+    /// rejection of its latest probe from a stale one it must ignore.
+    pub rejected_index: LogIndex,
+    pub conflict_index: LogIndex,
+    pub conflict_term: Option<Term>,
+}
+
+impl AppendEntriesReply {
+    /// A success: the follower's log agrees with the leader's up to `match_index`.
+    pub fn accepted(term: Term, match_index: LogIndex) -> Self {
+        AppendEntriesReply { term, success: true, match_index, ..Default::default() }
+    }
+
+    /// A failure of the consistency check at `rejected_index`, with the
+    /// conflict hint (or a stale term's refusal, with no hint at all).
+    pub fn rejected(
         term: Term,
-        success: bool,
-        match_index: LogIndex,
-        /// On failure, the `prev_log_index` of the AppendEntries refused.
-        /// Messages can arrive out of order, so the leader uses it to tell a
-        /// rejection of its latest probe from a stale one it must ignore.
         rejected_index: LogIndex,
         conflict_index: LogIndex,
         conflict_term: Option<Term>,
-    },
-    /// A client operation, sent to any node. `request` stays the same across
-    /// retries so the state machine applies it once.
-    ClientRequest { request: RequestId, command: Command },
-    /// A node's answer to a client.
-    ClientReply { request: RequestId, outcome: ClientOutcome },
+    ) -> Self {
+        AppendEntriesReply { term, success: false, match_index: 0, rejected_index, conflict_index, conflict_term }
+    }
 }
 
 /// What a node tells the client.
@@ -129,10 +178,10 @@ impl MessageKind {
 impl Message {
     pub fn kind(&self) -> MessageKind {
         match self {
-            Message::RequestVote { .. } => MessageKind::RequestVote,
-            Message::RequestVoteReply { .. } => MessageKind::RequestVoteReply,
-            Message::AppendEntries { .. } => MessageKind::AppendEntries,
-            Message::AppendEntriesReply { .. } => MessageKind::AppendEntriesReply,
+            Message::RequestVote(_) => MessageKind::RequestVote,
+            Message::RequestVoteReply(_) => MessageKind::RequestVoteReply,
+            Message::AppendEntries(_) => MessageKind::AppendEntries,
+            Message::AppendEntriesReply(_) => MessageKind::AppendEntriesReply,
             Message::ClientRequest { .. } => MessageKind::ClientRequest,
             Message::ClientReply { .. } => MessageKind::ClientReply,
         }
@@ -141,17 +190,17 @@ impl Message {
     /// The sender's term, for messages between servers.
     pub fn term(&self) -> Option<Term> {
         match self {
-            Message::RequestVote { term, .. }
-            | Message::RequestVoteReply { term, .. }
-            | Message::AppendEntries { term, .. }
-            | Message::AppendEntriesReply { term, .. } => Some(*term),
+            Message::RequestVote(m) => Some(m.term),
+            Message::RequestVoteReply(m) => Some(m.term),
+            Message::AppendEntries(m) => Some(m.term),
+            Message::AppendEntriesReply(m) => Some(m.term),
             Message::ClientRequest { .. } | Message::ClientReply { .. } => None,
         }
     }
 
     /// An AppendEntries without entries is a heartbeat.
     pub fn is_heartbeat(&self) -> bool {
-        matches!(self, Message::AppendEntries { entries, .. } if entries.is_empty())
+        matches!(self, Message::AppendEntries(m) if m.entries.is_empty())
     }
 }
 
@@ -159,13 +208,20 @@ impl Message {
 impl fmt::Display for Message {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Message::RequestVote { term, candidate, last_log_index, last_log_term } => {
+            Message::RequestVote(RequestVote { term, candidate, last_log_index, last_log_term }) => {
                 write!(f, "RequestVote term={term} candidate={candidate} last_log={last_log_term}/{last_log_index}")
             }
-            Message::RequestVoteReply { term, vote_granted } => {
+            Message::RequestVoteReply(RequestVoteReply { term, vote_granted }) => {
                 write!(f, "RequestVoteReply term={term} granted={vote_granted}")
             }
-            Message::AppendEntries { term, leader, prev_log_index, prev_log_term, entries, leader_commit } => {
+            Message::AppendEntries(AppendEntries {
+                term,
+                leader,
+                prev_log_index,
+                prev_log_term,
+                entries,
+                leader_commit,
+            }) => {
                 write!(
                     f,
                     "AppendEntries term={term} leader={leader} prev={prev_log_term}/{prev_log_index} commit={leader_commit} entries=["
@@ -178,14 +234,14 @@ impl fmt::Display for Message {
                 }
                 f.write_str("]")
             }
-            Message::AppendEntriesReply {
+            Message::AppendEntriesReply(AppendEntriesReply {
                 term,
                 success,
                 match_index,
                 rejected_index,
                 conflict_index,
                 conflict_term,
-            } => {
+            }) => {
                 write!(f, "AppendEntriesReply term={term} success={success}")?;
                 if *success {
                     write!(f, " match={match_index}")?;

@@ -10,7 +10,9 @@ pub mod kv;
 pub mod log;
 pub mod message;
 pub mod node;
+pub mod progress;
 mod query;
+pub mod quorum;
 mod replication;
 pub mod types;
 
@@ -19,6 +21,10 @@ mod tests;
 
 pub use kv::KvStore;
 pub use log::Log;
-pub use message::{Applied, ClientOutcome, Message, MessageKind};
-pub use node::{Node, NodeEvent, Progress, Ready, TimerRequest};
+pub use message::{
+    AppendEntries, AppendEntriesReply, Applied, ClientOutcome, Message, MessageKind, RequestVote, RequestVoteReply,
+};
+pub use node::{Node, NodeEvent, Ready, TimerRequest};
+pub use progress::{Progress, ProgressState};
+pub use quorum::{Majority, NodeSet, VoteResult};
 pub use types::{Command, Entry, LogIndex, NodeId, RequestId, Role, Term, CLIENT, MAX_NODES};

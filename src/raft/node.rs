@@ -6,27 +6,14 @@
 use std::collections::BTreeSet;
 
 use super::kv::KvStore;
-use super::message::{Applied, ClientOutcome, Message};
+use super::log::Mismatch;
+use super::message::{
+    AppendEntries, AppendEntriesReply, Applied, ClientOutcome, Message, RequestVote, RequestVoteReply,
+};
+use super::progress::Progress;
+use super::quorum::{Majority, NodeSet, VoteResult};
 use super::types::{Command, Entry, LogIndex, NodeId, RequestId, Role, Term, CLIENT, MAX_NODES};
 use super::Log;
-
-/// What the leader knows of one follower's log (Figure 2, "volatile state on
-/// leaders").
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Progress {
-    /// Index of the next entry to send to that follower.
-    pub next_index: LogIndex,
-    /// Highest index known to be replicated on that follower.
-    pub match_index: LogIndex,
-    /// True once the follower has accepted an AppendEntries in this term: the
-    /// leader then streams new entries without waiting for each reply.
-    /// False while probing for the point where the logs agree, when sending
-    /// more than one AppendEntries per round trip would only waste messages.
-    pub replicating: bool,
-    /// While probing: a probe is in flight, so wait for its reply (or the
-    /// next heartbeat) before sending another.
-    pub probe_sent: bool,
-}
 
 /// A timer the node asks the world to (re)arm or stop. The node has no clock:
 /// the world measures time and draws the random election timeout.
@@ -68,25 +55,6 @@ impl Ready {
     }
 }
 
-/// The fields of an AppendEntriesReply but its term.
-#[derive(Clone, Copy, Debug)]
-pub(super) struct AppendReply {
-    pub success: bool,
-    pub match_index: LogIndex,
-    pub rejected_index: LogIndex,
-    pub conflict_index: LogIndex,
-    pub conflict_term: Option<Term>,
-}
-
-impl AppendReply {
-    fn accepted(match_index: LogIndex) -> Self {
-        AppendReply { success: true, match_index, rejected_index: 0, conflict_index: 0, conflict_term: None }
-    }
-    fn rejected(rejected_index: LogIndex, conflict_index: LogIndex, conflict_term: Option<Term>) -> Self {
-        AppendReply { success: false, match_index: 0, rejected_index, conflict_index, conflict_term }
-    }
-}
-
 /// Longest run of entries in one AppendEntries, so repairing a long log is
 /// visible as several round trips rather than one giant message.
 pub const MAX_ENTRIES_PER_MESSAGE: usize = 16;
@@ -95,6 +63,8 @@ pub const MAX_ENTRIES_PER_MESSAGE: usize = 16;
 pub struct Node {
     pub(super) id: NodeId,
     pub(super) cluster_size: u8,
+    /// The voters: every server of the cluster, decided by majority.
+    pub(super) voters: Majority,
 
     // Persistent state: survives a crash.
     pub(super) current_term: Term,
@@ -107,9 +77,9 @@ pub struct Node {
     pub(super) commit_index: LogIndex,
     pub(super) last_applied: LogIndex,
     pub(super) kv: KvStore,
-    /// Bit `i` set: node `i` granted (resp. denied) this candidate its vote.
-    pub(super) votes_granted: u16,
-    pub(super) votes_denied: u16,
+    /// The servers that granted (resp. denied) this candidate its vote.
+    pub(super) votes_granted: NodeSet,
+    pub(super) votes_denied: NodeSet,
     /// Indexed by node id; entry 0 and the leader's own entry are unused.
     pub(super) progress: [Progress; MAX_NODES + 1],
     /// Leader only: client requests in its log and not yet applied. A client
@@ -125,6 +95,7 @@ impl Node {
         Node {
             id,
             cluster_size,
+            voters: Majority::of_cluster(cluster_size),
             current_term: 0,
             voted_for: None,
             log: Log::new(),
@@ -133,8 +104,8 @@ impl Node {
             commit_index: 0,
             last_applied: 0,
             kv: KvStore::new(),
-            votes_granted: 0,
-            votes_denied: 0,
+            votes_granted: NodeSet::EMPTY,
+            votes_denied: NodeSet::EMPTY,
             progress: [Progress::default(); MAX_NODES + 1],
             proposed: BTreeSet::new(),
         }
@@ -170,35 +141,25 @@ impl Node {
         if term > self.current_term {
             // A higher term means our view is stale, whatever our role (§5.1).
             // Only an AppendEntries proves who leads the new term.
-            let leader = matches!(msg, Message::AppendEntries { .. }).then_some(from);
+            let leader = matches!(msg, Message::AppendEntries(_)).then_some(from);
             self.become_follower(term, leader, ready);
         } else if term < self.current_term {
             // A stale sender learns the newer term from our reply and steps
             // down; stale replies carry nothing we can use.
+            let term = self.current_term;
             match msg {
-                Message::RequestVote { .. } => {
-                    self.send(from, Message::RequestVoteReply { term: self.current_term, vote_granted: false }, ready)
+                Message::RequestVote(_) => {
+                    self.send(from, Message::RequestVoteReply(RequestVoteReply { term, vote_granted: false }), ready)
                 }
-                Message::AppendEntries { .. } => self.send(
-                    from,
-                    Message::AppendEntriesReply {
-                        term: self.current_term,
-                        success: false,
-                        match_index: 0,
-                        rejected_index: 0,
-                        conflict_index: 0,
-                        conflict_term: None,
-                    },
-                    ready,
-                ),
+                Message::AppendEntries(_) => {
+                    self.send(from, Message::AppendEntriesReply(AppendEntriesReply::rejected(term, 0, 0, None)), ready)
+                }
                 _ => {}
             }
             return;
         }
         match msg {
-            Message::RequestVote { candidate, last_log_index, last_log_term, .. } => {
-                self.handle_request_vote(*candidate, *last_log_index, *last_log_term, ready)
-            }
+            Message::RequestVote(request) => self.handle_request_vote(request, ready),
             msg => match self.role {
                 Role::Follower => self.step_follower(from, msg, ready),
                 Role::Candidate => self.step_candidate(from, msg, ready),
@@ -229,10 +190,10 @@ impl Node {
     // ----- role handlers -----
 
     fn step_follower(&mut self, from: NodeId, msg: &Message, ready: &mut Ready) {
-        if let Message::AppendEntries { .. } = msg {
+        if let Message::AppendEntries(append) = msg {
             self.leader = Some(from);
             ready.election_timer = Some(TimerRequest::Reset);
-            self.handle_append_entries(from, msg, ready);
+            self.handle_append_entries(from, append, ready);
         }
         // Vote replies and AppendEntries replies of this term are left over
         // from a candidacy or leadership we already gave up: nothing to do.
@@ -240,18 +201,19 @@ impl Node {
 
     fn step_candidate(&mut self, from: NodeId, msg: &Message, ready: &mut Ready) {
         match msg {
-            Message::RequestVoteReply { vote_granted, .. } => {
-                let bit = 1u16 << from;
-                if *vote_granted {
-                    self.votes_granted |= bit;
+            Message::RequestVoteReply(reply) => {
+                if reply.vote_granted {
+                    self.votes_granted.insert(from);
                 } else {
-                    self.votes_denied |= bit;
+                    self.votes_denied.insert(from);
                 }
-                if self.votes_granted.count_ones() as usize >= self.quorum() {
+                // A lost election changes nothing: the candidate waits for its
+                // timer, as Figure 2 says, since a leader may still appear.
+                if self.voters.vote_result(self.votes_granted, self.votes_denied) == VoteResult::Won {
                     self.become_leader(ready);
                 }
             }
-            Message::AppendEntries { .. } => {
+            Message::AppendEntries(_) => {
                 // Another node won this term's election (§5.2).
                 self.become_follower(self.current_term, Some(from), ready);
                 self.step_follower(from, msg, ready);
@@ -261,11 +223,7 @@ impl Node {
     }
 
     fn step_leader(&mut self, from: NodeId, msg: &Message, ready: &mut Ready) {
-        if let Message::AppendEntriesReply {
-            success, match_index, rejected_index, conflict_index, conflict_term, ..
-        } = *msg
-        {
-            let reply = AppendReply { success, match_index, rejected_index, conflict_index, conflict_term };
+        if let Message::AppendEntriesReply(reply) = msg {
             self.handle_append_reply(from, reply, ready);
         }
         // Election Safety makes an AppendEntries of our own term from another
@@ -290,11 +248,15 @@ impl Node {
         }
     }
 
-    fn handle_request_vote(&mut self, candidate: NodeId, last_index: LogIndex, last_term: Term, ready: &mut Ready) {
+    /// The receiver's side of RequestVote (Figure 2, RequestVote RPC, steps
+    /// 1 and 2; step 1, the stale term, is handled by [`Node::step`]).
+    fn handle_request_vote(&mut self, request: &RequestVote, ready: &mut Ready) {
+        let candidate = request.candidate;
+        // One vote per term (§5.2), on a first-come-first-served basis.
         let free = self.voted_for.is_none() || self.voted_for == Some(candidate);
         // §5.4.1, the election restriction: never vote for a candidate whose
         // log is behind ours, or it could lose committed entries.
-        let granted = free && self.log.is_up_to_date(last_index, last_term);
+        let granted = free && self.log.is_up_to_date(request.last_log_index, request.last_log_term);
         if granted {
             self.voted_for = Some(candidate);
             // A follower that just voted gives the candidate time to win
@@ -302,62 +264,45 @@ impl Node {
             ready.election_timer = Some(TimerRequest::Reset);
             ready.events.push(NodeEvent::Voted { term: self.current_term, candidate });
         }
-        let reply = Message::RequestVoteReply { term: self.current_term, vote_granted: granted };
-        self.send(candidate, reply, ready);
+        let reply = RequestVoteReply { term: self.current_term, vote_granted: granted };
+        self.send(candidate, Message::RequestVoteReply(reply), ready);
     }
 
-    /// The receiver's side of AppendEntries (Figure 2, steps 2 to 5).
-    fn handle_append_entries(&mut self, from: NodeId, msg: &Message, ready: &mut Ready) {
-        let &Message::AppendEntries { prev_log_index, prev_log_term, ref entries, leader_commit, .. } = msg else {
-            return;
-        };
-        match self.log.term_at(prev_log_index) {
-            None => {
-                // Our log is too short: tell the leader where it ends.
-                let conflict_index = self.log.last_index() + 1;
-                self.reply_append(from, AppendReply::rejected(prev_log_index, conflict_index, None), ready);
-                return;
-            }
-            Some(term) if term != prev_log_term => {
-                // The consistency check failed. Naming the first index of the
-                // conflicting term lets the leader skip all of it at once.
-                let conflict_index = self.log.first_index_of_term(term, prev_log_index);
-                self.reply_append(from, AppendReply::rejected(prev_log_index, conflict_index, Some(term)), ready);
-                return;
-            }
-            Some(_) => {}
-        }
-        let mut index = prev_log_index;
-        for entry in entries {
-            index += 1;
-            match self.log.term_at(index) {
-                Some(term) if term == entry.term => continue,
-                Some(_) => {
-                    // Only a conflicting entry and what follows it go; entries
-                    // that already match stay, or a delayed AppendEntries
-                    // could erase entries a newer one added.
-                    let removed = self.log.last_index() - (index - 1);
-                    self.log.truncate_after(index - 1);
-                    ready.events.push(NodeEvent::Truncated { after: index - 1, removed });
-                    self.log.append(entry.clone());
-                }
-                None => self.log.append(entry.clone()),
-            }
-        }
-        // The follower may hold more entries past `index` that this message
-        // did not vouch for; it may only commit what the leader confirmed.
-        if leader_commit > self.commit_index {
-            self.set_commit_index(leader_commit.min(index), ready);
-        }
-        self.reply_append(from, AppendReply::accepted(index), ready);
-    }
-
-    fn reply_append(&mut self, to: NodeId, reply: AppendReply, ready: &mut Ready) {
-        let AppendReply { success, match_index, rejected_index, conflict_index, conflict_term } = reply;
+    /// The receiver's side of AppendEntries (Figure 2, AppendEntries RPC,
+    /// steps 2 to 5; step 1, the stale term, is handled by [`Node::step`]).
+    /// Steps 2 to 4 are [`Log::maybe_append`]; step 5 is the commit here.
+    fn handle_append_entries(&mut self, from: NodeId, append: &AppendEntries, ready: &mut Ready) {
+        let prev = append.prev_log_index;
         let term = self.current_term;
-        let msg =
-            Message::AppendEntriesReply { term, success, match_index, rejected_index, conflict_index, conflict_term };
-        self.send(to, msg, ready);
+        let appended =
+            match self.log.maybe_append(prev, append.prev_log_term, &append.entries, Some(self.commit_index), true) {
+                Ok(appended) => appended,
+                Err(mismatch) => {
+                    let reply = match mismatch {
+                        // Our log is too short: tell the leader where it ends.
+                        Mismatch::Missing { last_index } => {
+                            AppendEntriesReply::rejected(term, prev, last_index + 1, None)
+                        }
+                        // Naming the first index of the conflicting term lets the
+                        // leader skip all of it at once.
+                        Mismatch::Term { term: ours, first_index } => {
+                            AppendEntriesReply::rejected(term, prev, first_index, Some(ours))
+                        }
+                    };
+                    return self.send(from, Message::AppendEntriesReply(reply), ready);
+                }
+            };
+        if let Some(conflict) = appended.conflict {
+            ready.events.push(NodeEvent::Truncated { after: conflict.index - 1, removed: conflict.removed });
+        }
+        // The follower may hold more entries past the message's last that
+        // the leader did not vouch for; it may only commit what the leader
+        // confirmed.
+        if append.leader_commit > self.commit_index {
+            self.set_commit_index(append.leader_commit.min(appended.last_new), ready);
+        }
+        let reply = AppendEntriesReply::accepted(term, appended.last_new);
+        self.send(from, Message::AppendEntriesReply(reply), ready);
     }
 
     // ----- role transitions: the only places `role` changes -----
@@ -378,8 +323,8 @@ impl Node {
         }
         self.role = Role::Follower;
         self.leader = leader;
-        self.votes_granted = 0;
-        self.votes_denied = 0;
+        self.votes_granted = NodeSet::EMPTY;
+        self.votes_denied = NodeSet::EMPTY;
         ready.heartbeat_timer = Some(TimerRequest::Stop);
         if changed {
             ready.events.push(NodeEvent::Became { role: Role::Follower, term });
@@ -391,21 +336,24 @@ impl Node {
         self.role = Role::Candidate;
         self.leader = None;
         self.voted_for = Some(self.id);
-        self.votes_granted = 1 << self.id;
-        self.votes_denied = 0;
+        self.votes_granted = NodeSet::of(&[self.id]);
+        self.votes_denied = NodeSet::EMPTY;
         ready.election_timer = Some(TimerRequest::Reset);
         ready.heartbeat_timer = Some(TimerRequest::Stop);
         ready.events.push(NodeEvent::Became { role: Role::Candidate, term: self.current_term });
         ready.events.push(NodeEvent::Voted { term: self.current_term, candidate: self.id });
-        if self.quorum() == 1 {
+        if self.voters.vote_result(self.votes_granted, self.votes_denied) == VoteResult::Won {
             // A one-node cluster is its own majority.
             return self.become_leader(ready);
         }
-        let (last_log_index, last_log_term) = (self.log.last_index(), self.log.last_term());
+        let request = RequestVote {
+            term: self.current_term,
+            candidate: self.id,
+            last_log_index: self.log.last_index(),
+            last_log_term: self.log.last_term(),
+        };
         for peer in self.peers() {
-            let msg =
-                Message::RequestVote { term: self.current_term, candidate: self.id, last_log_index, last_log_term };
-            self.send(peer, msg, ready);
+            self.send(peer, Message::RequestVote(request), ready);
         }
     }
 
@@ -413,7 +361,7 @@ impl Node {
         self.role = Role::Leader;
         self.leader = Some(self.id);
         let next_index = self.log.last_index() + 1;
-        self.progress = [Progress { next_index, match_index: 0, replicating: false, probe_sent: false }; MAX_NODES + 1];
+        self.progress = [Progress::new(next_index); MAX_NODES + 1];
         // Requests of earlier terms still unapplied in our log will commit
         // with our no-op; retries of them must not be appended again.
         let unapplied = self.log.range(self.last_applied + 1, self.log.last_index());
@@ -439,7 +387,7 @@ impl Node {
 
     /// Votes or replicas needed: a strict majority of the cluster.
     pub fn quorum(&self) -> usize {
-        self.cluster_size as usize / 2 + 1
+        self.voters.quorum()
     }
 
     pub(super) fn set_commit_index(&mut self, index: LogIndex, ready: &mut Ready) {

@@ -2,7 +2,8 @@
 //! the visualizer may see of a node.
 
 use super::kv::KvStore;
-use super::node::{Node, Progress};
+use super::node::Node;
+use super::progress::Progress;
 use super::types::{LogIndex, NodeId, Role, Term};
 use super::Log;
 
@@ -41,10 +42,10 @@ impl Node {
     /// Nodes that granted this candidate (or leader, for the term it won)
     /// their vote, the node itself included.
     pub fn votes_granted(&self) -> impl Iterator<Item = NodeId> + '_ {
-        (1..=self.cluster_size).filter(move |&i| self.votes_granted & (1 << i) != 0)
+        self.votes_granted.iter()
     }
     pub fn votes_denied(&self) -> impl Iterator<Item = NodeId> + '_ {
-        (1..=self.cluster_size).filter(move |&i| self.votes_denied & (1 << i) != 0)
+        self.votes_denied.iter()
     }
     /// The leader's view of a follower's log; `None` unless this node leads
     /// and `peer` is another node of the cluster.

@@ -1,7 +1,8 @@
 //! The leader's side of log replication (§5.3) and the commit rule (§5.4.2).
 
-use super::message::Message;
-use super::node::{AppendReply, Node, Ready, MAX_ENTRIES_PER_MESSAGE};
+use super::message::{AppendEntries, AppendEntriesReply, Message};
+use super::node::{Node, Ready, MAX_ENTRIES_PER_MESSAGE};
+use super::progress::ProgressState;
 use super::types::{Command, LogIndex, NodeId, RequestId, Role};
 
 impl Node {
@@ -16,13 +17,10 @@ impl Node {
         self.maybe_commit(ready);
     }
 
-    /// Sends `peer` an AppendEntries with the entries it lacks.
-    ///
-    /// While replicating, entries go out as soon as they exist and `next_index`
-    /// moves past them at once (pipelining). While probing, only one message is
-    /// in flight per heartbeat or reply, and `next_index` stays put until the
-    /// follower says where its log agrees. `heartbeat` asks for a message even
-    /// when there is nothing new to send.
+    /// Sends `peer` an AppendEntries with the entries it lacks, as its
+    /// [`Progress`](super::progress::Progress) allows: at once while
+    /// replicating, one per round trip while probing. `heartbeat` asks for a
+    /// message even when there is nothing new to send, or a probe is out.
     pub(super) fn send_append(&mut self, peer: NodeId, heartbeat: bool, ready: &mut Ready) {
         let progress = self.progress[peer as usize];
         let last = self.log.last_index();
@@ -30,7 +28,7 @@ impl Node {
         if !has_new && !heartbeat {
             return;
         }
-        if !progress.replicating && progress.probe_sent && !heartbeat {
+        if progress.is_paused() && !heartbeat {
             // A probe is already out; its reply will trigger the next one.
             return;
         }
@@ -42,13 +40,8 @@ impl Node {
         } else {
             Vec::new()
         };
-        let progress = &mut self.progress[peer as usize];
-        if progress.replicating {
-            progress.next_index = upto + 1;
-        } else {
-            progress.probe_sent = true;
-        }
-        let msg = Message::AppendEntries {
+        self.progress[peer as usize].sent(upto);
+        let msg = AppendEntries {
             term: self.current_term,
             leader: self.id,
             prev_log_index,
@@ -56,52 +49,42 @@ impl Node {
             entries,
             leader_commit: self.commit_index,
         };
-        self.send(peer, msg, ready);
+        self.send(peer, Message::AppendEntries(msg), ready);
     }
 
-    pub(super) fn handle_append_reply(&mut self, from: NodeId, reply: AppendReply, ready: &mut Ready) {
+    /// A follower answered an AppendEntries (Figure 2, "Rules for Servers",
+    /// Leaders: "If successful: update nextIndex and matchIndex for follower;
+    /// if AppendEntries fails because of log inconsistency: decrement
+    /// nextIndex and retry").
+    pub(super) fn handle_append_reply(&mut self, from: NodeId, reply: &AppendEntriesReply, ready: &mut Ready) {
         let last = self.log.last_index();
-        let progress = &mut self.progress[from as usize];
         if reply.success {
-            progress.probe_sent = false;
-            // Replies can arrive out of order or twice: indexes only move up.
-            progress.match_index = progress.match_index.max(reply.match_index.min(last));
-            progress.next_index = progress.next_index.max(progress.match_index + 1);
-            progress.replicating = true;
+            let progress = &mut self.progress[from as usize];
+            progress.maybe_update(reply.match_index.min(last));
+            if progress.state == ProgressState::Probe {
+                progress.become_replicate();
+            }
             self.maybe_commit(ready);
             // Send the rest of a long catch-up, or entries that arrived while
             // the follower was being probed.
             self.send_append(from, false, ready);
             return;
         }
-        // A rejection answers one AppendEntries; with random latency it may be
-        // an old one. While replicating, one at or below the match index is
-        // stale; while probing, only the answer to the probe just sent counts.
-        // Acting on stale rejections would resend the same entries again and
-        // again.
-        let stale = if progress.replicating {
-            reply.rejected_index <= progress.match_index
-        } else {
-            reply.rejected_index + 1 != progress.next_index
-        };
-        if stale {
-            return;
-        }
-        progress.probe_sent = false;
-        let (conflict_index, conflict_term) = (reply.conflict_index, reply.conflict_term);
         // Rejected: jump back using the follower's hint. If we have entries of
         // its conflicting term, our last one of that term is where the logs may
         // agree; otherwise skip the follower's whole term.
-        let hinted = match conflict_term {
+        let hint = match reply.conflict_term {
             Some(term) => match self.log.last_index_of_term(term) {
                 Some(index) => index + 1,
-                None => conflict_index,
+                None => reply.conflict_index,
             },
-            None => conflict_index,
+            None => reply.conflict_index,
         };
-        // Never below what the follower has confirmed, never past our log.
-        progress.next_index = hinted.clamp(progress.match_index + 1, last + 1);
-        progress.replicating = false;
+        let progress = &mut self.progress[from as usize];
+        if !progress.maybe_decr_to(reply.rejected_index, hint, last) {
+            return;
+        }
+        progress.become_probe();
         self.send_append(from, true, ready);
     }
 
@@ -109,19 +92,21 @@ impl Node {
     /// but only if that entry is of the current term (§5.4.2, Figure 8): an
     /// entry of an earlier term can be on a majority and still be overwritten.
     pub(super) fn maybe_commit(&mut self, ready: &mut Ready) {
-        let mut matched = [0 as LogIndex; crate::raft::MAX_NODES];
-        let n = self.cluster_size as usize;
-        for id in 1..=self.cluster_size {
-            matched[id as usize - 1] =
-                if id == self.id { self.log.last_index() } else { self.progress[id as usize].match_index };
-        }
-        let matched = &mut matched[..n];
-        matched.sort_unstable_by(|a, b| b.cmp(a));
-        let majority_index = matched[self.quorum() - 1];
+        let majority_index = self.voters.committed_index(|id| self.acked_index(id));
         if majority_index > self.commit_index && self.log.term_at(majority_index) == Some(self.current_term) {
             self.set_commit_index(majority_index, ready);
             // Followers learn the new commit index with the next
             // AppendEntries; the heartbeat interval bounds the wait.
+        }
+    }
+
+    /// The highest index known to be stored on `id`: for the leader itself,
+    /// its whole log.
+    fn acked_index(&self, id: NodeId) -> LogIndex {
+        if id == self.id {
+            self.log.last_index()
+        } else {
+            self.progress[id as usize].match_index
         }
     }
 }

@@ -289,9 +289,9 @@ pub fn node_view_with(world: &World, id: NodeId, log_limit: usize) -> NodeView {
 
 fn message_view(m: &crate::sim::InFlight) -> MessageView {
     let (entries, granted, success) = match &m.msg {
-        Message::AppendEntries { entries, .. } => (entries.len(), None, None),
-        Message::RequestVoteReply { vote_granted, .. } => (0, Some(*vote_granted), None),
-        Message::AppendEntriesReply { success, .. } => (0, None, Some(*success)),
+        Message::AppendEntries(m) => (m.entries.len(), None, None),
+        Message::RequestVoteReply(m) => (0, Some(m.vote_granted), None),
+        Message::AppendEntriesReply(m) => (0, None, Some(m.success)),
         _ => (0, None, None),
     };
     MessageView {

@@ -12,7 +12,7 @@ use std::fmt::{self, Write as _};
 use wasm_bindgen::JsValue;
 use web_sys::CanvasRenderingContext2d as Ctx;
 
-use crate::raft::{Message, Role};
+use crate::raft::{AppendEntries, AppendEntriesReply, Message, RequestVoteReply, Role};
 use crate::sim::{InFlight, NodeSlot, World};
 use crate::view::layout::{self, lane, lerp, toward, Layout};
 use crate::view::trig;
@@ -543,29 +543,9 @@ fn draw_legend(ctx: &Ctx, pal: &Palette, width: f64, height: f64, band: f64) {
     }
     // The message shapes, if there is room on the line.
     let shapes: [(&str, Message); 4] = [
-        ("vote", Message::RequestVoteReply { term: 0, vote_granted: true }),
-        (
-            "heartbeat / entries",
-            Message::AppendEntries {
-                term: 0,
-                leader: 0,
-                prev_log_index: 0,
-                prev_log_term: 0,
-                entries: Vec::new(),
-                leader_commit: 0,
-            },
-        ),
-        (
-            "ack",
-            Message::AppendEntriesReply {
-                term: 0,
-                success: true,
-                match_index: 0,
-                rejected_index: 0,
-                conflict_index: 0,
-                conflict_term: None,
-            },
-        ),
+        ("vote", Message::RequestVoteReply(RequestVoteReply { term: 0, vote_granted: true })),
+        ("heartbeat / entries", Message::AppendEntries(AppendEntries::default())),
+        ("ack", Message::AppendEntriesReply(AppendEntriesReply { success: true, ..Default::default() })),
         ("client", Message::ClientRequest { request: 0, command: crate::raft::Command::Noop }),
     ];
     x += 10.0;

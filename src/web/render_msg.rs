@@ -77,13 +77,14 @@ pub(super) fn draw_message(
     let (x, y) = p;
     ctx.set_line_width((s * 0.3).max(2.0));
     let radius = match &m.msg {
-        Message::RequestVote { .. } => {
+        Message::RequestVote(_) => {
             circle(ctx, p, s * 1.1);
             ctx.set_fill_style_str(pal.candidate);
             ctx.fill();
             s * 1.1
         }
-        Message::RequestVoteReply { vote_granted, .. } => {
+        Message::RequestVoteReply(reply) => {
+            let vote_granted = &reply.vote_granted;
             circle(ctx, p, s * 1.1);
             ctx.set_fill_style_str(if *vote_granted { pal.candidate } else { pal.bg });
             ctx.fill();
@@ -103,13 +104,14 @@ pub(super) fn draw_message(
             }
             s * 1.1
         }
-        Message::AppendEntries { entries, .. } if entries.is_empty() => {
+        Message::AppendEntries(append) if append.entries.is_empty() => {
             let h = s * 0.75;
             ctx.set_fill_style_str(pal.leader);
             ctx.fill_rect(x - h, y - h, 2.0 * h, 2.0 * h);
             h * 1.2
         }
-        Message::AppendEntries { entries, .. } => {
+        Message::AppendEntries(append) => {
+            let entries = &append.entries;
             let h = s * 1.35;
             ctx.set_fill_style_str(pal.leader);
             ctx.fill_rect(x - h, y - h, 2.0 * h, 2.0 * h);
@@ -118,7 +120,8 @@ pub(super) fn draw_message(
             text(ctx, txt!("{}", entries.len()).as_str(), x, y + h * 0.08, "center", "middle");
             h * 1.3
         }
-        Message::AppendEntriesReply { success, .. } => {
+        Message::AppendEntriesReply(reply) => {
+            let success = &reply.success;
             let h = s * 1.25;
             polygon(ctx, &[(x, y - h), (x + h, y), (x, y + h), (x - h, y)]);
             ctx.set_fill_style_str(if *success { pal.leader } else { pal.bg });

@@ -141,7 +141,7 @@ fn s8_client_a_new_leader_does_not_append_again_a_request_its_log_holds() {
     c.client_request(1, 7, Command::put("x", "1"));
     // The entry reaches node 2's log, but node 1 is cut off before the reply
     // comes back, so it never commits in term 1; node 2 leads term 2.
-    c.deliver_only(|(from, to, m)| (*from, *to) == (1, 2) && matches!(m, Message::AppendEntries { .. }));
+    c.deliver_only(|(from, to, m)| (*from, *to) == (1, 2) && matches!(m, Message::AppendEntries(_)));
     assert_eq!(c.node(1).commit_index(), 1, "only the no-op is committed");
     assert_eq!(c.node(2).log().last_index(), 2);
     c.isolate(1);

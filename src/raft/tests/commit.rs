@@ -4,14 +4,14 @@
 use super::*;
 
 fn ok(term: Term, match_index: LogIndex) -> Message {
-    Message::AppendEntriesReply {
+    Message::AppendEntriesReply(AppendEntriesReply {
         term,
         success: true,
         match_index,
         rejected_index: 0,
         conflict_index: 0,
         conflict_term: None,
-    }
+    })
 }
 
 #[test]

@@ -32,14 +32,14 @@ fn assert_stepped_down(node: &Node, ready: &Ready, term: Term, leader: Option<No
 fn s5_1_higher_term_append_entries_reply_turns_leader_into_follower() {
     let mut c = cluster_with_leader(3);
     // Node 2 moved on to term 4 while node 1 still believes it leads term 1.
-    let reply = Message::AppendEntriesReply {
+    let reply = Message::AppendEntriesReply(AppendEntriesReply {
         term: 4,
         success: false,
         match_index: 0,
         rejected_index: 0,
         conflict_index: 0,
         conflict_term: None,
-    };
+    });
     let ready = c.deliver(2, 1, reply);
     assert_stepped_down(c.node(1), &ready, 4, None, true);
     assert_eq!(c.node(1).voted_for(), None, "a new term starts without a vote");
@@ -54,7 +54,7 @@ fn s5_1_higher_term_request_vote_turns_leader_into_follower_even_if_vote_refused
     // term still deposes node 1.
     let ready = c.deliver(3, 1, request_vote(7, 3, 0, 0));
     assert_stepped_down(c.node(1), &ready, 7, None, true);
-    assert_eq!(only_message(&ready, 3), &Message::RequestVoteReply { term: 7, vote_granted: false });
+    assert_eq!(only_message(&ready, 3), &Message::RequestVoteReply(RequestVoteReply { term: 7, vote_granted: false }));
     assert_eq!(c.node(1).voted_for(), None);
 }
 
@@ -65,7 +65,7 @@ fn s5_1_higher_term_append_entries_turns_leader_into_follower_of_that_leader() {
     assert_stepped_down(c.node(1), &ready, 2, Some(2), true);
     assert!(matches!(
         only_message(&ready, 2),
-        Message::AppendEntriesReply { term: 2, success: true, match_index: 1, .. }
+        Message::AppendEntriesReply(AppendEntriesReply { term: 2, success: true, match_index: 1, .. })
     ));
 }
 
@@ -74,7 +74,7 @@ fn s5_1_higher_term_vote_reply_turns_candidate_into_follower() {
     let mut c = Cluster::new(3);
     c.timeout(1);
     assert_eq!(c.node(1).role(), Role::Candidate);
-    let ready = c.deliver(2, 1, Message::RequestVoteReply { term: 5, vote_granted: false });
+    let ready = c.deliver(2, 1, Message::RequestVoteReply(RequestVoteReply { term: 5, vote_granted: false }));
     assert_stepped_down(c.node(1), &ready, 5, None, false);
     assert_eq!(c.node(1).voted_for(), None, "its vote for itself was for term 1");
 }
@@ -85,7 +85,7 @@ fn s5_1_stale_request_vote_is_rejected_with_current_term() {
     seed_log(&mut n, 1, entries_of_terms(&[1, 3])); // now in term 3
                                                     // The candidate's log would be up-to-date enough; only its term is stale.
     let ready = step(&mut n, 3, request_vote(2, 3, 9, 3));
-    assert_eq!(only_message(&ready, 3), &Message::RequestVoteReply { term: 3, vote_granted: false });
+    assert_eq!(only_message(&ready, 3), &Message::RequestVoteReply(RequestVoteReply { term: 3, vote_granted: false }));
     assert_eq!(n.term(), 3);
     assert_eq!(n.voted_for(), None);
     assert_eq!(ready.election_timer, None, "a stale candidate must not delay our own election");
@@ -100,14 +100,14 @@ fn s5_1_stale_append_entries_is_rejected_with_current_term_and_changes_nothing()
     let ready = step(&mut n, 3, append_entries(2, 3, (1, 1), vec![put_entry(2, 9)], 2));
     assert_eq!(
         only_message(&ready, 3),
-        &Message::AppendEntriesReply {
+        &Message::AppendEntriesReply(AppendEntriesReply {
             term: 3,
             success: false,
             match_index: 0,
             rejected_index: 0,
             conflict_index: 0,
             conflict_term: None
-        }
+        })
     );
     assert_eq!(log_terms(&n), vec![1, 3]);
     assert_eq!(n.commit_index(), 0);
@@ -126,14 +126,14 @@ fn s5_1_stale_reply_does_not_move_leader_progress() {
     let ready = c.deliver(
         2,
         1,
-        Message::AppendEntriesReply {
+        Message::AppendEntriesReply(AppendEntriesReply {
             term: 1,
             success: true,
             match_index: 50,
             rejected_index: 0,
             conflict_index: 0,
             conflict_term: None,
-        },
+        }),
     );
     assert!(ready.messages.is_empty());
     assert_eq!(c.node(1).progress(2), Some(before));
@@ -168,9 +168,9 @@ fn s5_2_election_majority_wins_and_leader_sends_noop_at_once() {
     let mut c = Cluster::new(5);
     c.timeout(1);
     c.net.clear(); // the RequestVotes: answered by hand below
-    let grant = Message::RequestVoteReply { term: 1, vote_granted: true };
+    let grant = Message::RequestVoteReply(RequestVoteReply { term: 1, vote_granted: true });
     c.deliver(2, 1, grant.clone());
-    c.deliver(3, 1, Message::RequestVoteReply { term: 1, vote_granted: false });
+    c.deliver(3, 1, Message::RequestVoteReply(RequestVoteReply { term: 1, vote_granted: false }));
     assert_eq!(c.node(1).role(), Role::Candidate, "2 votes of 5 are no majority");
     assert_eq!(c.node(1).votes_denied().collect::<Vec<_>>(), vec![3]);
 
@@ -189,21 +189,21 @@ fn s5_2_election_majority_wins_and_leader_sends_noop_at_once() {
 fn s5_2_election_one_vote_per_term() {
     let mut voter = Node::new(2, 3);
     let first = step(&mut voter, 1, request_vote(1, 1, 0, 0));
-    assert_eq!(only_message(&first, 1), &Message::RequestVoteReply { term: 1, vote_granted: true });
+    assert_eq!(only_message(&first, 1), &Message::RequestVoteReply(RequestVoteReply { term: 1, vote_granted: true }));
     assert_eq!(
         first.events,
         vec![NodeEvent::Became { role: Role::Follower, term: 1 }, NodeEvent::Voted { term: 1, candidate: 1 }]
     );
     // Another candidate of the same term, with an equally good log: refused.
     let second = step(&mut voter, 3, request_vote(1, 3, 0, 0));
-    assert_eq!(only_message(&second, 3), &Message::RequestVoteReply { term: 1, vote_granted: false });
+    assert_eq!(only_message(&second, 3), &Message::RequestVoteReply(RequestVoteReply { term: 1, vote_granted: false }));
     assert_eq!(voter.voted_for(), Some(1));
     // The same candidate asking again (its reply was lost) gets the same answer.
     let again = step(&mut voter, 1, request_vote(1, 1, 0, 0));
-    assert_eq!(only_message(&again, 1), &Message::RequestVoteReply { term: 1, vote_granted: true });
+    assert_eq!(only_message(&again, 1), &Message::RequestVoteReply(RequestVoteReply { term: 1, vote_granted: true }));
     // A new term frees the vote.
     let next = step(&mut voter, 3, request_vote(2, 3, 0, 0));
-    assert_eq!(only_message(&next, 3), &Message::RequestVoteReply { term: 2, vote_granted: true });
+    assert_eq!(only_message(&next, 3), &Message::RequestVoteReply(RequestVoteReply { term: 2, vote_granted: true }));
     assert_eq!(voter.voted_for(), Some(3));
 }
 
@@ -215,13 +215,13 @@ fn s5_2_election_leader_and_candidate_refuse_votes_in_their_own_term() {
     c.net.clear();
     // Both candidates of term 1 voted for themselves.
     let rival = request_vote(1, 2, 0, 0);
-    let refused = Message::RequestVoteReply { term: 1, vote_granted: false };
+    let refused = Message::RequestVoteReply(RequestVoteReply { term: 1, vote_granted: false });
     let ready = c.deliver(2, 1, rival.clone());
     assert_eq!(only_message(&ready, 2), &refused);
     assert_eq!(c.node(1).role(), Role::Candidate);
     // Node 3's vote makes node 1 leader; a duplicate of the rival's request
     // is refused again.
-    c.deliver(3, 1, Message::RequestVoteReply { term: 1, vote_granted: true });
+    c.deliver(3, 1, Message::RequestVoteReply(RequestVoteReply { term: 1, vote_granted: true }));
     assert_eq!(c.node(1).role(), Role::Leader);
     let ready = c.deliver(2, 1, rival);
     assert_eq!(only_message(&ready, 2), &refused);
@@ -309,7 +309,7 @@ fn voter() -> Node {
 fn vote(voter: &mut Node, last_log_index: LogIndex, last_log_term: Term) -> (bool, Ready) {
     let ready = step(voter, 3, request_vote(5, 3, last_log_index, last_log_term));
     match only_message(&ready, 3) {
-        Message::RequestVoteReply { term: 5, vote_granted } => (*vote_granted, ready),
+        Message::RequestVoteReply(RequestVoteReply { term: 5, vote_granted }) => (*vote_granted, ready),
         other => panic!("{other:?}"),
     }
 }

@@ -71,11 +71,18 @@ pub(crate) fn append_entries(
     entries: Vec<Entry>,
     leader_commit: LogIndex,
 ) -> Message {
-    Message::AppendEntries { term, leader, prev_log_index: prev.0, prev_log_term: prev.1, entries, leader_commit }
+    Message::AppendEntries(AppendEntries {
+        term,
+        leader,
+        prev_log_index: prev.0,
+        prev_log_term: prev.1,
+        entries,
+        leader_commit,
+    })
 }
 
 pub(crate) fn request_vote(term: Term, candidate: NodeId, last_log_index: LogIndex, last_log_term: Term) -> Message {
-    Message::RequestVote { term, candidate, last_log_index, last_log_term }
+    Message::RequestVote(RequestVote { term, candidate, last_log_index, last_log_term })
 }
 
 /// Gives `node` the log `entries` as a follower would get it: through an
@@ -84,7 +91,7 @@ pub(crate) fn request_vote(term: Term, candidate: NodeId, last_log_index: LogInd
 pub(crate) fn seed_log(node: &mut Node, leader: NodeId, entries: Vec<Entry>) {
     let term = entries.iter().map(|e| e.term).max().unwrap_or(1).max(node.term());
     let ready = step(node, leader, append_entries(term, leader, (0, 0), entries, 0));
-    assert!(matches!(ready.messages[..], [(_, Message::AppendEntriesReply { success: true, .. })]));
+    assert!(matches!(ready.messages[..], [(_, Message::AppendEntriesReply(AppendEntriesReply { success: true, .. }))]));
 }
 
 /// The terms of a node's log, index 1 first.
@@ -230,7 +237,7 @@ impl Cluster {
 
     /// Delivers only the election: RequestVote and its replies.
     pub(crate) fn deliver_votes(&mut self) {
-        self.deliver_only(|(_, _, m)| matches!(m, Message::RequestVote { .. } | Message::RequestVoteReply { .. }));
+        self.deliver_only(|(_, _, m)| matches!(m, Message::RequestVote(_) | Message::RequestVoteReply(_)));
     }
 
     /// Cuts `id` off: messages to or from it, queued or future, are lost.
@@ -272,9 +279,7 @@ impl Cluster {
         self.delivered[since..]
             .iter()
             .filter_map(|(_, t, m)| match m {
-                Message::AppendEntries { prev_log_index, entries, leader_commit, .. } if *t == to => {
-                    Some((*prev_log_index, entries.len(), *leader_commit))
-                }
+                Message::AppendEntries(m) if *t == to => Some((m.prev_log_index, m.entries.len(), m.leader_commit)),
                 _ => None,
             })
             .collect()
@@ -286,9 +291,7 @@ impl Cluster {
         self.delivered
             .iter()
             .filter_map(|(f, _, m)| match m {
-                Message::AppendEntriesReply { success: false, conflict_term, conflict_index, .. } if *f == from => {
-                    Some((*conflict_term, *conflict_index))
-                }
+                Message::AppendEntriesReply(m) if *f == from && !m.success => Some((m.conflict_term, m.conflict_index)),
                 _ => None,
             })
             .collect()

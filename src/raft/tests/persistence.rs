@@ -44,7 +44,7 @@ fn persistence_kv_is_rebuilt_when_a_leader_advances_the_commit_index() {
     // Node 2 may not apply its log on its own: it does not know what is
     // committed until a leader says so.
     let ready = c.heartbeat(1);
-    assert!(matches!(sent_to(&ready, 2)[..], [Message::AppendEntries { leader_commit: 4, .. }]));
+    assert!(matches!(sent_to(&ready, 2)[..], [Message::AppendEntries(AppendEntries { leader_commit: 4, .. })]));
     c.deliver_all();
     let n = c.node(2);
     assert_eq!(n.commit_index(), 4);
@@ -60,7 +60,7 @@ fn persistence_restarted_node_does_not_vote_twice_in_a_term() {
     let mut ready = Ready::default();
     voter.restart(&mut ready);
     let ready = step(&mut voter, 3, request_vote(1, 3, 0, 0));
-    assert_eq!(only_message(&ready, 3), &Message::RequestVoteReply { term: 1, vote_granted: false });
+    assert_eq!(only_message(&ready, 3), &Message::RequestVoteReply(RequestVoteReply { term: 1, vote_granted: false }));
     assert_eq!(voter.voted_for(), Some(1));
 }
 

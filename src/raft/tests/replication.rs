@@ -12,18 +12,25 @@ fn follower(log: &[Term]) -> Node {
 }
 
 fn rejection(rejected_index: LogIndex, conflict_index: LogIndex, conflict_term: Option<Term>, term: Term) -> Message {
-    Message::AppendEntriesReply { term, success: false, match_index: 0, rejected_index, conflict_index, conflict_term }
+    Message::AppendEntriesReply(AppendEntriesReply {
+        term,
+        success: false,
+        match_index: 0,
+        rejected_index,
+        conflict_index,
+        conflict_term,
+    })
 }
 
 fn success(match_index: LogIndex, term: Term) -> Message {
-    Message::AppendEntriesReply {
+    Message::AppendEntriesReply(AppendEntriesReply {
         term,
         success: true,
         match_index,
         rejected_index: 0,
         conflict_index: 0,
         conflict_term: None,
-    }
+    })
 }
 
 // ----- the follower's side -----

@@ -24,11 +24,14 @@ fn s5_2_timers_follower_resets_election_timer_when_granting_a_vote() {
     assert_eq!((n.term(), n.voted_for()), (2, None));
     // Node 1 asks in the same term: the grant alone must reset the timer.
     let granted = step(&mut n, 1, request_vote(2, 1, 1, 1));
-    assert_eq!(only_message(&granted, 1), &Message::RequestVoteReply { term: 2, vote_granted: true });
+    assert_eq!(only_message(&granted, 1), &Message::RequestVoteReply(RequestVoteReply { term: 2, vote_granted: true }));
     assert_eq!(granted.election_timer, Some(TimerRequest::Reset));
     // Refused in the same term (vote already given): the timer keeps running.
     let refused = step(&mut n, 3, request_vote(2, 3, 1, 1));
-    assert_eq!(only_message(&refused, 3), &Message::RequestVoteReply { term: 2, vote_granted: false });
+    assert_eq!(
+        only_message(&refused, 3),
+        &Message::RequestVoteReply(RequestVoteReply { term: 2, vote_granted: false })
+    );
     assert_eq!(refused.election_timer, None);
 }
 
@@ -42,7 +45,10 @@ fn s5_2_timers_refused_vote_of_a_higher_term_does_not_reset_election_timer() {
     let mut n = Node::new(2, 3);
     seed_log(&mut n, 1, entries_of_terms(&[1]));
     let refused = step(&mut n, 3, request_vote(2, 3, 0, 0));
-    assert_eq!(only_message(&refused, 3), &Message::RequestVoteReply { term: 2, vote_granted: false });
+    assert_eq!(
+        only_message(&refused, 3),
+        &Message::RequestVoteReply(RequestVoteReply { term: 2, vote_granted: false })
+    );
     assert_eq!(n.term(), 2);
     assert_eq!(refused.election_timer, None);
 }
@@ -62,7 +68,7 @@ fn s5_2_timers_leader_stops_election_timer_and_arms_heartbeat() {
     let mut c = Cluster::new(3);
     c.timeout(1);
     c.net.clear();
-    let ready = c.deliver(2, 1, Message::RequestVoteReply { term: 1, vote_granted: true });
+    let ready = c.deliver(2, 1, Message::RequestVoteReply(RequestVoteReply { term: 1, vote_granted: true }));
     assert_eq!(c.node(1).role(), Role::Leader);
     assert_eq!(ready.election_timer, Some(TimerRequest::Stop));
     assert_eq!(ready.heartbeat_timer, Some(TimerRequest::Reset));
@@ -106,13 +112,13 @@ fn s5_2_timers_candidate_hearing_from_the_leader_of_its_term_resets_election_tim
     assert_eq!(ready.heartbeat_timer, Some(TimerRequest::Stop));
     assert_eq!(
         only_message(&ready, 1),
-        &Message::AppendEntriesReply {
+        &Message::AppendEntriesReply(AppendEntriesReply {
             term: 1,
             success: true,
             match_index: 0,
             rejected_index: 0,
             conflict_index: 0,
             conflict_term: None
-        }
+        })
     );
 }
