@@ -309,5 +309,5 @@ fn bad_usage_exits_2() {
 fn help_exits_0() {
     let out = raftlab(&["--help"]);
     assert_eq!(code(&out), 0, "{}", shown(&out));
-    assert!(stdout(&out).contains("raftlab run [--trace] FILE"), "{}", shown(&out));
+    assert!(stdout(&out).contains("raftlab run [--trace] [--why] FILE"), "{}", shown(&out));
 }

@@ -3,6 +3,7 @@
 //! the same scenario (URLs and fuzz reproductions depend on that).
 
 use proptest::prelude::*;
+use raftlab::check::Invariant;
 use raftlab::raft::{self, MessageKind};
 use raftlab::scenario::ast::{MAX_DURATION, MAX_STEP};
 use raftlab::scenario::{
@@ -67,6 +68,10 @@ const SOUP: &[&str] = &[
     "value",
     "missing",
     "no-violations",
+    "violation",
+    "log-matching",
+    "rule",
+    "vote-once",
     "none",
     "show",
     "break",
@@ -346,6 +351,9 @@ fn command(n: u8) -> impl Strategy<Value = Command> {
         (key(), value(), via()).prop_map(|(key, value, on)| Command::ExpectValue { key, value, on }),
         (key(), via()).prop_map(|(key, on)| Command::ExpectMissing { key, on }),
         Just(Command::ExpectNoViolations),
+        prop::sample::select(Invariant::ALL.to_vec()).prop_map(Command::ExpectViolation),
+        (prop::sample::select(raft::Rule::ALL.to_vec()), any::<bool>())
+            .prop_map(|(rule, on)| Command::Rule { rule, on }),
         show.prop_map(Command::Show),
     ]
 }

@@ -11,9 +11,11 @@ use raftlab::sim::fmt_time;
 
 const USAGE: &str = "\
 usage:
-  raftlab run [--trace] FILE
+  raftlab run [--trace] [--why] FILE
       Run a scenario; print each command, what happened, and the result.
       --trace prints every event (message deliveries, timers), not only the notable ones.
+      --why prints under each event the reason for every decision a node took (docs/why.md);
+      --trace includes them.
   raftlab check [--rewrite] FILE...
       Run scenario files and compare their expectation blocks (`----`).
       --rewrite replaces each block with the actual output.
@@ -69,6 +71,8 @@ fn cmd_run(args: &[String]) -> Result<ExitCode, String> {
     for arg in args {
         match arg.as_str() {
             "--trace" => trace = Trace::Full,
+            "--why" if trace == Trace::Notable => trace = Trace::Why,
+            "--why" => {}
             a if a.starts_with('-') => return Err(format!("run: unknown option '{a}'")),
             a if file.is_none() => file = Some(a.to_string()),
             a => return Err(format!("run: one file at a time ('{a}')")),

@@ -105,6 +105,21 @@ impl Invariant {
         }
     }
 
+    /// The word the scenario language uses (`expect violation WORD`).
+    pub fn word(self) -> &'static str {
+        match self {
+            Invariant::ElectionSafety => "election-safety",
+            Invariant::LeaderAppendOnly => "leader-append-only",
+            Invariant::LogMatching => "log-matching",
+            Invariant::LeaderCompleteness => "leader-completeness",
+            Invariant::StateMachineSafety => "state-machine-safety",
+        }
+    }
+
+    pub fn from_word(word: &str) -> Option<Invariant> {
+        Invariant::ALL.into_iter().find(|i| i.word() == word)
+    }
+
     /// The property as Figure 3 of the paper states it.
     pub fn describe(self) -> &'static str {
         match self {

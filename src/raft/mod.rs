@@ -13,7 +13,10 @@ pub mod node;
 pub mod progress;
 mod query;
 pub mod quorum;
+mod ready;
+pub mod reason;
 mod replication;
+pub mod rules;
 pub mod types;
 
 #[cfg(test)]
@@ -24,7 +27,10 @@ pub use log::Log;
 pub use message::{
     AppendEntries, AppendEntriesReply, Applied, ClientOutcome, Message, MessageKind, RequestVote, RequestVoteReply,
 };
-pub use node::{Node, NodeEvent, Ready, TimerRequest};
+pub use node::Node;
 pub use progress::{Progress, ProgressState};
 pub use quorum::{Majority, NodeSet, VoteResult};
+pub use ready::{NodeEvent, Ready, TimerRequest};
+pub use reason::Reason;
+pub use rules::{Rule, Rules};
 pub use types::{Command, Entry, LogIndex, NodeId, RequestId, Role, Term, CLIENT, MAX_NODES};

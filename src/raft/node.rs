@@ -1,7 +1,9 @@
-//! One Raft server: its state (Figure 2), the single `step` entry point, and
-//! the role transitions. Log replication on the leader's side lives in
-//! `replication.rs`; the follower's side of AppendEntries is here because it
-//! is part of handling a message.
+//! One Raft server: its state (Figure 2), the single `step` entry point, the
+//! receivers' sides of RequestVote and AppendEntries, and the role
+//! transitions. The leader's side of replication and the commit rule live in
+//! `replication.rs`. Each decision is reported in the [`Ready`] with its
+//! [`Reason`]; each rule a lesion can switch off is checked here, where it
+//! lives (see `rules.rs`).
 
 use std::collections::BTreeSet;
 
@@ -12,48 +14,11 @@ use super::message::{
 };
 use super::progress::Progress;
 use super::quorum::{Majority, NodeSet, VoteResult};
+use super::ready::{NodeEvent, Ready, TimerRequest};
+use super::reason::Reason;
+use super::rules::{Rule, Rules};
 use super::types::{Command, Entry, LogIndex, NodeId, RequestId, Role, Term, CLIENT, MAX_NODES};
 use super::Log;
-
-/// A timer the node asks the world to (re)arm or stop. The node has no clock:
-/// the world measures time and draws the random election timeout.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TimerRequest {
-    Reset,
-    Stop,
-}
-
-/// A notable change of a node's state, for the trace and the event feed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum NodeEvent {
-    /// The node took a role in a term (also reported when only the term changed).
-    Became { role: Role, term: Term },
-    /// The node granted its vote for `term` to `candidate`.
-    Voted { term: Term, candidate: NodeId },
-    /// The node's commit index advanced to `index`.
-    Committed { index: LogIndex },
-    /// The node deleted conflicting entries after `after` (§5.3).
-    Truncated { after: LogIndex, removed: LogIndex },
-}
-
-/// Everything one input produced. The world owns one `Ready` and clears it
-/// before each input, so steady-state stepping does not allocate for it.
-#[derive(Clone, Debug, Default)]
-pub struct Ready {
-    pub messages: Vec<(NodeId, Message)>,
-    pub election_timer: Option<TimerRequest>,
-    pub heartbeat_timer: Option<TimerRequest>,
-    pub events: Vec<NodeEvent>,
-}
-
-impl Ready {
-    pub fn clear(&mut self) {
-        self.messages.clear();
-        self.election_timer = None;
-        self.heartbeat_timer = None;
-        self.events.clear();
-    }
-}
 
 /// Longest run of entries in one AppendEntries, so repairing a long log is
 /// visible as several round trips rather than one giant message.
@@ -65,6 +30,9 @@ pub struct Node {
     pub(super) cluster_size: u8,
     /// The voters: every server of the cluster, decided by majority.
     pub(super) voters: Majority,
+    /// The safety rules in force; all of them unless a lesion is asked for.
+    /// Not Raft state: a restart keeps them.
+    pub(super) rules: Rules,
 
     // Persistent state: survives a crash.
     pub(super) current_term: Term,
@@ -86,6 +54,10 @@ pub struct Node {
     /// re-sends a request it got no answer for; appending every copy would
     /// let a backlog of retries grow the log faster than followers catch up.
     pub(super) proposed: BTreeSet<RequestId>,
+    /// Leader only: the highest index whose commit the current-term rule
+    /// held back and that was reported, so the reason is given once per
+    /// index of a leadership, not on every reply.
+    pub(super) held_back: LogIndex,
 }
 
 impl Node {
@@ -96,6 +68,7 @@ impl Node {
             id,
             cluster_size,
             voters: Majority::of_cluster(cluster_size),
+            rules: Rules::default(),
             current_term: 0,
             voted_for: None,
             log: Log::new(),
@@ -108,6 +81,7 @@ impl Node {
             votes_denied: NodeSet::EMPTY,
             progress: [Progress::default(); MAX_NODES + 1],
             proposed: BTreeSet::new(),
+            held_back: 0,
         }
     }
 
@@ -118,15 +92,45 @@ impl Node {
     }
 
     /// The node restarts after a crash: it keeps only its persistent state
-    /// (current term, vote, log) and rebuilds the rest by re-applying its log
-    /// as the leader tells it what is committed.
+    /// (current term, vote, log: Figure 2) and rebuilds the rest by
+    /// re-applying its log as the leader tells it what is committed. A
+    /// `persist-*` rule switched off loses that part of the state.
     pub fn restart(&mut self, ready: &mut Ready) {
-        let (term, vote, log) = (self.current_term, self.voted_for, std::mem::take(&mut self.log));
+        let (term, vote, log, rules) = (self.current_term, self.voted_for, std::mem::take(&mut self.log), self.rules);
         *self = Node::new(self.id, self.cluster_size);
-        self.current_term = term;
-        self.voted_for = vote;
-        self.log = log;
+        self.rules = rules;
+        let id = self.id;
+        if rules.is_on(Rule::PersistTerm) {
+            self.current_term = term;
+        } else if term > 0 {
+            ready.reasons.push(Reason::RestartLost { node: id, rule: Rule::PersistTerm, lost: term });
+        }
+        if rules.is_on(Rule::PersistVote) {
+            self.voted_for = vote;
+        } else if let Some(vote) = vote {
+            ready.reasons.push(Reason::RestartLost { node: id, rule: Rule::PersistVote, lost: vote.into() });
+        }
+        if rules.is_on(Rule::PersistLog) {
+            self.log = log;
+        } else if log.last_index() > 0 {
+            ready.reasons.push(Reason::RestartLost { node: id, rule: Rule::PersistLog, lost: log.last_index() });
+        }
+        ready.reasons.push(Reason::Restarted {
+            node: id,
+            term: self.current_term,
+            voted_for: self.voted_for,
+            last_index: self.log.last_index(),
+        });
         self.start(ready);
+    }
+
+    /// Switches one safety rule on or off (a lesion, for teaching).
+    pub fn set_rule(&mut self, rule: Rule, on: bool) {
+        self.rules.set(rule, on);
+    }
+
+    pub fn rules(&self) -> Rules {
+        self.rules
     }
 
     // ----- inputs -----
@@ -142,17 +146,31 @@ impl Node {
             // A higher term means our view is stale, whatever our role (§5.1).
             // Only an AppendEntries proves who leads the new term.
             let leader = matches!(msg, Message::AppendEntries(_)).then_some(from);
-            self.become_follower(term, leader, ready);
+            let why = Reason::SawHigherTerm { node: self.id, term, old_term: self.current_term, from };
+            self.become_follower(term, leader, why, ready);
         } else if term < self.current_term {
             // A stale sender learns the newer term from our reply and steps
-            // down; stale replies carry nothing we can use.
-            let term = self.current_term;
+            // down (Figure 2, both receivers' step 1); stale replies carry
+            // nothing we can use.
+            let (me, ours) = (self.id, self.current_term);
             match msg {
-                Message::RequestVote(_) => {
-                    self.send(from, Message::RequestVoteReply(RequestVoteReply { term, vote_granted: false }), ready)
+                Message::RequestVote(request) => {
+                    let candidate = request.candidate;
+                    let why =
+                        Reason::VoteRefusedStaleTerm { voter: me, candidate, candidate_term: term, voter_term: ours };
+                    ready.reasons.push(why);
+                    let reply = RequestVoteReply { term: ours, vote_granted: false };
+                    self.send(from, Message::RequestVoteReply(reply), ready)
                 }
                 Message::AppendEntries(_) => {
-                    self.send(from, Message::AppendEntriesReply(AppendEntriesReply::rejected(term, 0, 0, None)), ready)
+                    let why = Reason::AppendRejectedStaleTerm {
+                        follower: me,
+                        leader: from,
+                        leader_term: term,
+                        follower_term: ours,
+                    };
+                    ready.reasons.push(why);
+                    self.send(from, Message::AppendEntriesReply(AppendEntriesReply::rejected(ours, 0, 0, None)), ready)
                 }
                 _ => {}
             }
@@ -172,7 +190,15 @@ impl Node {
     /// arms this timer for followers and candidates; firing it on a leader is
     /// the user's "force a timeout" fault, which also starts an election.
     pub fn election_timeout(&mut self, ready: &mut Ready) {
-        self.become_candidate(ready);
+        let why = Reason::ElectionTimerFired { node: self.id, term: self.current_term + 1 };
+        self.become_candidate(why, ready);
+    }
+
+    /// The user forced this node's election timeout: it starts an election
+    /// now, whatever its role, exactly as when its timer fires.
+    pub fn force_timeout(&mut self, ready: &mut Ready) {
+        let why = Reason::ForcedTimeout { node: self.id, term: self.current_term + 1 };
+        self.become_candidate(why, ready);
     }
 
     /// The heartbeat timer fired: a leader sends AppendEntries to everyone,
@@ -215,7 +241,8 @@ impl Node {
             }
             Message::AppendEntries(_) => {
                 // Another node won this term's election (§5.2).
-                self.become_follower(self.current_term, Some(from), ready);
+                let why = Reason::HeardLeader { node: self.id, term: self.current_term, leader: from };
+                self.become_follower(self.current_term, Some(from), why, ready);
                 self.step_follower(from, msg, ready);
             }
             _ => {}
@@ -248,66 +275,155 @@ impl Node {
         }
     }
 
-    /// The receiver's side of RequestVote (Figure 2, RequestVote RPC, steps
-    /// 1 and 2; step 1, the stale term, is handled by [`Node::step`]).
+    /// The receiver's side of RequestVote (Figure 2, RequestVote RPC, step 2;
+    /// step 1, the stale term, is in [`Node::step`]): grant the vote if we
+    /// have not voted for another candidate in this term (§5.2, the rule
+    /// `vote-once`) and the candidate's log is at least as up-to-date as ours
+    /// (§5.4.1, [`Log::is_up_to_date`], the rule `vote-up-to-date`).
     fn handle_request_vote(&mut self, request: &RequestVote, ready: &mut Ready) {
-        let candidate = request.candidate;
-        // One vote per term (§5.2), on a first-come-first-served basis.
-        let free = self.voted_for.is_none() || self.voted_for == Some(candidate);
-        // §5.4.1, the election restriction: never vote for a candidate whose
-        // log is behind ours, or it could lose committed entries.
-        let granted = free && self.log.is_up_to_date(request.last_log_index, request.last_log_term);
+        let (voter, candidate, term) = (self.id, request.candidate, self.current_term);
+        let (last_term, last_index) = (request.last_log_term, request.last_log_index);
+        let (our_term, our_index) = (self.log.last_term(), self.log.last_index());
+        let other_vote = self.voted_for.filter(|&v| v != candidate);
+        let up_to_date = self.log.is_up_to_date(last_index, last_term);
+        let why = match (other_vote, up_to_date) {
+            (Some(earlier), _) if self.rules.is_on(Rule::VoteOnce) => {
+                Reason::VoteRefusedAlreadyVoted { voter, candidate, term, voted_for: earlier }
+            }
+            (_, false) if self.rules.is_on(Rule::VoteUpToDate) => {
+                if last_term < our_term {
+                    Reason::VoteRefusedLogBehind {
+                        voter,
+                        candidate,
+                        term,
+                        candidate_last_term: last_term,
+                        voter_last_term: our_term,
+                    }
+                } else {
+                    Reason::VoteRefusedLogShorter {
+                        voter,
+                        candidate,
+                        term,
+                        last_term,
+                        candidate_last_index: last_index,
+                        voter_last_index: our_index,
+                    }
+                }
+            }
+            (Some(earlier), _) => Reason::VoteGrantedTwice { voter, candidate, term, earlier },
+            (None, false) => Reason::VoteGrantedLogBehind {
+                voter,
+                candidate,
+                term,
+                candidate_last_term: last_term,
+                candidate_last_index: last_index,
+                voter_last_term: our_term,
+                voter_last_index: our_index,
+            },
+            (None, true) => Reason::VoteGranted {
+                voter,
+                candidate,
+                term,
+                candidate_last_term: last_term,
+                candidate_last_index: last_index,
+                voter_last_term: our_term,
+                voter_last_index: our_index,
+            },
+        };
+        let granted = matches!(
+            why,
+            Reason::VoteGranted { .. } | Reason::VoteGrantedTwice { .. } | Reason::VoteGrantedLogBehind { .. }
+        );
         if granted {
             self.voted_for = Some(candidate);
             // A follower that just voted gives the candidate time to win
             // before starting an election of its own.
             ready.election_timer = Some(TimerRequest::Reset);
-            ready.events.push(NodeEvent::Voted { term: self.current_term, candidate });
+            ready.events.push(NodeEvent::Voted { term, candidate });
         }
-        let reply = RequestVoteReply { term: self.current_term, vote_granted: granted };
+        ready.reasons.push(why);
+        let reply = RequestVoteReply { term, vote_granted: granted };
         self.send(candidate, Message::RequestVoteReply(reply), ready);
     }
 
     /// The receiver's side of AppendEntries (Figure 2, AppendEntries RPC,
-    /// steps 2 to 5; step 1, the stale term, is handled by [`Node::step`]).
-    /// Steps 2 to 4 are [`Log::maybe_append`]; step 5 is the commit here.
+    /// steps 2 to 5; step 1, the stale term, is in [`Node::step`]). Steps 2
+    /// to 4 are [`Log::maybe_append`]; step 5, the commit, is
+    /// [`Node::follower_commit`].
     fn handle_append_entries(&mut self, from: NodeId, append: &AppendEntries, ready: &mut Ready) {
-        let prev = append.prev_log_index;
-        let term = self.current_term;
-        let appended =
-            match self.log.maybe_append(prev, append.prev_log_term, &append.entries, Some(self.commit_index), true) {
-                Ok(appended) => appended,
-                Err(mismatch) => {
-                    let reply = match mismatch {
-                        // Our log is too short: tell the leader where it ends.
-                        Mismatch::Missing { last_index } => {
-                            AppendEntriesReply::rejected(term, prev, last_index + 1, None)
-                        }
-                        // Naming the first index of the conflicting term lets the
-                        // leader skip all of it at once.
-                        Mismatch::Term { term: ours, first_index } => {
-                            AppendEntriesReply::rejected(term, prev, first_index, Some(ours))
-                        }
-                    };
-                    return self.send(from, Message::AppendEntriesReply(reply), ready);
-                }
-            };
-        if let Some(conflict) = appended.conflict {
-            ready.events.push(NodeEvent::Truncated { after: conflict.index - 1, removed: conflict.removed });
+        let (me, prev, term) = (self.id, append.prev_log_index, self.current_term);
+        let truncate = self.rules.is_on(Rule::TruncateOnConflict);
+        // Only with every rule on is a committed entry sure to stay; a lesion
+        // may break that, and the safety checker reports it.
+        let protect = self.rules.all_on().then_some(self.commit_index);
+        let appended = match self.log.maybe_append(prev, append.prev_log_term, &append.entries, protect, truncate) {
+            Ok(appended) => appended,
+            Err(mismatch) => {
+                let (why, reply) = match mismatch {
+                    // Our log is too short: tell the leader where it ends.
+                    Mismatch::Missing { last_index } => (
+                        Reason::AppendRejectedLogShort { follower: me, leader: from, prev_index: prev, last_index },
+                        AppendEntriesReply::rejected(term, prev, last_index + 1, None),
+                    ),
+                    // Naming the first index of the conflicting term lets the
+                    // leader skip all of it at once.
+                    Mismatch::Term { term: ours, first_index } => (
+                        Reason::AppendRejectedTermMismatch {
+                            follower: me,
+                            leader: from,
+                            prev_index: prev,
+                            follower_term: ours,
+                            leader_term: append.prev_log_term,
+                        },
+                        AppendEntriesReply::rejected(term, prev, first_index, Some(ours)),
+                    ),
+                };
+                ready.reasons.push(why);
+                return self.send(from, Message::AppendEntriesReply(reply), ready);
+            }
+        };
+        if let Some(c) = appended.conflict {
+            ready.events.push(NodeEvent::of_conflict(&c, truncate));
+            let (index, our_term, leader_term) = (c.index, c.ours, c.theirs);
+            ready.reasons.push(if truncate {
+                Reason::ConflictDeleted { node: me, leader: from, index, our_term, leader_term, removed: c.removed }
+            } else {
+                Reason::ConflictOverwritten { node: me, leader: from, index, our_term, leader_term, kept: c.kept }
+            });
         }
-        // The follower may hold more entries past the message's last that
-        // the leader did not vouch for; it may only commit what the leader
-        // confirmed.
-        if append.leader_commit > self.commit_index {
-            self.set_commit_index(append.leader_commit.min(appended.last_new), ready);
-        }
+        self.follower_commit(from, append.leader_commit, appended.last_new, ready);
         let reply = AppendEntriesReply::accepted(term, appended.last_new);
         self.send(from, Message::AppendEntriesReply(reply), ready);
     }
 
+    /// Figure 2, AppendEntries step 5: "if leaderCommit > commitIndex, set
+    /// commitIndex = min(leaderCommit, index of last new entry)". The log may
+    /// hold more entries past `last_new` that the leader did not vouch for;
+    /// only with the rule `follower-commit-bound` off does the follower
+    /// commit them too, up to its own last entry.
+    fn follower_commit(&mut self, leader: NodeId, leader_commit: LogIndex, last_new: LogIndex, ready: &mut Ready) {
+        if leader_commit <= self.commit_index {
+            return;
+        }
+        let bounded = self.rules.is_on(Rule::FollowerCommitBound);
+        let index = leader_commit.min(if bounded { last_new } else { self.log.last_index() });
+        if index <= self.commit_index {
+            return;
+        }
+        self.set_commit_index(index, ready);
+        let node = self.id;
+        ready.reasons.push(if index > last_new {
+            Reason::FollowerCommittedUnbounded { node, leader, index, leader_commit, last_new }
+        } else {
+            Reason::FollowerCommitted { node, leader, index, leader_commit, last_new }
+        });
+    }
+
     // ----- role transitions: the only places `role` changes -----
 
-    pub(super) fn become_follower(&mut self, term: Term, leader: Option<NodeId>, ready: &mut Ready) {
+    /// Becomes a follower of `term` (and of `leader`, when known), for the
+    /// reason `why`, reported when the role or the term changes.
+    pub(super) fn become_follower(&mut self, term: Term, leader: Option<NodeId>, why: Reason, ready: &mut Ready) {
         let changed = term != self.current_term || self.role != Role::Follower;
         if term > self.current_term {
             self.current_term = term;
@@ -328,10 +444,14 @@ impl Node {
         ready.heartbeat_timer = Some(TimerRequest::Stop);
         if changed {
             ready.events.push(NodeEvent::Became { role: Role::Follower, term });
+            ready.reasons.push(why);
         }
     }
 
-    fn become_candidate(&mut self, ready: &mut Ready) {
+    /// Figure 2, Candidates: "on conversion to candidate, start election:
+    /// increment currentTerm, vote for self, reset election timer, send
+    /// RequestVote RPCs to all other servers".
+    fn become_candidate(&mut self, why: Reason, ready: &mut Ready) {
         self.current_term += 1;
         self.role = Role::Candidate;
         self.leader = None;
@@ -341,6 +461,7 @@ impl Node {
         ready.election_timer = Some(TimerRequest::Reset);
         ready.heartbeat_timer = Some(TimerRequest::Stop);
         ready.events.push(NodeEvent::Became { role: Role::Candidate, term: self.current_term });
+        ready.reasons.push(why);
         ready.events.push(NodeEvent::Voted { term: self.current_term, candidate: self.id });
         if self.voters.vote_result(self.votes_granted, self.votes_denied) == VoteResult::Won {
             // A one-node cluster is its own majority.
@@ -357,9 +478,13 @@ impl Node {
         }
     }
 
+    /// Figure 2, Leaders: "upon election: send initial empty AppendEntries
+    /// RPCs (heartbeat) to each server" (here with the no-op, below), with
+    /// nextIndex and matchIndex initialized in each [`Progress`].
     fn become_leader(&mut self, ready: &mut Ready) {
         self.role = Role::Leader;
         self.leader = Some(self.id);
+        self.held_back = 0;
         let next_index = self.log.last_index() + 1;
         self.progress = [Progress::new(next_index); MAX_NODES + 1];
         // Requests of earlier terms still unapplied in our log will commit
@@ -369,6 +494,12 @@ impl Node {
         ready.election_timer = Some(TimerRequest::Stop);
         ready.heartbeat_timer = Some(TimerRequest::Reset);
         ready.events.push(NodeEvent::Became { role: Role::Leader, term: self.current_term });
+        ready.reasons.push(Reason::WonElection {
+            node: self.id,
+            term: self.current_term,
+            votes: self.votes_granted,
+            voters: self.voters.voters().len() as u8,
+        });
         // A leader may only count replicas of entries of its own term (§5.4.2);
         // the no-op gives it one at once, so earlier entries commit with it.
         self.propose(Command::Noop, None, ready);
@@ -390,6 +521,9 @@ impl Node {
         self.voters.quorum()
     }
 
+    /// Figure 2, All Servers: "if commitIndex > lastApplied: increment
+    /// lastApplied, apply log[lastApplied] to state machine". Callers never
+    /// pass an index past the log's end.
     pub(super) fn set_commit_index(&mut self, index: LogIndex, ready: &mut Ready) {
         if index <= self.commit_index {
             return;

@@ -1,8 +1,11 @@
 //! The leader's side of log replication (§5.3) and the commit rule (§5.4.2).
 
 use super::message::{AppendEntries, AppendEntriesReply, Message};
-use super::node::{Node, Ready, MAX_ENTRIES_PER_MESSAGE};
+use super::node::{Node, MAX_ENTRIES_PER_MESSAGE};
 use super::progress::ProgressState;
+use super::ready::Ready;
+use super::reason::Reason;
+use super::rules::Rule;
 use super::types::{Command, LogIndex, NodeId, RequestId, Role};
 
 impl Node {
@@ -88,16 +91,40 @@ impl Node {
         self.send_append(from, true, ready);
     }
 
-    /// Advances the commit index to the highest index stored on a majority,
-    /// but only if that entry is of the current term (§5.4.2, Figure 8): an
-    /// entry of an earlier term can be on a majority and still be overwritten.
+    /// Figure 2, Leaders: "if there exists an N such that N > commitIndex, a
+    /// majority of matchIndex[i] >= N, and log[N].term == currentTerm: set
+    /// commitIndex = N". The majority is [`Majority::committed_index`]; the
+    /// term check is the rule `commit-current-term` (§5.4.2, Figure 8): an
+    /// entry of an earlier term can be on a majority and still be
+    /// overwritten, so it commits only with an entry of the leader's own
+    /// term after it.
+    ///
+    /// [`Majority::committed_index`]: super::quorum::Majority::committed_index
     pub(super) fn maybe_commit(&mut self, ready: &mut Ready) {
-        let majority_index = self.voters.committed_index(|id| self.acked_index(id));
-        if majority_index > self.commit_index && self.log.term_at(majority_index) == Some(self.current_term) {
-            self.set_commit_index(majority_index, ready);
-            // Followers learn the new commit index with the next
-            // AppendEntries; the heartbeat interval bounds the wait.
+        let index = self.voters.committed_index(|id| self.acked_index(id));
+        if index <= self.commit_index {
+            return;
         }
+        let (node, term) = (self.id, self.current_term);
+        let entry_term = self.log.term_at(index).expect("a majority's index is in the leader's log");
+        if entry_term != term && self.rules.is_on(Rule::CommitCurrentTerm) {
+            // Said once per index of this leadership, not on every reply.
+            if index > self.held_back {
+                self.held_back = index;
+                ready.reasons.push(Reason::CommitBlockedOldTerm { node, index, entry_term, term });
+            }
+            return;
+        }
+        self.set_commit_index(index, ready);
+        let stored_on = self.voters.acked_at_least(index, |id| self.acked_index(id));
+        ready.reasons.push(if entry_term == term {
+            let voters = self.voters.voters().len() as u8;
+            Reason::LeaderCommitted { node, index, term, stored_on, voters }
+        } else {
+            Reason::LeaderCommittedOldTerm { node, index, entry_term, term, stored_on }
+        });
+        // Followers learn the new commit index with the next AppendEntries;
+        // the heartbeat interval bounds the wait.
     }
 
     /// The highest index known to be stored on `id`: for the leader itself,

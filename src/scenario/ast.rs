@@ -6,7 +6,8 @@
 
 use std::fmt;
 
-use crate::raft::{self, MessageKind, NodeId, Term};
+use crate::check::Invariant;
+use crate::raft::{self, MessageKind, NodeId, Rule, Term};
 use crate::sim::Breakpoint;
 
 /// Virtual time in microseconds.
@@ -121,6 +122,11 @@ pub enum Command {
     Break(Breakpoint),
     /// `unbreak BREAKPOINT`, or `unbreak all` (`None`) (extension).
     Unbreak(Option<Breakpoint>),
+    /// `rule NAME off` / `rule NAME on` (version 2): a lesion, on every node.
+    Rule {
+        rule: Rule,
+        on: bool,
+    },
     Put {
         key: String,
         value: String,
@@ -167,6 +173,9 @@ pub enum Command {
         on: Option<NodeRef>,
     },
     ExpectNoViolations,
+    /// `expect violation INVARIANT` (version 2): the run broke it. Checked
+    /// where the violation stops the run; the scenario then ends there.
+    ExpectViolation(Invariant),
     Show(ShowWhat),
 }
 
@@ -434,6 +443,7 @@ impl Command {
                 | Command::Cut { .. }
                 | Command::Uncut { .. }
                 | Command::Heal
+                | Command::Rule { .. }
                 | Command::Message { .. }
                 | Command::FaultMessage { .. }
                 | Command::Put { .. }
@@ -487,6 +497,7 @@ impl fmt::Display for Command {
             Command::Break(breakpoint) => write!(f, "break {breakpoint}"),
             Command::Unbreak(Some(breakpoint)) => write!(f, "unbreak {breakpoint}"),
             Command::Unbreak(None) => f.write_str("unbreak all"),
+            Command::Rule { rule, on } => write!(f, "rule {rule} {}", if *on { "on" } else { "off" }),
             Command::Put { key, value, via } => write!(f, "put {key} {value}{}", Suffix("via", via)),
             Command::Get { key, via } => write!(f, "get {key}{}", Suffix("via", via)),
             Command::Del { key, via } => write!(f, "del {key}{}", Suffix("via", via)),
@@ -510,6 +521,7 @@ impl fmt::Display for Command {
             }
             Command::ExpectMissing { key, on } => write!(f, "expect missing {key}{}", Suffix("on", on)),
             Command::ExpectNoViolations => f.write_str("expect no-violations"),
+            Command::ExpectViolation(invariant) => write!(f, "expect violation {}", invariant.word()),
             Command::Show(what) => write!(f, "show {what}"),
         }
     }

@@ -8,21 +8,22 @@
 // `scenario` stays `ast` + `parse`.
 #[path = "lexer.rs"]
 mod lexer;
+#[path = "parse_expect.rs"]
+mod parse_expect;
 
 use super::ast::{
-    ClusterSpec, Command, Expected, ExpectedRole, LinkKind, NodeRef, ParseError, Scenario, ShowWhat, Step,
-    DEFAULT_WITHIN, MAX_STEP,
+    ClusterSpec, Command, Expected, LinkKind, NodeRef, ParseError, Scenario, ShowWhat, Step, DEFAULT_WITHIN, MAX_STEP,
 };
-use crate::raft::{self, MessageKind, NodeId, MAX_NODES};
+use crate::raft::{MessageKind, NodeId, Rule, MAX_NODES};
 use crate::sim::{Breakpoint, BREAKPOINT_NAMES};
 use lexer::{duration, percent, range, uint, uint_word, Cursor, Line, Word, DURATION};
 
 const SEPARATOR: &str = "----";
 const COMMANDS: &str = "one of: run, step, crash, restart, timeout, partition, cut, uncut, heal, \
-                        drop, duplicate, put, get, del, list, client, break, unbreak, expect, show";
+                        drop, duplicate, put, get, del, list, client, break, unbreak, rule, expect, show";
 /// The first words of commands (`client` only when `load` follows it: the
 /// runner prints lines like `client submits #1 ...`).
-const KEYWORDS: [&str; 20] = [
+const KEYWORDS: [&str; 21] = [
     "cluster",
     "run",
     "step",
@@ -43,11 +44,10 @@ const KEYWORDS: [&str; 20] = [
     "show",
     "break",
     "unbreak",
+    "rule",
 ];
-const EXPECTS: &str = "one of: leader, term, role, committed, log, value, missing, no-violations";
 const MESSAGE_TYPE: &str = "a message type: RequestVote, RequestVoteReply, AppendEntries, AppendEntriesReply, any";
 const OPTIONS: &str = "an option: seed, election, heartbeat, latency, loss";
-const LOG_ENTRY: &str = "a log entry like 1:noop, 1:put(x=1), 2:del(x), 2:get(x) or 3:list(prefix)";
 const END: &str = "end of line";
 
 /// Parses a whole scenario, stopping at the first error.
@@ -358,6 +358,20 @@ impl Parser {
                     Command::Unbreak(Some(breakpoint))
                 }
             },
+            "rule" => {
+                let names: Vec<&str> = Rule::ALL.iter().map(|r| r.name()).collect();
+                let expected = format!("a rule: {}", names.join(", "));
+                let name = c.word(&expected)?;
+                let rule = Rule::from_name(name.text).ok_or_else(|| name.error(expected))?;
+                const ON_OFF: &str = "'on' or 'off'";
+                let state = c.word(ON_OFF)?;
+                let on = match state.text {
+                    "on" => true,
+                    "off" => false,
+                    _ => return Err(state.error(ON_OFF)),
+                };
+                Command::Rule { rule, on }
+            }
             "put" => {
                 let key = key(&mut c)?;
                 let value = c.word("a value")?.text.to_string();
@@ -508,65 +522,6 @@ impl Parser {
             c.next();
         }
     }
-
-    fn expect(&self, c: &mut Cursor) -> Result<(Command, &'static str), ParseError> {
-        let what = c.word(EXPECTS)?;
-        let command = match what.text {
-            "leader" => {
-                let expected = self.node_expected("none");
-                let w = c.word(&expected)?;
-                match w.text {
-                    "none" => Command::ExpectLeader(None),
-                    _ => Command::ExpectLeader(Some(self.id(&w).ok_or_else(|| w.error(expected))?)),
-                }
-            }
-            "term" => {
-                let node = self.next_node(c)?;
-                let term = uint_word(&c.word("a term like 2")?, "a term like 2")?;
-                Command::ExpectTerm { node, term }
-            }
-            "role" => {
-                const ROLES: &str = "one of: follower, candidate, leader, crashed";
-                let node = self.next_node(c)?;
-                let w = c.word(ROLES)?;
-                let role = match w.text {
-                    "follower" => ExpectedRole::Follower,
-                    "candidate" => ExpectedRole::Candidate,
-                    "leader" => ExpectedRole::Leader,
-                    "crashed" => ExpectedRole::Crashed,
-                    _ => return Err(w.error(ROLES)),
-                };
-                Command::ExpectRole { node, role }
-            }
-            "committed" => {
-                let node = self.next_node(c)?;
-                let index = uint_word(&c.word("a log index like 3")?, "a log index like 3")?;
-                Command::ExpectCommitted { node, index }
-            }
-            "log" => {
-                let node = self.next_node(c)?;
-                let mut entries = Vec::new();
-                while let Some(w) = c.next() {
-                    entries.push(log_entry(&w)?);
-                }
-                Command::ExpectLog { node, entries }
-            }
-            "value" => {
-                let key = key(c)?;
-                let value = c.word("a value")?.text.to_string();
-                let on = self.suffix(c, "on")?;
-                return Ok((Command::ExpectValue { key, value, on }, "'on N' or end of line"));
-            }
-            "missing" => {
-                let key = key(c)?;
-                let on = self.suffix(c, "on")?;
-                return Ok((Command::ExpectMissing { key, on }, "'on N' or end of line"));
-            }
-            "no-violations" => Command::ExpectNoViolations,
-            _ => return Err(what.error(EXPECTS)),
-        };
-        Ok((command, END))
-    }
 }
 
 /// Keys cannot hold `=`, so that `expect log` can always name them in
@@ -577,35 +532,6 @@ fn key(c: &mut Cursor) -> Result<String, ParseError> {
         return Err(w.error("a key without '='"));
     }
     Ok(w.text.to_string())
-}
-
-/// `TERM:COMMAND` with COMMAND one of `noop`, `put(k=v)`, `del(k)`,
-/// `get(k)`, `list(prefix)`, as `raft::Command` displays them.
-fn log_entry(w: &Word) -> Result<(raft::Term, raft::Command), ParseError> {
-    // An empty side would make an empty word, which reads as a missing one.
-    let Some((term, _)) = w.text.split_once(':').filter(|(t, c)| !t.is_empty() && !c.is_empty()) else {
-        return Err(w.error(LOG_ENTRY));
-    };
-    let cmd = w.tail(term.len() + 1);
-    let term = uint(term).ok_or_else(|| w.sub(0, term.len()).error("a term like 2, before ':'"))?;
-    let bad = || cmd.error(LOG_ENTRY);
-    if cmd.text == "noop" {
-        return Ok((term, raft::Command::Noop));
-    }
-    let (name, inner) = cmd.text.split_once('(').ok_or_else(bad)?;
-    let inner = inner.strip_suffix(')').filter(|i| !i.is_empty()).ok_or_else(bad)?;
-    let command = match name {
-        "put" => {
-            let (k, v) = inner.split_once('=').filter(|(k, v)| !k.is_empty() && !v.is_empty()).ok_or_else(bad)?;
-            raft::Command::put(k, v)
-        }
-        _ if inner.contains('=') => return Err(bad()),
-        "del" => raft::Command::del(inner),
-        "get" => raft::Command::get(inner),
-        "list" => raft::Command::list(inner),
-        _ => return Err(bad()),
-    };
-    Ok((term, command))
 }
 
 #[cfg(test)]

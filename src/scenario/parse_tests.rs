@@ -213,7 +213,7 @@ fn unknown_command_on_line_3() {
     assert_eq!(
         err("cluster 3\nrun 1s\nreboot 2\n"),
         "3:1: unexpected 'reboot', expected one of: run, step, crash, restart, timeout, partition, cut, \
-         uncut, heal, drop, duplicate, put, get, del, list, client, break, unbreak, expect, show"
+         uncut, heal, drop, duplicate, put, get, del, list, client, break, unbreak, rule, expect, show"
     );
     // Keywords are case-sensitive.
     assert!(err2("Run 1s").starts_with("2:1: unexpected 'Run', expected one of: run,"));

@@ -209,6 +209,7 @@ fn action_command(world: &World, action: &UserAction) -> Result<Command, String>
         }
         UserAction::Submit { command, via } => submit(command, via.map(node))?,
         UserAction::SetClientLoad(every) => Command::ClientLoad(every.filter(|&d| d > 0)),
+        UserAction::SetRule { rule, on } => Command::Rule { rule: *rule, on: *on },
     })
 }
 

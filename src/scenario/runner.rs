@@ -18,7 +18,11 @@ pub enum Trace {
     /// Role changes, client results, faults and violations.
     #[default]
     Notable,
-    /// Every event with everything it caused.
+    /// The notable lines, and after each event the reason for every
+    /// decision a node took in it (`raftlab run --why`); `step` and actions
+    /// print their reasons too.
+    Why,
+    /// Every event with everything it caused, reasons included.
     Full,
 }
 
@@ -64,6 +68,9 @@ pub struct Runner {
 }
 
 /// Runs a whole scenario; stops at the first failure or safety violation.
+/// A violation that an `expect violation` after it names is the expected end
+/// of the scenario: that expectation is checked at the stop, and the
+/// scenario ends there, successfully when it holds.
 pub fn run(scenario: &Scenario, trace: Trace) -> (Runner, Vec<StepOutput>, Option<Failure>) {
     let mut outputs = Vec::new();
     let mut runner = match Runner::new(&scenario.cluster, trace) {
@@ -76,15 +83,29 @@ pub fn run(scenario: &Scenario, trace: Trace) -> (Runner, Vec<StepOutput>, Optio
             return (Runner::with_world(world, trace), outputs, Some(failure));
         }
     };
-    for (i, step) in scenario.steps.iter().enumerate() {
-        let result = runner.execute(step);
-        match result {
+    let mut i = 0;
+    while let Some(step) = scenario.steps.get(i) {
+        match runner.execute(step) {
             Ok(lines) => outputs.push(StepOutput { step: i, lines }),
             Err((lines, message)) => {
                 outputs.push(StepOutput { step: i, lines });
-                return (runner, outputs, Some(Failure { line: step.line, command: step.text.clone(), message }));
+                match runner.expected_violation(&scenario.steps, i) {
+                    Some(expectation) => {
+                        i = expectation;
+                        continue;
+                    }
+                    None => {
+                        let failure = Failure { line: step.line, command: step.text.clone(), message };
+                        return (runner, outputs, Some(failure));
+                    }
+                }
             }
         }
+        if matches!(step.command, Command::ExpectViolation(_)) {
+            // It held, so the run stopped at a violation: nothing after it runs.
+            break;
+        }
+        i += 1;
     }
     (runner, outputs, None)
 }
@@ -249,7 +270,12 @@ impl Runner {
                         *left -= 1;
                         self.print_event(out, true);
                         let hit = self.check_watch(out);
-                        if observe(&self.world) || hit {
+                        let paused = observe(&self.world) || hit;
+                        if self.stopped_by_violation() {
+                            // Stop where the violation happened, as `run` does.
+                            break Ok(());
+                        }
+                        if paused {
                             return None;
                         }
                     }
@@ -269,7 +295,7 @@ impl Runner {
                     self.print_event(out, self.trace == Trace::Full);
                     let hit = self.check_watch(out);
                     let paused = observe(&self.world) || hit;
-                    if self.world.last_effects().iter().any(|e| matches!(e, Effect::Violation(_))) {
+                    if self.stopped_by_violation() {
                         // Stop where the violation happened, so it can be inspected.
                         break self.outcome(&timed.kind);
                     }
@@ -317,14 +343,34 @@ impl Runner {
         }
     }
 
-    /// A safety violation found during a step fails it.
+    /// Whether the last event broke a safety invariant: a run stops there.
+    fn stopped_by_violation(&self) -> bool {
+        self.world.last_effects().iter().any(|e| matches!(e, Effect::Violation(_)))
+    }
+
+    /// A safety violation found during a step fails it, and wins over the
+    /// step's own error: a violation during `run until leader` is reported
+    /// as the violation, not as "no leader".
     fn check_violations(&self, before: usize, result: Result<(), String>) -> Result<(), String> {
-        result?;
         let violations = self.world.checker().violations();
         if violations.len() > before {
             return Err(format!("safety violation: {}", violations[before]));
         }
-        Ok(())
+        result
+    }
+
+    /// After step `failed` of `steps` failed: when a safety violation stopped
+    /// it (a run always stops at the first one) and an `expect violation`
+    /// comes later, the index of that expectation, which is to be checked
+    /// now, at the stop; the steps in between are not run. `None` when the
+    /// failure stands.
+    pub fn expected_violation(&self, steps: &[Step], failed: usize) -> Option<usize> {
+        if self.world.checker().violations().is_empty() {
+            return None;
+        }
+        let later = steps.get(failed + 1..)?;
+        let offset = later.iter().position(|s| matches!(s.command, Command::ExpectViolation(_)))?;
+        Some(failed + 1 + offset)
     }
 
     fn command(&mut self, command: &Command, out: &mut Vec<String>) -> Result<(), String> {
@@ -390,6 +436,13 @@ impl Runner {
                 self.watch.remove(breakpoint);
             }
             Command::Unbreak(None) => self.watch.set(Vec::new()),
+            Command::Rule { rule, on } => {
+                let (rule, on) = (*rule, *on);
+                self.act(out, |w| {
+                    w.set_rule(rule, on);
+                    Ok(())
+                })?;
+            }
             Command::Put { key, value, via } => self.submit(out, KvCommand::put(key, value), via)?,
             Command::Get { key, via } => self.submit(out, KvCommand::get(key), via)?,
             Command::Del { key, via } => self.submit(out, KvCommand::del(key), via)?,
@@ -479,23 +532,38 @@ impl Runner {
                     return Err(format!("{} safety violation(s), the first: {v}", w.checker().violations().len()));
                 }
             }
+            Command::ExpectViolation(invariant) => {
+                let violations = w.checker().violations();
+                if !violations.iter().any(|v| v.invariant == *invariant) {
+                    return Err(match violations.first() {
+                        None => format!("expected {invariant} to be violated, but no safety invariant has been broken"),
+                        Some(v) => format!("expected {invariant} to be violated, but the run broke another: {v}"),
+                    });
+                }
+            }
             other => return Err(format!("internal error: `{other}` is not an expectation")),
         }
         Ok(())
     }
 
-    /// Prints the last event: all of it when `full`, else only its notable effects.
+    /// Prints the last event: all of it when `full`, else only its notable
+    /// effects. Reasons are printed only when the trace asks for them, after
+    /// the event's other lines.
     fn print_event(&self, out: &mut Vec<String>, full: bool) {
         let Some(event) = self.world.last_event() else {
             return;
         };
         let effects = self.world.last_effects();
+        let others = effects.iter().filter(|e| e.reason().is_none());
+        let reasons = effects.iter().filter(|_| self.trace != Trace::Notable).filter_map(|e| e.reason());
         if full {
             out.push(event.to_string());
-            out.extend(effects.iter().map(|e| format!("  {e}")));
+            out.extend(others.map(|e| format!("  {e}")));
+            out.extend(reasons.map(|r| format!("  why: {r}")));
         } else {
             let time = fmt_time(event.time);
-            out.extend(effects.iter().filter(|e| e.is_notable()).map(|e| format!("{time} {e}")));
+            out.extend(others.filter(|e| e.is_notable()).map(|e| format!("{time} {e}")));
+            out.extend(reasons.map(|r| format!("{time}   why: {r}")));
         }
     }
 

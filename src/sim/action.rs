@@ -1,7 +1,7 @@
 //! User actions as data: what the world's journal records, what the timeline
 //! replays, and what a shared link turns back into scenario text.
 
-use crate::raft::{Command, MessageKind, NodeId};
+use crate::raft::{Command, MessageKind, NodeId, Rule};
 
 use super::network::MessageFault;
 use super::{Micros, SimError, World};
@@ -38,6 +38,11 @@ pub enum UserAction {
         via: Option<NodeId>,
     },
     SetClientLoad(Option<Micros>),
+    /// Switches a safety rule on or off on every node (a lesion).
+    SetRule {
+        rule: Rule,
+        on: bool,
+    },
 }
 
 impl UserAction {
@@ -57,6 +62,10 @@ impl UserAction {
             UserAction::Submit { command, via } => world.submit(command.clone(), *via).map(|_| ()),
             UserAction::SetClientLoad(interval) => {
                 world.set_client_load(*interval);
+                Ok(())
+            }
+            UserAction::SetRule { rule, on } => {
+                world.set_rule(*rule, *on);
                 Ok(())
             }
         }

@@ -3,7 +3,7 @@
 use std::fmt;
 
 use crate::check::Violation;
-use crate::raft::{Applied, MessageKind, NodeEvent, NodeId, RequestId, CLIENT};
+use crate::raft::{Applied, MessageKind, NodeEvent, NodeId, Reason, RequestId, Rule, CLIENT};
 
 use super::network::{ArmedFault, InFlight, LossReason, MessageFault};
 use super::{fmt_time, Micros};
@@ -54,6 +54,11 @@ pub enum EventKind {
     },
     /// A drop/duplicate rule now waits for the next matching message.
     Armed(ArmedFault),
+    /// A safety rule was switched on or off on every node (a lesion).
+    SetRule {
+        rule: Rule,
+        on: bool,
+    },
 }
 
 impl EventKind {
@@ -99,6 +104,9 @@ pub enum Effect {
         to: Option<NodeId>,
     },
     Violation(Violation),
+    /// Why a node decided what it did (the decision itself, when it changed
+    /// the node's state, is the `Node` effect just before).
+    Why(Reason),
 }
 
 /// A message link's end as traces and breakpoints write it.
@@ -157,6 +165,7 @@ impl fmt::Display for EventKind {
                 let kind = rule.kind.map_or("any", |k| k.name());
                 write!(f, "{what} next {kind} {}->{} (armed: none in flight)", endpoint(rule.from), endpoint(rule.to))
             }
+            EventKind::SetRule { rule, on } => write!(f, "rule {rule} {}", if *on { "on" } else { "off" }),
         }
     }
 }
@@ -181,6 +190,9 @@ impl fmt::Display for Effect {
             Effect::Node(id, NodeEvent::Truncated { after, removed }) => {
                 write!(f, "node {id} deletes {removed} conflicting entries after index {after}")
             }
+            Effect::Node(id, NodeEvent::Overwrote { from, kept }) => {
+                write!(f, "node {id} overwrites conflicting entries from index {from} and keeps {kept} stale entries")
+            }
             Effect::Lost { from, to, kind } => {
                 write!(f, "{} {}->{} lost in the network", kind.name(), endpoint(*from), endpoint(*to))
             }
@@ -199,6 +211,7 @@ impl fmt::Display for Effect {
                 write!(f, "client #{op}: node {from} knows no leader, will retry")
             }
             Effect::Violation(v) => write!(f, "SAFETY VIOLATION: {v}"),
+            Effect::Why(reason) => write!(f, "why: {reason}"),
         }
     }
 }
@@ -206,12 +219,56 @@ impl fmt::Display for Effect {
 impl Effect {
     /// Worth a line in a run's summary trace. Votes, commits and messages
     /// lost to the loss rate are frequent; `step` and `--trace` show them.
+    /// Reasons are shown only when asked for (`--why`, `--trace`).
     pub fn is_notable(&self) -> bool {
         !matches!(
             self,
             Effect::Node(_, NodeEvent::Voted { .. })
                 | Effect::Node(_, NodeEvent::Committed { .. })
                 | Effect::Lost { .. }
+                | Effect::Why(_)
         )
+    }
+
+    /// The reason, when this effect is one.
+    pub fn reason(&self) -> Option<&Reason> {
+        match self {
+            Effect::Why(reason) => Some(reason),
+            _ => None,
+        }
+    }
+
+    /// Whether `reason` explains this effect: the decision it states is this
+    /// state change of the same node (a role taken, a vote granted, a commit,
+    /// a conflict repaired).
+    pub fn explained_by(&self, reason: &Reason) -> bool {
+        let Effect::Node(id, event) = self else { return false };
+        if *id != reason.node() {
+            return false;
+        }
+        match (event, reason) {
+            (NodeEvent::Became { role, .. }, r) => match role {
+                crate::raft::Role::Candidate => {
+                    matches!(r, Reason::ElectionTimerFired { .. } | Reason::ForcedTimeout { .. })
+                }
+                crate::raft::Role::Leader => matches!(r, Reason::WonElection { .. }),
+                crate::raft::Role::Follower => matches!(r, Reason::SawHigherTerm { .. } | Reason::HeardLeader { .. }),
+            },
+            (NodeEvent::Voted { candidate, .. }, r) => match r {
+                Reason::VoteGranted { candidate: c, .. }
+                | Reason::VoteGrantedTwice { candidate: c, .. }
+                | Reason::VoteGrantedLogBehind { candidate: c, .. } => c == candidate,
+                _ => false,
+            },
+            (NodeEvent::Committed { index }, r) => match r {
+                Reason::LeaderCommitted { index: i, .. }
+                | Reason::LeaderCommittedOldTerm { index: i, .. }
+                | Reason::FollowerCommitted { index: i, .. }
+                | Reason::FollowerCommittedUnbounded { index: i, .. } => i == index,
+                _ => false,
+            },
+            (NodeEvent::Truncated { .. }, r) => matches!(r, Reason::ConflictDeleted { .. }),
+            (NodeEvent::Overwrote { .. }, r) => matches!(r, Reason::ConflictOverwritten { .. }),
+        }
     }
 }

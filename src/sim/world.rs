@@ -6,7 +6,7 @@
 //! then by message id or node id, so one seed always gives one exact run.
 
 use crate::check::{Checker, NodeView};
-use crate::raft::{Message, Node, NodeId, Ready, RequestId, Role, TimerRequest, CLIENT};
+use crate::raft::{Message, Node, NodeId, Ready, RequestId, Role, Rule, Rules, TimerRequest, CLIENT};
 
 use super::action::{JournalEntry, UserAction};
 use super::client::{Client, ClientLoad};
@@ -240,6 +240,9 @@ impl World {
         for event in ready.events.drain(..) {
             self.effects.push(Effect::Node(id, event));
         }
+        for reason in ready.reasons.drain(..) {
+            self.effects.push(Effect::Why(reason));
+        }
         self.ready = ready;
     }
 
@@ -342,7 +345,7 @@ impl World {
         }
         self.record(UserAction::Timeout(id));
         self.effects.clear();
-        self.with_node(id, |node, ready| node.election_timeout(ready));
+        self.with_node(id, |node, ready| node.force_timeout(ready));
         self.finish_event(EventKind::ForcedTimeout(id), Some(id));
         Ok(())
     }
@@ -388,6 +391,22 @@ impl World {
         self.effects.clear();
         self.network.heal();
         self.finish_event(EventKind::Heal, None);
+    }
+
+    /// Switches a safety rule on or off on every node (a lesion, to see
+    /// what the rule protects). Every rule is on in a new world.
+    pub fn set_rule(&mut self, rule: Rule, on: bool) {
+        self.record(UserAction::SetRule { rule, on });
+        self.effects.clear();
+        for slot in &mut self.nodes {
+            slot.node.set_rule(rule, on);
+        }
+        self.finish_event(EventKind::SetRule { rule, on }, None);
+    }
+
+    /// The safety rules in force (the same on every node).
+    pub fn rules(&self) -> Rules {
+        self.nodes[0].node.rules()
     }
 
     /// Drops or duplicates the next in-flight message of `kind` on from -> to.

@@ -18,7 +18,7 @@
 use std::mem;
 
 use crate::scenario::runner::{Failure, Runner, StepOutput, Timed, Trace};
-use crate::scenario::{Scenario, Step};
+use crate::scenario::{Command, Scenario, Step};
 use crate::sim::{Hit, Micros, Watch, World, WorldConfig};
 
 /// What one call to [`Player::advance`] did.
@@ -209,10 +209,14 @@ impl Player {
             self.timed = None;
             self.output.push(StepOutput { step: self.next, lines: mem::take(&mut self.lines) });
             match result {
+                // It held, so the run stopped at a violation: the scenario ends.
+                Ok(()) if matches!(step.command, Command::ExpectViolation(_)) => self.next = self.scenario.steps.len(),
                 Ok(()) => self.next += 1,
-                Err(message) => {
-                    self.failure = Some(Failure { line: step.line, command: step.text.clone(), message });
-                }
+                // A violation an `expect violation` names is checked now.
+                Err(message) => match runner.expected_violation(&self.scenario.steps, self.next) {
+                    Some(expectation) => self.next = expectation,
+                    None => self.failure = Some(Failure { line: step.line, command: step.text.clone(), message }),
+                },
             }
             if paused {
                 return true;

@@ -1,0 +1,398 @@
+//! Why a node decided what it did: one [`Reason`] for each decision, pure
+//! data naming the rule and the values it compared, reported in [`Ready`]
+//! beside the decision. Its `Display` is the English sentence the CLI's
+//! `--why` prints; `crate::view::why` turns it into a language-neutral
+//! `{key, args}` for the page's message catalogues (docs/why.md lists them).
+//!
+//! [`Ready`]: super::Ready
+
+use std::fmt;
+
+use super::quorum::NodeSet;
+use super::rules::Rule;
+use super::types::{LogIndex, NodeId, Term};
+
+/// One decision's reason. Nodes are named by id; every variant says which
+/// node decided (see [`Reason::node`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reason {
+    // ----- role changes (§5.1, §5.2) -----
+    /// `node` became candidate of `term`: its election timer fired without
+    /// it hearing from a leader or granting a vote.
+    ElectionTimerFired { node: NodeId, term: Term },
+    /// `node` became candidate of `term`: the user forced its timeout.
+    ForcedTimeout { node: NodeId, term: Term },
+    /// `node` became leader of `term` with the votes of `votes`, a majority
+    /// of `voters` servers.
+    WonElection { node: NodeId, term: Term, votes: NodeSet, voters: u8 },
+    /// `node` (in `old_term`) saw the higher `term` in a message from `from`
+    /// and became a follower of it.
+    SawHigherTerm { node: NodeId, term: Term, old_term: Term, from: NodeId },
+    /// Candidate `node` heard AppendEntries from `leader`, the leader of its
+    /// own `term`, and became its follower.
+    HeardLeader { node: NodeId, term: Term, leader: NodeId },
+
+    // ----- votes (§5.2, §5.4.1) -----
+    /// `voter` granted its vote in `term`: the candidate's log (last term and
+    /// index) is at least as up-to-date as the voter's, and the voter had not
+    /// voted for anyone else in the term.
+    VoteGranted {
+        voter: NodeId,
+        candidate: NodeId,
+        term: Term,
+        candidate_last_term: Term,
+        candidate_last_index: LogIndex,
+        voter_last_term: Term,
+        voter_last_index: LogIndex,
+    },
+    /// Granted although the voter had voted for `earlier` in this term: the
+    /// rule `vote-once` is off.
+    VoteGrantedTwice { voter: NodeId, candidate: NodeId, term: Term, earlier: NodeId },
+    /// Granted although the candidate's log is behind: the rule
+    /// `vote-up-to-date` is off.
+    VoteGrantedLogBehind {
+        voter: NodeId,
+        candidate: NodeId,
+        term: Term,
+        candidate_last_term: Term,
+        candidate_last_index: LogIndex,
+        voter_last_term: Term,
+        voter_last_index: LogIndex,
+    },
+    /// Refused: the voter already voted for `voted_for` in `term`.
+    VoteRefusedAlreadyVoted { voter: NodeId, candidate: NodeId, term: Term, voted_for: NodeId },
+    /// Refused: the candidate's last log term is older than the voter's.
+    VoteRefusedLogBehind {
+        voter: NodeId,
+        candidate: NodeId,
+        term: Term,
+        candidate_last_term: Term,
+        voter_last_term: Term,
+    },
+    /// Refused: both logs end in `last_term`, the candidate's at a lower index.
+    VoteRefusedLogShorter {
+        voter: NodeId,
+        candidate: NodeId,
+        term: Term,
+        last_term: Term,
+        candidate_last_index: LogIndex,
+        voter_last_index: LogIndex,
+    },
+    /// Refused: the candidate's term is older than the voter's.
+    VoteRefusedStaleTerm { voter: NodeId, candidate: NodeId, candidate_term: Term, voter_term: Term },
+
+    // ----- replication (§5.3) -----
+    /// `follower` rejected AppendEntries: it has no entry at `prev_index`,
+    /// its log ends at `last_index`.
+    AppendRejectedLogShort { follower: NodeId, leader: NodeId, prev_index: LogIndex, last_index: LogIndex },
+    /// `follower` rejected AppendEntries: its entry at `prev_index` is of
+    /// `follower_term`, the leader's of `leader_term`.
+    AppendRejectedTermMismatch {
+        follower: NodeId,
+        leader: NodeId,
+        prev_index: LogIndex,
+        follower_term: Term,
+        leader_term: Term,
+    },
+    /// `follower` rejected AppendEntries: the sender's term is older.
+    AppendRejectedStaleTerm { follower: NodeId, leader: NodeId, leader_term: Term, follower_term: Term },
+    /// `node` deleted `removed` entries from `index` on: its entry there was
+    /// of `our_term`, the leader's of `leader_term`.
+    ConflictDeleted {
+        node: NodeId,
+        leader: NodeId,
+        index: LogIndex,
+        our_term: Term,
+        leader_term: Term,
+        removed: LogIndex,
+    },
+    /// The lesion `truncate-on-conflict off`: `node` overwrote its
+    /// conflicting entries from `index` on and kept `kept` stale ones after
+    /// the leader's.
+    ConflictOverwritten {
+        node: NodeId,
+        leader: NodeId,
+        index: LogIndex,
+        our_term: Term,
+        leader_term: Term,
+        kept: LogIndex,
+    },
+
+    // ----- commitment (§5.3, §5.4.2) -----
+    /// Leader `node` committed up to `index`, an entry of its own `term`,
+    /// stored on `stored_on`, a majority of `voters`.
+    LeaderCommitted { node: NodeId, index: LogIndex, term: Term, stored_on: NodeSet, voters: u8 },
+    /// The lesion `commit-current-term off`: leader `node` committed up to
+    /// `index`, an entry of the older `entry_term`, by counting replicas.
+    LeaderCommittedOldTerm { node: NodeId, index: LogIndex, entry_term: Term, term: Term, stored_on: NodeSet },
+    /// Leader `node` did not commit `index`, although a majority stores it:
+    /// the entry is of `entry_term`, older than the leader's `term`.
+    CommitBlockedOldTerm { node: NodeId, index: LogIndex, entry_term: Term, term: Term },
+    /// Follower `node` committed up to `index` = min(`leader_commit`,
+    /// `last_new`), the last entry the leader's message vouched for.
+    FollowerCommitted { node: NodeId, leader: NodeId, index: LogIndex, leader_commit: LogIndex, last_new: LogIndex },
+    /// The lesion `follower-commit-bound off`: follower `node` committed up to
+    /// `index`, past `last_new`, the last entry the leader's message vouched for.
+    FollowerCommittedUnbounded {
+        node: NodeId,
+        leader: NodeId,
+        index: LogIndex,
+        leader_commit: LogIndex,
+        last_new: LogIndex,
+    },
+
+    // ----- restarts (Figure 2, persistent state) -----
+    /// `node` restarted with what stable storage kept: its term, its vote
+    /// (`None`: no vote) and its log.
+    Restarted { node: NodeId, term: Term, voted_for: Option<NodeId>, last_index: LogIndex },
+    /// `node` restarted and lost what the switched-off `rule` (one of the
+    /// `persist-*` rules) would have kept: `lost` is the term, the vote (0:
+    /// none) or the number of log entries.
+    RestartLost { node: NodeId, rule: Rule, lost: u64 },
+}
+
+impl Reason {
+    /// The node that decided.
+    pub fn node(&self) -> NodeId {
+        match *self {
+            Reason::ElectionTimerFired { node, .. }
+            | Reason::ForcedTimeout { node, .. }
+            | Reason::WonElection { node, .. }
+            | Reason::SawHigherTerm { node, .. }
+            | Reason::HeardLeader { node, .. }
+            | Reason::ConflictDeleted { node, .. }
+            | Reason::ConflictOverwritten { node, .. }
+            | Reason::LeaderCommitted { node, .. }
+            | Reason::LeaderCommittedOldTerm { node, .. }
+            | Reason::CommitBlockedOldTerm { node, .. }
+            | Reason::FollowerCommitted { node, .. }
+            | Reason::FollowerCommittedUnbounded { node, .. }
+            | Reason::Restarted { node, .. }
+            | Reason::RestartLost { node, .. } => node,
+            Reason::VoteGranted { voter, .. }
+            | Reason::VoteGrantedTwice { voter, .. }
+            | Reason::VoteGrantedLogBehind { voter, .. }
+            | Reason::VoteRefusedAlreadyVoted { voter, .. }
+            | Reason::VoteRefusedLogBehind { voter, .. }
+            | Reason::VoteRefusedLogShorter { voter, .. }
+            | Reason::VoteRefusedStaleTerm { voter, .. } => voter,
+            Reason::AppendRejectedLogShort { follower, .. }
+            | Reason::AppendRejectedTermMismatch { follower, .. }
+            | Reason::AppendRejectedStaleTerm { follower, .. } => follower,
+        }
+    }
+
+    /// The rule switched off that this decision depended on, if any.
+    pub fn lesion(&self) -> Option<Rule> {
+        match self {
+            Reason::VoteGrantedTwice { .. } => Some(Rule::VoteOnce),
+            Reason::VoteGrantedLogBehind { .. } => Some(Rule::VoteUpToDate),
+            Reason::ConflictOverwritten { .. } => Some(Rule::TruncateOnConflict),
+            Reason::LeaderCommittedOldTerm { .. } => Some(Rule::CommitCurrentTerm),
+            Reason::FollowerCommittedUnbounded { .. } => Some(Rule::FollowerCommitBound),
+            Reason::RestartLost { rule, .. } => Some(*rule),
+            _ => None,
+        }
+    }
+}
+
+/// `S3`, as the reasons name servers.
+struct S(NodeId);
+
+impl fmt::Display for S {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "S{}", self.0)
+    }
+}
+
+fn plural(n: u64, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
+}
+
+/// The English sentence, naming the rule and the paper's section.
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Reason::ElectionTimerFired { node, term } => write!(
+                f,
+                "{} became candidate of term {term}: its election timer fired without hearing from a leader (§5.2)",
+                S(node)
+            ),
+            Reason::ForcedTimeout { node, term } => {
+                write!(f, "{} became candidate of term {term}: the user forced its election timeout (§5.2)", S(node))
+            }
+            Reason::WonElection { node, term, votes, voters } => write!(
+                f,
+                "{} became leader of term {term}: it won the election with votes from {votes}, a majority of {voters} (§5.2)",
+                S(node)
+            ),
+            Reason::SawHigherTerm { node, term, old_term, from } => {
+                write!(f, "{} became follower of term {term}: it saw term {term} > {old_term} from {} (§5.1)", S(node), S(from))
+            }
+            Reason::HeardLeader { node, term, leader } => write!(
+                f,
+                "{} became follower of term {term}: it heard AppendEntries from {}, the leader of this term (§5.2)",
+                S(node),
+                S(leader)
+            ),
+            Reason::VoteGranted {
+                voter,
+                candidate,
+                term,
+                candidate_last_term,
+                candidate_last_index,
+                voter_last_term,
+                voter_last_index,
+            } => write!(
+                f,
+                "{v} granted its vote to {c} in term {term}: {c}'s log (last term {candidate_last_term}, index \
+                 {candidate_last_index}) is at least as up-to-date as {v}'s ({voter_last_term}, {voter_last_index}), \
+                 and {v} has voted for no one else in this term (§5.2, §5.4.1)",
+                v = S(voter),
+                c = S(candidate)
+            ),
+            Reason::VoteGrantedTwice { voter, candidate, term, earlier } => write!(
+                f,
+                "{} granted its vote to {} in term {term} although it already voted for {} in this term: rule \
+                 vote-once is off (§5.2)",
+                S(voter),
+                S(candidate),
+                S(earlier)
+            ),
+            Reason::VoteGrantedLogBehind {
+                voter,
+                candidate,
+                term,
+                candidate_last_term,
+                candidate_last_index,
+                voter_last_term,
+                voter_last_index,
+            } => write!(
+                f,
+                "{v} granted its vote to {c} in term {term} although {c}'s log (last term {candidate_last_term}, \
+                 index {candidate_last_index}) is behind {v}'s ({voter_last_term}, {voter_last_index}): rule \
+                 vote-up-to-date is off (§5.4.1)",
+                v = S(voter),
+                c = S(candidate)
+            ),
+            Reason::VoteRefusedAlreadyVoted { voter, candidate, term, voted_for } => write!(
+                f,
+                "{} refused its vote to {}: it already voted for {} in term {term} (§5.2, one vote per term)",
+                S(voter),
+                S(candidate),
+                S(voted_for)
+            ),
+            Reason::VoteRefusedLogBehind { voter, candidate, candidate_last_term, voter_last_term, .. } => write!(
+                f,
+                "{v} refused its vote to {c}: {c}'s last log term {candidate_last_term} is older than {v}'s \
+                 {voter_last_term} (§5.4.1, election restriction)",
+                v = S(voter),
+                c = S(candidate)
+            ),
+            Reason::VoteRefusedLogShorter { voter, candidate, last_term, candidate_last_index, voter_last_index, .. } => {
+                write!(
+                    f,
+                    "{v} refused its vote to {c}: both logs end in term {last_term}, but {c}'s at index \
+                     {candidate_last_index}, before {v}'s {voter_last_index} (§5.4.1, election restriction)",
+                    v = S(voter),
+                    c = S(candidate)
+                )
+            }
+            Reason::VoteRefusedStaleTerm { voter, candidate, candidate_term, voter_term } => write!(
+                f,
+                "{v} refused its vote to {c}: {c}'s term {candidate_term} is older than {v}'s term {voter_term} (§5.1)",
+                v = S(voter),
+                c = S(candidate)
+            ),
+            Reason::AppendRejectedLogShort { follower, leader, prev_index, last_index } => write!(
+                f,
+                "{} rejected AppendEntries from {}: it has no entry at index {prev_index}, its log ends at index \
+                 {last_index} (§5.3, log consistency check)",
+                S(follower),
+                S(leader)
+            ),
+            Reason::AppendRejectedTermMismatch { follower, leader, prev_index, follower_term, leader_term } => write!(
+                f,
+                "{} rejected AppendEntries from {}: its entry at index {prev_index} is of term {follower_term}, \
+                 the leader's of term {leader_term} (§5.3, log consistency check)",
+                S(follower),
+                S(leader)
+            ),
+            Reason::AppendRejectedStaleTerm { follower, leader, leader_term, follower_term } => write!(
+                f,
+                "{f_} rejected AppendEntries from {l}: {l}'s term {leader_term} is older than {f_}'s term \
+                 {follower_term} (§5.1)",
+                f_ = S(follower),
+                l = S(leader)
+            ),
+            Reason::ConflictDeleted { node, leader, index, our_term, leader_term, removed } => write!(
+                f,
+                "{} deleted {removed} {} from index {index} on: its entry at index {index} is of term {our_term}, \
+                 the leader {}'s of term {leader_term} (§5.3)",
+                S(node),
+                plural(removed, "entry", "entries"),
+                S(leader)
+            ),
+            Reason::ConflictOverwritten { node, leader, index, our_term, leader_term, kept } => write!(
+                f,
+                "{} overwrote its entries from index {index} (term {our_term}) with the leader {}'s (term \
+                 {leader_term}) and kept {kept} stale {} after them: rule truncate-on-conflict is off (§5.3)",
+                S(node),
+                S(leader),
+                plural(kept, "entry", "entries")
+            ),
+            Reason::LeaderCommitted { node, index, term, stored_on, voters } => write!(
+                f,
+                "{n} committed up to index {index}: it is stored on {stored_on}, a majority of {voters}, and is of \
+                 {n}'s term {term} (§5.3, §5.4.2)",
+                n = S(node)
+            ),
+            Reason::LeaderCommittedOldTerm { node, index, entry_term, term, stored_on } => write!(
+                f,
+                "{n} committed up to index {index}, an entry of term {entry_term}, by counting its replicas on \
+                 {stored_on} although {n} leads term {term}: rule commit-current-term is off (§5.4.2, Figure 8)",
+                n = S(node)
+            ),
+            Reason::CommitBlockedOldTerm { node, index, entry_term, term } => write!(
+                f,
+                "{n} did not commit index {index}: the entry is from term {entry_term} and {n} leads term {term} (§5.4.2)",
+                n = S(node)
+            ),
+            Reason::FollowerCommitted { node, leader, index, leader_commit, last_new } => write!(
+                f,
+                "{} committed up to index {index}: the leader {} has committed up to {leader_commit}, and its \
+                 message vouched for entries up to {last_new} (Figure 2, AppendEntries step 5)",
+                S(node),
+                S(leader)
+            ),
+            Reason::FollowerCommittedUnbounded { node, leader, index, leader_commit, last_new } => write!(
+                f,
+                "{} committed up to index {index}: the leader {} has committed up to {leader_commit}, but its \
+                 message vouched for entries only up to {last_new}: rule follower-commit-bound is off (Figure 2, \
+                 AppendEntries step 5)",
+                S(node),
+                S(leader)
+            ),
+            Reason::Restarted { node, term, voted_for, last_index } => {
+                write!(f, "{} restarted with what stable storage kept: term {term}, ", S(node))?;
+                match voted_for {
+                    Some(v) => write!(f, "its vote for {}", S(v))?,
+                    None => f.write_str("no vote")?,
+                }
+                write!(f, ", its log up to index {last_index} (Figure 2, persistent state)")
+            }
+            Reason::RestartLost { node, rule, lost } => {
+                let what = match rule {
+                    Rule::PersistTerm => format!("its current term {lost}"),
+                    Rule::PersistVote => format!("its vote for S{lost}"),
+                    _ => format!("its {lost} log {}", plural(lost, "entry", "entries")),
+                };
+                write!(f, "{} lost {what} on restart: rule {rule} is off (Figure 2, persistent state)", S(node))
+            }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+//! The `expect` commands of the scenario language, split from `parse.rs`
+//! by concern: every expectation and its arguments.
+
+use super::lexer::{uint, uint_word, Cursor, Word};
+use super::{key, Parser, END};
+use crate::check::Invariant;
+use crate::raft;
+use crate::scenario::ast::{Command, ExpectedRole, ParseError};
+
+pub(super) const EXPECTS: &str = "one of: leader, term, role, committed, log, value, missing, no-violations, violation";
+const LOG_ENTRY: &str = "a log entry like 1:noop, 1:put(x=1), 2:del(x), 2:get(x) or 3:list(prefix)";
+
+/// What `expect violation` takes: the invariants' words.
+fn invariants() -> String {
+    let words: Vec<&str> = Invariant::ALL.iter().map(|i| i.word()).collect();
+    format!("an invariant: {}", words.join(", "))
+}
+
+impl Parser {
+    pub(super) fn expect(&self, c: &mut Cursor) -> Result<(Command, &'static str), ParseError> {
+        let what = c.word(EXPECTS)?;
+        let command = match what.text {
+            "leader" => {
+                let expected = self.node_expected("none");
+                let w = c.word(&expected)?;
+                match w.text {
+                    "none" => Command::ExpectLeader(None),
+                    _ => Command::ExpectLeader(Some(self.id(&w).ok_or_else(|| w.error(expected))?)),
+                }
+            }
+            "term" => {
+                let node = self.next_node(c)?;
+                let term = uint_word(&c.word("a term like 2")?, "a term like 2")?;
+                Command::ExpectTerm { node, term }
+            }
+            "role" => {
+                const ROLES: &str = "one of: follower, candidate, leader, crashed";
+                let node = self.next_node(c)?;
+                let w = c.word(ROLES)?;
+                let role = match w.text {
+                    "follower" => ExpectedRole::Follower,
+                    "candidate" => ExpectedRole::Candidate,
+                    "leader" => ExpectedRole::Leader,
+                    "crashed" => ExpectedRole::Crashed,
+                    _ => return Err(w.error(ROLES)),
+                };
+                Command::ExpectRole { node, role }
+            }
+            "committed" => {
+                let node = self.next_node(c)?;
+                let index = uint_word(&c.word("a log index like 3")?, "a log index like 3")?;
+                Command::ExpectCommitted { node, index }
+            }
+            "log" => {
+                let node = self.next_node(c)?;
+                let mut entries = Vec::new();
+                while let Some(w) = c.next() {
+                    entries.push(log_entry(&w)?);
+                }
+                Command::ExpectLog { node, entries }
+            }
+            "value" => {
+                let key = key(c)?;
+                let value = c.word("a value")?.text.to_string();
+                let on = self.suffix(c, "on")?;
+                return Ok((Command::ExpectValue { key, value, on }, "'on N' or end of line"));
+            }
+            "missing" => {
+                let key = key(c)?;
+                let on = self.suffix(c, "on")?;
+                return Ok((Command::ExpectMissing { key, on }, "'on N' or end of line"));
+            }
+            "no-violations" => Command::ExpectNoViolations,
+            "violation" => {
+                let w = c.word(&invariants())?;
+                Command::ExpectViolation(Invariant::from_word(w.text).ok_or_else(|| w.error(invariants()))?)
+            }
+            _ => return Err(what.error(EXPECTS)),
+        };
+        Ok((command, END))
+    }
+}
+
+/// `TERM:COMMAND` with COMMAND one of `noop`, `put(k=v)`, `del(k)`,
+/// `get(k)`, `list(prefix)`, as `raft::Command` displays them.
+fn log_entry(w: &Word) -> Result<(raft::Term, raft::Command), ParseError> {
+    // An empty side would make an empty word, which reads as a missing one.
+    let Some((term, _)) = w.text.split_once(':').filter(|(t, c)| !t.is_empty() && !c.is_empty()) else {
+        return Err(w.error(LOG_ENTRY));
+    };
+    let cmd = w.tail(term.len() + 1);
+    let term = uint(term).ok_or_else(|| w.sub(0, term.len()).error("a term like 2, before ':'"))?;
+    let bad = || cmd.error(LOG_ENTRY);
+    if cmd.text == "noop" {
+        return Ok((term, raft::Command::Noop));
+    }
+    let (name, inner) = cmd.text.split_once('(').ok_or_else(bad)?;
+    let inner = inner.strip_suffix(')').filter(|i| !i.is_empty()).ok_or_else(bad)?;
+    let command = match name {
+        "put" => {
+            let (k, v) = inner.split_once('=').filter(|(k, v)| !k.is_empty() && !v.is_empty()).ok_or_else(bad)?;
+            raft::Command::put(k, v)
+        }
+        _ if inner.contains('=') => return Err(bad()),
+        "del" => raft::Command::del(inner),
+        "get" => raft::Command::get(inner),
+        "list" => raft::Command::list(inner),
+        _ => return Err(bad()),
+    };
+    Ok((term, command))
+}
