@@ -100,10 +100,12 @@ fn every_scenario_file_passes() {
 }
 
 /// The teaching files keep to the house rules: a header comment saying what
-/// they teach, at least one `expect` beyond the final check, and
-/// `expect no-violations` as the last command.
+/// they teach, at least one `expect` beyond the final check, and as the last
+/// command `expect no-violations`, or `expect violation INVARIANT` for a file
+/// that shows what a switched-off rule breaks.
 #[test]
 fn scenario_files_follow_the_conventions() {
+    let is_final_check = |c: &Command| matches!(c, Command::ExpectNoViolations | Command::ExpectViolation(_));
     let mut wrong = Vec::new();
     for path in all_files().iter().filter(|f| f.starts_with("tests/scenarios/")) {
         let text = read(path);
@@ -111,14 +113,11 @@ fn scenario_files_follow_the_conventions() {
         if !text.starts_with('#') {
             wrong.push(format!("{path}: does not start with a comment saying what it teaches"));
         }
-        if !matches!(scenario.steps.last().map(|s| &s.command), Some(Command::ExpectNoViolations)) {
-            wrong.push(format!("{path}: does not end with `expect no-violations`"));
+        if !scenario.steps.last().is_some_and(|s| is_final_check(&s.command)) {
+            wrong.push(format!("{path}: does not end with `expect no-violations` or `expect violation INVARIANT`"));
         }
-        let expects = scenario
-            .steps
-            .iter()
-            .filter(|s| s.text.starts_with("expect ") && !matches!(s.command, Command::ExpectNoViolations))
-            .count();
+        let expects =
+            scenario.steps.iter().filter(|s| s.text.starts_with("expect ") && !is_final_check(&s.command)).count();
         if expects == 0 {
             wrong.push(format!("{path}: makes its point with no `expect` command"));
         }

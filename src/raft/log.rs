@@ -283,4 +283,112 @@ mod tests {
         assert!(!l.is_up_to_date(9, 3));
         assert!(l.is_up_to_date(6, 4));
     }
+
+    fn log_of(terms: &[Term]) -> Log {
+        let mut l = Log::new();
+        for (i, &t) in terms.iter().enumerate() {
+            l.append(e(t, Command::put("k", &i.to_string())));
+        }
+        l
+    }
+
+    /// Entries of the given terms, distinct from those of [`log_of`] where
+    /// the terms differ and equal where they match (same term, same index).
+    fn sent(prev: LogIndex, terms: &[Term]) -> Vec<Entry> {
+        let at = |i: usize| (prev as usize + i).to_string();
+        terms.iter().enumerate().map(|(i, &t)| e(t, Command::put("k", &at(i)))).collect()
+    }
+
+    fn terms_of(l: &Log) -> Vec<Term> {
+        l.entries().iter().map(|e| e.term).collect()
+    }
+
+    #[test]
+    fn s5_3_find_conflict_is_the_first_entry_the_log_does_not_hold() {
+        let log = log_of(&[1, 1, 2, 2]);
+        // (prev index, terms sent, first index not held)
+        let cases: [(LogIndex, &[Term], Option<LogIndex>); 7] = [
+            (0, &[], None),
+            (0, &[1, 1], None),
+            (2, &[2, 2], None),
+            (2, &[2, 2, 3], Some(5)),
+            (4, &[4], Some(5)),
+            (1, &[1, 3], Some(3)),
+            (0, &[1, 1, 3, 3, 3], Some(3)),
+        ];
+        for (prev, terms, conflict) in cases {
+            assert_eq!(log.find_conflict(prev, &sent(prev, terms)), conflict, "prev {prev}, {terms:?}");
+        }
+    }
+
+    #[test]
+    fn s5_3_maybe_append_consistency_check() {
+        let mut log = log_of(&[1, 1, 2, 2]);
+        assert_eq!(log.maybe_append(5, 2, &[], None, true), Err(Mismatch::Missing { last_index: 4 }));
+        // The entry at 4 is of term 2, whose first entry is at 3.
+        assert_eq!(log.maybe_append(4, 3, &[], None, true), Err(Mismatch::Term { term: 2, first_index: 3 }));
+        assert_eq!(terms_of(&log), vec![1, 1, 2, 2], "a refused message changes nothing");
+        assert_eq!(log.maybe_append(0, 0, &[], None, true), Ok(Appended { last_new: 0, conflict: None }));
+    }
+
+    #[test]
+    fn s5_3_maybe_append_deletes_from_the_first_conflict_and_appends() {
+        // (log, prev index and term, terms sent, log after, last new, conflict (index, ours, theirs, removed))
+        type Case = (
+            &'static [Term],
+            (LogIndex, Term),
+            &'static [Term],
+            &'static [Term],
+            LogIndex,
+            Option<(LogIndex, Term, Term, LogIndex)>,
+        );
+        let cases: [Case; 5] = [
+            // New entries only.
+            (&[1, 1], (2, 1), &[2, 2], &[1, 1, 2, 2], 4, None),
+            // Every entry already held: nothing changes, even the longer log.
+            (&[1, 1, 2, 2], (1, 1), &[1], &[1, 1, 2, 2], 2, None),
+            // A conflict at 3 deletes 3 and 4.
+            (&[1, 1, 2, 2], (1, 1), &[1, 3], &[1, 1, 3], 3, Some((3, 2, 3, 2))),
+            // A conflict at the first entry sent.
+            (&[1, 2, 2], (1, 1), &[3, 3, 3], &[1, 3, 3, 3], 4, Some((2, 2, 3, 2))),
+            // A heartbeat leaves a longer log alone.
+            (&[1, 1, 2], (1, 1), &[], &[1, 1, 2], 1, None),
+        ];
+        for (i, (log, (prev, prev_term), terms, after, last_new, conflict)) in cases.into_iter().enumerate() {
+            let mut l = log_of(log);
+            let appended = l.maybe_append(prev, prev_term, &sent(prev, terms), Some(0), true).unwrap();
+            assert_eq!(terms_of(&l), after, "case {i}");
+            assert_eq!(appended.last_new, last_new, "case {i}");
+            let got = appended.conflict.map(|c| (c.index, c.ours, c.theirs, c.removed));
+            assert_eq!(got, conflict, "case {i}");
+            // The digests follow the entries.
+            let fresh = l.entries().iter().fold(Log::new(), |mut f, e| {
+                f.append(e.clone());
+                f
+            });
+            assert_eq!(l.digest_at(l.last_index()), fresh.digest_at(fresh.last_index()), "case {i}");
+        }
+    }
+
+    #[test]
+    fn s5_3_lesion_maybe_append_without_truncation_keeps_the_stale_suffix() {
+        let mut l = log_of(&[1, 2, 2, 2, 2]);
+        let appended = l.maybe_append(1, 1, &sent(1, &[3, 3]), None, false).unwrap();
+        assert_eq!(terms_of(&l), vec![1, 3, 3, 2, 2]);
+        let c = appended.conflict.unwrap();
+        assert_eq!((c.index, c.removed, c.kept), (2, 2, 2));
+        let fresh = l.entries().iter().fold(Log::new(), |mut f, e| {
+            f.append(e.clone());
+            f
+        });
+        assert_eq!(l.digest_at(5), fresh.digest_at(5), "digests follow the entries kept");
+    }
+
+    #[test]
+    #[cfg(debug_assertions)]
+    #[should_panic(expected = "is committed")]
+    fn s5_3_maybe_append_never_deletes_a_committed_entry() {
+        let mut l = log_of(&[1, 1, 2]);
+        let _ = l.maybe_append(1, 1, &sent(1, &[3]), Some(2), true);
+    }
 }

@@ -273,3 +273,20 @@ fn the_recorded_run_file_is_what_record_writes() {
     let file = std::fs::read_to_string(path).unwrap_or_default();
     assert!(file.starts_with(&text), "{path} should start with:\n{text}");
 }
+
+#[test]
+fn a_rule_switched_off_and_on_is_recorded_and_replayed() {
+    let mut w = World::new(config()).unwrap();
+    w.set_rule(crate::raft::Rule::CommitCurrentTerm, false);
+    w.run_until(400 * MS);
+    w.set_rule(crate::raft::Rule::VoteOnce, false);
+    w.run_until(500 * MS);
+    w.set_rule(crate::raft::Rule::VoteOnce, true);
+    let text = round_trip(&w);
+    let body: Vec<&str> = text.lines().skip(2).collect();
+    assert_eq!(
+        body,
+        ["rule commit-current-term off", "run 400ms", "rule vote-once off", "run 100ms", "rule vote-once on"]
+    );
+    assert!(!w.rules().is_on(crate::raft::Rule::CommitCurrentTerm) && w.rules().is_on(crate::raft::Rule::VoteOnce));
+}

@@ -6,11 +6,16 @@
 //! prints every event with all it caused, actions print what they did, `show`
 //! prints a table and a passing `expect` prints nothing.
 
-use crate::raft::{Command as KvCommand, NodeId, Role, CLIENT};
+use crate::raft::{Command as KvCommand, NodeId, CLIENT};
 use crate::sim::{fmt_time, Effect, Hit, MessageFault, Micros, SimError, Watch, World, WorldConfig};
 
-use super::ast::{format_duration, ClusterSpec, Command, ExpectedRole, LinkKind, NodeRef, Scenario, ShowWhat, Step};
+use super::ast::{format_duration, ClusterSpec, Command, LinkKind, NodeRef, Scenario, ShowWhat, Step};
 use super::show;
+
+// Declared here so that `scenario` keeps one runner module; the
+// expectations are split out by concern.
+#[path = "runner_expect.rs"]
+mod runner_expect;
 
 /// How much of the event stream `run` commands print.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -458,94 +463,6 @@ impl Runner {
         Ok(())
     }
 
-    fn expect(&self, command: &Command) -> Result<(), String> {
-        let w = &self.world;
-        match command {
-            Command::ExpectLeader(expected) => {
-                let actual = w.current_leader();
-                if actual != *expected {
-                    return Err(format!(
-                        "expected leader {}, but the leader is {}",
-                        opt_node(*expected),
-                        opt_node(actual)
-                    ));
-                }
-            }
-            Command::ExpectTerm { node, term } => {
-                let id = self.resolve(node)?;
-                let actual = w.node(id).term();
-                if actual != *term {
-                    return Err(format!("expected node {id} in term {term}, but it is in term {actual}"));
-                }
-            }
-            Command::ExpectRole { node, role } => {
-                let id = self.resolve(node)?;
-                let actual = role_of(w, id);
-                let wanted = match role {
-                    ExpectedRole::Follower => "follower",
-                    ExpectedRole::Candidate => "candidate",
-                    ExpectedRole::Leader => "leader",
-                    ExpectedRole::Crashed => "crashed",
-                };
-                if actual != wanted {
-                    return Err(format!("expected node {id} to be {wanted}, but it is {actual}"));
-                }
-            }
-            Command::ExpectCommitted { node, index } => {
-                let id = self.resolve(node)?;
-                let actual = w.node(id).commit_index();
-                if actual != *index {
-                    return Err(format!("expected node {id} to have commit index {index}, but it has {actual}"));
-                }
-            }
-            Command::ExpectLog { node, entries } => {
-                let id = self.resolve(node)?;
-                let log = w.node(id).log();
-                let same = log.entries().len() == entries.len()
-                    && log.entries().iter().zip(entries).all(|(e, (term, cmd))| e.term == *term && e.command == *cmd);
-                if !same {
-                    let want: Vec<String> = entries.iter().map(|(t, c)| format!("{t}:{c}")).collect();
-                    let have: Vec<String> = log.entries().iter().map(|e| e.to_string()).collect();
-                    return Err(format!(
-                        "expected node {id}'s log to be [{}], but it is [{}]",
-                        want.join(" "),
-                        have.join(" ")
-                    ));
-                }
-            }
-            Command::ExpectValue { key, value, on } => {
-                let id = self.resolve_on(on)?;
-                match w.node(id).kv().get(key) {
-                    Some(v) if v == value => {}
-                    Some(v) => return Err(format!("expected {key} = {value} on node {id}, but it is {v}")),
-                    None => return Err(format!("expected {key} = {value} on node {id}, but {key} is missing")),
-                }
-            }
-            Command::ExpectMissing { key, on } => {
-                let id = self.resolve_on(on)?;
-                if let Some(v) = w.node(id).kv().get(key) {
-                    return Err(format!("expected {key} to be missing on node {id}, but it is {v}"));
-                }
-            }
-            Command::ExpectNoViolations => {
-                if let Some(v) = w.checker().violations().first() {
-                    return Err(format!("{} safety violation(s), the first: {v}", w.checker().violations().len()));
-                }
-            }
-            Command::ExpectViolation(invariant) => {
-                let violations = w.checker().violations();
-                if !violations.iter().any(|v| v.invariant == *invariant) {
-                    return Err(match violations.first() {
-                        None => format!("expected {invariant} to be violated, but no safety invariant has been broken"),
-                        Some(v) => format!("expected {invariant} to be violated, but the run broke another: {v}"),
-                    });
-                }
-            }
-            other => return Err(format!("internal error: `{other}` is not an expectation")),
-        }
-        Ok(())
-    }
-
     /// Prints the last event: all of it when `full`, else only its notable
     /// effects. Reasons are printed only when the trace asks for them, after
     /// the event's other lines.
@@ -641,18 +558,6 @@ fn fault(action: LinkKind) -> MessageFault {
     }
 }
 
-fn role_of(world: &World, id: NodeId) -> &'static str {
-    let slot = world.slot(id);
-    if !slot.alive {
-        return "crashed";
-    }
-    match slot.node.role() {
-        Role::Follower => "follower",
-        Role::Candidate => "candidate",
-        Role::Leader => "leader",
-    }
-}
-
-fn opt_node(id: Option<NodeId>) -> String {
-    id.map_or("none".to_string(), |id| id.to_string())
-}
+#[cfg(test)]
+#[path = "runner_tests.rs"]
+mod tests;

@@ -59,7 +59,13 @@ fn s5_4_2_leader_does_not_count_replicas_of_earlier_term_entries() {
 /// S1 has just learned that S3 holds entries up to 17: entries 2..17 of
 /// term 2 are on S1, S2 and S3, a majority. S4 and S5 are cut off.
 fn figure_8c() -> Cluster {
+    figure_8c_with(true)
+}
+
+/// [`figure_8c`] with the rule `commit-current-term` on or off.
+pub(super) fn figure_8c_with(commit_current_term: bool) -> Cluster {
     let mut c = Cluster::new(5);
+    c.set_rule(Rule::CommitCurrentTerm, commit_current_term);
     // S1 leads term 1; every node holds the term-1 no-op.
     c.elect(1);
 
@@ -97,6 +103,7 @@ fn figure_8c() -> Cluster {
     // (c) S1 restarts. In term 3 S3 and S4 already voted for S5, so S1's
     // first try fails; in term 4 it wins with S2, S3 and S4.
     c.events.clear(); // from here on, the events of S1's new life
+    c.reasons.clear();
     c.restart(1);
     c.heal(1);
     c.timeout(1);

@@ -17,7 +17,9 @@ use super::*;
 mod client;
 mod commit;
 mod election;
+mod lesions;
 mod persistence;
+mod reasons;
 mod replication;
 mod safety;
 mod timers;
@@ -125,6 +127,8 @@ pub(crate) struct Cluster {
     pub(crate) delivered: Vec<Envelope>,
     /// Every event any node reported, with the node's id.
     pub(crate) events: Vec<(NodeId, NodeEvent)>,
+    /// Every reason any node gave for a decision, in order.
+    pub(crate) reasons: Vec<Reason>,
     /// Cut-off nodes (indexed by id): messages to or from them are lost.
     isolated: Vec<bool>,
 }
@@ -138,6 +142,7 @@ impl Cluster {
             client_inbox: Vec::new(),
             delivered: Vec::new(),
             events: Vec::new(),
+            reasons: Vec::new(),
             isolated: vec![false; size as usize + 1],
         };
         for id in 1..=size {
@@ -159,6 +164,7 @@ impl Cluster {
     /// Queues what a node sent and records its events.
     fn absorb(&mut self, from: NodeId, ready: &Ready) {
         self.events.extend(ready.events.iter().map(|e| (from, e.clone())));
+        self.reasons.extend(ready.reasons.iter().copied());
         for (to, msg) in &ready.messages {
             if *to == CLIENT {
                 self.client_inbox.push((from, msg.clone()));
@@ -266,6 +272,18 @@ impl Cluster {
                 other => panic!("the client got {other:?}"),
             })
             .collect()
+    }
+
+    /// Switches `rule` on or off on every node, as `World::set_rule` does.
+    pub(crate) fn set_rule(&mut self, rule: Rule, on: bool) {
+        for node in &mut self.nodes {
+            node.set_rule(rule, on);
+        }
+    }
+
+    /// The reasons node `id` gave, in order.
+    pub(crate) fn reasons_of(&self, id: NodeId) -> Vec<Reason> {
+        self.reasons.iter().filter(|r| r.node() == id).copied().collect()
     }
 
     /// The events node `id` reported, in order.
