@@ -22,10 +22,12 @@ fn voter(log: &[Term], term: Term, voted_for: Option<NodeId>) -> Node {
     n
 }
 
+/// (voter's log, its term, its vote, RequestVote(term, candidate, last index, last term), reason)
+type VoteCase = (&'static [Term], Term, Option<NodeId>, Message, Reason);
+
 #[test]
 fn s5_4_1_every_vote_comes_with_its_reason() {
-    // (voter's log, its term, its vote, RequestVote(term, candidate, last index, last term), reason)
-    let cases: Vec<(&[Term], Term, Option<NodeId>, Message, Reason)> = vec![
+    let cases: Vec<VoteCase> = vec![
         (
             &[1, 2],
             2,
