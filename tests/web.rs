@@ -240,3 +240,39 @@ fn the_recorded_scenario_reproduces_the_state() {
     assert_eq!(get(&inspected, "id").as_f64(), Some(1.0));
     assert!(!lab.last_event().unwrap().is_null());
 }
+
+#[wasm_bindgen_test]
+fn a_rule_switched_off_is_listed_recorded_and_explained() {
+    let mut lab = RaftLab::create(options(r#"{"nodes": 3, "seed": 1}"#)).unwrap();
+    let rules = Array::from(&lab.rules().unwrap());
+    assert_eq!(rules.length(), 8);
+    assert!(rules.iter().all(|r| get(&r, "on").as_bool() == Some(true)));
+    lab.set_rule(JsValue::from_str("vote-once"), JsValue::from_bool(false)).unwrap();
+    let off: Vec<String> = Array::from(&lab.rules().unwrap())
+        .iter()
+        .filter(|r| get(r, "on").as_bool() == Some(false))
+        .map(|r| get(&r, "name").as_string().unwrap())
+        .collect();
+    assert_eq!(off, ["vote-once"]);
+    assert!(lab.recorded_scenario().unwrap().contains("\nrule vote-once off\n"));
+    // Bad input changes nothing and says what was expected.
+    for (name, enabled, message) in [
+        (
+            JsValue::from_str("vote-twice"),
+            JsValue::TRUE,
+            "unknown rule \"vote-twice\": expected one of: commit-current-term",
+        ),
+        (JsValue::from_f64(3.0), JsValue::TRUE, "setRule takes a rule name"),
+        (JsValue::from_str("vote-once"), JsValue::from_str("yes"), "enabled must be true or false, not \"yes\""),
+    ] {
+        let e = error_text(lab.set_rule(name, enabled).unwrap_err());
+        assert!(e.contains(message), "{e}");
+    }
+    // A forced timeout says why in lastEvent().why, as {key, args, text}.
+    lab.timeout(2.0).unwrap();
+    let why = Array::from(&get(&lab.last_event().unwrap(), "why"));
+    let first = why.get(0);
+    assert_eq!(get(&first, "key").as_string().as_deref(), Some("role.candidate.forced"));
+    assert_eq!(get(&get(&first, "args"), "node").as_f64(), Some(2.0));
+    assert!(get(&first, "text").as_string().unwrap().starts_with("S2 became candidate of term 1"));
+}

@@ -340,7 +340,7 @@ impl fmt::Display for Reason {
             Reason::ConflictOverwritten { node, leader, index, our_term, leader_term, kept } => write!(
                 f,
                 "{} overwrote its entries from index {index} (term {our_term}) with the leader {}'s (term \
-                 {leader_term}) and kept {kept} stale {} after them: rule truncate-on-conflict is off (§5.3)",
+                 {leader_term}) but kept {kept} {} of its own after them: rule truncate-on-conflict is off (§5.3)",
                 S(node),
                 S(leader),
                 plural(kept, "entry", "entries")
@@ -389,7 +389,7 @@ impl fmt::Display for Reason {
                 let what = match rule {
                     Rule::PersistTerm => format!("its current term {lost}"),
                     Rule::PersistVote => format!("its vote for S{lost}"),
-                    _ => format!("its {lost} log {}", plural(lost, "entry", "entries")),
+                    _ => format!("its log of {lost} {}", plural(lost, "entry", "entries")),
                 };
                 write!(f, "{} lost {what} on restart: rule {rule} is off (Figure 2, persistent state)", S(node))
             }

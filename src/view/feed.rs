@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::sim::{EventKind, World};
 
 use super::snapshot::ms;
+use super::why::Why;
 
 /// Lines kept; older ones are forgotten.
 pub const FEED_CAPACITY: usize = 500;
@@ -23,6 +24,10 @@ pub struct FeedLine {
     pub event: u64,
     pub time_ms: f64,
     pub text: String,
+    /// Why the node made the change the line reports (a role taken, a
+    /// vote, a commit, a conflict repaired), when it has a reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub why: Option<Why>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -42,10 +47,12 @@ impl Feed {
                 EventKind::Submit(op) => world.describe_submit(*op),
                 kind => kind.to_string(),
             };
-            self.push(FeedLine { event: number, time_ms, text });
+            self.push(FeedLine { event: number, time_ms, text, why: None });
         }
-        for effect in world.last_effects().iter().filter(|e| e.is_notable()) {
-            self.push(FeedLine { event: number, time_ms, text: effect.to_string() });
+        let effects = world.last_effects();
+        for effect in effects.iter().filter(|e| e.is_notable()) {
+            let why = effects.iter().filter_map(|e| e.reason()).find(|r| effect.explained_by(r)).map(Why::of);
+            self.push(FeedLine { event: number, time_ms, text: effect.to_string(), why });
         }
     }
 
@@ -110,6 +117,32 @@ mod tests {
         assert!(new[0].starts_with("client submits #1 put(x=1) to node "), "{new:?}");
         assert_eq!(new[1], "crash node 1");
         assert!(feed.since(world.event_count()).is_empty());
+    }
+
+    #[test]
+    fn a_role_change_line_carries_its_reason() {
+        let mut world = World::new(WorldConfig::with_nodes(3, 1)).unwrap();
+        let mut feed = Feed::default();
+        world.force_timeout(2).unwrap();
+        feed.record(&world);
+        while world.established_leader().is_none() {
+            world.step();
+            feed.record(&world);
+        }
+        let lines = feed.since(0);
+        let candidate = lines.iter().find(|l| l.text == "node 2 became candidate of term 1").expect("a candidate line");
+        assert_eq!(candidate.why.as_ref().map(|w| w.key), Some("role.candidate.forced"));
+        let leader = lines.iter().find(|l| l.text == "node 2 became leader of term 1").expect("a leader line");
+        let why = leader.why.as_ref().expect("a reason");
+        assert_eq!(why.key, "role.leader.won");
+        assert!(
+            why.text.starts_with("S2 became leader of term 1: it won the election with votes from S"),
+            "{}",
+            why.text
+        );
+        // A user action's own line has no reason, and no line is a bare reason.
+        assert!(lines.iter().all(|l| !l.text.starts_with("why:")));
+        assert_eq!(lines[0].why, None);
     }
 
     #[test]

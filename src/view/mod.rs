@@ -4,7 +4,8 @@
 //! - [`snapshot`]: the world's visible state as plain data for JavaScript;
 //! - [`player`]: plays a scenario progressively in virtual time;
 //! - [`feed`]: the bounded list of notable lines the page shows as a log;
-//! - [`layout`]: where nodes and messages are drawn, and what a click hits.
+//! - [`layout`]: where nodes and messages are drawn, and what a click hits;
+//! - [`why`]: each decision's reason as a language-neutral `{key, args}`.
 
 pub mod feed;
 pub mod history;
@@ -13,3 +14,4 @@ pub mod player;
 pub mod session;
 pub mod snapshot;
 pub mod trig;
+pub mod why;

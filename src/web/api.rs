@@ -134,7 +134,7 @@ pub(super) fn num(value: f64) -> String {
 }
 
 /// What a JavaScript value is, for error messages.
-fn describe(value: &JsValue) -> String {
+pub(super) fn describe(value: &JsValue) -> String {
     match value.as_f64() {
         Some(n) => num(n),
         None if js_sys::Array::is_array(value) => "an array".into(),
@@ -504,12 +504,13 @@ impl RaftLab {
         to_js(&snapshot(self.session.world()))
     }
 
-    /// Feed lines `{event, timeMs, text}` of events numbered above
+    /// Feed lines `{event, timeMs, text, why?}` of events numbered above
     /// `sinceEvent`, oldest first: user actions and notable effects (role
-    /// changes, client results, faults, violations). The last 500 are kept.
-    /// After seeking back, lines of events after the current one are left
-    /// out.
-    #[wasm_bindgen(unchecked_return_type = "Array<{event: number, timeMs: number, text: string}>")]
+    /// changes, client results, faults, violations); `why` is the reason of
+    /// the change a line reports, when it has one (docs/why.md). The last
+    /// 500 are kept. After seeking back, lines of events after the current
+    /// one are left out.
+    #[wasm_bindgen(unchecked_return_type = "Array<{event: number, timeMs: number, text: string, why?: Why}>")]
     pub fn feed(&self, #[wasm_bindgen(js_name = sinceEvent)] since_event: f64) -> Result<JsValue, JsError> {
         let since = if since_event.is_finite() && since_event > 0.0 { since_event as u64 } else { 0 };
         to_js(&self.session.feed().between(since, self.session.world().event_count()))

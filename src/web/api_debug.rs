@@ -7,8 +7,13 @@ use wasm_bindgen::prelude::*;
 use crate::raft::NodeId;
 use crate::sim::{Breakpoint, Hit, BREAKPOINT_NAMES};
 use crate::view::snapshot::{ms, node_view_with, INSPECT_LOG_LIMIT};
+use crate::view::why::Why;
 
 use super::api::{err, num, to_js, whole, RaftLab};
+
+/// A decision's reason, for the .d.ts (`lastEvent`, `feed`; docs/why.md).
+#[wasm_bindgen(typescript_custom_section)]
+const WHY: &str = "export type Why = {key: string, args: Record<string, number | number[] | string>, section: string, lesion?: string, text: string};";
 
 /// Where a run stopped, for the .d.ts (`takeStop`, `runToNext`).
 #[wasm_bindgen(typescript_custom_section)]
@@ -45,7 +50,10 @@ struct EventView {
     number: u64,
     time_ms: f64,
     text: String,
+    /// What the event caused, in English; reasons are in `why`.
     effects: Vec<String>,
+    /// The reason of every decision a node took in the event, in order.
+    why: Vec<Why>,
 }
 
 #[derive(Serialize)]
@@ -172,8 +180,10 @@ impl RaftLab {
     }
 
     /// The event that produced the current state, `{number, timeMs, text,
-    /// effects}`, or `null` at the start.
-    #[wasm_bindgen(js_name = lastEvent, unchecked_return_type = "{number: number, timeMs: number, text: string, effects: string[]} | null")]
+    /// effects, why}`, or `null` at the start. `why` lists the reason of
+    /// every decision a node took in it, each `{key, args, section, lesion?,
+    /// text}` (docs/why.md).
+    #[wasm_bindgen(js_name = lastEvent, unchecked_return_type = "{number: number, timeMs: number, text: string, effects: string[], why: Why[]} | null")]
     pub fn last_event(&self) -> Result<JsValue, JsError> {
         let world = self.session.world();
         match world.last_event() {
@@ -182,7 +192,8 @@ impl RaftLab {
                 number: e.number,
                 time_ms: ms(e.time),
                 text: e.kind.to_string(),
-                effects: world.last_effects().iter().map(|x| x.to_string()).collect(),
+                effects: world.last_effects().iter().filter(|x| x.reason().is_none()).map(|x| x.to_string()).collect(),
+                why: world.last_effects().iter().filter_map(Why::of_effect).collect(),
             }),
         }
     }

@@ -4,6 +4,7 @@
 
 pub mod api;
 mod api_debug;
+mod api_rules;
 mod json;
 pub mod render;
 
