@@ -3,8 +3,89 @@
 //! A [`Node`] is driven by inputs ([`Node::step`] with a message,
 //! [`Node::election_timeout`], [`Node::heartbeat_timeout`]) and answers with
 //! outputs collected in a [`Ready`]: messages to send, timers to (re)arm or
-//! stop, and notable state changes. The simulated world (`crate::sim`) owns
-//! time, the network and the random draws of election timeouts.
+//! stop, notable state changes, and the [`Reason`] for each decision. The
+//! simulated world (`crate::sim`) owns time, the network and the random
+//! draws of election timeouts.
+//!
+//! Where things live: `node.rs` holds the state, the one [`Node::step`]
+//! dispatcher, the receivers' sides of both RPCs and the role transitions;
+//! `replication.rs` the leader's side of replication and the commit rule;
+//! [`log`] the log and the follower's append; [`progress`] a leader's view
+//! of each follower; [`quorum`] the majority arithmetic; [`rules`] the
+//! safety rules a lesion may switch off; [`reason`] why each decision was
+//! taken; [`message`] the RPCs' payloads.
+//!
+//! # Figure 2, rule by rule
+//!
+//! Every rule of Figure 2 of the paper ("The Raft consensus algorithm,
+//! condensed") and the two rules of §5.4, with the code that implements it.
+//!
+//! **State**
+//!
+//! | Figure 2 | implemented by |
+//! |---|---|
+//! | Persistent state: `currentTerm`, `votedFor`, `log[]`, updated on stable storage before responding | [`Node::term`], [`Node::voted_for`], [`Node::log`]; what survives a crash: [`Node::restart`] |
+//! | Volatile state: `commitIndex`, `lastApplied` | [`Node::commit_index`], [`Node::last_applied`] |
+//! | Volatile state on leaders: `nextIndex[]`, `matchIndex[]` | [`Progress`], one per follower, reinitialized by [`Node::become_leader`] |
+//!
+//! **AppendEntries RPC** ([`AppendEntries`], [`AppendEntriesReply`])
+//!
+//! | Receiver implementation | implemented by |
+//! |---|---|
+//! | 1. Reply false if `term < currentTerm` | [`Node::step`] |
+//! | 2. Reply false if the log doesn't contain an entry at `prevLogIndex` whose term matches `prevLogTerm` | [`Log::maybe_append`] (its [`log::Mismatch`] becomes the reply's conflict hint in [`Node::handle_append_entries`]) |
+//! | 3. If an existing entry conflicts with a new one, delete the existing entry and all that follow it | [`Log::find_conflict`], [`Log::maybe_append`] |
+//! | 4. Append any new entries not already in the log | [`Log::maybe_append`] |
+//! | 5. If `leaderCommit > commitIndex`, set `commitIndex = min(leaderCommit, index of last new entry)` | [`Node::follower_commit`] |
+//!
+//! **RequestVote RPC** ([`RequestVote`], [`RequestVoteReply`])
+//!
+//! | Receiver implementation | implemented by |
+//! |---|---|
+//! | 1. Reply false if `term < currentTerm` | [`Node::step`] |
+//! | 2. If `votedFor` is null or `candidateId`, and the candidate's log is at least as up-to-date as the receiver's, grant the vote | [`Node::handle_request_vote`], with [`Log::is_up_to_date`] |
+//!
+//! **Rules for Servers**
+//!
+//! | All servers | implemented by |
+//! |---|---|
+//! | If `commitIndex > lastApplied`: increment `lastApplied`, apply `log[lastApplied]` to the state machine | [`Node::set_commit_index`], [`KvStore::apply`] |
+//! | If an RPC request or response contains term `T > currentTerm`: set `currentTerm = T`, convert to follower (§5.1) | [`Node::step`], [`Node::become_follower`] |
+//!
+//! | Followers (§5.2) | implemented by |
+//! |---|---|
+//! | Respond to RPCs from candidates and leaders | [`Node::step`] |
+//! | If the election timeout elapses without receiving AppendEntries from the current leader or granting a vote: convert to candidate | [`Node::election_timeout`]; the timer is reset through [`Ready::election_timer`] on exactly those two events |
+//!
+//! | Candidates (§5.2) | implemented by |
+//! |---|---|
+//! | On conversion to candidate, start an election: increment `currentTerm`, vote for self, reset the election timer, send RequestVote to all other servers | [`Node::become_candidate`] |
+//! | If votes received from a majority of servers: become leader | [`Majority::vote_result`], [`Node::become_leader`] |
+//! | If AppendEntries received from a new leader: convert to follower | [`Node::step`] (a candidate's AppendEntries of its own term), [`Node::become_follower`] |
+//! | If the election timeout elapses: start a new election | [`Node::election_timeout`] |
+//!
+//! | Leaders (§5.3) | implemented by |
+//! |---|---|
+//! | Upon election: send initial empty AppendEntries (heartbeat) to each server; repeat during idle periods | [`Node::become_leader`] (with a no-op entry, §8), [`Node::heartbeat_timeout`] |
+//! | If a command is received from a client: append the entry to the local log, respond after it is applied | [`Node::propose`], the reply in [`Node::set_commit_index`] |
+//! | If last log index ≥ `nextIndex` for a follower: send AppendEntries with log entries starting at `nextIndex` | [`Node::send_append`], as [`Progress::is_paused`] allows; [`Progress::sent`] |
+//! | If successful: update `nextIndex` and `matchIndex` for the follower | [`Progress::maybe_update`], [`Progress::become_replicate`] |
+//! | If AppendEntries fails because of log inconsistency: decrement `nextIndex` and retry | [`Progress::maybe_decr_to`] (by a whole term at once, with the follower's hint), [`Progress::become_probe`] |
+//! | If there exists an N such that N > `commitIndex`, a majority of `matchIndex[i] ≥ N`, and `log[N].term == currentTerm`: set `commitIndex = N` | [`Majority::committed_index`], [`Node::maybe_commit`] |
+//!
+//! **§5.4, Safety**
+//!
+//! | rule | implemented by |
+//! |---|---|
+//! | §5.4.1 Election restriction: a vote only for a candidate whose log is at least as up-to-date (last term, then length) | [`Log::is_up_to_date`], checked in [`Node::handle_request_vote`] |
+//! | §5.4.2 Committing entries from previous terms: only entries of the leader's current term are committed by counting replicas | [`Node::maybe_commit`] |
+//!
+//! Each of these rules that [`rules::Rule`] names can be switched off (a
+//! lesion, for teaching): the check sits in the function above.
+
+// The index above links the private functions where the rules live;
+// .cargo/config.toml has `cargo doc` document private items, so they resolve.
+#![allow(rustdoc::private_intra_doc_links)]
 
 pub mod kv;
 pub mod log;

@@ -522,7 +522,7 @@ impl Node {
     }
 
     /// Figure 2, All Servers: "if commitIndex > lastApplied: increment
-    /// lastApplied, apply log[lastApplied] to state machine". Callers never
+    /// lastApplied, apply `log[lastApplied]` to state machine". Callers never
     /// pass an index past the log's end.
     pub(super) fn set_commit_index(&mut self, index: LogIndex, ready: &mut Ready) {
         if index <= self.commit_index {

@@ -92,7 +92,7 @@ impl Node {
     }
 
     /// Figure 2, Leaders: "if there exists an N such that N > commitIndex, a
-    /// majority of matchIndex[i] >= N, and log[N].term == currentTerm: set
+    /// majority of `matchIndex[i] >= N`, and `log[N].term == currentTerm`: set
     /// commitIndex = N". The majority is [`Majority::committed_index`]; the
     /// term check is the rule `commit-current-term` (§5.4.2, Figure 8): an
     /// entry of an earlier term can be on a majority and still be
