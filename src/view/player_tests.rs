@@ -328,3 +328,19 @@ fn unbreak_in_a_scenario_removes_a_page_breakpoint_and_step_k_pauses_mid_way() {
     let (runner, _, _) = run(&parse(text).unwrap(), Trace::Notable);
     assert_eq!(state(&world), state(runner.world()));
 }
+
+#[test]
+fn a_scenario_that_expects_its_violation_ends_as_the_runner_ends_it() {
+    // With `vote-once` off, S1 and S2 both win term 1. The expectation is
+    // checked at the stop; the `crash 3` after it never runs.
+    let text = "cluster 3 seed=1\nrule vote-once off\ntimeout 1\ntimeout 2\nrun 1s\nexpect leader 1\n\
+                expect violation election-safety\ncrash 3\n";
+    let (_, outputs, failure) = run(&parse(text).unwrap(), Trace::Notable);
+    assert_eq!(failure, None);
+    for slice in [MS, 40 * MS] {
+        let (world, player, _) = play(text, slice);
+        assert_eq!(player.failure(), None, "slice {slice}");
+        assert_eq!(player.output(), &outputs[..], "slice {slice}");
+        assert!(world.slot(3).alive, "slice {slice}: the step after the expectation ran");
+    }
+}
