@@ -84,6 +84,38 @@ fn run_trace_prints_every_event() {
 }
 
 #[test]
+fn run_why_prints_the_reasons_under_their_events() {
+    let plain = raftlab(&["run", &repo_file("examples/leader-crash.txt")]);
+    let why = raftlab(&["run", "--why", &repo_file("examples/leader-crash.txt")]);
+    assert_eq!(code(&why), 0, "{}", shown(&why));
+    let text = stdout(&why);
+    assert!(text.contains("why: S3 became leader of term 1: it won the election with votes from"), "{}", shown(&why));
+    assert!(!stdout(&plain).contains("why: "), "{}", shown(&plain));
+    // Without the reasons, the output is the default one, line for line.
+    let rest: Vec<&str> = text.lines().filter(|l| !l.contains("   why: ")).collect();
+    assert_eq!(rest, stdout(&plain).lines().collect::<Vec<_>>());
+}
+
+#[test]
+fn a_run_that_breaks_the_invariant_it_expects_exits_0() {
+    let out = raftlab(&["run", &repo_file("tests/scenarios/rule-vote-once-off.txt")]);
+    assert_eq!(code(&out), 0, "{}", shown(&out));
+    assert!(stdout(&out).contains("SAFETY VIOLATION: event 9 at 0.030s: Election Safety violated"), "{}", shown(&out));
+    assert!(stdout(&out).lines().last().unwrap_or_default().ends_with(" 1 violations"), "{}", shown(&out));
+    let wrong = TempFile::new(
+        "other-invariant",
+        "cluster 3 seed=1\nrule vote-once off\ntimeout 1\ntimeout 2\nrun 1s\nexpect violation log-matching\n",
+    );
+    let out = raftlab(&["run", wrong.path()]);
+    assert_eq!(code(&out), 1, "{}", shown(&out));
+    assert!(
+        stdout(&out).contains("`expect violation log-matching`: expected Log Matching to be violated"),
+        "{}",
+        shown(&out)
+    );
+}
+
+#[test]
 fn a_failed_expect_exits_1_with_its_line_and_the_actual_value() {
     let file = TempFile::new(
         "failing",
