@@ -54,7 +54,7 @@ fn is_control(c: char) -> bool {
 /// like another word: zero-width spaces and joiners, bidirectional marks
 /// and overrides, soft hyphens, variation selectors, tags. (Rust's
 /// `char::is_whitespace` already separates words at the visible spaces.)
-fn is_invisible(c: char) -> bool {
+pub fn is_invisible(c: char) -> bool {
     matches!(c,
         '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
         | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
@@ -195,7 +195,7 @@ pub fn check_invisible(raw: &str, number: u32) -> Result<(), ParseError> {
         Some((i, c)) => Err(ParseError {
             line: number,
             column: add(1, i),
-            word: shown(raw.trim()),
+            word: shown(&c.to_string()),
             expected: format!("text without invisible characters: {} cannot be seen", describe_char(c)),
         }),
     }
@@ -236,13 +236,17 @@ impl<'a> Line<'a> {
                     start = Some((i, col));
                 }
                 if is_invisible(c) {
-                    let (s, s_col) = start.expect("set just above");
+                    let (s, _) = start.expect("set just above");
                     let word = raw[s..].split(|c: char| c == '#' || c.is_whitespace()).next().unwrap_or("");
-                    let word = Word { text: word, line: number, col: s_col };
                     return Err(ParseError {
+                        line: number,
                         column: col,
-                        ..word
-                            .error(format!("a word without invisible characters: {} cannot be seen", describe_char(c)))
+                        word: shown(&c.to_string()),
+                        expected: format!(
+                            "a word without invisible characters: {} cannot be seen (in '{}')",
+                            describe_char(c),
+                            shown(word)
+                        ),
                     });
                 }
             }
@@ -523,8 +527,8 @@ mod tests {
         let e = err("cluster 3\ncrash lead\u{200b}er");
         assert_eq!(
             e,
-            "2:11: unexpected 'lead<U+200B>er', expected a word without invisible characters: \
-             U+200B (zero width space) cannot be seen"
+            "2:11: unexpected '<U+200B>', expected a word without invisible characters: \
+             U+200B (zero width space) cannot be seen (in 'lead<U+200B>er')"
         );
         assert!(err("cluster 3\ncrash 1\u{202e}").contains("U+202E (bidirectional text control)"));
         assert!(err("cluster 3\nshow kv\n----\nx\u{200d}").contains("U+200D (zero width joiner)"));

@@ -17,7 +17,7 @@ use crate::raft::{self, MessageKind, NodeId, MAX_NODES};
 use crate::sim::{Breakpoint, BREAKPOINT_NAMES};
 use lexer::{check_controls, check_invisible, duration, percent, range, uint, uint_word, Cursor, Line, Word, DURATION};
 
-pub use lexer::lines;
+pub use lexer::{is_invisible, lines, shown};
 
 const SEPARATOR: &str = "----";
 const COMMANDS: &str = "one of: run, step, crash, restart, timeout, partition, cut, uncut, heal, \

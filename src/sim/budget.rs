@@ -125,7 +125,7 @@ impl fmt::Display for OverBudget {
                  (the logs have no compaction yet)"
             ),
         }?;
-        f.write_str(". This limit keeps memory bounded; go back in time, or reset")
+        f.write_str(" (the limits keep memory bounded)")
     }
 }
 
@@ -160,8 +160,8 @@ mod tests {
         assert_eq!((over.limit, over.value, over.max, over.event), (Limit::Events, 501, 500, 501));
         assert_eq!(
             over.to_string(),
-            "the run stopped at event 501: it reached 501 events, the most one run may process. \
-             This limit keeps memory bounded; go back in time, or reset"
+            "the run stopped at event 501: it reached 501 events, the most one run may process \
+             (the limits keep memory bounded)"
         );
 
         // A heartbeat every microsecond with a long latency: messages pile up.

@@ -185,6 +185,12 @@ impl Timeline {
         self.budget
     }
 
+    /// Changes the checkpoint budget; a smaller one drops checkpoints now.
+    pub fn set_budget(&mut self, bytes: usize) {
+        self.budget = bytes;
+        self.keep_within_budget();
+    }
+
     pub fn event_count(&self) -> u64 {
         self.live.event_count()
     }
@@ -265,6 +271,20 @@ impl Timeline {
         };
         self.live.run_until(until);
         events
+    }
+
+    /// Moves the clock on to `until` without processing anything: back to
+    /// where a run had left it between two events, after seeking to the
+    /// first of them. Never past the next event or recorded action.
+    pub fn restore_clock(&mut self, until: Micros) {
+        let mut until = until;
+        if let Some(t) = self.live.next_event_time() {
+            until = until.min(t);
+        }
+        if let Some(r) = self.actions.get(self.applied()) {
+            until = until.min(r.at_time);
+        }
+        self.live.now = self.live.now.max(until);
     }
 
     /// Applies a user action now and records it.
