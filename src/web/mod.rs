@@ -4,7 +4,7 @@
 
 pub mod api;
 mod api_debug;
-mod json;
+mod args;
 pub mod render;
 
 pub use api::RaftLab;
