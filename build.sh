@@ -7,8 +7,8 @@
 #                      http://127.0.0.1:8080 (PORT overrides)
 #   ./build.sh lint    cargo fmt --check and cargo clippy (native, wasm32), warnings denied
 #                      (also the first step of test)
-#   ./build.sh bench   build the package and measure per-frame work and time-travel jumps
-#                      in headless Chromium
+#   ./build.sh bench   build the package and measure per-frame work, time-travel jumps and
+#                      memory (a simulated day in headless Chromium; the CLI's hour)
 # Installs what it needs idempotently: fast when everything is present.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -197,6 +197,8 @@ cmd_bench() {
   ensure_node
   node scripts/bench-frame.mjs
   node scripts/bench-seek.mjs
+  node scripts/bench-memory.mjs
+  bash scripts/bench-cli-memory.sh
 }
 
 case "${1:-}" in

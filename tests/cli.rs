@@ -388,7 +388,7 @@ fn a_run_over_its_budget_stops_naming_the_limit() {
     let text = stdout(&out);
     let failed = text.lines().find(|l| l.starts_with("FAILED ")).unwrap_or_else(|| panic!("{}", shown(&out)));
     assert!(failed.contains(":3: `run 60s`: the run stopped at event "), "{failed}");
-    assert!(failed.contains("messages are in flight, more than the 100,000 one run may hold"), "{failed}");
+    assert!(failed.contains("messages are in flight, more than the 10,000 one run may hold"), "{failed}");
 }
 
 // ----- usage -----

@@ -315,6 +315,7 @@ fn every_method_type_checks_its_arguments() {
     );
     assert_type_error(lab.set_breakpoints(arr), "setBreakpoints: 'names'");
     assert_type_error(lab.inspect(s("1")), "inspect: 'id' must be a number");
+    assert_type_error(lab.set_checkpoint_budget(s("64")), "setCheckpointBudget: 'bytes' must be a number");
 
     let document = web_sys::window().unwrap().document().unwrap();
     let canvas: HtmlCanvasElement = document.create_element("canvas").unwrap().dyn_into().unwrap();
@@ -381,9 +382,38 @@ fn a_run_over_its_budget_stops_with_a_budget_stop() {
     }
     assert_eq!(get(&stop, "kind").as_string().as_deref(), Some("budget"));
     let cause = get(&stop, "cause").as_string().unwrap();
-    assert!(cause.contains("messages are in flight, more than the 100,000 one run may hold"), "{cause}");
+    assert!(cause.contains("messages are in flight, more than the 10,000 one run may hold"), "{cause}");
     let at = lab.event_count();
     assert_eq!(lab.advance(n(1000.0)).unwrap(), 0);
     assert_eq!(lab.event_count(), at);
     assert_eq!(get(&lab.take_stop().unwrap(), "kind").as_string().as_deref(), Some("budget"));
+}
+
+/// The memory report and the checkpoint budget: a small budget drops the
+/// oldest checkpoints, and going there throws a RangeError with the reason.
+#[wasm_bindgen_test]
+fn memory_is_reported_and_the_checkpoint_budget_bounds_the_reachable_past() {
+    let mut lab = RaftLab::create(options(r#"{"nodes": 3, "seed": 6}"#)).unwrap();
+    lab.set_checkpoint_budget(n(300_000.0)).unwrap();
+    lab.set_client_load(n(1.0)).unwrap();
+    let mut memory = lab.memory().unwrap();
+    for _ in 0..400 {
+        lab.advance(n(1000.0)).unwrap();
+        memory = lab.memory().unwrap();
+        if get(&memory, "reachable").as_f64() > Some(0.0) {
+            break;
+        }
+    }
+    let reachable = get(&memory, "reachable").as_f64().unwrap();
+    assert!(reachable > 0.0, "the budget dropped the oldest checkpoints");
+    assert!(get(&memory, "checkpointBytes").as_f64().unwrap() <= 300_000.0);
+    assert_eq!(get(&get(&memory, "budget"), "inFlight").as_f64(), Some(10_000.0));
+    assert!(get(&memory, "logEntries").as_f64().unwrap() > 0.0);
+    assert_eq!(get(&lab.timeline().unwrap(), "reachable").as_f64(), Some(reachable));
+    let e = lab.seek(n(reachable - 1.0)).unwrap_err();
+    assert!(e.is_instance_of::<js_sys::RangeError>());
+    assert!(error_text(e).contains("is no longer reachable"));
+    lab.seek(n(reachable)).unwrap();
+    assert_eq!(lab.event_count(), reachable);
+    assert!(!lab.step_back());
 }

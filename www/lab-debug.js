@@ -24,6 +24,7 @@ export class Debugger {
     this.dragging = false;
     this.tl = null; // the timeline canvas: {canvas, ctx, w, h, dpr}
     this.data = null; // the last timeline()
+    this.zoom = null; // the part of the run the bar shows, {from, to} in events; null: all of it
     const r = v.r;
     const on = (name, type, fn) => { if (r[name]) v.on(r[name], type, fn); };
     on('stepBack', 'click', () => this.stepBack());
@@ -39,7 +40,7 @@ export class Debugger {
       this.pointers = new Map();
       this.pinch = null;
       on('timeline', 'pointerdown', (e) => {
-        if (e.button !== 0 || !this.data) return;
+        if (e.button !== 0 || !this.fresh()) return;
         c.setPointerCapture(e.pointerId);
         this.pointers.set(e.pointerId, e.offsetX);
         if (this.pointers.size === 2) { this.startPinch(); return; }
@@ -98,6 +99,7 @@ export class Debugger {
     this.bpKey = null;
     this.syncBreakpoints(); // a scenario's `break` lines set some
     this.data = null;
+    this.zoom = null; // a new run is shown whole
   }
 
   // ---------- stepping and stops ----------
@@ -259,6 +261,12 @@ export class Debugger {
   }
 
   // ---------- zoom ----------
+
+  /** The bar's data as the engine has it now (a key or a click must not act on a stale picture). */
+  fresh() {
+    if (this.has('timeline')) this.data = this.v.call((s) => s.timeline()) || this.data;
+    return this.data;
+  }
 
   /** The events the bar shows, [from, to]: the whole run, or the zoomed part of it. */
   window() {
@@ -461,7 +469,7 @@ export class Debugger {
 
   /** Keys on the focused timeline; true when handled. */
   onTimelineKey(e) {
-    const t = this.data;
+    const t = this.fresh();
     if (!t) return false;
     const reachable = t.reachable ?? t.start;
     const [from, to] = this.window();

@@ -67,10 +67,12 @@ impl Budget {
     /// and the page's heaviest (9 nodes, a put every 10 ms: 8.5 million events
     /// an hour) stay inside them; the log limit keeps a 9-node page's logs
     /// near 800 MiB of WebAssembly memory (about 56 bytes an entry and 90 an
-    /// index), under the 1 GiB the page allows itself.
+    /// index), under the 1 GiB the page allows itself. Messages in flight
+    /// are far fewer in any real run (a 9-node cluster under load: about a
+    /// thousand); ten thousand is what the page can still draw every frame.
     pub const DEFAULT: Budget = Budget {
         events: 1_000_000_000,
-        in_flight: 100_000,
+        in_flight: 10_000,
         pending: 10_000,
         actions: 1_000_000,
         log_entries: 12_000_000,

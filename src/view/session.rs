@@ -210,6 +210,10 @@ impl Session {
         self.stop.take()
     }
 
+    pub fn budget(&self) -> &Budget {
+        &self.budget
+    }
+
     /// Replaces the run's budget (tests use small ones).
     pub fn set_budget(&mut self, budget: Budget) {
         self.budget = budget;
@@ -268,12 +272,34 @@ impl Session {
         if self.halted_here() {
             return Advance { events, capped: true };
         }
-        let remaining = target.saturating_sub(self.world().now());
-        let budget = max_events - events;
-        let (timeline, player, mut records) = parts!(self);
-        let advance = timeline.drive(|w| player.advance_with(w, remaining, budget, &mut |w| observe(&mut records, w)));
-        self.note_hit();
+        let advance = self.play_on(target, max_events - events);
         Advance { events: events + advance.events, capped: advance.capped }
+    }
+
+    /// Plays new ground, the scenario player driving the live world at the
+    /// end of the recorded future, up to the clock `target` and at most
+    /// `max_events` events. It goes in slices of at most one checkpoint
+    /// interval, so that the timeline checkpoints between them as it does
+    /// between the page's frames, however much one call asks for: a jump
+    /// back never replays more than about an interval.
+    fn play_on(&mut self, target: Micros, max_events: u64) -> Advance {
+        let mut events = 0;
+        loop {
+            let slice = (max_events - events).min(self.timeline.interval());
+            let remaining = target.saturating_sub(self.world().now());
+            let stop_before = self.stop.as_ref().map(|h| h.event);
+            let (timeline, player, mut records) = parts!(self);
+            let advance =
+                timeline.drive(|w| player.advance_with(w, remaining, slice, &mut |w| observe(&mut records, w)));
+            self.note_hit();
+            events += advance.events;
+            // Only a slice's event budget running out goes on; a stop, the
+            // budget, the clock at the target or an idle world end it.
+            let stopped = self.stop.as_ref().map(|h| h.event) != stop_before || self.halt.is_some();
+            if !advance.capped || stopped || advance.events < slice || events == max_events {
+                return Advance { events, capped: advance.capped };
+            }
+        }
     }
 
     /// A breakpoint the player stopped at becomes the stop to report, and a
@@ -359,7 +385,8 @@ impl Session {
         self.timeline.seek(event.min(end));
         while self.timeline.event_count() < event && !self.halted_here() {
             let before = self.timeline.event_count();
-            let budget = event - before;
+            // A slice at a time, so the timeline checkpoints on the way.
+            let budget = (event - before).min(self.timeline.interval());
             let (timeline, player, mut records) = parts!(self);
             timeline.drive(|w| player.advance_with(w, 3600 * SECOND, budget, &mut |w| observe(&mut records, w)));
             self.player.take_hit();

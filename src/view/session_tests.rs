@@ -306,3 +306,22 @@ fn the_past_before_the_reachable_part_is_refused_with_the_reason() {
     let (trace, _) = session.trace();
     assert!(trace.is_empty(), "nothing before the reachable past to export");
 }
+
+/// However much one call plays (a benchmark's hour, a jump far ahead), the
+/// timeline checkpoints every interval or so, as between the page's frames:
+/// a jump back replays at most about one interval.
+#[test]
+fn one_long_advance_still_checkpoints_every_interval() {
+    let mut session = Session::live(WorldConfig::with_nodes(5, 3)).unwrap();
+    session.act(UserAction::SetClientLoad(Some(5 * MS))).unwrap();
+    session.advance(60 * SECOND, u64::MAX);
+    let (end, interval) = (session.world().event_count(), session.timeline().interval());
+    assert!(end > 10 * interval, "{end} events");
+    assert!(
+        session.timeline().checkpoint_count() as u64 >= end / (interval + 100),
+        "{}",
+        session.timeline().checkpoint_count()
+    );
+    session.seek(end + 3 * interval).unwrap();
+    assert!(session.timeline().checkpoint_count() as u64 >= (end + 3 * interval) / (interval + 100));
+}

@@ -72,6 +72,44 @@ struct TraceView<'a> {
     events: &'a [crate::view::session::TraceEvent],
 }
 
+/// What the run holds that grows with it, and its limits (`memory()`).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct MemoryView {
+    /// Time-travel checkpoints kept, what they are charged (bytes,
+    /// estimated) and their budget.
+    checkpoints: usize,
+    checkpoint_bytes: usize,
+    checkpoint_budget: usize,
+    /// The first event one can still go back to.
+    reachable: u64,
+    events: u64,
+    /// Entries in all the logs together, and in the longest; what the
+    /// entries and their digests take (bytes, from the types' sizes; the
+    /// keys and values they share are not counted).
+    log_entries: u64,
+    longest_log: u64,
+    log_bytes: u64,
+    in_flight: usize,
+    pending: usize,
+    /// Client operations kept in the history, of all submitted.
+    client_ops_kept: usize,
+    client_ops_total: usize,
+    actions: usize,
+    /// The run's limits.
+    budget: BudgetView,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct BudgetView {
+    events: u64,
+    in_flight: usize,
+    pending: usize,
+    actions: usize,
+    log_entries: u64,
+}
+
 fn stop_js(hit: Option<Hit>) -> Js<JsValue> {
     match hit {
         Some(hit) => to_js(&StopView::of(hit)),
@@ -175,6 +213,50 @@ impl RaftLab {
     )]
     pub fn timeline(&self) -> Js<JsValue> {
         to_js(&self.session.timeline_view())
+    }
+
+    /// What the run holds that grows with it, against its limits:
+    /// `{checkpoints, checkpointBytes, checkpointBudget, reachable, events,
+    /// logEntries, longestLog, logBytes, inFlight, pending, clientOpsKept,
+    /// clientOpsTotal, actions, budget: {events, inFlight, pending, actions,
+    /// logEntries}}`. Bytes are the engine's estimates; counts are exact.
+    pub fn memory(&self) -> Js<JsValue> {
+        let (timeline, world) = (self.session.timeline(), self.session.world());
+        let logs = world.nodes().iter().map(|s| s.node.log().last_index());
+        let client = world.client();
+        let b = self.session.budget();
+        to_js(&MemoryView {
+            checkpoints: timeline.checkpoint_count(),
+            checkpoint_bytes: timeline.held_bytes(),
+            checkpoint_budget: timeline.budget(),
+            reachable: timeline.reachable(),
+            events: world.event_count(),
+            log_entries: logs.clone().sum(),
+            longest_log: logs.clone().max().unwrap_or(0),
+            log_bytes: logs.sum::<u64>() * (std::mem::size_of::<crate::raft::Entry>() + 8) as u64,
+            in_flight: world.network().in_flight_count(),
+            pending: client.pending_count(),
+            client_ops_kept: client.op_count() + 1 - client.first_kept() as usize,
+            client_ops_total: client.op_count(),
+            actions: world.journal().len(),
+            budget: BudgetView {
+                events: b.events,
+                in_flight: b.in_flight,
+                pending: b.pending,
+                actions: b.actions,
+                log_entries: b.log_entries,
+            },
+        })
+    }
+
+    /// Sets the bytes the time-travel checkpoints may hold (by default 64
+    /// MiB); a smaller budget drops the oldest now, and the reachable past
+    /// begins later. For experiments and tests.
+    #[wasm_bindgen(js_name = setCheckpointBudget)]
+    pub fn set_checkpoint_budget(&mut self, #[wasm_bindgen(unchecked_param_type = "number")] bytes: JsValue) -> Js<()> {
+        let bytes = arg!("setCheckpointBudget", bytes).whole(0.0, MAX_SAFE, "bytes")?;
+        self.session.set_checkpoint_budget(bytes as usize);
+        Ok(())
     }
 
     /// Node `id`'s whole state now, as in `snapshot().nodes`, with up to
