@@ -166,6 +166,7 @@ const HELP = (p) => `<dialog id="${p}help" aria-labelledby="${p}helpTitle">
     <dt>g, then 0</dt><dd>move the selected node into a group of its own</dd>
     <dt>w</dt><dd>send a put</dd>
     <dt>← / →</dt><dd>on the timeline: one event back / forward; Home / End: start / end</dd>
+    <dt>+ / −</dt><dd>on the timeline: zoom in / out (also the wheel, or two fingers)</dd>
     <dt>?</dt><dd>this help</dd>
     <dt>Esc</dt><dd>close, clear the selection</dd>
   </dl>
