@@ -36,26 +36,39 @@ export class Debugger {
     }
     if (r.timeline) {
       const c = r.timeline;
-      // Pointers on the timeline: one drags the current event, two pinch to zoom.
+      // Pointers on the timeline: one drags the current event, two pinch to
+      // zoom. A finger waits until it moves (a drag) or lifts (a tap) before
+      // going anywhere: it may be the first of two that pinch.
       this.pointers = new Map();
       this.pinch = null;
+      this.touch = null; // a finger down, not yet a drag or a tap: {id, x}
+      const grab = (x) => {
+        this.dragging = true;
+        this.warnedForgotten = false;
+        this.v.setPlaying(false);
+        this.pendingSeek = this.eventAt(x);
+      };
       on('timeline', 'pointerdown', (e) => {
         if (e.button !== 0 || !this.fresh()) return;
         c.setPointerCapture(e.pointerId);
         this.pointers.set(e.pointerId, e.offsetX);
-        if (this.pointers.size === 2) { this.startPinch(); return; }
-        this.dragging = true;
-        this.warnedForgotten = false;
-        this.v.setPlaying(false);
-        this.pendingSeek = this.eventAt(e.offsetX);
+        if (this.pointers.size === 2) { this.touch = null; this.startPinch(); return; }
+        if (e.pointerType === 'touch') this.touch = { id: e.pointerId, x: e.offsetX };
+        else grab(e.offsetX);
       });
       on('timeline', 'pointermove', (e) => {
         if (this.pointers.has(e.pointerId)) this.pointers.set(e.pointerId, e.offsetX);
+        if (this.touch && this.touch.id === e.pointerId && Math.abs(e.offsetX - this.touch.x) > 4) {
+          this.touch = null;
+          grab(e.offsetX);
+        }
         if (this.pinch) this.movePinch();
         else if (this.dragging) this.pendingSeek = this.eventAt(e.offsetX);
-        else c.title = this.tooltip(e.offsetX);
+        else if (!this.touch) c.title = this.tooltip(e.offsetX);
       });
       const end = (e) => {
+        if (this.touch && this.touch.id === e.pointerId && e.type === 'pointerup') grab(this.touch.x); // a tap
+        this.touch = null;
         this.pointers.delete(e.pointerId);
         if (this.pointers.size < 2) this.pinch = null;
         if (this.pointers.size === 0) this.dragging = false;

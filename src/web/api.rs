@@ -17,13 +17,14 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::CanvasRenderingContext2d;
 
-use crate::raft::{Command, NodeId, MAX_NODES};
+use crate::raft::{Command, NodeId};
 use crate::scenario;
-use crate::sim::{MessageFault, Micros, SimError, UserAction, WorldConfig, MS};
+use crate::sim::{MessageFault, Micros, SimError, UserAction, MS};
 use crate::view::layout::{Hit, Layout};
 use crate::view::session::Session;
 use crate::view::snapshot::snapshot;
-use crate::web::args::{arg, describe, in_range, range_error, Arg};
+use crate::web::args::{arg, field, field_error, in_range, range_error, Arg};
+use crate::web::options::{duration, Options};
 use crate::web::render::{self, Style};
 
 pub(super) use crate::web::args::num;
@@ -41,9 +42,6 @@ pub const MAX_EVENTS_PER_ADVANCE: u64 = 200_000;
 /// Most virtual time one `advance` call covers; more is clamped, so a
 /// cluster with nothing scheduled cannot jump its clock to the far future.
 pub const MAX_ADVANCE_MS: f64 = 3_600_000.0;
-/// Longest duration the options accept (one hour), far from any overflow.
-const MAX_OPTION_MS: f64 = 3_600_000.0;
-
 /// Shows Rust panics in the browser console with their message, instead of
 /// an opaque "unreachable executed".
 #[wasm_bindgen(start)]
@@ -62,19 +60,6 @@ pub struct RaftLab {
     pub(super) session: Session,
     /// What the last `render` drew, for `hitTest`.
     layout: Option<Layout>,
-}
-
-/// The options of `RaftLab.create`; every field is optional.
-const OPTION_NAMES: [&str; 6] = ["nodes", "seed", "electionMs", "heartbeatMs", "latencyMs", "lossPercent"];
-
-#[derive(Default)]
-struct Options {
-    nodes: Option<f64>,
-    seed: Option<f64>,
-    election_ms: Option<[f64; 2]>,
-    heartbeat_ms: Option<f64>,
-    latency_ms: Option<[f64; 2]>,
-    loss_percent: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -114,106 +99,6 @@ pub(super) fn to_js<T: Serialize + ?Sized>(value: &T) -> Js<JsValue> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|e| err(format!("internal error: cannot convert to JavaScript: {e}")).into())
-}
-
-/// `object[key]`, or `None` when it is undefined or null.
-fn field(object: &JsValue, key: &str) -> Js<Option<JsValue>> {
-    let value = js_sys::Reflect::get(object, &JsValue::from_str(key))?;
-    Ok(if value.is_undefined() || value.is_null() { None } else { Some(value) })
-}
-
-/// A field of an options or style object: `RaftLab.create: options.nodes`.
-fn field_error(what: &str, key: &str, expected: &str, value: &JsValue) -> JsValue {
-    js_sys::TypeError::new(&format!("{what}.{key} must be {expected}, not {}", describe(value))).into()
-}
-
-fn number(value: &JsValue, key: &str) -> Js<f64> {
-    value.as_f64().ok_or_else(|| field_error("RaftLab.create: options", key, "a number", value))
-}
-
-/// A pair `[low, high]` of numbers.
-fn pair(value: &JsValue, key: &str) -> Js<[f64; 2]> {
-    let bad = || field_error("RaftLab.create: options", key, "an array of two numbers [low, high]", value);
-    let array = js_sys::Array::from(value);
-    if !js_sys::Array::is_array(value) || array.length() != 2 {
-        return Err(bad());
-    }
-    let (low, high) = (array.get(0).as_f64(), array.get(1).as_f64());
-    Ok([low.ok_or_else(bad)?, high.ok_or_else(bad)?])
-}
-
-impl Options {
-    fn read(object: &js_sys::Object) -> Js<Options> {
-        let value: &JsValue = object;
-        // Only the known fields are read; a misspelt option would be
-        // ignored without a word, so name it.
-        for key in js_sys::Object::keys(object).iter().filter_map(|k| k.as_string()) {
-            if !OPTION_NAMES.contains(&key.as_str()) {
-                return Err(err(format!(
-                    "unknown cluster option '{key}', expected one of: {}",
-                    OPTION_NAMES.join(", ")
-                ))
-                .into());
-            }
-        }
-        let number = |key: &str| field(value, key)?.map(|v| number(&v, key)).transpose();
-        let pair = |key: &str| field(value, key)?.map(|v| pair(&v, key)).transpose();
-        Ok(Options {
-            nodes: number("nodes")?,
-            seed: number("seed")?,
-            election_ms: pair("electionMs")?,
-            heartbeat_ms: number("heartbeatMs")?,
-            latency_ms: pair("latencyMs")?,
-            loss_percent: number("lossPercent")?,
-        })
-    }
-}
-
-/// Milliseconds in `0..=MAX_OPTION_MS` to microseconds.
-fn duration(value: f64, what: &str) -> Js<Micros> {
-    if !value.is_finite() || !(0.0..=MAX_OPTION_MS).contains(&value) {
-        return Err(range_error(&format!(
-            "{what} must be a number of milliseconds from 0 to {}, not {}",
-            num(MAX_OPTION_MS),
-            num(value)
-        )));
-    }
-    Ok((value * MS as f64).round() as Micros)
-}
-
-fn range(value: [f64; 2], what: &str) -> Js<(Micros, Micros)> {
-    Ok((duration(value[0], what)?, duration(value[1], what)?))
-}
-
-impl Options {
-    fn config(&self) -> Js<WorldConfig> {
-        let mut config = WorldConfig::default();
-        if let Some(nodes) = self.nodes {
-            config.nodes = in_range(nodes, 1.0, MAX_NODES as f64, "RaftLab.create: options.nodes")? as u8;
-        }
-        if let Some(seed) = self.seed {
-            // Seeds beyond 2^53 cannot be written exactly as JavaScript numbers.
-            config.seed = in_range(seed, 0.0, MAX_SAFE, "RaftLab.create: options.seed")? as u64;
-        }
-        if let Some(election) = self.election_ms {
-            config.election = range(election, "electionMs")?;
-        }
-        if let Some(heartbeat) = self.heartbeat_ms {
-            config.heartbeat = duration(heartbeat, "heartbeatMs")?;
-        }
-        if let Some(latency) = self.latency_ms {
-            config.latency = range(latency, "latencyMs")?;
-        }
-        if let Some(loss) = self.loss_percent {
-            if !loss.is_finite() || !(0.0..=100.0).contains(&loss) {
-                return Err(range_error(&format!("lossPercent must be a number from 0 to 100, not {}", num(loss))));
-            }
-            config.loss_ppm = (loss * 10_000.0).round() as u32;
-        }
-        // The world's own checks: nonzero heartbeat, LOW <= HIGH, ...
-        config.validate().map_err(err)?;
-        Ok(config)
-    }
 }
 
 impl RaftLab {

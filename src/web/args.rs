@@ -161,3 +161,14 @@ pub(super) fn in_range(value: f64, low: f64, high: f64, what: &str) -> Result<f6
     }
     Ok(value)
 }
+
+/// `object[key]`, or `None` when it is undefined or null.
+pub(super) fn field(object: &JsValue, key: &str) -> Result<Option<JsValue>, JsValue> {
+    let value = js_sys::Reflect::get(object, &JsValue::from_str(key))?;
+    Ok(if value.is_undefined() || value.is_null() { None } else { Some(value) })
+}
+
+/// A field of an options or style object: `RaftLab.create: options.nodes`.
+pub(super) fn field_error(what: &str, key: &str, expected: &str, value: &JsValue) -> JsValue {
+    js_sys::TypeError::new(&format!("{what}.{key} must be {expected}, not {}", describe(value))).into()
+}

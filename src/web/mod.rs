@@ -5,6 +5,7 @@
 pub mod api;
 mod api_debug;
 mod args;
+mod options;
 pub mod render;
 
 pub use api::RaftLab;
