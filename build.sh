@@ -7,8 +7,8 @@
 #                      http://127.0.0.1:8080 (PORT overrides)
 #   ./build.sh lint    cargo fmt --check and cargo clippy (native, wasm32), warnings denied
 #                      (also the first step of test)
-#   ./build.sh bench   build the package and measure per-frame work and time-travel jumps
-#                      in headless Chromium
+#   ./build.sh bench   build the package and measure per-frame work, time-travel jumps and
+#                      memory (a simulated day in headless Chromium; the CLI's hour)
 # Installs what it needs idempotently: fast when everything is present.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -115,18 +115,15 @@ build_pkg() {
   log "wasm package: cargo build (release, wasm32) + wasm-bindgen --target web + wasm-opt"
   cargo build --lib --profile wasm --target wasm32-unknown-unknown
   local wasm=target/wasm32-unknown-unknown/wasm/raftlab.wasm
-  wasm-bindgen --target web --out-dir www/pkg --out-name raftlab "$wasm"
   if command -v wasm-opt >/dev/null 2>&1; then
-    if ! wasm-opt "${WASM_OPT_FLAGS[@]}" www/pkg/raftlab_bg.wasm -o www/pkg/raftlab_bg.opt.wasm 2>/dev/null; then
-      # An older binaryen (Debian 12 ships 108) cannot parse the table.fill
-      # that wasm-bindgen emits: optimize the module before wasm-bindgen instead.
-      echo "wasm-opt cannot read the wasm-bindgen output; optimizing before wasm-bindgen"
-      wasm-opt "${WASM_OPT_FLAGS[@]}" "$wasm" -o target/raftlab.opt.wasm
-      wasm-bindgen --target web --out-dir www/pkg --out-name raftlab target/raftlab.opt.wasm
-    else
-      mv www/pkg/raftlab_bg.opt.wasm www/pkg/raftlab_bg.wasm
-    fi
-    rm -f www/pkg/raftlab_bg.opt.wasm
+    # wasm-opt runs on the module before wasm-bindgen, never after: an older
+    # binaryen (Debian 12 ships 108) either cannot parse the table.fill that
+    # wasm-bindgen emits or, when it can, writes an externref table the
+    # browser refuses ("WebAssembly.Table.set(): Argument 1 is invalid").
+    wasm-opt "${WASM_OPT_FLAGS[@]}" "$wasm" -o target/raftlab.opt.wasm
+    wasm-bindgen --target web --out-dir www/pkg --out-name raftlab target/raftlab.opt.wasm
+  else
+    wasm-bindgen --target web --out-dir www/pkg --out-name raftlab "$wasm"
   fi
   ls -l www/pkg/raftlab_bg.wasm
   bundle_js
@@ -200,6 +197,8 @@ cmd_bench() {
   ensure_node
   node scripts/bench-frame.mjs
   node scripts/bench-seek.mjs
+  node scripts/bench-memory.mjs
+  bash scripts/bench-cli-memory.sh
 }
 
 case "${1:-}" in

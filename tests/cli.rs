@@ -300,7 +300,16 @@ fn fuzz_is_deterministic_per_seed() {
 
 #[test]
 fn bad_fuzz_options_exit_2_with_a_message() {
-    let cases: [(&[&str], &str); 6] = [
+    let cases: [(&[&str], &str); 9] = [
+        (
+            &["fuzz", "--seeds", "18446744073709551615"],
+            "--start 1 plus --seeds 18446744073709551615 is past the largest seed",
+        ),
+        (
+            &["fuzz", "--seeds", "2", "--start", "18446744073709551615"],
+            "is past the largest seed (18446744073709551615)",
+        ),
+        (&["fuzz", "--seeds", "0"], "--seeds takes a number of at least 1"),
         (&["fuzz", "--faults", "bogus", "--seeds", "3"], "unknown fault 'bogus'"),
         (&["fuzz", "--seeds", "3", "--faults", "crash,bogus"], "unknown fault 'bogus'"),
         (&["fuzz", "--seeds", "many"], "--seeds takes a number"),
@@ -314,6 +323,104 @@ fn bad_fuzz_options_exit_2_with_a_message() {
         assert!(stderr(&out).contains(message), "{args:?}: missing {message:?} in\n{}", shown(&out));
         assert!(stderr(&out).contains("usage:"), "{args:?}: {}", shown(&out));
     }
+}
+
+#[test]
+fn fuzz_takes_the_last_seeds_there_are() {
+    let out = raftlab(&["fuzz", "--seeds", "2", "--start", "18446744073709551613", "--duration", "1s"]);
+    assert_eq!(code(&out), 0, "{}", shown(&out));
+    assert!(stdout(&out).starts_with("2 runs, "), "{}", shown(&out));
+}
+
+// ----- untrusted input -----
+
+#[test]
+fn control_characters_never_reach_the_terminal() {
+    // A shared file with a terminal escape sequence (clear the screen, set
+    // the window title) in a word: the error names it by code point and
+    // prints no escape character.
+    let file = TempFile::new("escape", "cluster 3\nput x \u{1b}[2J\u{1b}]0;pwned\u{7}\n");
+    let out = raftlab(&["run", file.path()]);
+    assert_eq!(code(&out), 2, "{}", shown(&out));
+    let err = stderr(&out);
+    assert!(err.contains(":2:7: unexpected '<U+001B>'") && err.contains("U+001B (escape)"), "{}", shown(&out));
+    assert!(!err.contains('\u{1b}') && !stdout(&out).contains('\u{1b}'), "{}", shown(&out));
+    // An invisible character, and a megabyte word cut short.
+    let file = TempFile::new("invisible", "cluster 3\ncrash lead\u{200b}er\n");
+    let out = raftlab(&["run", file.path()]);
+    assert_eq!(code(&out), 2, "{}", shown(&out));
+    assert!(stderr(&out).contains("U+200B (zero width space)"), "{}", shown(&out));
+    let file = TempFile::new("long", &format!("cluster 3\n{}\n", "y".repeat(1 << 20)));
+    let out = raftlab(&["run", file.path()]);
+    assert!(stderr(&out).contains("… (1048576 characters)") && stderr(&out).len() < 2_000, "{}", shown(&out));
+}
+
+#[test]
+fn cr_only_line_ends_run_and_check() {
+    let file = TempFile::new("cr", "cluster 3 seed=2\rrun until leader\rexpect no-violations\r");
+    let out = raftlab(&["run", file.path()]);
+    assert_eq!(code(&out), 0, "{}", shown(&out));
+    assert!(stdout(&out).contains("ok: 2 commands"), "{}", shown(&out));
+    let out = raftlab(&["check", file.path()]);
+    assert_eq!(code(&out), 0, "{}", shown(&out));
+}
+
+// ----- bounded runs -----
+
+/// `run` prints each command's lines as they are produced: the first
+/// results of an endless run can be read while it is still running. (Were
+/// the output held until the end, nothing would come before the watchdog
+/// kills it, and the test would fail on the missing lines.)
+#[test]
+fn run_streams_its_output_as_it_goes() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let file = TempFile::new("endless", "cluster 3 seed=1\nrun until leader\nclient load every 1ms\nrun 600000s\n");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_raftlab"))
+        .args(["run", file.path()])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("the raftlab binary runs");
+    let pid = child.id();
+    let watchdog = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(300));
+        // Only if the test is stuck: the child is gone long before.
+        let _ = Command::new("kill").arg(pid.to_string()).status();
+    });
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut seen = Vec::new();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        let done = line.contains("client #1000 done");
+        seen.push(line);
+        if done {
+            break;
+        }
+    }
+    let running = child.try_wait().unwrap().is_none();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    drop(watchdog);
+    assert!(seen.iter().any(|l| l == "> run 600000s"), "{seen:?}");
+    assert!(seen.last().is_some_and(|l| l.contains("client #1000 done")), "{:?}", seen.last());
+    assert!(running, "the run was still going when its first results were read");
+}
+
+/// A file can ask for more than any machine holds: a heartbeat every
+/// microsecond with a second of latency piles up messages in flight. The
+/// run stops at the budget with the limit named, exit status 1.
+#[test]
+fn a_run_over_its_budget_stops_naming_the_limit() {
+    let file = TempFile::new(
+        "flood",
+        "cluster 9 seed=3 election=20s..30s heartbeat=1us latency=1s..2s\nexpect no-violations\nrun 60s\n",
+    );
+    let out = raftlab(&["run", file.path()]);
+    assert_eq!(code(&out), 1, "{}", shown(&out));
+    let text = stdout(&out);
+    let failed = text.lines().find(|l| l.starts_with("FAILED ")).unwrap_or_else(|| panic!("{}", shown(&out)));
+    assert!(failed.contains(":3: `run 60s`: the run stopped at event "), "{failed}");
+    assert!(failed.contains("messages are in flight, more than the 10,000 one run may hold"), "{failed}");
 }
 
 // ----- usage -----

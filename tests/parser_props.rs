@@ -6,6 +6,7 @@ use proptest::prelude::*;
 use raftlab::check::Invariant;
 use raftlab::raft::{self, MessageKind};
 use raftlab::scenario::ast::{MAX_DURATION, MAX_STEP};
+use raftlab::scenario::parse::{is_invisible, lines, shown};
 use raftlab::scenario::{
     parse, ClusterSpec, Command, Expected, ExpectedRole, LinkKind, Micros, NodeRef, Scenario, ShowWhat, Step,
 };
@@ -24,13 +25,15 @@ fn check_any(text: &str) -> Result<(), TestCaseError> {
             prop_assert!(e.line >= 1 && e.column >= 1, "{e:?}");
             let _ = e.to_string();
             let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-            let line = text.split('\n').nth(e.line as usize - 1).unwrap_or("");
-            let line = line.strip_suffix('\r').unwrap_or(line);
+            let line = lines(text).nth(e.line as usize - 1).unwrap_or("");
             if e.word.is_empty() {
                 prop_assert!(e.column as usize <= line.chars().count() + 1, "{e:?} on {line:?}");
             } else {
+                // The word as errors quote it: escaped, and cut when long.
                 let at: String = line.chars().skip(e.column as usize - 1).collect();
-                prop_assert!(at.starts_with(&e.word), "{e:?} on {line:?}");
+                let word = e.word.split('…').next().unwrap_or_default();
+                prop_assert!(shown(&at).starts_with(word), "{e:?} on {line:?}");
+                prop_assert!(!e.to_string().contains(|c: char| c.is_control()), "{e:?}");
             }
         }
     }
@@ -234,11 +237,11 @@ fn range(min: Micros) -> impl Strategy<Value = (Micros, Micros)> {
 /// Words as the language reads them: no whitespace, no `#`, and no `=` in
 /// keys.
 fn key() -> impl Strategy<Value = String> {
-    "[^\\s#=]{1,6}".prop_filter("a word", |s| !s.chars().any(|c| c.is_whitespace()))
+    "[^\\s#=\\p{Cc}\\p{Cf}]{1,6}".prop_filter("a word", |s| !s.chars().any(|c| c.is_whitespace() || is_invisible(c)))
 }
 
 fn value() -> impl Strategy<Value = String> {
-    "[^\\s#]{1,6}".prop_filter("a word", |s| !s.chars().any(|c| c.is_whitespace()))
+    "[^\\s#\\p{Cc}\\p{Cf}]{1,6}".prop_filter("a word", |s| !s.chars().any(|c| c.is_whitespace() || is_invisible(c)))
 }
 
 fn log_command() -> impl Strategy<Value = raft::Command> {
@@ -360,7 +363,11 @@ fn command(n: u8) -> impl Strategy<Value = Command> {
 
 /// Output lines as a block keeps them: not blank, no trailing whitespace.
 fn expected_lines() -> impl Strategy<Value = Vec<String>> {
-    let line = "[^\\n\\r]{1,12}".prop_map(|s| s.trim_end().to_string()).prop_filter("not blank", |s| !s.is_empty());
+    // Any printable text: control and invisible characters are errors.
+    let line = "[^\\p{Cc}\\p{Cf}]{1,12}"
+        .prop_map(|s| s.trim_end().to_string())
+        .prop_filter("not blank", |s| !s.is_empty())
+        .prop_filter("visible", |s| !s.chars().any(is_invisible));
     prop::collection::vec(line, 0..4)
 }
 

@@ -26,7 +26,7 @@ fn leader(lab: &RaftLab) -> Option<u8> {
 /// Advances in 10 ms frames until a leader other than `not` is elected.
 fn advance_until_leader(lab: &mut RaftLab, not: Option<u8>) -> u8 {
     for _ in 0..1_000 {
-        lab.advance(10.0).unwrap();
+        lab.advance(n(10.0)).unwrap();
         match leader(lab) {
             Some(l) if Some(l) != not => return l,
             _ => {}
@@ -35,16 +35,25 @@ fn advance_until_leader(lab: &mut RaftLab, not: Option<u8>) -> u8 {
     panic!("no leader after 10 virtual seconds");
 }
 
-fn error_text(e: wasm_bindgen::JsError) -> String {
-    let value: JsValue = e.into();
+fn error_text(value: JsValue) -> String {
     get(&value, "message").as_string().unwrap_or_default()
 }
+
+fn n(x: f64) -> JsValue {
+    JsValue::from_f64(x)
+}
+
+fn s(x: &str) -> JsValue {
+    JsValue::from_str(x)
+}
+
+const U: JsValue = JsValue::UNDEFINED;
 
 #[wasm_bindgen_test]
 fn a_crashed_leader_is_replaced() {
     let mut lab = RaftLab::create(options(r#"{"nodes": 5, "seed": 3}"#)).unwrap();
     let first = advance_until_leader(&mut lab, None);
-    lab.crash(first as f64).unwrap();
+    lab.crash(n(first as f64)).unwrap();
     let second = advance_until_leader(&mut lab, Some(first));
     assert_ne!(first, second);
     let snap = lab.snapshot().unwrap();
@@ -53,7 +62,7 @@ fn a_crashed_leader_is_replaced() {
     assert_eq!(get(&crashed, "role").as_string().as_deref(), Some("crashed"));
     // The feed tells both stories.
     let feed: Vec<String> =
-        Array::from(&lab.feed(0.0).unwrap()).iter().map(|l| get(&l, "text").as_string().unwrap()).collect();
+        Array::from(&lab.feed(n(0.0)).unwrap()).iter().map(|l| get(&l, "text").as_string().unwrap()).collect();
     assert!(feed.iter().any(|t| t == &format!("crash node {first}")), "{feed:?}");
     assert!(feed.iter().filter(|t| t.contains("became leader")).count() >= 2, "{feed:?}");
 }
@@ -68,17 +77,17 @@ fn bad_options_are_readable_errors() {
     assert!(error_text(e).contains("nodez"));
     assert!(RaftLab::create(JsValue::UNDEFINED).is_ok());
     let mut lab = RaftLab::create(JsValue::NULL).unwrap();
-    assert!(lab.crash(9.0).is_err());
-    assert!(lab.crash(1.5).is_err());
-    assert!(lab.advance(f64::NAN).is_err());
-    assert!(lab.submit("frob", "x", None, None).is_err());
+    assert!(lab.crash(n(9.0)).is_err());
+    assert!(lab.crash(n(1.5)).is_err());
+    assert!(lab.advance(n(f64::NAN)).is_err());
+    assert!(lab.submit(s("frob"), s("x"), U, U).is_err());
     assert!(lab.partition(options("[[1, 2], [2, 3]]")).is_err());
-    assert!(lab.drop_message(0.0).is_err());
+    assert!(lab.drop_message(n(0.0)).is_err());
 }
 
 #[wasm_bindgen_test]
 fn a_bad_scenario_reports_its_line_and_column() {
-    let e = RaftLab::from_scenario("clustre 3\n").err().expect("a parse error");
+    let e = RaftLab::from_scenario(s("clustre 3\n")).err().expect("a parse error");
     let text = error_text(e);
     assert!(text.starts_with("1:"), "{text}");
 }
@@ -86,12 +95,12 @@ fn a_bad_scenario_reports_its_line_and_column() {
 #[wasm_bindgen_test]
 fn a_scenario_plays_as_time_advances() {
     let mut lab =
-        RaftLab::from_scenario("cluster 3 seed=1\nrun until leader\nput x 1\nrun until committed 2\n").unwrap();
+        RaftLab::from_scenario(s("cluster 3 seed=1\nrun until leader\nput x 1\nrun until committed 2\n")).unwrap();
     let status = lab.scenario_status().unwrap();
     assert_eq!(get(&status, "total").as_f64(), Some(3.0));
     assert_eq!(get(&status, "done").as_bool(), Some(false));
     for _ in 0..1_000 {
-        lab.advance(10.0).unwrap();
+        lab.advance(n(10.0)).unwrap();
         if get(&lab.scenario_status().unwrap(), "done").as_bool() == Some(true) {
             break;
         }
@@ -106,10 +115,10 @@ fn a_scenario_plays_as_time_advances() {
 fn a_submitted_put_is_committed() {
     let mut lab = RaftLab::create(options(r#"{"nodes": 3, "seed": 9}"#)).unwrap();
     let l = advance_until_leader(&mut lab, None);
-    let id = lab.submit("put", "x", Some("1".into()), None).unwrap();
+    let id = lab.submit(s("put"), s("x"), s("1"), U).unwrap();
     assert_eq!(id, 1.0);
     for _ in 0..200 {
-        lab.advance(10.0).unwrap();
+        lab.advance(n(10.0)).unwrap();
     }
     let snap = lab.snapshot().unwrap();
     let op = Array::from(&get(&snap, "clientOps")).get(0);
@@ -138,20 +147,22 @@ fn render_draws_and_hit_tests() {
     canvas.set_height(600);
     let ctx: CanvasRenderingContext2d = canvas.get_context("2d").unwrap().unwrap().dyn_into().unwrap();
     let mut lab = RaftLab::create(JsValue::NULL).unwrap();
-    assert!(lab.hit_test(400.0, 300.0).unwrap().is_null(), "nothing drawn yet");
+    assert!(lab.hit_test(n(400.0), n(300.0)).unwrap().is_null(), "nothing drawn yet");
     advance_until_leader(&mut lab, None);
-    lab.render(&ctx, 800.0, 600.0, 1.0, options(r#"{"dark": true, "selectedNode": 1}"#)).unwrap();
-    lab.render(&ctx, 800.0, 600.0, 2.0, JsValue::UNDEFINED).unwrap();
-    lab.render_log(&ctx, 800.0, 600.0, 1.0, JsValue::NULL).unwrap();
-    assert!(lab.render(&ctx, 800.0, 600.0, 1.0, options(r#"{"dark": "yes"}"#)).is_err());
+    lab.render(ctx.clone().into(), n(800.0), n(600.0), n(1.0), options(r#"{"dark": true, "selectedNode": 1}"#))
+        .unwrap();
+    lab.render(ctx.clone().into(), n(800.0), n(600.0), n(2.0), JsValue::UNDEFINED).unwrap();
+    lab.render_log(ctx.clone().into(), n(800.0), n(600.0), n(1.0), JsValue::NULL).unwrap();
+    assert!(lab.render(ctx.clone().into(), n(800.0), n(600.0), n(1.0), options(r#"{"dark": "yes"}"#)).is_err());
     // A breakpoint's nodes are ringed; an unknown node is a readable error.
-    lab.render(&ctx, 800.0, 600.0, 1.0, options(r#"{"highlightNodes": [1, 3]}"#)).unwrap();
-    let bad = lab.render(&ctx, 800.0, 600.0, 1.0, options(r#"{"highlightNodes": [12]}"#)).unwrap_err();
+    lab.render(ctx.clone().into(), n(800.0), n(600.0), n(1.0), options(r#"{"highlightNodes": [1, 3]}"#)).unwrap();
+    let bad =
+        lab.render(ctx.clone().into(), n(800.0), n(600.0), n(1.0), options(r#"{"highlightNodes": [12]}"#)).unwrap_err();
     assert!(error_text(bad).contains("node id"));
     // Somewhere on the canvas there is a node to hit.
     let hit = (0..40)
         .flat_map(|i| (0..30).map(move |j| (i as f64 * 20.0, j as f64 * 20.0)))
-        .map(|(x, y)| lab.hit_test(x, y).unwrap())
+        .map(|(x, y)| lab.hit_test(n(x), n(y)).unwrap())
         .filter(|h| !h.is_null())
         .find(|h| get(h, "kind").as_string().as_deref() == Some("node"))
         .expect("a node is drawn");
@@ -161,12 +172,12 @@ fn render_draws_and_hit_tests() {
 #[wasm_bindgen_test]
 fn a_huge_advance_is_capped_instead_of_freezing() {
     let mut lab = RaftLab::create(JsValue::NULL).unwrap();
-    lab.set_client_load(0.01).unwrap();
-    let events = lab.advance(1e12).unwrap();
+    lab.set_client_load(n(0.01)).unwrap();
+    let events = lab.advance(n(1e12)).unwrap();
     assert_eq!(events, 200_000);
     assert!(lab.now_ms() < 3_600_000.0, "the clock stays where the work stopped");
-    lab.set_client_load(0.0).unwrap();
-    assert!(lab.set_client_load(-1.0).is_err());
+    lab.set_client_load(n(0.0)).unwrap();
+    assert!(lab.set_client_load(n(-1.0)).is_err());
 }
 
 /// The snapshot as JSON text: equal text, equal picture.
@@ -178,8 +189,8 @@ fn snapshot_text(lab: &RaftLab) -> String {
 fn step_back_then_forward_gives_identical_snapshots() {
     let mut lab = RaftLab::create(options(r#"{"nodes": 5, "seed": 11}"#)).unwrap();
     advance_until_leader(&mut lab, None);
-    lab.crash(2.0).unwrap();
-    lab.advance(200.0).unwrap();
+    lab.crash(n(2.0)).unwrap();
+    lab.advance(n(200.0)).unwrap();
     // A jump lands at the moment of an event; `advance` leaves the clock
     // between events, so start from an event.
     lab.step_event().unwrap();
@@ -193,7 +204,7 @@ fn step_back_then_forward_gives_identical_snapshots() {
         assert_eq!(&snapshot_text(&lab), expected);
     }
     assert!(!lab.at_end());
-    lab.seek(lab.end_event()).unwrap();
+    lab.seek(n(lab.end_event())).unwrap();
     assert!(lab.at_end());
 }
 
@@ -203,7 +214,7 @@ fn a_leader_elected_breakpoint_stops_the_advance_there() {
     lab.set_breakpoints(Array::of1(&JsValue::from_str("leader-elected")).into()).unwrap();
     let mut stop = JsValue::NULL;
     for _ in 0..1_000 {
-        lab.advance(10.0).unwrap();
+        lab.advance(n(10.0)).unwrap();
         stop = lab.take_stop().unwrap();
         if !stop.is_null() {
             break;
@@ -225,18 +236,18 @@ fn a_leader_elected_breakpoint_stops_the_advance_there() {
 fn the_recorded_scenario_reproduces_the_state() {
     let mut lab = RaftLab::create(options(r#"{"nodes": 5, "seed": 4}"#)).unwrap();
     advance_until_leader(&mut lab, None);
-    lab.submit("put", "x", Some("1".into()), None).unwrap();
+    lab.submit(s("put"), s("x"), s("1"), U).unwrap();
     lab.partition(options("[[1, 2]]")).unwrap();
-    lab.advance(120.0).unwrap();
-    lab.step_event();
+    lab.advance(n(120.0)).unwrap();
+    let _ = lab.step_event();
     let text = lab.recorded_scenario().unwrap();
-    let mut shared = RaftLab::from_scenario(&text).unwrap();
-    shared.seek(lab.event_count()).unwrap();
+    let mut shared = RaftLab::from_scenario(s(&text)).unwrap();
+    shared.seek(n(lab.event_count())).unwrap();
     assert_eq!(snapshot_text(&shared), snapshot_text(&lab), "{text}");
     let trace = lab.trace_json().unwrap();
     let events = Array::from(&get(&JSON::parse(&trace).unwrap(), "events"));
     assert_eq!(events.length() as f64, lab.event_count());
-    let inspected = lab.inspect(1.0).unwrap();
+    let inspected = lab.inspect(n(1.0)).unwrap();
     assert_eq!(get(&inspected, "id").as_f64(), Some(1.0));
     assert!(!lab.last_event().unwrap().is_null());
 }
@@ -262,17 +273,187 @@ fn a_rule_switched_off_is_listed_recorded_and_explained() {
             JsValue::TRUE,
             "unknown rule \"vote-twice\": expected one of: commit-current-term",
         ),
-        (JsValue::from_f64(3.0), JsValue::TRUE, "setRule takes a rule name"),
-        (JsValue::from_str("vote-once"), JsValue::from_str("yes"), "enabled must be true or false, not \"yes\""),
+        (JsValue::from_f64(3.0), JsValue::TRUE, "setRule: 'name' must be a string, not the number 3"),
+        (
+            JsValue::from_str("vote-once"),
+            JsValue::from_str("yes"),
+            "setRule: 'enabled' must be true or false, not the string \"yes\"",
+        ),
     ] {
         let e = error_text(lab.set_rule(name, enabled).unwrap_err());
         assert!(e.contains(message), "{e}");
     }
     // A forced timeout says why in lastEvent().why, as {key, args, text}.
-    lab.timeout(2.0).unwrap();
+    lab.timeout(n(2.0)).unwrap();
     let why = Array::from(&get(&lab.last_event().unwrap(), "why"));
     let first = why.get(0);
     assert_eq!(get(&first, "key").as_string().as_deref(), Some("role.candidate.forced"));
     assert_eq!(get(&get(&first, "args"), "node").as_f64(), Some(2.0));
     assert!(get(&first, "text").as_string().unwrap().starts_with("S2 became candidate of term 1"));
+}
+
+/// Asserts that `result` threw a `TypeError` whose message contains `text`
+/// (the method and the argument it names).
+fn assert_type_error<T>(result: Result<T, JsValue>, text: &str) {
+    let e = result.err().unwrap_or_else(|| panic!("no error; expected a TypeError with {text:?}"));
+    let message = error_text(e.clone());
+    assert!(e.is_instance_of::<js_sys::TypeError>(), "not a TypeError: {message}");
+    assert!(message.contains(text), "{message:?} does not contain {text:?}");
+}
+
+/// Every public method, called with an argument of the wrong type, throws a
+/// `TypeError` naming the method and the argument, and the object still
+/// works afterwards (a wrong type once corrupted wasm memory: `RuntimeError:
+/// memory access out of bounds`).
+#[wasm_bindgen_test]
+fn every_method_type_checks_its_arguments() {
+    let obj = options("{}");
+    let arr = options("[1]");
+    assert_type_error(
+        RaftLab::create(n(42.0)),
+        "RaftLab.create: 'options' must be an object or undefined, not the number 42",
+    );
+    assert_type_error(RaftLab::create(arr.clone()), "'options' must be an object or undefined, not an array");
+    assert_type_error(
+        RaftLab::create(options(r#"{"nodes": "5"}"#)),
+        "options.nodes must be a number, not the string \"5\"",
+    );
+    assert_type_error(RaftLab::create(options(r#"{"electionMs": 150}"#)), "options.electionMs must be an array");
+    assert_type_error(
+        RaftLab::from_scenario(n(42.0)),
+        "RaftLab.fromScenario: 'text' must be a string, not the number 42",
+    );
+    assert_type_error(RaftLab::from_scenario(U), "'text' must be a string, not undefined");
+
+    let mut lab = RaftLab::create(options(r#"{"nodes": 3, "seed": 2}"#)).unwrap();
+    assert_type_error(lab.advance(s("5")), "advance: 'virtualMs' must be a number");
+    assert_type_error(lab.crash(s("1")), "crash: 'id' must be a number, not the string \"1\"");
+    assert_type_error(lab.restart(JsValue::NULL), "restart: 'id' must be a number, not null");
+    assert_type_error(lab.timeout(U), "timeout: 'id' must be a number, not undefined");
+    assert_type_error(lab.partition(s("1,2|3")), "partition: 'groups' must be an array of groups");
+    assert_type_error(lab.partition(options(r#"[[1, "2"]]"#)), "partition: 'groups'");
+    assert_type_error(lab.cut(n(1.0), s("2"), U), "cut: 'to' must be a number");
+    assert_type_error(lab.cut(n(1.0), n(2.0), s("yes")), "cut: 'both' must be true or false");
+    assert_type_error(lab.uncut(s("1"), n(2.0), U), "uncut: 'from' must be a number");
+    assert_type_error(lab.drop_message(s("3")), "dropMessage: 'id' must be a number");
+    assert_type_error(lab.duplicate_message(obj.clone()), "duplicateMessage: 'id' must be a number, not an object");
+    assert_type_error(
+        lab.submit(s("put"), s("x"), n(1.0), U),
+        "submit: 'value' must be a string or undefined, not the number 1",
+    );
+    assert_type_error(lab.submit(n(1.0), s("x"), U, U), "submit: 'op' must be a string");
+    assert_type_error(lab.submit(s("get"), n(5.0), U, U), "submit: 'key' must be a string");
+    assert_type_error(lab.submit(s("get"), s("x"), U, s("2")), "submit: 'via' must be a number or undefined");
+    assert_type_error(lab.set_client_load(s("10")), "setClientLoad: 'intervalMs' must be a number");
+    assert_type_error(lab.feed(s("0")), "feed: 'sinceEvent' must be a number or undefined");
+    assert_type_error(lab.hit_test(s("1"), n(2.0)), "hitTest: 'x' must be a number");
+    assert_type_error(lab.seek(s("5")), "seek: 'event' must be a number");
+    assert_type_error(lab.run_to_next(n(5.0)), "runToNext: 'kind' must be a string, not the number 5");
+    assert_type_error(
+        lab.set_breakpoints(s("leader-elected")),
+        "setBreakpoints: 'names' must be an array of breakpoint names",
+    );
+    assert_type_error(lab.set_breakpoints(arr), "setBreakpoints: 'names'");
+    assert_type_error(lab.inspect(s("1")), "inspect: 'id' must be a number");
+    assert_type_error(lab.set_checkpoint_budget(s("64")), "setCheckpointBudget: 'bytes' must be a number");
+
+    let document = web_sys::window().unwrap().document().unwrap();
+    let canvas: HtmlCanvasElement = document.create_element("canvas").unwrap().dyn_into().unwrap();
+    let ctx: JsValue = canvas.get_context("2d").unwrap().unwrap().into();
+    assert_type_error(
+        lab.render(obj.clone(), n(8.0), n(6.0), n(1.0), U),
+        "render: 'ctx' must be a CanvasRenderingContext2D, not an object",
+    );
+    assert_type_error(lab.render(canvas.clone().into(), n(8.0), n(6.0), n(1.0), U), "render: 'ctx'");
+    assert_type_error(lab.render(ctx.clone(), s("800"), n(6.0), n(1.0), U), "render: 'width' must be a number");
+    assert_type_error(
+        lab.render(ctx.clone(), n(8.0), n(6.0), n(1.0), s("dark")),
+        "render: 'style' must be an object or undefined",
+    );
+    assert_type_error(
+        lab.render(ctx.clone(), n(8.0), n(6.0), n(1.0), options(r#"{"dark": "yes"}"#)),
+        "style.dark must be true or false",
+    );
+    assert_type_error(lab.render_log(JsValue::NULL, n(8.0), n(6.0), n(1.0), U), "renderLog: 'ctx'");
+    assert_type_error(lab.render_log(ctx.clone(), n(8.0), U, n(1.0), U), "renderLog: 'height' must be a number");
+
+    // Right types, wrong values: RangeError or Error, never a crash.
+    let e = lab.crash(n(9.0)).unwrap_err();
+    assert!(e.is_instance_of::<js_sys::RangeError>(), "{}", error_text(e.clone()));
+    assert!(error_text(e).contains("crash: 'id' (a node id) must be a whole number from 1 to 3, not 9"));
+    assert!(lab.advance(n(-1.0)).unwrap_err().is_instance_of::<js_sys::RangeError>());
+    assert!(lab
+        .render(ctx.clone(), n(f64::NAN), n(6.0), n(1.0), U)
+        .unwrap_err()
+        .is_instance_of::<js_sys::RangeError>());
+    // And the object still works.
+    advance_until_leader(&mut lab, None);
+    assert_eq!(lab.submit(s("put"), s("x"), s("1"), U).unwrap(), 1.0);
+    lab.render(ctx, n(80.0), n(60.0), n(1.0), U).unwrap();
+}
+
+#[wasm_bindgen_test]
+fn a_random_seed_is_a_safe_whole_number_and_varies() {
+    let seeds: Vec<f64> = (0..4).map(|_| RaftLab::random_seed().unwrap()).collect();
+    for &seed in &seeds {
+        assert!((0.0..=9_007_199_254_740_991.0).contains(&seed) && seed.fract() == 0.0, "{seed}");
+    }
+    assert!(seeds.windows(2).any(|w| w[0] != w[1]), "four draws, all equal: {seeds:?}");
+    // The seed it gives runs like any other.
+    let lab = RaftLab::create(options(&format!(r#"{{"seed": {}}}"#, seeds[0]))).unwrap();
+    assert_eq!(get(&get(&lab.snapshot().unwrap(), "config"), "seed").as_string(), Some(format!("{}", seeds[0] as u64)));
+}
+
+/// A shared link can ask for a client load of a put every microsecond: the
+/// run stops at its budget with the limit named, instead of growing until
+/// the tab dies.
+#[wasm_bindgen_test]
+fn a_run_over_its_budget_stops_with_a_budget_stop() {
+    let mut lab =
+        RaftLab::from_scenario(s("cluster 9 seed=3 election=20s..30s heartbeat=1us latency=1s..2s\nrun 60s\n"))
+            .unwrap();
+    let mut stop = JsValue::NULL;
+    for _ in 0..200 {
+        lab.advance(n(1000.0)).unwrap();
+        stop = lab.take_stop().unwrap();
+        if !stop.is_null() {
+            break;
+        }
+    }
+    assert_eq!(get(&stop, "kind").as_string().as_deref(), Some("budget"));
+    let cause = get(&stop, "cause").as_string().unwrap();
+    assert!(cause.contains("messages are in flight, more than the 10,000 one run may hold"), "{cause}");
+    let at = lab.event_count();
+    assert_eq!(lab.advance(n(1000.0)).unwrap(), 0);
+    assert_eq!(lab.event_count(), at);
+    assert_eq!(get(&lab.take_stop().unwrap(), "kind").as_string().as_deref(), Some("budget"));
+}
+
+/// The memory report and the checkpoint budget: a small budget drops the
+/// oldest checkpoints, and going there throws a RangeError with the reason.
+#[wasm_bindgen_test]
+fn memory_is_reported_and_the_checkpoint_budget_bounds_the_reachable_past() {
+    let mut lab = RaftLab::create(options(r#"{"nodes": 3, "seed": 6}"#)).unwrap();
+    lab.set_checkpoint_budget(n(300_000.0)).unwrap();
+    lab.set_client_load(n(1.0)).unwrap();
+    let mut memory = lab.memory().unwrap();
+    for _ in 0..400 {
+        lab.advance(n(1000.0)).unwrap();
+        memory = lab.memory().unwrap();
+        if get(&memory, "reachable").as_f64() > Some(0.0) {
+            break;
+        }
+    }
+    let reachable = get(&memory, "reachable").as_f64().unwrap();
+    assert!(reachable > 0.0, "the budget dropped the oldest checkpoints");
+    assert!(get(&memory, "checkpointBytes").as_f64().unwrap() <= 300_000.0);
+    assert_eq!(get(&get(&memory, "budget"), "inFlight").as_f64(), Some(10_000.0));
+    assert!(get(&memory, "logEntries").as_f64().unwrap() > 0.0);
+    assert_eq!(get(&lab.timeline().unwrap(), "reachable").as_f64(), Some(reachable));
+    let e = lab.seek(n(reachable - 1.0)).unwrap_err();
+    assert!(e.is_instance_of::<js_sys::RangeError>());
+    assert!(error_text(e).contains("is no longer reachable"));
+    lab.seek(n(reachable)).unwrap();
+    assert_eq!(lab.event_count(), reachable);
+    assert!(!lab.step_back());
 }

@@ -6,6 +6,9 @@ import { BREAKPOINTS } from './lab-template.js';
 import { el } from './lab-panels.js';
 
 const PAD = 8; // px left and right of the timeline
+const MIN_SPAN = 20; // events: the closest zoom
+const JUMP_AHEAD_MAX = 2_000_000; // new events one seek plays at most (the engine's bound)
+const ZOOM_STEP = 2; // + and - on the focused timeline
 const MARKER_COLOURS = {
   election: '#d4a017', leader: '#1d9a4a', crash: '#6b7280', restart: '#2f7dd1', partition: '#8e44ad',
   heal: '#16a3a3', action: '#2458c6', violation: '#d93025', breakpoint: '#e07b00',
@@ -21,6 +24,7 @@ export class Debugger {
     this.dragging = false;
     this.tl = null; // the timeline canvas: {canvas, ctx, w, h, dpr}
     this.data = null; // the last timeline()
+    this.zoom = null; // the part of the run the bar shows, {from, to} in events; null: all of it
     const r = v.r;
     const on = (name, type, fn) => { if (r[name]) v.on(r[name], type, fn); };
     on('stepBack', 'click', () => this.stepBack());
@@ -32,20 +36,54 @@ export class Debugger {
     }
     if (r.timeline) {
       const c = r.timeline;
-      on('timeline', 'pointerdown', (e) => {
-        if (e.button !== 0 || !this.data) return;
-        c.setPointerCapture(e.pointerId);
+      // Pointers on the timeline: one drags the current event, two pinch to
+      // zoom. A finger waits until it moves (a drag) or lifts (a tap) before
+      // going anywhere: it may be the first of two that pinch.
+      this.pointers = new Map();
+      this.pinch = null;
+      this.touch = null; // a finger down, not yet a drag or a tap: {id, x}
+      const grab = (x) => {
         this.dragging = true;
+        this.warnedForgotten = false;
         this.v.setPlaying(false);
-        this.pendingSeek = this.eventAt(e.offsetX);
+        this.pendingSeek = this.eventAt(x);
+      };
+      on('timeline', 'pointerdown', (e) => {
+        if (e.button !== 0 || !this.fresh()) return;
+        c.setPointerCapture(e.pointerId);
+        this.pointers.set(e.pointerId, e.offsetX);
+        if (this.pointers.size === 2) { this.touch = null; this.startPinch(); return; }
+        if (e.pointerType === 'touch') this.touch = { id: e.pointerId, x: e.offsetX };
+        else grab(e.offsetX);
       });
       on('timeline', 'pointermove', (e) => {
-        if (this.dragging) this.pendingSeek = this.eventAt(e.offsetX);
-        else c.title = this.tooltip(e.offsetX);
+        if (this.pointers.has(e.pointerId)) this.pointers.set(e.pointerId, e.offsetX);
+        if (this.touch && this.touch.id === e.pointerId && Math.abs(e.offsetX - this.touch.x) > 4) {
+          this.touch = null;
+          grab(e.offsetX);
+        }
+        if (this.pinch) this.movePinch();
+        else if (this.dragging) this.pendingSeek = this.eventAt(e.offsetX);
+        else if (!this.touch) c.title = this.tooltip(e.offsetX);
       });
-      const end = () => { this.dragging = false; };
+      const end = (e) => {
+        if (this.touch && this.touch.id === e.pointerId && e.type === 'pointerup') grab(this.touch.x); // a tap
+        this.touch = null;
+        this.pointers.delete(e.pointerId);
+        if (this.pointers.size < 2) this.pinch = null;
+        if (this.pointers.size === 0) this.dragging = false;
+      };
       on('timeline', 'pointerup', end);
       on('timeline', 'pointercancel', end);
+      // The wheel zooms around the pointer; sideways (or with shift) it pans.
+      c.addEventListener('wheel', (e) => {
+        if (!this.data || !this.tl) return;
+        e.preventDefault();
+        const [from, to] = this.window();
+        const sideways = e.shiftKey || Math.abs(e.deltaX) > Math.abs(e.deltaY);
+        if (sideways) this.setWindow(from, to, ((e.deltaX || e.deltaY) / this.tl.w) * (to - from));
+        else this.zoomAt(this.eventAtX(e.offsetX), Math.exp(e.deltaY * 0.002));
+      }, { passive: false, signal: v.ac.signal });
     }
   }
 
@@ -74,6 +112,7 @@ export class Debugger {
     this.bpKey = null;
     this.syncBreakpoints(); // a scenario's `break` lines set some
     this.data = null;
+    this.zoom = null; // a new run is shown whole
   }
 
   // ---------- stepping and stops ----------
@@ -90,15 +129,18 @@ export class Debugger {
     const v = this.v;
     v.setPlaying(false);
     const nodes = st.nodes && st.nodes.length ? ` (node${st.nodes.length > 1 ? 's' : ''} ${st.nodes.join(', ')})` : '';
-    const text = st.kind === 'violation'
-      ? `Safety violation at event ${st.event}: ${st.invariant || 'invariant'}. ${st.cause || ''}${nodes}`
-      : `Stopped at event ${st.event}, ${st.kind}: ${st.cause || ''}${nodes}`;
+    const severe = st.kind === 'violation' || st.kind === 'budget';
+    let text;
+    if (st.kind === 'violation') text = `Safety violation at event ${st.event}: ${st.invariant || 'invariant'}. ${st.cause || ''}${nodes}`;
+    // The run went over its budget: it goes no further, the past stays reachable.
+    else if (st.kind === 'budget') text = `The run ${(st.cause || '').replace(/^the run /, '')}. Go back in time (acting there forks a new run), or reset.`;
+    else text = `Stopped at event ${st.event}, ${st.kind}: ${st.cause || ''}${nodes}`;
     if (v.r.stop) {
       v.r.stopText.textContent = text;
-      v.r.stop.classList.toggle('violation', st.kind === 'violation');
+      v.r.stop.classList.toggle('violation', severe);
       v.r.stop.hidden = false;
     } else {
-      v.status(text, st.kind === 'violation');
+      v.status(text, severe);
     }
     if (st.nodes && st.nodes.length) {
       v.selectedNode = st.nodes[0];
@@ -120,7 +162,10 @@ export class Debugger {
     v.setPlaying(false);
     this.clearStop();
     const moved = v.call((s) => s.stepBack());
-    if (moved === false) v.status('This is the start of the run.');
+    const t = moved === false && this.has('timeline') ? v.call((s) => s.timeline()) : null;
+    if (moved === false && t && t.reachable > t.start) {
+      v.status(`This is the start of the reachable past, event ${t.reachable}: the run before it was dropped to keep memory bounded.`);
+    } else if (moved === false) v.status('This is the start of the run.');
     else if (moved !== undefined) v.status(`back to event ${v.call((s) => s.eventCount())}`);
     v.refresh();
   }
@@ -133,7 +178,11 @@ export class Debugger {
     let failed = false;
     const st = v.call((s) => s.runToNext(kind), () => { failed = true; });
     if (st) this.onStop(st);
-    else if (!failed) v.status(`No '${kind}' event came within the search limit.`);
+    else if (!failed && !this.checkStop()) {
+      // Nothing found: the engine has gone back to where the search began.
+      const at = v.call((s) => s.eventCount());
+      v.status(`No '${kind}' event in the next 60 s of virtual time: the run stays at event ${at}.`);
+    }
     v.refresh();
   }
 
@@ -145,12 +194,15 @@ export class Debugger {
     const v = this.v;
     if (!this.has('seek')) { errors.push(`this version of the engine cannot go to event ${at}`); return; }
     let failed = false;
+    const from = v.call((s) => s.eventCount());
     v.call((s) => s.seek(at), (e) => { failed = true; errors.push(`cannot go to event ${at}: ${e ? e.message : 'internal error'}`); });
     if (failed) return;
     const st = this.has('takeStop') ? v.call((s) => s.takeStop()) : null;
     const now = v.call((s) => s.eventCount());
     if (st && now < at) this.onStop(st);
-    else if (now < at) errors.push(`the run ends at event ${now}, before event ${at}`);
+    else if (now < at && at - from > JUMP_AHEAD_MAX) {
+      errors.push(`event ${at} is too far ahead: a jump plays at most ${JUMP_AHEAD_MAX.toLocaleString('en')} new events, so the run stays at event ${now}`);
+    } else if (now < at) errors.push(`the run ends at event ${now} (nothing more happens), before event ${at}; it stays there`);
     const ms = v.call((s) => s.nowMs());
     if (t != null && now === at && t > ms) {
       v.call((s) => s.advance(t - ms));
@@ -221,20 +273,89 @@ export class Debugger {
     this.v.observers.push(ro);
   }
 
+  // ---------- zoom ----------
+
+  /** The bar's data as the engine has it now (a key or a click must not act on a stale picture). */
+  fresh() {
+    if (this.has('timeline')) this.data = this.v.call((s) => s.timeline()) || this.data;
+    return this.data;
+  }
+
+  /** The events the bar shows, [from, to]: the whole run, or the zoomed part of it. */
+  window() {
+    const t = this.data;
+    if (!this.zoom) return [t.start, Math.max(t.end, t.start + 1)];
+    return [this.zoom.from, this.zoom.to];
+  }
+
+  /** Shows [from, to] moved by `shift` events, kept inside the run; the whole run ends the zoom. */
+  setWindow(from, to, shift = 0) {
+    const t = this.data;
+    const whole = Math.max(1, t.end - t.start);
+    const span = Math.max(Math.min(to - from, whole), Math.min(MIN_SPAN, whole));
+    if (span >= whole) { this.zoom = null; this.draw(); return; }
+    const lo = Math.min(Math.max(from + shift, t.start), t.end - span);
+    this.zoom = { from: lo, to: lo + span };
+    this.draw();
+  }
+
+  /** Zooms by `factor` (below 1: closer) keeping event `at` where it is on the bar. */
+  zoomAt(at, factor) {
+    const [from, to] = this.window();
+    const f = (at - from) / Math.max(1e-9, to - from);
+    const span = (to - from) * factor;
+    this.setWindow(at - f * span, at - f * span + span);
+  }
+
+  startPinch() {
+    const [a, b] = [...this.pointers.values()];
+    this.dragging = false;
+    this.pendingSeek = null;
+    const [from, to] = this.window();
+    this.pinch = { d0: Math.max(8, Math.abs(a - b)), from, to, mid: this.eventAtX((a + b) / 2) };
+  }
+
+  movePinch() {
+    const [a, b] = [...this.pointers.values()];
+    const p = this.pinch;
+    const span = (p.to - p.from) * (p.d0 / Math.max(8, Math.abs(a - b)));
+    // The event under the fingers' midpoint stays under it.
+    const f = ((a + b) / 2 - PAD) / Math.max(1, this.tl.w - 2 * PAD);
+    this.setWindow(p.mid - f * span, p.mid - f * span + span);
+  }
+
+  // ---------- the timeline ----------
+
+  /** The event at x px, unclamped (zoom anchors). */
+  eventAtX(x) {
+    const [from, to] = this.window();
+    return from + ((x - PAD) / Math.max(1, this.tl.w - 2 * PAD)) * (to - from);
+  }
+
+  /** The event a click or drag at x px goes to: inside the bar and the reachable past. */
   eventAt(x) {
     const t = this.data;
-    const f = Math.min(1, Math.max(0, (x - PAD) / Math.max(1, this.tl.w - 2 * PAD)));
-    return Math.round(t.start + f * (t.end - t.start));
+    const [from, to] = this.window();
+    const e = Math.round(Math.min(to, Math.max(from, this.eventAtX(x))));
+    const reachable = t.reachable ?? t.start;
+    if (e < reachable && this.dragging && !this.warnedForgotten) {
+      this.warnedForgotten = true;
+      this.v.status(`The run before event ${reachable} was dropped to keep memory bounded: the reachable past begins there.`);
+    }
+    return Math.min(t.end, Math.max(reachable, e));
   }
 
   tooltip(x) {
     const t = this.data;
     if (!t) return '';
-    const span = Math.max(1, t.end - t.start);
-    const px = (e) => PAD + ((e - t.start) / span) * (this.tl.w - 2 * PAD);
+    const [from, to] = this.window();
+    const px = (e) => PAD + ((e - from) / Math.max(1, to - from)) * (this.tl.w - 2 * PAD);
     let best = null;
     for (const m of t.markers || []) if (Math.abs(px(m.event) - x) <= 5 && (!best || Math.abs(px(m.event) - x) < Math.abs(px(best.event) - x))) best = m;
-    return best ? `event ${best.event}: ${best.label}` : `event ${this.eventAt(x)} (drag to go there)`;
+    if (best) return `event ${best.event}: ${best.label}`;
+    const e = Math.round(this.eventAtX(x));
+    if (e < (t.reachable ?? t.start)) return `events before ${t.reachable} were dropped to keep memory bounded`;
+    return `event ${this.eventAt(x)} (drag to go there; wheel, pinch or + / − to zoom)`;
   }
 
   /** Called by the frame loop: at most one seek per animation frame. */
@@ -267,23 +388,51 @@ export class Debugger {
     if (fetch || !this.data) this.data = v.call((s) => s.timeline()) || null;
     const t = this.data;
     if (!t) return;
+    const reachable = t.reachable ?? t.start;
+    // Zoomed in, the bar keeps the current event in view as the run moves.
+    if (this.zoom && (t.current < this.zoom.from || t.current > this.zoom.to)) {
+      const span = this.zoom.to - this.zoom.from;
+      this.zoom = null; // setWindow clamps from the whole run
+      this.setWindow(t.current - span * 0.8, t.current + span * 0.2);
+      return;
+    }
+    const [from, to] = this.window();
     const { ctx, w, h, dpr } = c;
     const css = getComputedStyle(v.root);
     const colour = (name) => css.getPropertyValue(name).trim();
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.fillStyle = colour('--panel');
     ctx.fillRect(0, 0, w, h);
-    const span = Math.max(1, t.end - t.start);
-    const X = (e) => PAD + ((Math.min(Math.max(e, t.start), t.end) - t.start) / span) * (w - 2 * PAD);
+    const span = Math.max(1e-9, to - from);
+    const X = (e) => PAD + ((Math.min(Math.max(e, from), to) - from) / span) * (w - 2 * PAD);
     const y0 = Math.round(h * 0.35);
     const bh = Math.max(6, Math.round(h * 0.35));
     // The band: one colour per term, from each change point to the next.
     const terms = t.terms && t.terms.length ? t.terms : [[t.start, 0]];
     for (let i = 0; i < terms.length; i++) {
-      const [from, term] = terms[i];
-      const to = i + 1 < terms.length ? terms[i + 1][0] : t.end;
+      const [a, term] = terms[i];
+      const b = i + 1 < terms.length ? terms[i + 1][0] : t.end;
+      if (b < from || a > to) continue;
       ctx.fillStyle = term ? termColour(term, v.dark) : colour('--line');
-      ctx.fillRect(X(from), y0, Math.max(1, X(to) - X(from)), bh);
+      ctx.fillRect(X(a), y0, Math.max(1, X(b) - X(a)), bh);
+    }
+    // The part of a long run dropped to keep memory bounded: hatched, out of reach.
+    if (reachable > from) {
+      const xr = X(reachable);
+      ctx.fillStyle = colour('--panel');
+      ctx.fillRect(PAD, y0, xr - PAD, bh);
+      ctx.save();
+      ctx.beginPath();
+      ctx.rect(PAD, y0, xr - PAD, bh);
+      ctx.clip();
+      ctx.strokeStyle = colour('--line');
+      ctx.lineWidth = 1;
+      ctx.beginPath();
+      for (let x = PAD - bh; x < xr; x += 5) { ctx.moveTo(x, y0 + bh); ctx.lineTo(x + bh, y0); }
+      ctx.stroke();
+      ctx.restore();
+      ctx.fillStyle = colour('--fg');
+      ctx.fillRect(Math.round(xr) - 1, y0 - 3, 2, bh + 6);
     }
     // The recorded future, ahead of the current event, is veiled.
     const xc = X(t.current);
@@ -294,6 +443,7 @@ export class Debugger {
       ctx.globalAlpha = 1;
     }
     for (const m of t.markers || []) {
+      if (m.event < from || m.event > to) continue;
       const x = Math.round(X(m.event)) + 0.5;
       ctx.strokeStyle = MARKER_COLOURS[m.kind] || colour('--fg');
       ctx.lineWidth = m.kind === 'violation' ? 3 : 2;
@@ -302,31 +452,49 @@ export class Debugger {
       ctx.lineTo(x, y0 - 1);
       ctx.stroke();
     }
-    ctx.fillStyle = colour('--fg');
-    ctx.fillRect(Math.round(xc) - 1, 1, 2, h - 2);
-    ctx.beginPath();
-    ctx.moveTo(xc - 5, h - 1);
-    ctx.lineTo(xc + 5, h - 1);
-    ctx.lineTo(xc, h - 7);
-    ctx.fill();
+    if (t.current >= from && t.current <= to) {
+      ctx.fillStyle = colour('--fg');
+      ctx.fillRect(Math.round(xc) - 1, 1, 2, h - 2);
+      ctx.beginPath();
+      ctx.moveTo(xc - 5, h - 1);
+      ctx.lineTo(xc + 5, h - 1);
+      ctx.lineTo(xc, h - 7);
+      ctx.fill();
+    }
+    // Zoomed: where the shown part lies in the whole run, a thin line at the bottom.
+    const zoomText = this.zoom ? `, showing events ${Math.round(from)}–${Math.round(to)}` : '';
+    if (this.zoom) {
+      const whole = Math.max(1, t.end - t.start);
+      const a = PAD + ((from - t.start) / whole) * (w - 2 * PAD);
+      const b = PAD + ((to - t.start) / whole) * (w - 2 * PAD);
+      ctx.fillStyle = colour('--line');
+      ctx.fillRect(PAD, h - 2, w - 2 * PAD, 2);
+      ctx.fillStyle = colour('--fg');
+      ctx.fillRect(a, h - 2, Math.max(2, b - a), 2);
+    }
     const tl = v.r.timeline;
-    tl.setAttribute('aria-valuemin', String(t.start));
+    tl.setAttribute('aria-valuemin', String(reachable));
     tl.setAttribute('aria-valuemax', String(t.end));
     tl.setAttribute('aria-valuenow', String(t.current));
-    tl.setAttribute('aria-valuetext', `event ${t.current} of ${t.end}`);
+    const past = reachable > t.start ? ` (reachable from event ${reachable})` : '';
+    tl.setAttribute('aria-valuetext', `event ${t.current} of ${t.end}${past}${zoomText}`);
   }
 
   /** Keys on the focused timeline; true when handled. */
   onTimelineKey(e) {
-    const t = this.data;
+    const t = this.fresh();
     if (!t) return false;
-    const big = Math.max(1, Math.round((t.end - t.start) / 20));
-    const to = { Home: t.start, End: t.end, PageUp: t.current - big, PageDown: t.current + big }[e.key];
+    const reachable = t.reachable ?? t.start;
+    const [from, to] = this.window();
+    const big = Math.max(1, Math.round((to - from) / 20));
+    const go = { Home: reachable, End: t.end, PageUp: t.current - big, PageDown: t.current + big }[e.key];
     if (e.key === 'ArrowLeft') this.stepBack();
     else if (e.key === 'ArrowRight') this.v.stepOne();
-    else if (to !== undefined) {
+    else if (e.key === '+' || e.key === '=') this.zoomAt(t.current, 1 / ZOOM_STEP);
+    else if (e.key === '-' || e.key === '_') this.zoomAt(t.current, ZOOM_STEP);
+    else if (go !== undefined) {
       this.v.setPlaying(false);
-      this.pendingSeek = Math.min(Math.max(to, t.start), t.end);
+      this.pendingSeek = Math.min(Math.max(go, reachable), t.end);
     } else return false;
     e.preventDefault();
     return true;

@@ -95,7 +95,12 @@ export function readOptions(get) {
   const o = {};
   const has = (n) => get(n) != null;
   if (has('nodes')) o.nodes = whole(get('nodes'), 'nodes', 1, 9, errors);
-  if (has('seed')) o.seed = whole(get('seed'), 'seed', 0, Number.MAX_SAFE_INTEGER, errors);
+  // `random`: a fresh seed chosen when the view starts (RaftLab.randomSeed),
+  // then shown and carried in links like any other.
+  if (has('seed')) {
+    o.seed = String(get('seed')).trim().toLowerCase() === 'random'
+      ? 'random' : whole(get('seed'), 'seed (a whole number or random)', 0, Number.MAX_SAFE_INTEGER, errors);
+  }
   if (has('election')) o.electionMs = range(get('election'), 'election', errors);
   if (has('heartbeat')) o.heartbeatMs = ms(get('heartbeat'), 'heartbeat', errors);
   if (has('latency')) o.latencyMs = range(get('latency'), 'latency', errors);

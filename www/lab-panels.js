@@ -215,7 +215,8 @@ export function refreshPanels(v, now = performance.now()) {
   if (r.clock) {
     const leader = snap.leader != null ? `leader ${snap.leader}` : 'no leader';
     const bad = snap.violations && snap.violations.length ? ` · ${snap.violations.length} VIOLATION(S)` : '';
-    r.clock.textContent = `t = ${fmtMs(snap.timeMs)} · ${snap.events} events · ${leader}${bad}`;
+    // robust: the seed is always shown, so any run can be named and replayed
+    r.clock.textContent = `t = ${fmtMs(snap.timeMs)} · ${snap.events} events · ${leader} · seed ${snap.config.seed}${bad}`;
   }
   if (r.netInfo) r.netInfo.textContent = `Partition: ${groupsText(snap.partition)} · Cuts: ${cutsText(snap.cuts)}`;
   if (r.nodeTitle) nodePanel(v, snap);

@@ -69,9 +69,38 @@ function recorded(v) {
   return typeof v.sim?.recordedScenario === 'function' ? v.call((s) => s.recordedScenario()) : null;
 }
 
+/**
+ * Replaces `seed=random` in a view's options by a fresh seed from the engine
+ * (RaftLab.randomSeed, the browser's crypto through getrandom), once, before
+ * the first simulation: the seed is then shown, kept by Reset and carried in
+ * links like any other, so the run can be shared and replayed.
+ */
+export function resolveSeed(v, RaftLab) {
+  const pick = () => RaftLab.randomSeed();
+  let seed = null;
+  for (const o of [v.o, v.o.fallback].filter(Boolean)) {
+    if (o.seed === 'random') o.seed = seed ??= pick();
+  }
+  if (seed == null) return;
+  if (v.r.seed) v.r.seed.value = String(seed);
+  if (v.origin.scenario == null) v.origin = v.r.nodes ? v.sizeOrigin() : { ...v.origin, seed };
+}
+
+/** "New seed": a fresh random seed and a new cluster of the chosen size with it. */
+function newSeed(v) {
+  const RaftLab = v.sim && v.sim.constructor;
+  if (!RaftLab || typeof RaftLab.randomSeed !== 'function' || !v.r.seed) return;
+  const seed = v.call(() => RaftLab.randomSeed());
+  if (seed == null) return;
+  v.r.seed.value = String(seed);
+  v.resize();
+  v.status(`New seed ${seed}: a run nobody has seen yet. Copy link shares it.`);
+}
+
 export function wireShare(v) {
   const r = v.r;
   const click = (name, fn) => { if (r[name]) v.on(r[name], 'click', fn); };
+  click('newSeed', () => newSeed(v));
   click('copyLink', () => copyLink(v));
   click('png', () => exportPng(v));
   click('trace', () => exportTrace(v));

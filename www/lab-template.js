@@ -39,7 +39,9 @@ function header(p, show, title) {
   if (show.has('reset')) c.push(`<button id="${p}reset" type="button" title="Start this simulation again">Reset</button>`);
   if (show.has('size')) {
     c.push(`<label>Nodes <select id="${p}nodes">${[1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => `<option${n === 5 ? ' selected' : ''}>${n}</option>`).join('')}</select></label>`,
-      `<label>Seed <input id="${p}seed" class="seed" type="number" min="0" value="1" inputmode="numeric"></label>`);
+      `<label>Seed <input id="${p}seed" class="seed" type="number" min="0" value="1" inputmode="numeric"></label>`,
+      // robust: a fresh random seed (RaftLab.randomSeed), wired in lab-share.js
+      `<button id="${p}newSeed" type="button" title="A new random seed: a run nobody has seen yet">New seed</button>`);
   }
   if (show.has('theme')) c.push(`<button id="${p}theme" type="button" aria-pressed="false" title="Light / dark theme">Dark</button>`);
   if (show.has('help')) c.push(`<button id="${p}helpBtn" type="button" title="Keyboard shortcuts (?)" aria-haspopup="dialog">?</button>`);
@@ -164,6 +166,7 @@ const HELP = (p) => `<dialog id="${p}help" aria-labelledby="${p}helpTitle">
     <dt>g, then 0</dt><dd>move the selected node into a group of its own</dd>
     <dt>w</dt><dd>send a put</dd>
     <dt>← / →</dt><dd>on the timeline: one event back / forward; Home / End: start / end</dd>
+    <dt>+ / −</dt><dd>on the timeline: zoom in / out (also the wheel, or two fingers)</dd>
     <dt>?</dt><dd>this help</dd>
     <dt>Esc</dt><dd>close, clear the selection</dd>
   </dl>

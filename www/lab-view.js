@@ -10,7 +10,7 @@ import { refreshPanels, resetFeed } from './lab-panels.js';
 import { wireInput } from './lab-input.js';
 import { onKey } from './lab-keys.js';
 import { Debugger } from './lab-debug.js';
-import { wireShare } from './lab-share.js';
+import { wireShare, resolveSeed } from './lab-share.js';
 
 const PANEL_INTERVAL_MS = 100; // DOM panels refresh at most ~10 times a second
 const MAX_FRAME_MS = 100; // a long pause (tab hidden) never becomes a huge jump
@@ -116,16 +116,19 @@ export class RaftLabView {
     }
     if (this.destroyed) return;
     const errors = [...(this.o.errors || [])];
+    const atErrors = []; // robust: an `at` the run cannot reach keeps the link's run, and says so
     try {
+      resolveSeed(this, RaftLab); // robust: seed=random becomes a fresh seed, shown and linked
       const n = errors.length;
       this.setSim(this.initialSim(errors));
       // `at` belongs to the starting scenario: not to a default run after an error.
-      if (this.o.at != null && errors.length === n) this.debug.jump(this.o.at, errors, this.o.t);
+      if (this.o.at != null && errors.length === n) this.debug.jump(this.o.at, atErrors, this.o.t);
     } catch (e) {
       this.fatal(e);
       return;
     }
-    if (errors.length) this.startError(errors);
+    if (errors.length) this.startError([...errors, ...atErrors]);
+    else if (atErrors.length) this.startError(atErrors, this.o.atIntro || 'This link\'s moment could not be reached', '');
     this.setupCanvas(this.r.clusterWrap, this.r.cluster, (s, ctx, w, h, dpr, style) => s.render(ctx, w, h, dpr, style));
     if (this.r.logs) this.setupCanvas(this.r.logWrap, this.r.logs, (s, ctx, w, h, dpr, style) => s.renderLog(ctx, w, h, dpr, style));
     const io = new IntersectionObserver((es) => { this.visible = es[es.length - 1].isIntersecting; });
@@ -194,8 +197,8 @@ export class RaftLabView {
   }
 
   /** A problem with the link or the options this view started from. */
-  startError(errors) {
-    this.r.startErrorText.textContent = `${this.o.errorIntro || 'Could not use these options'}: ${errors.join('; ')}. ${this.o.errorOutro || ''}`.trim();
+  startError(errors, intro = this.o.errorIntro, outro = this.o.errorOutro) {
+    this.r.startErrorText.textContent = `${intro || 'Could not use these options'}: ${errors.join('; ')}. ${outro || ''}`.trim();
     this.r.startError.hidden = false;
   }
 

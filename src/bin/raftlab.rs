@@ -1,21 +1,24 @@
 //! The native command line: run a scenario, check expectation files, fuzz.
 
+use std::io::{self, Write};
 use std::process::ExitCode;
 
 use raftlab::scenario::check::check;
 use raftlab::scenario::fuzz::{run_seed, Fault, FuzzOptions, FuzzRun};
 use raftlab::scenario::parse::parse;
-use raftlab::scenario::runner::{self, Trace};
-use raftlab::scenario::Scenario;
-use raftlab::sim::fmt_time;
+use raftlab::scenario::runner::{Runner, Trace};
+use raftlab::scenario::{Command, Scenario, Step};
+use raftlab::sim::{fmt_time, Budget, Micros};
 
 const USAGE: &str = "\
 usage:
   raftlab run [--trace] [--why] FILE
-      Run a scenario; print each command, what happened, and the result.
+      Run a scenario; print each command, what happened, and the result, as it runs.
       --trace prints every event (message deliveries, timers), not only the notable ones.
       --why prints under each event the reason for every decision a node took (docs/why.md);
       --trace includes them.
+      A run that goes over its budget (events, messages in flight, pending client
+      operations, user actions, log entries) stops with a message naming the limit.
   raftlab check [--rewrite] FILE...
       Run scenario files and compare their expectation blocks (`----`).
       --rewrite replaces each block with the actual output.
@@ -83,14 +86,50 @@ fn cmd_run(args: &[String]) -> Result<ExitCode, String> {
         Ok(x) => x,
         Err(code) => return Ok(code),
     };
-    let (runner, outputs, failure) = runner::run(&scenario, trace);
-    println!("{}", scenario.cluster);
-    for output in &outputs {
-        let step = &scenario.steps[output.step];
-        println!("> {}", step.text);
-        for line in &output.lines {
-            println!("  {line}");
+    // A closed pipe (`raftlab run FILE | head`) ends the run quietly.
+    match run_streaming(&path, &scenario, trace, &mut io::stdout().lock()) {
+        Ok(code) => Ok(code),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+        Err(e) => Err(format!("run: cannot write the output: {e}")),
+    }
+}
+
+/// Events a long step runs between two flushes of its output, so that the
+/// output appears as it is produced and is never held in memory.
+const EVENTS_PER_FLUSH: u64 = 4_096;
+
+/// Runs `scenario`, printing each command's lines as they come, and stops
+/// at a failure, a violation or the run's budget.
+fn run_streaming(path: &str, scenario: &Scenario, trace: Trace, out: &mut impl Write) -> io::Result<ExitCode> {
+    writeln!(out, "{}", scenario.cluster)?;
+    let mut runner = match Runner::new(&scenario.cluster, trace) {
+        Ok(r) => r,
+        Err(message) => {
+            writeln!(out, "FAILED {path}:{}: `cluster`: {message}", scenario.cluster_line)?;
+            return Ok(ExitCode::from(1));
         }
+    };
+    let budget = Budget::DEFAULT;
+    let mut failure = None;
+    let mut i = 0;
+    while let Some(step) = scenario.steps.get(i) {
+        writeln!(out, "> {}", step.text)?;
+        out.flush()?;
+        if let Err(message) = run_step(&mut runner, step, &budget, out)? {
+            // A violation that a later `expect violation` names is checked
+            // there, at the stop; the steps in between do not run.
+            if let Some(expectation) = runner.expected_violation(&scenario.steps, i) {
+                i = expectation;
+                continue;
+            }
+            failure = Some((step, message));
+            break;
+        }
+        if matches!(step.command, Command::ExpectViolation(_)) {
+            // It held: the run stopped at that violation, nothing after it runs.
+            break;
+        }
+        i += 1;
     }
     let world = runner.world();
     let summary = format!(
@@ -100,15 +139,52 @@ fn cmd_run(args: &[String]) -> Result<ExitCode, String> {
         world.stats().sent,
         world.checker().violations().len()
     );
-    match failure {
-        Some(f) => {
-            println!("FAILED {path}:{}: `{}`: {}", f.line, f.command, f.message);
-            println!("{summary}");
-            Ok(ExitCode::from(1))
+    let code = match failure {
+        Some((step, message)) => {
+            writeln!(out, "FAILED {path}:{}: `{}`: {message}", step.line, step.text)?;
+            writeln!(out, "{summary}")?;
+            ExitCode::from(1)
         }
         None => {
-            println!("ok: {} commands, {summary}", scenario.steps.len());
-            Ok(ExitCode::SUCCESS)
+            writeln!(out, "ok: {} commands, {summary}", scenario.steps.len())?;
+            ExitCode::SUCCESS
+        }
+    };
+    out.flush()?;
+    Ok(code)
+}
+
+/// Runs one step, writing its lines as they come. The outer result is the
+/// output's; the inner one the step's (an error message on failure).
+fn run_step(runner: &mut Runner, step: &Step, budget: &Budget, out: &mut impl Write) -> io::Result<Result<(), String>> {
+    let print = |out: &mut dyn Write, lines: &[String]| -> io::Result<()> {
+        for line in lines {
+            writeln!(out, "  {line}")?;
+        }
+        out.flush()
+    };
+    let Some(mut timed) = runner.begin(step) else {
+        // An instant step: an action, an expectation, a table.
+        let (lines, result) = match runner.execute(step) {
+            Ok(lines) => (lines, Ok(())),
+            Err((lines, message)) => (lines, Err(message)),
+        };
+        print(out, &lines)?;
+        return Ok(result.and_then(|()| budget.check(runner.world()).map_err(|over| over.to_string())));
+    };
+    loop {
+        let mut lines = Vec::new();
+        let mut over = None;
+        let done = runner.resume(&mut timed, Micros::MAX, EVENTS_PER_FLUSH, &mut lines, &mut |world| {
+            over = budget.check(world).err();
+            over.is_some()
+        });
+        print(out, &lines)?;
+        if let Some(over) = over {
+            return Ok(Err(over.to_string()));
+        }
+        if let Some(result) = done {
+            return Ok(result);
         }
     }
 }
@@ -210,40 +286,52 @@ fn cmd_fuzz(args: &[String]) -> Result<ExitCode, String> {
         }
     }
     let seeds = seeds.ok_or("fuzz: missing --seeds N")?;
+    if seeds == 0 {
+        return Err("fuzz: --seeds takes a number of at least 1".into());
+    }
+    // Seeds `start..start + seeds`: a range whose end does not fit in a
+    // u64 is an error, not a range that wraps around to zero runs.
+    let end = start.checked_add(seeds).ok_or(format!(
+        "fuzz: --start {start} plus --seeds {seeds} is past the largest seed ({}): use fewer seeds or a lower start",
+        u64::MAX
+    ))?;
     let jobs = jobs.clamp(1, 64) as u64;
     let began = std::time::Instant::now();
     // Seeds are independent, so they split across threads; each thread builds
-    // its own worlds and the results are reported in seed order.
-    let mut runs: Vec<FuzzRun> = std::thread::scope(|scope| {
+    // its own worlds, counts its runs and keeps only its failures, which are
+    // reported in seed order.
+    let tallies: Vec<(u64, u64, Vec<FuzzRun>)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..jobs)
             .map(|j| {
                 let options = options.clone();
                 scope.spawn(move || {
-                    (start + j..start + seeds)
-                        .step_by(jobs as usize)
-                        .map(|seed| run_seed(seed, &options))
-                        .collect::<Vec<_>>()
+                    let (mut runs, mut events, mut failures) = (0, 0, Vec::new());
+                    // `start + j` fits: j < jobs, and past `end` the range is empty.
+                    for seed in (start.saturating_add(j)..end).step_by(jobs as usize) {
+                        let run = run_seed(seed, &options);
+                        runs += 1;
+                        events += run.events;
+                        if run.failure.is_some() {
+                            failures.push(run);
+                        }
+                    }
+                    (runs, events, failures)
                 })
             })
             .collect();
-        handles.into_iter().flat_map(|h| h.join().expect("a fuzz thread panicked")).collect()
+        handles.into_iter().map(|h| h.join().expect("a fuzz thread panicked")).collect()
     });
-    runs.sort_by_key(|r| r.seed);
-    let events: u64 = runs.iter().map(|r| r.events).sum();
-    let failures: Vec<&FuzzRun> = runs.iter().filter(|r| r.failure.is_some()).collect();
+    let runs: u64 = tallies.iter().map(|t| t.0).sum();
+    let events: u64 = tallies.iter().map(|t| t.1).sum();
+    let mut failures: Vec<FuzzRun> = tallies.into_iter().flat_map(|t| t.2).collect();
+    failures.sort_by_key(|r| r.seed);
     for run in &failures {
-        let f = run.failure.as_ref().expect("filtered");
+        let f = run.failure.as_ref().expect("kept for its failure");
         println!("seed {}: line {}: `{}` failed: {}", run.seed, f.line, f.command, f.message);
         println!("--- reproduce with `raftlab run FILE` on this scenario:");
         print!("{}", run.scenario_text);
         println!("---");
     }
-    println!(
-        "{} runs, {} events, {} violations ({:.1}s)",
-        runs.len(),
-        events,
-        failures.len(),
-        began.elapsed().as_secs_f64()
-    );
+    println!("{runs} runs, {events} events, {} violations ({:.1}s)", failures.len(), began.elapsed().as_secs_f64());
     Ok(if failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

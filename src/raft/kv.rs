@@ -1,30 +1,64 @@
 //! The replicated key-value state machine each node applies its log to.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::rc::Rc;
 
 use super::message::Applied;
 use super::types::{Command, Entry, RequestId};
-use crate::util::Chunked;
 
 #[derive(Clone, Debug, Default)]
 pub struct KvStore {
     map: BTreeMap<Rc<str>, Rc<str>>,
-    /// Results of the client operations applied so far. A client that times
-    /// out re-sends the same request, so one operation can reach the log
-    /// twice; the second copy must not act again, and returns the first
-    /// result so the client's history stays linearizable.
-    ///
-    /// `done[id]` is the result of request `id` (slot 0 stays empty).
-    /// Request ids are the client's operation numbers 1, 2, 3..., so a
-    /// vector indexed by id is dense; and it grows with the run, so it is
-    /// chunked for checkpoints to share.
-    done: Chunked<Option<Applied>>,
+    /// Which client requests were applied, and the newest results. A client
+    /// that times out re-sends the same request, so one operation can reach
+    /// the log twice; the second copy must not act again.
+    results: Results,
 }
 
-/// Where request `id` sits in `done`.
-fn slot(id: RequestId) -> usize {
-    usize::try_from(id).expect("request ids number client operations")
+/// Results kept for re-sent requests: the newest this many applied.
+pub const RESULT_WINDOW: usize = 128;
+
+/// The state machine's table of client requests, bounded (thesis §6.3
+/// keeps one per client session and discards what the client has
+/// acknowledged; here the one client's request ids are its operation
+/// numbers 1, 2, 3..., applied nearly in order).
+///
+/// Whether a request was applied is remembered for every request, in
+/// little room: a floor below which all were, and the few applied above it.
+/// Its result is remembered for the newest [`RESULT_WINDOW`] only: a copy
+/// applied again after that does not act again, and answers `ok` for a
+/// write (its only result) or reads again for a read, which is still
+/// linearizable, since the read's answer has not reached the client and
+/// any moment before it does is within the read's interval.
+#[derive(Clone, Debug, Default)]
+struct Results {
+    /// Every request id up to this one has been applied.
+    floor: RequestId,
+    /// The requests applied above `floor`.
+    above: BTreeSet<RequestId>,
+    /// The newest results, oldest first.
+    recent: VecDeque<(RequestId, Applied)>,
+}
+
+impl Results {
+    fn applied(&self, request: RequestId) -> bool {
+        request <= self.floor || self.above.contains(&request)
+    }
+
+    fn get(&self, request: RequestId) -> Option<&Applied> {
+        self.recent.iter().rev().find(|(r, _)| *r == request).map(|(_, a)| a)
+    }
+
+    fn record(&mut self, request: RequestId, result: Applied) {
+        self.above.insert(request);
+        while self.above.remove(&(self.floor + 1)) {
+            self.floor += 1;
+        }
+        if self.recent.len() == RESULT_WINDOW {
+            self.recent.pop_front();
+        }
+        self.recent.push_back((request, result));
+    }
 }
 
 impl KvStore {
@@ -38,14 +72,21 @@ impl KvStore {
                 return previous.clone();
             }
         }
+        // A request applied before whose result is forgotten: it must not
+        // act again (see `Results`).
+        let first = entry.request.is_none_or(|r| !self.results.applied(r));
         let result = match &entry.command {
             Command::Noop => Applied::Done,
             Command::Put { key, value } => {
-                self.map.insert(key.clone(), value.clone());
+                if first {
+                    self.map.insert(key.clone(), value.clone());
+                }
                 Applied::Done
             }
             Command::Del { key } => {
-                self.map.remove(key);
+                if first {
+                    self.map.remove(key);
+                }
                 Applied::Done
             }
             Command::Get { key } => Applied::Value(self.map.get(key).cloned()),
@@ -57,19 +98,16 @@ impl KvStore {
                     .collect(),
             ),
         };
-        if let Some(request) = entry.request {
-            let i = slot(request);
-            if i >= self.done.len() {
-                self.done.resize(i + 1, None);
-            }
-            *self.done.get_mut(i).expect("grown to hold it") = Some(result.clone());
+        if let Some(request) = entry.request.filter(|_| first) {
+            self.results.record(request, result.clone());
         }
         result
     }
 
-    /// The result of a client operation already applied, if it was.
+    /// The result of a client operation applied recently (one of the newest
+    /// [`RESULT_WINDOW`]), if it was.
     pub fn result_of(&self, request: RequestId) -> Option<&Applied> {
-        self.done.get(slot(request))?.as_ref()
+        self.results.get(request)
     }
 
     pub fn get(&self, key: &str) -> Option<&str> {
@@ -121,5 +159,34 @@ mod tests {
         kv.apply(&entry(Command::put("x", "1"), Some(1)));
         assert_eq!(kv.get("x"), Some("2"));
         assert_eq!(kv.apply(&entry(Command::get("x"), Some(2))), first);
+    }
+
+    #[test]
+    fn the_result_table_stays_bounded_and_a_forgotten_request_still_acts_once() {
+        let mut kv = KvStore::new();
+        kv.apply(&entry(Command::put("x", "old"), Some(1)));
+        kv.apply(&entry(Command::get("x"), Some(2)));
+        // Applied out of order: 4 before 3.
+        kv.apply(&entry(Command::put("y", "4"), Some(4)));
+        kv.apply(&entry(Command::put("y", "3"), Some(3)));
+        for id in 5..100_000 {
+            kv.apply(&entry(Command::put("z", &id.to_string()), Some(id)));
+        }
+        assert_eq!(kv.results.recent.len(), RESULT_WINDOW);
+        assert!(kv.results.above.is_empty(), "every id up to the newest was applied");
+        assert_eq!(kv.results.floor, 99_999);
+        assert_eq!(kv.result_of(1), None, "forgotten");
+        kv.apply(&entry(Command::put("x", "new"), Some(100_000)));
+        // Request 1 committed again, long after: it does not act again.
+        assert_eq!(kv.apply(&entry(Command::put("x", "old"), Some(1))), Applied::Done);
+        assert_eq!(kv.get("x"), Some("new"));
+        assert_eq!(kv.apply(&entry(Command::del("x"), Some(5))), Applied::Done);
+        assert_eq!(kv.get("x"), Some("new"));
+        // A read applied again reads again.
+        assert_eq!(kv.apply(&entry(Command::get("x"), Some(2))), Applied::Value(Some("new".into())));
+        // A request never applied does act, however old its id.
+        kv.apply(&entry(Command::put("late", "1"), Some(200_000)));
+        assert!(!kv.results.applied(150_000));
+        assert_eq!(kv.results.above.len(), 1);
     }
 }

@@ -35,7 +35,12 @@ pub fn check(text: &str, scenario: &Scenario) -> CheckReport {
     let (_, outputs, failure) = runner::run(scenario, Trace::Notable);
     let mut mismatches = Vec::new();
     let mut blocks = 0;
-    let mut lines: Vec<String> = text.lines().map(|l| l.to_string()).collect();
+    // Split as the parser splits, so line numbers agree (CR-only files too).
+    let mut lines: Vec<String> = super::parse::lines(text).map(|l| l.to_string()).collect();
+    let ends_with_newline = text.ends_with(['\n', '\r']);
+    if ends_with_newline {
+        lines.pop(); // the empty "line" after the last line end
+    }
     // Replace blocks from the bottom up so earlier line numbers stay valid.
     for output in outputs.iter().rev() {
         let step = &scenario.steps[output.step];
@@ -55,7 +60,7 @@ pub fn check(text: &str, scenario: &Scenario) -> CheckReport {
     }
     mismatches.reverse();
     let mut rewritten = lines.join("\n");
-    if text.ends_with('\n') {
+    if ends_with_newline {
         rewritten.push('\n');
     }
     CheckReport { blocks, mismatches, failure, rewritten }

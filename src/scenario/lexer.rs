@@ -3,11 +3,141 @@
 //!
 //! Everything here works on `&str` slices found by `char_indices`, never on
 //! computed byte offsets, so no input can make it slice inside a character.
+//!
+//! The lexer is also where untrusted text is made safe: a scenario may come
+//! from a shared file or link, and its words reach a terminal (the CLI
+//! prints commands, errors and tables). Control characters (an escape
+//! sequence, NUL) are rejected anywhere on a line, invisible characters
+//! (U+200B, bidirectional overrides) anywhere outside a comment, each named
+//! by its code point; and a word quoted in an error is cut to a readable
+//! length with anything unprintable spelled out. Every scan is linear in the
+//! length of the line.
 
 use crate::scenario::ast::{Micros, ParseError, ALL_PPM, MAX_DURATION, MILLI, SECOND};
 
 pub const DURATION: &str = "a duration like 300ms, 1.5s or 20us";
 pub const RANGE: &str = "a range like 150..300ms";
+
+/// Characters of a word quoted in an error message; a longer word is cut.
+pub const SHOWN_WORD_CHARS: usize = 40;
+
+/// The separators [`Cursor::split_rest`] cuts words at, longest first.
+const SEPARATORS: [&str; 4] = ["<->", "->", ",", "|"];
+
+/// The lines of a scenario: ended by `\n`, `\r\n`, or a lone `\r` (old Mac
+/// files, and some editors' "CR" setting), so each reads as one line.
+pub fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let text = rest?;
+        match text.find(['\n', '\r']) {
+            Some(at) => {
+                let skip = if text[at..].starts_with("\r\n") { 2 } else { 1 };
+                rest = Some(&text[at + skip..]);
+                Some(&text[..at])
+            }
+            None => {
+                rest = None;
+                Some(text)
+            }
+        }
+    })
+}
+
+/// A control character other than a tab: C0 (NUL, ESC, ...), DEL and C1.
+/// Line ends never reach here: [`lines`] has split at them.
+fn is_control(c: char) -> bool {
+    c.is_control() && c != '\t'
+}
+
+/// Characters that take no room on screen, so a word holding one looks
+/// like another word: zero-width spaces and joiners, bidirectional marks
+/// and overrides, soft hyphens, variation selectors, tags. (Rust's
+/// `char::is_whitespace` already separates words at the visible spaces.)
+pub fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}'
+        | '\u{FFF0}'..='\u{FFFB}' | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}')
+}
+
+/// A character's code point and, for the common ones, its name:
+/// `U+200B (zero width space)`.
+pub fn describe_char(c: char) -> String {
+    let name = match c {
+        '\0' => "null",
+        '\u{7}' => "bell",
+        '\u{8}' => "backspace",
+        '\u{B}' => "vertical tab",
+        '\u{C}' => "form feed",
+        '\u{1B}' => "escape",
+        '\u{7F}' => "delete",
+        '\u{85}' => "next line",
+        '\u{9B}' => "control sequence introducer",
+        '\u{AD}' => "soft hyphen",
+        '\u{200B}' => "zero width space",
+        '\u{200C}' => "zero width non-joiner",
+        '\u{200D}' => "zero width joiner",
+        '\u{200E}' => "left-to-right mark",
+        '\u{200F}' => "right-to-left mark",
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => "bidirectional text control",
+        '\u{2060}' => "word joiner",
+        '\u{FEFF}' => "zero width no-break space",
+        _ => "",
+    };
+    if name.is_empty() {
+        format!("U+{:04X}", c as u32)
+    } else {
+        format!("U+{:04X} ({name})", c as u32)
+    }
+}
+
+/// Text from a scenario as an error message may quote it: at most
+/// [`SHOWN_WORD_CHARS`] characters (a longer word is cut, with its length
+/// said), and control or invisible characters spelled `<U+001B>`, so that
+/// nothing in a shared file can drive the terminal it is printed on.
+pub fn shown(text: &str) -> String {
+    let mut out = String::new();
+    let mut count = 0usize;
+    let mut chars = text.chars();
+    for c in chars.by_ref() {
+        count += 1;
+        if count > SHOWN_WORD_CHARS {
+            break;
+        }
+        if is_control(c) || c == '\t' || is_invisible(c) {
+            out.push_str(&format!("<U+{:04X}>", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    if count > SHOWN_WORD_CHARS {
+        let total = count + chars.count();
+        out.push_str(&format!("… ({total} characters)"));
+    }
+    out
+}
+
+/// Counts the characters the lexer examines, in tests: the proof that
+/// splitting is linear in the line length (see `split_rest`'s test), with
+/// no clock involved.
+#[cfg(test)]
+pub(crate) mod work {
+    use std::cell::Cell;
+    thread_local!(static CHARS: Cell<usize> = const { Cell::new(0) });
+    pub fn add(n: usize) {
+        CHARS.with(|c| c.set(c.get() + n));
+    }
+    pub fn take() -> usize {
+        CHARS.with(|c| c.replace(0))
+    }
+}
+#[cfg(not(test))]
+mod work {
+    #[inline(always)]
+    pub fn add(_: usize) {}
+}
 
 /// A word, or a piece of one, and the column of its first character.
 #[derive(Clone, Copy, Debug)]
@@ -23,19 +153,52 @@ impl<'a> Word<'a> {
         self.sub(start, self.text.len())
     }
 
-    /// The part of this word in bytes `start..end` (char boundaries).
+    /// The part of this word in bytes `start..end` (char boundaries). Costs
+    /// the characters before `start`: call it once per word, not per piece.
     pub fn sub(&self, start: usize, end: usize) -> Word<'a> {
         let skipped = self.text[..start].chars().count();
+        work::add(skipped);
         Word { text: &self.text[start..end], line: self.line, col: add(self.col, skipped) }
     }
 
     pub fn error(&self, expected: impl Into<String>) -> ParseError {
-        ParseError { line: self.line, column: self.col, word: self.text.to_string(), expected: expected.into() }
+        ParseError { line: self.line, column: self.col, word: shown(self.text), expected: expected.into() }
     }
 }
 
 fn add(col: u32, n: usize) -> u32 {
     col.saturating_add(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+/// Rejects a control character anywhere in `raw` (a line of any kind:
+/// command, comment, expectation), naming it and its column.
+pub fn check_controls(raw: &str, number: u32) -> Result<(), ParseError> {
+    match raw.chars().enumerate().find(|&(_, c)| is_control(c)) {
+        None => Ok(()),
+        Some((i, c)) => Err(ParseError {
+            line: number,
+            column: add(1, i),
+            word: shown(&c.to_string()),
+            expected: format!(
+                "plain text: {} is a control character, which a scenario may not contain (tabs are allowed)",
+                describe_char(c)
+            ),
+        }),
+    }
+}
+
+/// Rejects an invisible character in `raw` (an expectation line, compared
+/// with output that never holds one), naming it and its column.
+pub fn check_invisible(raw: &str, number: u32) -> Result<(), ParseError> {
+    match raw.chars().enumerate().find(|&(_, c)| is_invisible(c)) {
+        None => Ok(()),
+        Some((i, c)) => Err(ParseError {
+            line: number,
+            column: add(1, i),
+            word: shown(&c.to_string()),
+            expected: format!("text without invisible characters: {} cannot be seen", describe_char(c)),
+        }),
+    }
 }
 
 /// One line of text, cut into words, without its comment.
@@ -49,7 +212,10 @@ pub struct Line<'a> {
 }
 
 impl<'a> Line<'a> {
-    pub fn new(raw: &'a str, number: u32) -> Line<'a> {
+    /// Cuts `raw` (one line, without its line end) into words. Fails on a
+    /// control character anywhere, or an invisible one outside the comment.
+    pub fn new(raw: &'a str, number: u32) -> Result<Line<'a>, ParseError> {
+        check_controls(raw, number)?;
         // (start byte, end byte, column) of each word.
         let mut spans: Vec<(usize, usize, u32)> = Vec::new();
         let mut col = 0u32;
@@ -65,8 +231,24 @@ impl<'a> Line<'a> {
                     end_byte = i;
                     break;
                 }
-            } else if start.is_none() {
-                start = Some((i, col));
+            } else {
+                if start.is_none() {
+                    start = Some((i, col));
+                }
+                if is_invisible(c) {
+                    let (s, _) = start.expect("set just above");
+                    let word = raw[s..].split(|c: char| c == '#' || c.is_whitespace()).next().unwrap_or("");
+                    return Err(ParseError {
+                        line: number,
+                        column: col,
+                        word: shown(&c.to_string()),
+                        expected: format!(
+                            "a word without invisible characters: {} cannot be seen (in '{}')",
+                            describe_char(c),
+                            shown(word)
+                        ),
+                    });
+                }
             }
         }
         if let Some((s, s_col)) = start {
@@ -77,7 +259,7 @@ impl<'a> Line<'a> {
             (Some(&(first, _, _)), Some(&(s, e, col))) => (add(col, raw[s..e].chars().count()), &raw[first..e]),
             _ => (1, ""),
         };
-        Line { number, words, end_col, content }
+        Ok(Line { number, words, end_col, content })
     }
 
     pub fn missing(&self, expected: impl Into<String>) -> ParseError {
@@ -129,29 +311,37 @@ impl<'l, 'a> Cursor<'l, 'a> {
 
     /// Splits the remaining words at `,`, `|`, `->` and `<->`, so that
     /// `1,2|3` and `1, 2 | 3` read the same, and puts the pieces in place
-    /// of the words.
+    /// of the words. One pass over each word, counting columns as it goes:
+    /// linear in the length of the line, however many pieces it holds.
     pub fn split_rest(&mut self) {
         let mut pieces = Vec::new();
         for w in &self.words[self.pos..] {
-            let mut start = 0;
-            let mut rest = w.text;
-            while !rest.is_empty() {
-                let sep = ["<->", "->", ",", "|"].into_iter().find(|s| rest.starts_with(s));
-                if let Some(sep) = sep {
-                    let here = w.text.len() - rest.len();
-                    if start < here {
-                        pieces.push(w.sub(start, here));
+            let text = w.text;
+            let piece = |from: usize, to: usize, col: u32| Word { text: &text[from..to], line: w.line, col };
+            // The piece being read starts at byte `start`, column `start_col`;
+            // byte `i` is at column `col`.
+            let (mut start, mut start_col) = (0, w.col);
+            let (mut i, mut col) = (0, w.col);
+            while i < text.len() {
+                let rest = &text[i..];
+                if let Some(sep) = SEPARATORS.into_iter().find(|s| rest.starts_with(s)) {
+                    if start < i {
+                        pieces.push(piece(start, i, start_col));
                     }
-                    pieces.push(w.sub(here, here + sep.len()));
-                    start = here + sep.len();
-                    rest = &rest[sep.len()..];
+                    pieces.push(piece(i, i + sep.len(), col));
+                    // Separators are ASCII: one column per byte.
+                    i += sep.len();
+                    col = add(col, sep.len());
+                    (start, start_col) = (i, col);
+                    work::add(sep.len());
                 } else {
-                    let step = rest.chars().next().map_or(1, char::len_utf8);
-                    rest = &rest[step..];
+                    i += rest.chars().next().map_or(1, char::len_utf8);
+                    col = add(col, 1);
+                    work::add(1);
                 }
             }
-            if start < w.text.len() {
-                pieces.push(w.tail(start));
+            if start < text.len() {
+                pieces.push(piece(start, text.len(), start_col));
             }
         }
         self.words.truncate(self.pos);
@@ -266,5 +456,107 @@ pub fn percent(w: &Word) -> Result<u32, ParseError> {
         Ok(_) | Err(Scaled::TooLarge) => Err(w.error("a percentage from 0% to 100%")),
         Err(Scaled::TooFine) => Err(w.error("a percentage with at most 4 decimals")),
         Err(Scaled::Malformed) => Err(w.error(PERCENT)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::parse;
+
+    fn err(text: &str) -> String {
+        match parse(text) {
+            Ok(s) => panic!("{text:?} parsed: {s:?}"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn splitting_is_linear_in_the_line_length() {
+        // A megabyte of separators on one line, in every form the parser
+        // splits: each is rejected, and the characters examined stay within
+        // a small multiple of the line's length. Recounting columns from the
+        // word's start for every piece (the quadratic way) would examine
+        // about n²/2 of them: 5·10¹¹ here.
+        let n = 1 << 20;
+        for (head, unit) in [("partition ", ","), ("partition 1", "|"), ("cut 1", "->"), ("cut ", "<->")] {
+            let line = format!("cluster 5\n{head}{}", unit.repeat(n / unit.len()));
+            work::take();
+            let e = err(&line);
+            let work = work::take();
+            assert!(e.starts_with("2:"), "{e}");
+            assert!(
+                work <= 4 * line.len(),
+                "{head}{unit}...: {work} characters examined for a {} byte line",
+                line.len()
+            );
+        }
+    }
+
+    #[test]
+    fn pieces_keep_their_columns() {
+        let mut words = Vec::new();
+        let line = Line::new("partition 1,é2|3 ->4", 7).unwrap();
+        let mut c = Cursor::new(&line);
+        c.next();
+        c.split_rest();
+        while let Some(w) = c.next() {
+            words.push((w.text, w.col));
+        }
+        assert_eq!(words, [("1", 11), (",", 12), ("é2", 13), ("|", 15), ("3", 16), ("->", 18), ("4", 20)]);
+    }
+
+    #[test]
+    fn control_characters_are_rejected_by_code_point() {
+        // A terminal escape sequence (ESC [ 2 J clears the screen) in a word,
+        // in a comment and in an expectation block.
+        assert_eq!(
+            err("cluster 3\nput x \u{1b}[2J"),
+            "2:7: unexpected '<U+001B>', expected plain text: U+001B (escape) is a control character, \
+             which a scenario may not contain (tabs are allowed)"
+        );
+        assert!(err("cluster 3 # \u{1b}]0;title\u{7}").starts_with("1:13: unexpected '<U+001B>'"));
+        assert!(err("cluster 3\nshow kv\n----\n\u{9b}31m").starts_with("4:1: unexpected '<U+009B>'"));
+        assert!(err("cluster 3\nput x\u{0}y 1").contains("U+0000 (null)"));
+        // Tabs separate words as spaces do.
+        assert!(parse("cluster\t3\nput\tx\t1").is_ok());
+    }
+
+    #[test]
+    fn invisible_characters_are_named() {
+        let e = err("cluster 3\ncrash lead\u{200b}er");
+        assert_eq!(
+            e,
+            "2:11: unexpected '<U+200B>', expected a word without invisible characters: \
+             U+200B (zero width space) cannot be seen (in 'lead<U+200B>er')"
+        );
+        assert!(err("cluster 3\ncrash 1\u{202e}").contains("U+202E (bidirectional text control)"));
+        assert!(err("cluster 3\nshow kv\n----\nx\u{200d}").contains("U+200D (zero width joiner)"));
+        // A comment may hold them: it is never a word.
+        assert!(parse("cluster 3 # 👩\u{200d}🏫 teacher's note").is_ok());
+    }
+
+    #[test]
+    fn long_words_are_cut_in_errors() {
+        let word = "x".repeat(1 << 20);
+        let e = err(&format!("cluster 3\n{word}"));
+        assert!(e.len() < 300, "{} bytes", e.len());
+        assert!(
+            e.starts_with(&format!("2:1: unexpected '{}… (1048576 characters)'", "x".repeat(SHOWN_WORD_CHARS))),
+            "{e}"
+        );
+        assert_eq!(shown("short"), "short");
+        assert_eq!(shown(&"é".repeat(SHOWN_WORD_CHARS)), "é".repeat(SHOWN_WORD_CHARS));
+    }
+
+    #[test]
+    fn cr_only_line_ends_are_line_ends() {
+        let s = parse("cluster 3\rrun until leader\rput x 1\r\rexpect value x 1\r").unwrap();
+        assert_eq!(s.steps.len(), 3);
+        assert_eq!(s.steps[2].line, 5);
+        assert_eq!(lines("a\r\nb\rc\n\nd").collect::<Vec<_>>(), ["a", "b", "c", "", "d"]);
+        assert_eq!(lines("").collect::<Vec<_>>(), [""]);
+        assert_eq!(lines("a\n").collect::<Vec<_>>(), ["a", ""]);
+        assert!(err("cluster 3\rclustre").starts_with("2:1:"));
     }
 }

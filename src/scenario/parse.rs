@@ -16,7 +16,9 @@ use super::ast::{
 };
 use crate::raft::{MessageKind, NodeId, Rule, MAX_NODES};
 use crate::sim::{Breakpoint, BREAKPOINT_NAMES};
-use lexer::{duration, percent, range, uint, uint_word, Cursor, Line, Word, DURATION};
+use lexer::{check_controls, check_invisible, duration, percent, range, uint, uint_word, Cursor, Line, Word, DURATION};
+
+pub use lexer::{is_invisible, lines, shown};
 
 const SEPARATOR: &str = "----";
 const COMMANDS: &str = "one of: run, step, crash, restart, timeout, partition, cut, uncut, heal, \
@@ -54,7 +56,7 @@ const END: &str = "end of line";
 pub fn parse(text: &str) -> Result<Scenario, ParseError> {
     // Editors on Windows may start the file with a byte order mark.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let raw: Vec<&str> = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
+    let raw: Vec<&str> = lines(text).collect();
     let number = |i: usize| u32::try_from(i + 1).unwrap_or(u32::MAX);
     let is_separator = |i: usize| raw.get(i).is_some_and(|l| l.trim() == SEPARATOR);
 
@@ -68,7 +70,7 @@ pub fn parse(text: &str) -> Result<Scenario, ParseError> {
         if is_separator(i) {
             return Err(separator_error(raw[i], number(i), "a command on the line just before it"));
         }
-        let line = Line::new(raw[i], number(i));
+        let line = Line::new(raw[i], number(i))?;
         i += 1;
         let Some(first) = line.words.first() else {
             continue;
@@ -89,6 +91,9 @@ pub fn parse(text: &str) -> Result<Scenario, ParseError> {
             i += 1;
             let mut lines = Vec::new();
             while let Some(l) = raw.get(i).filter(|l| !l.trim().is_empty()) {
+                // Compared with output, and printed beside it on a mismatch.
+                check_controls(l, number(i))?;
+                check_invisible(l, number(i))?;
                 // No command prints a line that starts with a command word, so
                 // such a line is a command whose blank line was forgotten: left
                 // in the block, `check --rewrite` would overwrite it.

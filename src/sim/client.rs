@@ -1,9 +1,13 @@
 //! The simulated client: sends each operation to a node, follows redirects,
-//! retries after a timeout, and records every operation's history.
+//! retries after a timeout, and records the history of its operations: all
+//! those still pending and the newest [`HISTORY_KEPT`] completed, so that a
+//! run of any length keeps a bounded history.
+
+use std::rc::Rc;
 
 use crate::raft::{Applied, ClientOutcome, Command, Message, NodeId, RequestId, CLIENT};
 
-use crate::util::chunked::ElemMut;
+use crate::util::chunked::{ElemMut, CHUNK};
 use crate::util::Chunked;
 
 use super::action::UserAction;
@@ -36,29 +40,49 @@ impl ClientOp {
     }
 }
 
+/// Operations the history keeps at least, the newest (a scenario of fewer
+/// keeps all of its own). Older ones are forgotten a chunk at a time, once
+/// none of them is pending.
+pub const HISTORY_KEPT: usize = 10_000;
+
 #[derive(Clone, Debug, Default)]
 pub struct Client {
-    /// Every operation ever submitted; `ops[i].id == i + 1`. Chunked: it
-    /// grows for the whole run, and only its newest operations change, so
-    /// time-travel checkpoints share the rest.
+    /// The operations kept, in submission order: `ops[i].id == first + i`.
+    /// Chunked: only its newest operations change, so time-travel
+    /// checkpoints share the rest.
     pub(super) ops: Chunked<ClientOp>,
+    /// The id of `ops[0]`, less one: how many operations were forgotten.
+    forgotten: RequestId,
     /// Ids of operations not yet completed, in submission order.
     pub(super) pending: Vec<RequestId>,
     /// The leader learned from the latest reply or redirect.
     pub(super) leader_hint: Option<NodeId>,
+    /// The load generator's keys, made once and shared by every put.
+    load_keys: Vec<Rc<str>>,
 }
 
 impl Client {
-    /// Every operation so far, as one slice. The first call on a world
-    /// copies the history into a contiguous buffer that is then kept up to
+    /// The operations kept (every pending one, and at least the newest
+    /// [`HISTORY_KEPT`]), oldest first, as one slice. The first call on a
+    /// world copies them into a contiguous buffer that is then kept up to
     /// date (see [`Chunked::as_slice`]); [`Client::op`] copies nothing.
     pub fn ops(&self) -> &[ClientOp] {
         self.ops.as_slice()
     }
 
-    /// Operations submitted so far; copies nothing.
+    /// Operations submitted so far, forgotten ones included; copies nothing.
     pub fn op_count(&self) -> usize {
-        self.ops.len()
+        self.forgotten as usize + self.ops.len()
+    }
+
+    /// The id of the oldest operation kept (1 until some are forgotten).
+    pub fn first_kept(&self) -> RequestId {
+        self.forgotten + 1
+    }
+
+    /// Operations waiting for an answer.
+    pub fn pending_count(&self) -> usize {
+        self.pending.len()
     }
 
     /// The newest `n` operations, oldest first; copies nothing (the page's
@@ -68,15 +92,17 @@ impl Client {
         self.ops.range(len.saturating_sub(n)..len)
     }
 
+    /// Operation `id`, if it is kept.
     pub fn op(&self, id: RequestId) -> Option<&ClientOp> {
-        self.ops.get((id as usize).wrapping_sub(1))
+        self.ops.get(id.checked_sub(self.first_kept())? as usize)
     }
 
     /// The guard keeps the whole history borrowed until it is dropped (it
     /// updates the slice view then), hence the explicit `drop`s below before
     /// the world goes on.
     pub(super) fn op_mut(&mut self, id: RequestId) -> Option<ElemMut<'_, ClientOp>> {
-        self.ops.get_mut((id as usize).wrapping_sub(1))
+        let i = id.checked_sub(self.first_kept())? as usize;
+        self.ops.get_mut(i)
     }
 
     pub fn pending(&self) -> impl Iterator<Item = &ClientOp> {
@@ -93,7 +119,7 @@ impl Client {
     }
 
     pub(super) fn submit(&mut self, command: Command, via: Option<NodeId>, now: Micros, target: NodeId) -> RequestId {
-        let id = self.ops.len() as RequestId + 1;
+        let id = self.op_count() as RequestId + 1;
         self.ops.push(ClientOp {
             id,
             command,
@@ -123,7 +149,29 @@ impl Client {
         op.retry_at = None;
         drop(op);
         self.pending.retain(|&p| p != id);
+        self.forget_old();
         true
+    }
+
+    /// Forgets the oldest chunks of the history while more than
+    /// [`HISTORY_KEPT`] would remain and none of their operations is
+    /// pending (pending ids are in submission order, so the first is the
+    /// oldest).
+    fn forget_old(&mut self) {
+        while self.ops.len() >= HISTORY_KEPT + CHUNK
+            && self.pending.first().is_none_or(|&p| p >= self.first_kept() + CHUNK as RequestId)
+        {
+            self.ops.forget_front(1);
+            self.forgotten += CHUNK as RequestId;
+        }
+    }
+
+    /// The load generator's key number `i`, shared by every put to it.
+    fn load_key(&mut self, i: usize) -> Rc<str> {
+        while self.load_keys.len() <= i {
+            self.load_keys.push(Rc::from(format!("k{}", self.load_keys.len())));
+        }
+        self.load_keys[i].clone()
     }
 }
 
@@ -269,8 +317,8 @@ impl World {
         if self.client.pending.len() >= LOAD_MAX_PENDING {
             return None;
         }
-        let key = format!("k{}", count % 8);
-        let value = count.to_string();
-        Some(self.submit_op(Command::put(&key, &value), None))
+        let key = self.client.load_key((count % 8) as usize);
+        let value = Rc::from(count.to_string());
+        Some(self.submit_op(Command::Put { key, value }, None))
     }
 }

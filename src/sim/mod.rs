@@ -7,6 +7,7 @@
 
 mod action;
 mod breakpoint;
+mod budget;
 mod client;
 mod event;
 mod network;
@@ -18,7 +19,8 @@ use std::fmt;
 
 pub use action::{JournalEntry, UserAction};
 pub use breakpoint::{max_term, Breakpoint, Hit, Watch, SIMPLE_NAMES as BREAKPOINT_NAMES};
-pub use client::{Client, ClientOp};
+pub use budget::{thousands, Budget, Limit, OverBudget};
+pub use client::{Client, ClientOp, HISTORY_KEPT};
 pub use event::{Effect, Event, EventKind};
 pub use network::{ArmedFault, InFlight, LossReason, MessageFault, Network};
 pub use rng::SimRng;

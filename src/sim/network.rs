@@ -96,6 +96,11 @@ impl Network {
         self.in_flight.iter()
     }
 
+    /// How many messages are in flight.
+    pub fn in_flight_count(&self) -> usize {
+        self.in_flight.len()
+    }
+
     /// In-flight messages in arrival order.
     pub fn in_flight_sorted(&self) -> Vec<&InFlight> {
         let mut v: Vec<&InFlight> = self.in_flight.iter().collect();

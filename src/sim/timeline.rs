@@ -16,9 +16,25 @@
 //!
 //! [`Chunked`]: crate::util::Chunked
 //!
+//! The checkpoints are held within a memory budget. Each is charged what a
+//! clone of its world holds of its own (estimated by [`clone_bytes`]); when a
+//! new one would take the total over the budget, the oldest are dropped,
+//! and the reachable past then begins at the oldest checkpoint left: before
+//! it there is nothing to replay from. A jump still costs at most `interval`
+//! replayed events; what a long run gives up is its distant past.
+//!
 //! Acting in the past forks the future: see [`Timeline::act`].
 
+use std::mem::size_of;
+
+use crate::raft::kv::RESULT_WINDOW;
+use crate::raft::{Applied, Entry, Message};
+use crate::util::chunked::CHUNK;
+
 use super::action::{JournalEntry, UserAction};
+use super::client::ClientOp;
+use super::network::InFlight;
+use super::world::NodeSlot;
 use super::{Micros, SimError, World};
 
 /// Events between checkpoints, by default. Sized for the browser, the
@@ -30,6 +46,61 @@ use super::{Micros, SimError, World};
 /// since the one before.
 pub const DEFAULT_CHECKPOINT_INTERVAL: u64 = 10_000;
 
+/// Bytes the checkpoints may hold, by default: a few hundred checkpoints
+/// early in a run (each about 0.1 MiB), fewer as the logs grow, since a
+/// clone holds one pointer per 256 log entries of every node.
+pub const DEFAULT_CHECKPOINT_BUDGET: usize = 64 << 20;
+
+/// Checkpoints kept whatever the budget: the reachable past is never less
+/// than an interval or two behind the live world.
+const MIN_CHECKPOINTS: usize = 2;
+
+/// A world a jump can restore, and what it is charged against the budget.
+#[derive(Clone, Debug)]
+struct Checkpoint {
+    world: World,
+    bytes: usize,
+}
+
+impl Checkpoint {
+    fn of(world: &World) -> Checkpoint {
+        Checkpoint { bytes: clone_bytes(world), world: world.clone() }
+    }
+
+    fn event_count(&self) -> u64 {
+        self.world.event_count()
+    }
+}
+
+/// An estimate of the memory a clone of `world` holds of its own, what it
+/// does not share with the world it was cloned from: for every chunked
+/// history (logs and their digests, the client's operations, the checker's
+/// tables) one pointer per full chunk and the unfilled tail; the state
+/// machines' maps and result windows; the messages in flight; the journal.
+pub fn clone_bytes(world: &World) -> usize {
+    const PTR: usize = size_of::<usize>();
+    let chunked = |len: usize, elem: usize| len / CHUNK * PTR + len % CHUNK * elem;
+    let mut bytes = size_of::<World>();
+    for slot in world.nodes() {
+        let (node, len) = (&slot.node, slot.node.log().last_index() as usize);
+        bytes += size_of::<NodeSlot>() + chunked(len, size_of::<Entry>()) + chunked(len, size_of::<u64>());
+        bytes += node.kv().len() * 6 * PTR + RESULT_WINDOW * (size_of::<Applied>() + 8);
+    }
+    for m in world.network().in_flight() {
+        let entries = match &m.msg {
+            Message::AppendEntries(m) => m.entries.len(),
+            _ => 0,
+        };
+        bytes += size_of::<InFlight>() + entries * size_of::<Entry>();
+    }
+    let client = world.client();
+    let kept = client.op_count() + 1 - client.first_kept() as usize;
+    bytes += chunked(kept, size_of::<ClientOp>()) + client.pending_count() * 8;
+    // The checker's two tables by log index, about 32 bytes an index each.
+    bytes += 2 * chunked(world.checker().committed_index() as usize, 32);
+    bytes + std::mem::size_of_val(world.journal())
+}
+
 /// A run that can be stepped, rewound and forked.
 ///
 /// The live world is always a point of the current future: the states it
@@ -39,16 +110,21 @@ pub const DEFAULT_CHECKPOINT_INTERVAL: u64 = 10_000;
 #[derive(Clone, Debug)]
 pub struct Timeline {
     live: World,
-    initial: World,
     /// The journal of the current future: every action the live world has
     /// applied (its own journal is a prefix of this) and those still ahead.
     actions: Vec<JournalEntry>,
-    /// Sorted by event count: the initial world, then one at least
-    /// `interval` events after the one before. Each world's journal says how
-    /// many of `actions` it reflects.
-    checkpoints: Vec<World>,
+    /// Sorted by event count: the initial world (until the budget drops
+    /// it), then one at least `interval` events after the one before. Each
+    /// world's journal says how many of `actions` it reflects. Never empty:
+    /// the first is the earliest reachable state.
+    checkpoints: Vec<Checkpoint>,
+    /// What the checkpoints are charged in all, and the most they may be.
+    held: usize,
+    budget: usize,
     interval: u64,
     end: u64,
+    /// The event count the run started at, before anything was dropped.
+    origin: u64,
 }
 
 impl Timeline {
@@ -60,14 +136,22 @@ impl Timeline {
     /// A world that has already run starts the timeline: its event count is
     /// the earliest point one can seek to.
     pub fn with_interval(world: World, interval: u64) -> Timeline {
-        let interval = interval.max(1);
+        Timeline::with_budget(world, interval, DEFAULT_CHECKPOINT_BUDGET)
+    }
+
+    /// A timeline whose checkpoints hold at most about `budget` bytes (see
+    /// the module comment); the oldest are dropped to stay within it.
+    pub fn with_budget(world: World, interval: u64, budget: usize) -> Timeline {
+        let first = Checkpoint::of(&world);
         Timeline {
-            checkpoints: vec![world.clone()],
-            initial: world.clone(),
+            held: first.bytes,
+            checkpoints: vec![first],
             actions: world.journal().to_vec(),
             end: world.event_count(),
+            origin: world.event_count(),
             live: world,
-            interval,
+            interval: interval.max(1),
+            budget,
         }
     }
 
@@ -75,8 +159,36 @@ impl Timeline {
         &self.live
     }
 
+    /// The earliest state one can go back to: the world the run started
+    /// from, until the checkpoint budget drops it.
     pub fn initial(&self) -> &World {
-        &self.initial
+        &self.checkpoints[0].world
+    }
+
+    /// The event count the run started at.
+    pub fn origin(&self) -> u64 {
+        self.origin
+    }
+
+    /// The first event of the reachable past: `origin()` until the budget
+    /// drops the oldest checkpoints, then the oldest one left.
+    pub fn reachable(&self) -> u64 {
+        self.checkpoints[0].event_count()
+    }
+
+    /// The bytes the checkpoints are charged, as [`clone_bytes`] estimates.
+    pub fn held_bytes(&self) -> usize {
+        self.held
+    }
+
+    pub fn budget(&self) -> usize {
+        self.budget
+    }
+
+    /// Changes the checkpoint budget; a smaller one drops checkpoints now.
+    pub fn set_budget(&mut self, bytes: usize) {
+        self.budget = bytes;
+        self.keep_within_budget();
     }
 
     pub fn event_count(&self) -> u64 {
@@ -161,6 +273,20 @@ impl Timeline {
         events
     }
 
+    /// Moves the clock on to `until` without processing anything: back to
+    /// where a run had left it between two events, after seeking to the
+    /// first of them. Never past the next event or recorded action.
+    pub fn restore_clock(&mut self, until: Micros) {
+        let mut until = until;
+        if let Some(t) = self.live.next_event_time() {
+            until = until.min(t);
+        }
+        if let Some(r) = self.actions.get(self.applied()) {
+            until = until.min(r.at_time);
+        }
+        self.live.now = self.live.now.max(until);
+    }
+
     /// Applies a user action now and records it.
     ///
     /// When the live world is in the past (after seeking back), this forks
@@ -188,7 +314,10 @@ impl Timeline {
             self.actions.extend_from_slice(&self.live.journal()[applied..]);
             // A checkpoint at the fork point reflects at most the actions
             // kept, so it stays valid.
-            self.checkpoints.retain(|c| c.event_count() <= start);
+            while self.checkpoints.last().is_some_and(|c| c.event_count() > start) {
+                let dropped = self.checkpoints.pop().expect("checked");
+                self.held -= dropped.bytes;
+            }
             self.end = self.live.event_count();
             self.checkpoint_if_due();
         }
@@ -202,8 +331,9 @@ impl Timeline {
     ///
     /// The clock reads the time of that event (or of an action taken there),
     /// even where the original run had moved it further with `run_until`.
+    /// An event before the reachable past goes to its first event.
     pub fn seek(&mut self, event: u64) {
-        let event = event.max(self.initial.event_count());
+        let event = event.max(self.reachable());
         let live = self.live.event_count();
         if live == event {
             return;
@@ -214,7 +344,7 @@ impl Timeline {
         let cp = &self.checkpoints[at];
         // Going forward from the live world is cheaper when it is closer.
         if !(live < event && live >= cp.event_count()) {
-            self.live = cp.clone();
+            self.live = cp.world.clone();
             self.apply_free_actions();
         }
         while self.live.event_count() < event {
@@ -225,17 +355,20 @@ impl Timeline {
         self.end = self.end();
     }
 
-    /// Replays the current future from the start up to `upto` events on a
-    /// scratch world, calling `visit` after each event; the timeline itself
-    /// is untouched (an export of the trace uses it).
+    /// Replays the current future from the start of the reachable past up
+    /// to `upto` events on a scratch world, calling `visit` after each event;
+    /// the timeline itself is untouched (an export of the trace uses it).
     pub fn replay(&self, upto: u64, visit: &mut dyn FnMut(&World)) {
+        let first = &self.checkpoints[0];
         let mut scratch = Timeline {
-            live: self.initial.clone(),
-            initial: self.initial.clone(),
+            live: first.world.clone(),
             actions: self.actions.clone(),
-            checkpoints: Vec::new(),
+            checkpoints: vec![first.clone()],
+            held: 0,
+            budget: usize::MAX,
             interval: u64::MAX,
             end: self.end,
+            origin: self.origin,
         };
         scratch.apply_free_actions();
         while scratch.live.event_count() < upto && scratch.advance() {
@@ -292,219 +425,32 @@ impl Timeline {
         let n = self.live.event_count();
         let last = self.checkpoints.last().map_or(0, |c| c.event_count());
         if n >= last.saturating_add(self.interval) {
-            self.checkpoints.push(self.live.clone());
+            let checkpoint = Checkpoint::of(&self.live);
+            self.held += checkpoint.bytes;
+            self.checkpoints.push(checkpoint);
+            self.keep_within_budget();
+        }
+    }
+
+    /// Drops the oldest checkpoints while they hold more than the budget;
+    /// the reachable past then begins at the oldest one left.
+    fn keep_within_budget(&mut self) {
+        let over = self.checkpoints.len().saturating_sub(MIN_CHECKPOINTS);
+        let drop = self.checkpoints[..over]
+            .iter()
+            .scan(self.held, |held, c| {
+                let dropping = *held > self.budget;
+                *held -= c.bytes;
+                Some(dropping)
+            })
+            .take_while(|&d| d)
+            .count();
+        if drop > 0 {
+            self.held -= self.checkpoints.drain(..drop).map(|c| c.bytes).sum::<usize>();
         }
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::raft::Command;
-    use crate::sim::MessageFault;
-    use crate::sim::{WorldConfig, MS, SECOND};
-
-    /// Asserts that two worlds are in the same state, field by field through
-    /// public accessors (Debug where a type has no equality).
-    fn assert_same(a: &World, b: &World) {
-        assert_eq!(a.event_count(), b.event_count(), "event count");
-        assert_eq!(a.now(), b.now(), "clock at event {}", a.event_count());
-        assert_eq!(a.stats(), b.stats(), "stats at event {}", a.event_count());
-        assert_eq!(a.next_event_time(), b.next_event_time());
-        for (x, y) in a.nodes().iter().zip(b.nodes()) {
-            let id = x.node.id();
-            assert_eq!(x.alive, y.alive, "node {id} alive");
-            assert_eq!(x.node.term(), y.node.term(), "node {id} term");
-            assert_eq!(x.node.role(), y.node.role(), "node {id} role");
-            assert_eq!(x.node.voted_for(), y.node.voted_for(), "node {id} vote");
-            assert_eq!(x.node.log().entries(), y.node.log().entries(), "node {id} log");
-            assert_eq!(x.node.commit_index(), y.node.commit_index(), "node {id} commit");
-            assert_eq!(x.node.last_applied(), y.node.last_applied(), "node {id} applied");
-            assert_eq!(x.election_deadline, y.election_deadline, "node {id} election timer");
-            assert_eq!(x.heartbeat_deadline, y.heartbeat_deadline, "node {id} heartbeat timer");
-            // Progress, kv store, proposals: everything else the node holds.
-            assert_eq!(format!("{x:?}"), format!("{y:?}"), "node {id}");
-        }
-        let flights = |w: &World| format!("{:?}", w.network().in_flight_sorted());
-        assert_eq!(flights(a), flights(b), "in-flight messages");
-        assert_eq!(a.network().armed(), b.network().armed(), "armed faults");
-        assert_eq!(a.client().ops(), b.client().ops(), "client history");
-        assert_eq!(a.checker().violations(), b.checker().violations(), "violations");
-        assert_eq!(format!("{:?}", a.last_event()), format!("{:?}", b.last_event()), "last event");
-    }
-
-    fn world() -> World {
-        World::new(WorldConfig::with_nodes(5, 7)).unwrap()
-    }
-
-    /// A run with load, crashes, a partition, puts and a cut link, driven
-    /// through the timeline.
-    fn eventful(interval: u64) -> Timeline {
-        let mut t = Timeline::with_interval(world(), interval);
-        t.act(UserAction::SetClientLoad(Some(20 * MS))).unwrap();
-        t.run_until(SECOND);
-        let leader = t.world().current_leader().unwrap();
-        t.act(UserAction::Crash(leader)).unwrap();
-        t.run_until(2 * SECOND);
-        t.act(UserAction::Submit { command: Command::put("x", "1"), via: None }).unwrap();
-        t.act(UserAction::Partition(vec![vec![1, 2], vec![3, 4]])).unwrap();
-        t.run_until(3 * SECOND);
-        t.act(UserAction::Restart(leader)).unwrap();
-        t.act(UserAction::Heal).unwrap();
-        t.act(UserAction::Cut { from: 1, to: 2, both: true, down: true }).unwrap();
-        t.act(UserAction::MessageFault { fault: MessageFault::Drop, kind: None, from: 3, to: 4 }).unwrap();
-        t.act(UserAction::SetClientLoad(Some(7 * MS))).unwrap();
-        t.run_until(4 * SECOND);
-        t.act(UserAction::Timeout(2)).unwrap();
-        t.run_until(5 * SECOND);
-        t
-    }
-
-    /// The same run straight on a world, stopped after exactly `event`
-    /// events, as a reference the timeline must match.
-    fn straight_to(t: &Timeline, event: u64) -> World {
-        let mut w = t.initial().clone();
-        let actions: Vec<(u64, Micros, UserAction)> =
-            t.actions.iter().map(|r| (r.at_event, r.at_time, r.action.clone())).collect();
-        let mut next = 0;
-        loop {
-            while let Some((at, time, a)) = actions.get(next) {
-                let here = w.event_count();
-                if *at != here || (a.is_event() && here == event) {
-                    break;
-                }
-                w.now = w.now.max(*time);
-                a.apply(&mut w).unwrap();
-                next += 1;
-            }
-            if w.event_count() >= event || w.step().is_none() {
-                return w;
-            }
-        }
-    }
-
-    #[test]
-    fn back_then_forward_reproduces_the_state() {
-        let mut t = eventful(500);
-        let end = t.end();
-        let at_end = t.world().clone();
-        t.seek(end / 3);
-        let early = t.world().clone();
-        t.seek(end);
-        assert_same(t.world(), &at_end_at_event(&at_end));
-        t.seek(end / 3);
-        assert_same(t.world(), &early);
-        t.seek(end - 1);
-        t.seek(end);
-        assert_same(t.world(), &at_end_at_event(&at_end));
-    }
-
-    /// The live world after `run_until` has its clock moved past the last
-    /// event; seeking gives the state at the event itself.
-    fn at_end_at_event(w: &World) -> World {
-        let mut w = w.clone();
-        w.now = w.last_event().unwrap().time;
-        w
-    }
-
-    #[test]
-    fn every_nth_event_matches_a_straight_run() {
-        let mut t = eventful(700);
-        let end = t.end();
-        assert!(end > 3_000, "the run is long enough: {end} events");
-        assert!(t.checkpoint_count() > 3);
-        // Backward and forward, across checkpoints and between them.
-        let mut targets: Vec<u64> = (0..=end).step_by(97).collect();
-        targets.extend((0..=end).rev().step_by(131));
-        for e in targets {
-            t.seek(e);
-            assert_eq!(t.event_count(), e);
-            assert_same(t.world(), &straight_to(&t, e));
-        }
-        // Every action's own count: just before it, and just after.
-        let counts: Vec<u64> = t.actions().map(|(e, _)| e).collect();
-        for e in counts {
-            for target in [e, e + 1] {
-                t.seek(target);
-                assert_same(t.world(), &straight_to(&t, target));
-            }
-        }
-    }
-
-    #[test]
-    fn acting_in_the_past_forks_the_future() {
-        let mut t = eventful(500);
-        let old_end = t.end();
-        let old_actions = t.actions().count();
-        t.seek(old_end);
-        let old_future = t.world().clone();
-        let old_checkpoints = t.checkpoint_count();
-
-        // Back to just after the first crash (the second recorded action).
-        let crash_at = t.actions().nth(1).map(|(e, _)| e).unwrap();
-        let fork = crash_at + 50;
-        t.seek(fork);
-        let before = t.world().clone();
-        t.act(UserAction::Submit { command: Command::put("fork", "yes"), via: Some(1) }).unwrap();
-
-        // The recorded future after the fork point is gone.
-        let kept: Vec<(u64, UserAction)> = t.actions().map(|(e, a)| (e, a.clone())).collect();
-        assert_eq!(kept.len(), 3, "load, crash, and the new submit: {kept:?}");
-        assert!(kept.len() < old_actions);
-        assert!(kept.iter().all(|(e, _)| *e <= fork));
-        assert_eq!(kept[2].1, UserAction::Submit { command: Command::put("fork", "yes"), via: Some(1) });
-        assert_eq!(t.end(), fork + 1);
-        assert!(t.checkpoint_count() < old_checkpoints);
-        assert!(t.checkpoints.iter().all(|c| c.event_count() <= fork + 1));
-
-        // The new future differs from the old one.
-        t.seek(old_end);
-        assert_eq!(t.event_count(), old_end);
-        assert_ne!(t.world().client().ops(), old_future.client().ops());
-        assert!(t.world().client().ops().iter().any(|op| op.command == Command::put("fork", "yes")));
-
-        // The past before the fork is untouched, and the new future replays.
-        t.seek(fork);
-        assert_same(t.world(), &before);
-        for e in [fork + 1, fork + 1234, old_end] {
-            t.seek(e);
-            assert_same(t.world(), &straight_to(&t, e));
-        }
-    }
-
-    #[test]
-    fn seeking_beyond_the_end_runs_forward() {
-        let mut t = Timeline::with_interval(world(), 300);
-        t.act(UserAction::SetClientLoad(Some(10 * MS))).unwrap();
-        t.run_until(SECOND);
-        let end = t.end();
-        t.seek(end + 2_000);
-        assert_eq!(t.event_count(), end + 2_000);
-        assert_eq!(t.end(), end + 2_000);
-        assert_same(t.world(), &straight_to(&t, end + 2_000));
-        t.seek(10);
-        assert_eq!(t.end(), end + 2_000, "seeking back keeps the future");
-    }
-
-    #[test]
-    fn stepping_in_the_past_follows_the_recorded_actions() {
-        let mut t = eventful(1_000);
-        let crash_at = t.actions().nth(1).map(|(e, _)| e).unwrap();
-        t.seek(crash_at - 3);
-        for _ in 0..6 {
-            assert!(t.step());
-        }
-        assert_same(t.world(), &straight_to(&t, crash_at + 3));
-        assert_eq!(t.actions().count(), 10, "stepping replays, it does not fork");
-    }
-
-    #[test]
-    fn a_failed_action_keeps_the_future() {
-        let mut t = eventful(1_000);
-        let end = t.end();
-        t.seek(end / 2);
-        assert!(t.act(UserAction::Crash(9)).is_err());
-        assert_eq!(t.end(), end);
-        assert_eq!(t.actions().count(), 10);
-    }
-}
+#[path = "timeline_tests.rs"]
+mod tests;

@@ -23,7 +23,7 @@ use std::rc::Rc;
 /// Elements per chunk. A power of two, so locating an element is a shift
 /// and a mask. Small enough that copying a chunk on write is cheap, large
 /// enough that a clone copies few pointers (a one-hour run's log is ~150).
-const CHUNK: usize = 256;
+pub const CHUNK: usize = 256;
 
 pub struct Chunked<T> {
     /// Full chunks, each exactly `CHUNK` long, shared with clones. A chunk
@@ -130,6 +130,17 @@ impl<T: Clone> Chunked<T> {
     fn seal(&mut self) {
         // The next push allocates a new tail.
         self.sealed.push(Rc::new(std::mem::take(&mut self.tail)));
+    }
+
+    /// Forgets the first `chunks` full chunks (`chunks * CHUNK` elements,
+    /// or every full chunk if there are fewer): a bounded history drops its
+    /// oldest part this way, without copying the rest. Indices shift down.
+    pub fn forget_front(&mut self, chunks: usize) {
+        let chunks = chunks.min(self.sealed.len());
+        self.sealed.drain(..chunks);
+        if let Some(flat) = self.flat.get_mut() {
+            flat.drain(..chunks * CHUNK);
+        }
     }
 
     /// Keeps the first `len` elements (no-op if there are fewer).
@@ -366,6 +377,19 @@ mod tests {
         let before = Rc::as_ptr(&a.sealed[2]);
         *a.get_mut(2 * CHUNK).unwrap() = 97;
         assert_eq!(Rc::as_ptr(&a.sealed[2]), before);
+    }
+
+    #[test]
+    fn forgetting_the_front_keeps_the_rest_and_the_clones() {
+        let mut a = upto(3 * CHUNK + 5);
+        assert_eq!(a.as_slice().len(), 3 * CHUNK + 5);
+        let old = a.clone();
+        a.forget_front(2);
+        assert_eq!(contents(&a), (2 * CHUNK..3 * CHUNK + 5).collect::<Vec<_>>());
+        assert_eq!(a.as_slice(), &contents(&a)[..]);
+        assert_eq!(old.len(), 3 * CHUNK + 5, "a clone keeps what was forgotten");
+        a.forget_front(10);
+        assert_eq!(contents(&a), (3 * CHUNK..3 * CHUNK + 5).collect::<Vec<_>>(), "the tail is never forgotten");
     }
 
     #[test]

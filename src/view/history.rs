@@ -5,6 +5,10 @@
 //! It is recorded as the run first reaches each event, and cut back when the
 //! future is forked; replaying the same events again adds nothing, since a
 //! replay passes through exactly the states already recorded.
+//!
+//! Both lists are bounded: a run with endless elections (a tiny election
+//! timeout, a lossy network) forgets its oldest term changes and markers, a
+//! quarter at a time, so that forgetting costs nothing per event.
 
 use serde::Serialize;
 
@@ -13,6 +17,16 @@ use crate::sim::{Effect, EventKind, Hit, World};
 
 /// Markers kept; a run with endless elections forgets the oldest ones.
 pub const MARKER_CAPACITY: usize = 20_000;
+/// Term changes kept, likewise.
+pub const TERM_CAPACITY: usize = 20_000;
+
+/// Makes room for one more element in a list of at most `capacity`,
+/// forgetting its oldest quarter when it is full.
+fn make_room<T>(list: &mut Vec<T>, capacity: usize) {
+    if list.len() >= capacity {
+        list.drain(..capacity / 4);
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -100,14 +114,13 @@ impl History {
     }
 
     fn mark(&mut self, event: u64, kind: MarkerKind, label: String) {
-        if self.markers.len() == MARKER_CAPACITY {
-            self.markers.remove(0);
-        }
+        make_room(&mut self.markers, MARKER_CAPACITY);
         self.markers.push(Marker { event, kind, label });
     }
 
     fn term(&mut self, event: u64, term: Term) {
         if self.terms.last().is_none_or(|&(_, t)| term > t) {
+            make_room(&mut self.terms, TERM_CAPACITY);
             self.terms.push((event, term));
         }
     }
@@ -130,5 +143,31 @@ impl History {
 
     pub fn markers(&self) -> &[Marker] {
         &self.markers
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::{WorldConfig, MS};
+
+    #[test]
+    fn endless_elections_keep_the_history_bounded() {
+        // Election timeouts shorter than a message's way: no leader, ever.
+        let config = WorldConfig { election: (MS, 2 * MS), latency: (5 * MS, 6 * MS), ..WorldConfig::with_nodes(3, 1) };
+        let mut world = World::new(config).unwrap();
+        let mut history = History::new(&world);
+        let mut rises = 0;
+        while rises <= TERM_CAPACITY + 10 {
+            world.step();
+            let before = history.terms().len();
+            history.record(&world);
+            rises += usize::from(history.terms().len() != before || before == TERM_CAPACITY);
+        }
+        assert!(history.terms().len() <= TERM_CAPACITY);
+        assert!(history.markers().len() <= MARKER_CAPACITY);
+        let newest = history.terms().last().unwrap().1;
+        assert_eq!(newest, crate::sim::max_term(&world), "the newest are kept");
+        assert!(history.terms().windows(2).all(|w| w[0] < w[1]));
     }
 }

@@ -4,23 +4,36 @@
 //! debugger's methods (step back, seek, breakpoints, share) are in
 //! `api_debug.rs`.
 //!
-//! Every method that takes input from the page validates it and throws a
-//! readable `Error` rather than panicking: JavaScript numbers can be
-//! fractional, negative or NaN, so ids and durations arrive as `f64` and
-//! are checked here instead of being silently truncated by the bindings.
+//! Every method that takes input from the page checks it and throws rather
+//! than panicking: a `TypeError` naming the argument when a value has the
+//! wrong type (arguments arrive as `JsValue` and are read in `args.rs`), a
+//! `RangeError` when a number is out of range (JavaScript numbers can be
+//! fractional, negative or NaN), an `Error` with the reason when the
+//! simulation refuses (an unknown node, a node already crashed). Results
+//! cross as plain objects made by serde-wasm-bindgen.
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::CanvasRenderingContext2d;
 
-use crate::raft::{Command, NodeId, MAX_NODES};
+use crate::raft::{Command, NodeId};
 use crate::scenario;
-use crate::sim::{MessageFault, Micros, SimError, UserAction, WorldConfig, MS};
+use crate::sim::{MessageFault, Micros, SimError, UserAction, MS};
 use crate::view::layout::{Hit, Layout};
 use crate::view::session::Session;
 use crate::view::snapshot::snapshot;
+use crate::web::args::{arg, field, field_error, in_range, range_error, Arg};
+use crate::web::options::{duration, Options};
 use crate::web::render::{self, Style};
+
+pub(super) use crate::web::args::num;
+
+/// What a method returns: its value, or the error it throws.
+pub(super) type Js<T> = Result<T, JsValue>;
+
+/// The largest whole number JavaScript holds exactly (2^53 - 1).
+pub(super) const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
 
 /// Most events one `advance` call processes. At a few million events per
 /// second this is well under a frame's budget, so a huge speed factor makes
@@ -29,9 +42,6 @@ pub const MAX_EVENTS_PER_ADVANCE: u64 = 200_000;
 /// Most virtual time one `advance` call covers; more is clamped, so a
 /// cluster with nothing scheduled cannot jump its clock to the far future.
 pub const MAX_ADVANCE_MS: f64 = 3_600_000.0;
-/// Longest duration the options accept (one hour), far from any overflow.
-const MAX_OPTION_MS: f64 = 3_600_000.0;
-
 /// Shows Rust panics in the browser console with their message, instead of
 /// an opaque "unreachable executed".
 #[wasm_bindgen(start)]
@@ -50,19 +60,6 @@ pub struct RaftLab {
     pub(super) session: Session,
     /// What the last `render` drew, for `hitTest`.
     layout: Option<Layout>,
-}
-
-/// The options of `RaftLab.create`; every field is optional.
-const OPTION_NAMES: [&str; 6] = ["nodes", "seed", "electionMs", "heartbeatMs", "latencyMs", "lossPercent"];
-
-#[derive(Default)]
-struct Options {
-    nodes: Option<f64>,
-    seed: Option<f64>,
-    election_ms: Option<[f64; 2]>,
-    heartbeat_ms: Option<f64>,
-    latency_ms: Option<[f64; 2]>,
-    loss_percent: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -96,167 +93,12 @@ pub(super) fn sim(result: Result<(), SimError>) -> Result<(), JsError> {
     result.map_err(err)
 }
 
-/// Plain objects for JavaScript: maps as objects, `None` as `null`.
-pub(super) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
-    // JSON text and one JSON.parse: far less wasm than building the object
-    // through the bindings field by field.
-    let json = crate::web::json::to_json(value)
-        .map_err(|e| err(format!("internal error: cannot convert to JavaScript: {e}")))?;
-    js_sys::JSON::parse(&json).map_err(|_| err("internal error: cannot convert to JavaScript"))
-}
-
-/// An iterable of iterables of numbers (what serde-wasm-bindgen reads as
-/// `Vec<Vec<f64>>`, without its code), or `None`.
-fn number_lists(value: &JsValue) -> Option<Vec<Vec<f64>>> {
-    fn each(value: &JsValue, mut f: impl FnMut(JsValue) -> Option<()>) -> Option<()> {
-        for item in js_sys::try_iter(value).ok()?? {
-            f(item.ok()?)?;
-        }
-        Some(())
-    }
-    let mut lists = Vec::new();
-    each(value, |group| {
-        let mut list = Vec::new();
-        each(&group, |id| {
-            list.push(id.as_f64()?);
-            Some(())
-        })?;
-        lists.push(list);
-        Some(())
-    })?;
-    Some(lists)
-}
-
-/// A number as JavaScript writes it. Formatting an `f64` in Rust would
-/// link its float-to-text code, several KB of wasm, for error messages.
-pub(super) fn num(value: f64) -> String {
-    js_sys::Number::from(value).to_string_with_radix(10).map(String::from).unwrap_or_default()
-}
-
-/// What a JavaScript value is, for error messages.
-pub(super) fn describe(value: &JsValue) -> String {
-    match value.as_f64() {
-        Some(n) => num(n),
-        None if js_sys::Array::is_array(value) => "an array".into(),
-        None => {
-            value.as_string().map_or_else(|| value.js_typeof().as_string().unwrap_or_default(), |s| format!("\"{s}\""))
-        }
-    }
-}
-
-/// `object[key]`, or `None` when it is undefined or null.
-fn field(object: &JsValue, key: &str) -> Result<Option<JsValue>, JsError> {
-    let value =
-        js_sys::Reflect::get(object, &JsValue::from_str(key)).map_err(|_| err(format!("cannot read '{key}'")))?;
-    Ok(if value.is_undefined() || value.is_null() { None } else { Some(value) })
-}
-
-fn number(value: &JsValue, key: &str) -> Result<f64, JsError> {
-    value.as_f64().ok_or_else(|| err(format!("bad cluster options: '{key}' must be a number, not {}", describe(value))))
-}
-
-/// A pair `[low, high]` of numbers.
-fn pair(value: &JsValue, key: &str) -> Result<[f64; 2], JsError> {
-    let bad = || err(format!("bad cluster options: '{key}' must be an array of two numbers [low, high]"));
-    let array = value.dyn_ref::<js_sys::Array>().ok_or_else(bad)?;
-    if array.length() != 2 {
-        return Err(bad());
-    }
-    Ok([number(&array.get(0), key)?, number(&array.get(1), key)?])
-}
-
-fn plain_object<'a>(value: &'a JsValue, what: &str) -> Result<&'a js_sys::Object, JsError> {
-    if value.is_object() && !js_sys::Array::is_array(value) {
-        Ok(value.unchecked_ref())
-    } else {
-        Err(err(format!("{what} must be an object, not {}", describe(value))))
-    }
-}
-
-impl Options {
-    fn read(value: &JsValue) -> Result<Options, JsError> {
-        let object = plain_object(value, "bad cluster options: the options")?;
-        // Only the known fields are read; a misspelt option would be
-        // ignored without a word, so name it.
-        for key in js_sys::Object::keys(object).iter().filter_map(|k| k.as_string()) {
-            if !OPTION_NAMES.contains(&key.as_str()) {
-                return Err(err(format!(
-                    "unknown cluster option '{key}', expected one of: {}",
-                    OPTION_NAMES.join(", ")
-                )));
-            }
-        }
-        let number = |key: &str| field(value, key)?.map(|v| number(&v, key)).transpose();
-        let pair = |key: &str| field(value, key)?.map(|v| pair(&v, key)).transpose();
-        Ok(Options {
-            nodes: number("nodes")?,
-            seed: number("seed")?,
-            election_ms: pair("electionMs")?,
-            heartbeat_ms: number("heartbeatMs")?,
-            latency_ms: pair("latencyMs")?,
-            loss_percent: number("lossPercent")?,
-        })
-    }
-}
-
-/// A whole number in `low..=high`, or a message naming `what`.
-pub(super) fn whole(value: f64, low: f64, high: f64, what: &str) -> Result<f64, JsError> {
-    if !value.is_finite() || value.fract() != 0.0 || value < low || value > high {
-        return Err(err(format!(
-            "{what} must be a whole number from {} to {}, not {}",
-            num(low),
-            num(high),
-            num(value)
-        )));
-    }
-    Ok(value)
-}
-
-/// Milliseconds in `0..=MAX_OPTION_MS` to microseconds.
-fn duration(value: f64, what: &str) -> Result<Micros, JsError> {
-    if !value.is_finite() || !(0.0..=MAX_OPTION_MS).contains(&value) {
-        return Err(err(format!(
-            "{what} must be a number of milliseconds from 0 to {}, not {}",
-            num(MAX_OPTION_MS),
-            num(value)
-        )));
-    }
-    Ok((value * MS as f64).round() as Micros)
-}
-
-fn range(value: [f64; 2], what: &str) -> Result<(Micros, Micros), JsError> {
-    Ok((duration(value[0], what)?, duration(value[1], what)?))
-}
-
-impl Options {
-    fn config(&self) -> Result<WorldConfig, JsError> {
-        let mut config = WorldConfig::default();
-        if let Some(nodes) = self.nodes {
-            config.nodes = whole(nodes, 1.0, MAX_NODES as f64, "nodes")? as u8;
-        }
-        if let Some(seed) = self.seed {
-            // Seeds beyond 2^53 cannot be written exactly as JavaScript numbers.
-            config.seed = whole(seed, 0.0, 9_007_199_254_740_991.0, "seed")? as u64;
-        }
-        if let Some(election) = self.election_ms {
-            config.election = range(election, "electionMs")?;
-        }
-        if let Some(heartbeat) = self.heartbeat_ms {
-            config.heartbeat = duration(heartbeat, "heartbeatMs")?;
-        }
-        if let Some(latency) = self.latency_ms {
-            config.latency = range(latency, "latencyMs")?;
-        }
-        if let Some(loss) = self.loss_percent {
-            if !loss.is_finite() || !(0.0..=100.0).contains(&loss) {
-                return Err(err(format!("lossPercent must be a number from 0 to 100, not {}", num(loss))));
-            }
-            config.loss_ppm = (loss * 10_000.0).round() as u32;
-        }
-        // The world's own checks: nonzero heartbeat, LOW <= HIGH, ...
-        config.validate().map_err(err)?;
-        Ok(config)
-    }
+/// Plain objects for JavaScript: structs and maps as objects, `None` as
+/// `null`, numbers as numbers.
+pub(super) fn to_js<T: Serialize + ?Sized>(value: &T) -> Js<JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| err(format!("internal error: cannot convert to JavaScript: {e}")).into())
 }
 
 impl RaftLab {
@@ -264,54 +106,51 @@ impl RaftLab {
         RaftLab { session, layout: None }
     }
 
-    pub(super) fn node(&self, id: f64) -> Result<NodeId, JsError> {
+    /// A node id of this cluster, from the argument `arg`.
+    pub(super) fn node(&self, arg: Arg) -> Js<NodeId> {
         let n = self.session.world().config().nodes;
-        Ok(whole(id, 1.0, n as f64, "a node id")? as NodeId)
+        Ok(arg.whole(1.0, n as f64, "a node id")? as NodeId)
     }
 
-    fn message(id: f64) -> Result<u64, JsError> {
-        Ok(whole(id, 1.0, 9_007_199_254_740_991.0, "a message id")? as u64)
+    /// A node id of this cluster, already read as a number.
+    fn node_id(&self, id: f64, what: &str) -> Js<NodeId> {
+        let n = self.session.world().config().nodes;
+        Ok(in_range(id, 1.0, n as f64, what)? as NodeId)
+    }
+
+    fn message(arg: Arg) -> Js<u64> {
+        Ok(arg.whole(1.0, MAX_SAFE, "a message id")? as u64)
     }
 
     /// Applies a user action (in the past, forking the run).
-    fn act(&mut self, action: UserAction) -> Result<(), JsError> {
-        sim(self.session.act(action))
+    fn act(&mut self, action: UserAction) -> Js<()> {
+        Ok(sim(self.session.act(action))?)
     }
 
-    fn style(&self, style: JsValue) -> Result<Style, JsError> {
-        if style.is_undefined() || style.is_null() {
+    fn style(&self, style: Arg) -> Js<Style> {
+        let Some(object) = style.optional_object()? else {
             return Ok(Style::default());
-        }
-        let bad = |key: &str, what: &str, value: &JsValue| {
-            err(format!("bad style object: '{key}' must be {what}, not {}", describe(value)))
         };
-        plain_object(&style, "bad style object: the style")?;
-        let flag = |key: &str| -> Result<bool, JsError> {
-            match field(&style, key)? {
+        let style: &JsValue = object;
+        let what = "render: style";
+        let flag = |key: &str| -> Js<bool> {
+            match field(style, key)? {
                 None => Ok(false),
-                Some(v) => v.as_bool().ok_or_else(|| bad(key, "true or false", &v)),
+                Some(v) => v.as_bool().ok_or_else(|| field_error(what, key, "true or false", &v)),
             }
         };
         // A whole number from 0 to `max`, or null.
-        let id = |key: &str, max: f64| -> Result<Option<f64>, JsError> {
-            let Some(v) = field(&style, key)? else { return Ok(None) };
-            match v.as_f64() {
-                Some(n) if n.fract() == 0.0 && (0.0..=max).contains(&n) => Ok(Some(n)),
-                _ => Err(bad(key, "a whole number or null", &v)),
-            }
+        let id = |key: &str, max: f64| -> Js<Option<f64>> {
+            let Some(v) = field(style, key)? else { return Ok(None) };
+            let n = v.as_f64().ok_or_else(|| field_error(what, key, "a whole number or null", &v))?;
+            Ok(Some(in_range(n, 0.0, max, &format!("{what}.{key}"))?))
         };
         let mut highlight_nodes = 0u16;
-        if let Some(list) = field(&style, "highlightNodes")? {
-            let ids = js_sys::try_iter(&list)
-                .ok()
-                .flatten()
-                .ok_or_else(|| bad("highlightNodes", "an array of node ids", &list))?;
+        if let Some(list) = field(style, "highlightNodes")? {
+            let ids = Arg { method: "render", name: "style.highlightNodes", value: &list }
+                .array("an array of node ids", |v| v.as_f64())?;
             for id in ids {
-                let id = id
-                    .ok()
-                    .and_then(|v| v.as_f64())
-                    .ok_or_else(|| bad("highlightNodes", "an array of node ids", &list))?;
-                highlight_nodes |= 1 << self.node(id)?;
+                highlight_nodes |= 1 << self.node_id(id, "render: style.highlightNodes (a node id)")?;
             }
         }
         Ok(Style {
@@ -319,9 +158,29 @@ impl RaftLab {
             dark: flag("dark")?,
             reduced_motion: flag("reducedMotion")?,
             selected_node: id("selectedNode", u8::MAX as f64)?.map(|n| n as u8),
-            selected_message: id("selectedMessage", 9_007_199_254_740_991.0)?.map(|n| n as u64),
-            hover_message: id("hoverMessage", 9_007_199_254_740_991.0)?.map(|n| n as u64),
+            selected_message: id("selectedMessage", MAX_SAFE)?.map(|n| n as u64),
+            hover_message: id("hoverMessage", MAX_SAFE)?.map(|n| n as u64),
         })
+    }
+
+    /// The canvas and size arguments of `render` and `renderLog`.
+    fn canvas<'a>(
+        method: &'static str,
+        ctx: &'a JsValue,
+        width: &JsValue,
+        height: &JsValue,
+        dpr: &JsValue,
+    ) -> Js<(&'a CanvasRenderingContext2d, f64, f64, f64)> {
+        let ctx = Arg { method, name: "ctx", value: ctx }.instance("a CanvasRenderingContext2D")?;
+        let size = |name, value| {
+            let n = Arg { method, name, value }.number()?;
+            if n.is_finite() && n >= 0.0 {
+                Ok(n)
+            } else {
+                Err(range_error(&format!("{method}: '{name}' must be a number of at least 0, not {}", num(n))))
+            }
+        };
+        Ok((ctx, size("width", width)?, size("height", height)?, size("dpr", dpr)?))
     }
 }
 
@@ -336,9 +195,11 @@ impl RaftLab {
             unchecked_param_type = "{nodes?: number, seed?: number, electionMs?: [number, number], heartbeatMs?: number, latencyMs?: [number, number], lossPercent?: number} | null | undefined"
         )]
         options: JsValue,
-    ) -> Result<RaftLab, JsError> {
-        let options =
-            if options.is_undefined() || options.is_null() { Options::default() } else { Options::read(&options)? };
+    ) -> Js<RaftLab> {
+        let options = match arg!("RaftLab.create", options).optional_object()? {
+            Some(object) => Options::read(object)?,
+            None => Options::default(),
+        };
         Ok(RaftLab::with(Session::live(options.config()?).map_err(err)?))
     }
 
@@ -346,20 +207,38 @@ impl RaftLab {
     /// commands as virtual time passes. Throws `LINE:COLUMN: ...` on a parse
     /// error.
     #[wasm_bindgen(js_name = fromScenario)]
-    pub fn from_scenario(text: &str) -> Result<RaftLab, JsError> {
-        let scenario = scenario::parse(text).map_err(err)?;
+    pub fn from_scenario(#[wasm_bindgen(unchecked_param_type = "string")] text: JsValue) -> Js<RaftLab> {
+        let text = arg!("RaftLab.fromScenario", text).string()?;
+        let scenario = scenario::parse(&text).map_err(err)?;
         Ok(RaftLab::with(Session::from_scenario(scenario).map_err(err)?))
+    }
+
+    /// A fresh random seed (a whole number below 2^53), from the browser's
+    /// `crypto.getRandomValues`: for a new run nobody has seen. The run it
+    /// gives is as deterministic as any other; show the seed, and links
+    /// carry it.
+    #[wasm_bindgen(js_name = randomSeed)]
+    pub fn random_seed() -> Js<f64> {
+        let seed = getrandom::u64().map_err(|e| err(format!("no random numbers available: {e}")))?;
+        Ok((seed & MAX_SAFE as u64) as f64)
     }
 
     /// Advances virtual time by `virtualMs` (clamped to one hour), playing
     /// the scenario's commands reached on the way (after seeking back: the
     /// recorded future). Processes at most 200,000 events per call: past
-    /// that the clock stays behind. Stops early at a breakpoint or a safety
-    /// violation: `takeStop()` then says where. Returns the number of events
-    /// processed.
-    pub fn advance(&mut self, #[wasm_bindgen(js_name = virtualMs)] virtual_ms: f64) -> Result<u32, JsError> {
+    /// that the clock stays behind. Stops early at a breakpoint, a safety
+    /// violation or the run's budget: `takeStop()` then says where. Returns
+    /// the number of events processed.
+    pub fn advance(
+        &mut self,
+        #[wasm_bindgen(js_name = virtualMs, unchecked_param_type = "number")] virtual_ms: JsValue,
+    ) -> Js<u32> {
+        let virtual_ms = arg!("advance", virtual_ms as "virtualMs").number()?;
         if !virtual_ms.is_finite() || virtual_ms < 0.0 {
-            return Err(err(format!("advance takes a number of milliseconds of at least 0, not {}", num(virtual_ms))));
+            return Err(range_error(&format!(
+                "advance: 'virtualMs' must be a number of milliseconds of at least 0, not {}",
+                num(virtual_ms)
+            )));
         }
         let us = (virtual_ms.min(MAX_ADVANCE_MS) * MS as f64).round() as Micros;
         Ok(self.session.advance(us, MAX_EVENTS_PER_ADVANCE).events as u32)
@@ -367,8 +246,9 @@ impl RaftLab {
 
     /// Processes exactly one event and returns it as text (`#12 182.345ms
     /// deliver 1->2 RequestVote ...`), or `undefined` when nothing is
-    /// scheduled. A scenario command that acts (crash, put, ...) counts as
-    /// one event; after seeking back, the step replays the recorded future.
+    /// scheduled (or the run is over its budget: `takeStop()` says so). A
+    /// scenario command that acts (crash, put, ...) counts as one event;
+    /// after seeking back, the step replays the recorded future.
     #[wasm_bindgen(js_name = stepEvent)]
     pub fn step_event(&mut self) -> Option<String> {
         self.session.step_forward()
@@ -387,68 +267,81 @@ impl RaftLab {
     }
 
     /// Crashes node `id` (1-based). Throws if unknown or already crashed.
-    pub fn crash(&mut self, id: f64) -> Result<(), JsError> {
-        let id = self.node(id)?;
+    pub fn crash(&mut self, #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue) -> Js<()> {
+        let id = self.node(arg!("crash", id))?;
         self.act(UserAction::Crash(id))
     }
 
     /// Restarts crashed node `id` with its persistent state.
-    pub fn restart(&mut self, id: f64) -> Result<(), JsError> {
-        let id = self.node(id)?;
+    pub fn restart(&mut self, #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue) -> Js<()> {
+        let id = self.node(arg!("restart", id))?;
         self.act(UserAction::Restart(id))
     }
 
     /// Fires node `id`'s election timer now (on a leader too: it starts an
     /// election for the next term).
-    pub fn timeout(&mut self, id: f64) -> Result<(), JsError> {
-        let id = self.node(id)?;
+    pub fn timeout(&mut self, #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue) -> Js<()> {
+        let id = self.node(arg!("timeout", id))?;
         self.act(UserAction::Timeout(id))
     }
 
     /// Splits the cluster into groups, e.g. `[[1, 2], [3, 4, 5]]`; nodes not
     /// listed form one more group. Replaces any earlier partition.
-    pub fn partition(
-        &mut self,
-        #[wasm_bindgen(unchecked_param_type = "number[][]")] groups: JsValue,
-    ) -> Result<(), JsError> {
-        let raw = number_lists(&groups)
-            .ok_or_else(|| err("partition takes an array of groups of node ids, e.g. [[1, 2], [3, 4, 5]]"))?;
+    pub fn partition(&mut self, #[wasm_bindgen(unchecked_param_type = "number[][]")] groups: JsValue) -> Js<()> {
+        const GROUPS: &str = "an array of groups of node ids, e.g. [[1, 2], [3, 4, 5]]";
+        let raw = arg!("partition", groups).array(GROUPS, |group| {
+            let group = group.dyn_ref::<js_sys::Array>()?;
+            group.iter().map(|id| id.as_f64()).collect::<Option<Vec<f64>>>()
+        })?;
         let groups = raw
             .into_iter()
-            .map(|g| g.into_iter().map(|id| self.node(id)).collect::<Result<Vec<_>, _>>())
-            .collect::<Result<Vec<_>, _>>()?;
+            .map(|g| g.into_iter().map(|id| self.node_id(id, "partition: 'groups' (node ids)")).collect())
+            .collect::<Js<Vec<Vec<NodeId>>>>()?;
         self.act(UserAction::Partition(groups))
     }
 
-    /// Takes the link `from -> to` down; `both` also `to -> from`.
-    pub fn cut(&mut self, from: f64, to: f64, both: bool) -> Result<(), JsError> {
-        let (from, to) = (self.node(from)?, self.node(to)?);
+    /// Takes the link `from -> to` down; `both` (default false) also
+    /// `to -> from`.
+    pub fn cut(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "number")] from: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] to: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "boolean | undefined")] both: JsValue,
+    ) -> Js<()> {
+        let (from, to) = (self.node(arg!("cut", from))?, self.node(arg!("cut", to))?);
+        let both = arg!("cut", both).flag(false)?;
         self.act(UserAction::Cut { from, to, both, down: true })
     }
 
-    /// Repairs the link `from -> to`; `both` also `to -> from`.
-    pub fn uncut(&mut self, from: f64, to: f64, both: bool) -> Result<(), JsError> {
-        let (from, to) = (self.node(from)?, self.node(to)?);
+    /// Repairs the link `from -> to`; `both` (default false) also `to -> from`.
+    pub fn uncut(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "number")] from: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] to: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "boolean | undefined")] both: JsValue,
+    ) -> Js<()> {
+        let (from, to) = (self.node(arg!("uncut", from))?, self.node(arg!("uncut", to))?);
+        let both = arg!("uncut", both).flag(false)?;
         self.act(UserAction::Cut { from, to, both, down: false })
     }
 
     /// Removes every partition and cut link.
-    pub fn heal(&mut self) -> Result<(), JsError> {
+    pub fn heal(&mut self) -> Js<()> {
         self.act(UserAction::Heal)
     }
 
     /// Drops the in-flight message with this id (`snapshot().messages[i].id`).
     #[wasm_bindgen(js_name = dropMessage)]
-    pub fn drop_message(&mut self, id: f64) -> Result<(), JsError> {
-        let id = Self::message(id)?;
+    pub fn drop_message(&mut self, #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue) -> Js<()> {
+        let id = Self::message(arg!("dropMessage", id))?;
         self.act(UserAction::FaultMessage { fault: MessageFault::Drop, id })
     }
 
     /// Sends a second copy of the in-flight message with this id, with a
     /// latency of its own.
     #[wasm_bindgen(js_name = duplicateMessage)]
-    pub fn duplicate_message(&mut self, id: f64) -> Result<(), JsError> {
-        let id = Self::message(id)?;
+    pub fn duplicate_message(&mut self, #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue) -> Js<()> {
+        let id = Self::message(arg!("duplicateMessage", id))?;
         self.act(UserAction::FaultMessage { fault: MessageFault::Duplicate, id })
     }
 
@@ -456,32 +349,55 @@ impl RaftLab {
     /// `"del"` or `"list"` (`key` is then the prefix, may be empty). `via`
     /// sends it to that node, else to the current leader. Returns the
     /// request id (`snapshot().clientOps[i].id`).
-    pub fn submit(&mut self, op: &str, key: &str, value: Option<String>, via: Option<f64>) -> Result<f64, JsError> {
+    pub fn submit(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "'put' | 'get' | 'del' | 'list'")] op: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | null | undefined")] value: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number | null | undefined")] via: JsValue,
+    ) -> Js<f64> {
+        let op = arg!("submit", op).string()?;
+        let key = arg!("submit", key).string()?;
+        let value = arg!("submit", value).optional_string()?;
+        let via = arg!("submit", via).optional_number()?;
         if op != "list" && key.is_empty() {
-            return Err(err(format!("{op} needs a key")));
+            return Err(err(format!("{op} needs a key")).into());
         }
         // What is submitted must fit the scenario language, or the run could
-        // not be shared as a link: keys and values are single words.
-        for (what, text) in [("key", key), ("value", value.as_deref().unwrap_or("x"))] {
-            if text.chars().any(|c| c.is_whitespace() || c == '#') || (what == "key" && text.contains('=')) {
-                let extra = if what == "key" { ", '#' or '='" } else { " or '#'" };
-                return Err(err(format!("the {what} \"{text}\" cannot contain spaces{extra}: it must be one word")));
+        // not be shared as a link: keys and values are single words of
+        // visible characters.
+        for (what, text) in [("key", key.as_str()), ("value", value.as_deref().unwrap_or("x"))] {
+            let bad = |c: char| c.is_whitespace() || c == '#' || c.is_control() || scenario::parse::is_invisible(c);
+            if text.chars().any(bad) || (what == "key" && text.contains('=')) {
+                let extra =
+                    if what == "key" { ", '#', '=' or invisible characters" } else { ", '#' or invisible characters" };
+                return Err(err(format!(
+                    "the {what} \"{}\" cannot contain spaces{extra}: it must be one word",
+                    scenario::parse::shown(text)
+                ))
+                .into());
             }
         }
         if op == "put" && value.as_deref() == Some("") {
-            return Err(err("put needs a value"));
+            return Err(err("put needs a value").into());
         }
-        let command = match op {
+        let command = match op.as_str() {
             "put" => {
                 let value = value.ok_or_else(|| err("put needs a value"))?;
-                Command::put(key, &value)
+                Command::put(&key, &value)
             }
-            "get" => Command::get(key),
-            "del" => Command::del(key),
-            "list" => Command::list(key),
-            other => return Err(err(format!("unknown operation '{other}', expected put, get, del or list"))),
+            "get" => Command::get(&key),
+            "del" => Command::del(&key),
+            "list" => Command::list(&key),
+            other => {
+                return Err(err(format!(
+                    "unknown operation '{}', expected put, get, del or list",
+                    scenario::parse::shown(other)
+                ))
+                .into())
+            }
         };
-        let via = via.map(|id| self.node(id)).transpose()?;
+        let via = via.map(|id| self.node_id(id, "submit: 'via' (a node id)")).transpose()?;
         self.act(UserAction::Submit { command, via })?;
         // Request ids number the operations from 1.
         Ok(self.session.world().client().op_count() as f64)
@@ -490,8 +406,12 @@ impl RaftLab {
     /// Steady client load: a `put` every `intervalMs` of virtual time; 0 turns
     /// it off.
     #[wasm_bindgen(js_name = setClientLoad)]
-    pub fn set_client_load(&mut self, #[wasm_bindgen(js_name = intervalMs)] interval_ms: f64) -> Result<(), JsError> {
-        let interval = duration(interval_ms, "the client load interval")?;
+    pub fn set_client_load(
+        &mut self,
+        #[wasm_bindgen(js_name = intervalMs, unchecked_param_type = "number")] interval_ms: JsValue,
+    ) -> Js<()> {
+        let interval_ms = arg!("setClientLoad", interval_ms as "intervalMs").number()?;
+        let interval = duration(interval_ms, "setClientLoad: 'intervalMs'")?;
         // Any positive interval means "on", even one below a microsecond.
         self.act(UserAction::SetClientLoad((interval_ms > 0.0).then_some(interval.max(1))))
     }
@@ -500,18 +420,22 @@ impl RaftLab {
     /// establishedLeader, config, nodes: [...], messages: [...], partition,
     /// cuts, clientOps, clientOpsTotal, violations, stats}`. Missing values
     /// are `null`. Logs hold the newest 200 entries (`logLength` tells all).
-    pub fn snapshot(&self) -> Result<JsValue, JsError> {
+    pub fn snapshot(&self) -> Js<JsValue> {
         to_js(&snapshot(self.session.world()))
     }
 
     /// Feed lines `{event, timeMs, text, why?}` of events numbered above
-    /// `sinceEvent`, oldest first: user actions and notable effects (role
-    /// changes, client results, faults, violations); `why` is the reason of
-    /// the change a line reports, when it has one (docs/why.md). The last
-    /// 500 are kept. After seeking back, lines of events after the current
-    /// one are left out.
+    /// `sinceEvent` (default 0), oldest first: user actions and notable
+    /// effects (role changes, client results, faults, violations); `why` is
+    /// the reason of the change a line reports, when it has one
+    /// (docs/why.md). The last 500 are kept. After seeking back, lines of
+    /// events after the current one are left out.
     #[wasm_bindgen(unchecked_return_type = "Array<{event: number, timeMs: number, text: string, why?: Why}>")]
-    pub fn feed(&self, #[wasm_bindgen(js_name = sinceEvent)] since_event: f64) -> Result<JsValue, JsError> {
+    pub fn feed(
+        &self,
+        #[wasm_bindgen(js_name = sinceEvent, unchecked_param_type = "number | undefined")] since_event: JsValue,
+    ) -> Js<JsValue> {
+        let since_event = arg!("feed", since_event as "sinceEvent").optional_number()?.unwrap_or(0.0);
         let since = if since_event.is_finite() && since_event > 0.0 { since_event as u64 } else { 0 };
         to_js(&self.session.feed().between(since, self.session.world().event_count()))
     }
@@ -524,7 +448,7 @@ impl RaftLab {
         js_name = scenarioStatus,
         unchecked_return_type = "{step: number, total: number, line: number, command: string, failure?: string, done: boolean} | null"
     )]
-    pub fn scenario_status(&self) -> Result<JsValue, JsError> {
+    pub fn scenario_status(&self) -> Js<JsValue> {
         if let Some(note) = self.session.scenario_note() {
             return to_js(&ScenarioStatus {
                 step: 0,
@@ -557,13 +481,14 @@ impl RaftLab {
     /// drawn where, for `hitTest`.
     pub fn render(
         &mut self,
-        ctx: &CanvasRenderingContext2d,
-        width: f64,
-        height: f64,
-        dpr: f64,
+        #[wasm_bindgen(unchecked_param_type = "CanvasRenderingContext2D")] ctx: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] width: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] height: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] dpr: JsValue,
         #[wasm_bindgen(unchecked_param_type = "RenderStyle | null | undefined")] style: JsValue,
-    ) -> Result<(), JsError> {
-        let style = self.style(style)?;
+    ) -> Js<()> {
+        let (ctx, width, height, dpr) = Self::canvas("render", &ctx, &width, &height, &dpr)?;
+        let style = self.style(arg!("render", style))?;
         self.layout = Some(render::draw_cluster(ctx, self.session.world(), width, height, dpr, &style));
         Ok(())
     }
@@ -573,13 +498,14 @@ impl RaftLab {
     #[wasm_bindgen(js_name = renderLog)]
     pub fn render_log(
         &self,
-        ctx: &CanvasRenderingContext2d,
-        width: f64,
-        height: f64,
-        dpr: f64,
+        #[wasm_bindgen(unchecked_param_type = "CanvasRenderingContext2D")] ctx: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] width: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] height: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] dpr: JsValue,
         #[wasm_bindgen(unchecked_param_type = "RenderStyle | null | undefined")] style: JsValue,
-    ) -> Result<(), JsError> {
-        let style = self.style(style)?;
+    ) -> Js<()> {
+        let (ctx, width, height, dpr) = Self::canvas("renderLog", &ctx, &width, &height, &dpr)?;
+        let style = self.style(arg!("renderLog", style))?;
         render::draw_log(ctx, self.session.world(), width, height, dpr, &style);
         Ok(())
     }
@@ -591,7 +517,12 @@ impl RaftLab {
         js_name = hitTest,
         unchecked_return_type = "{kind: 'node', id: number} | {kind: 'message', id: number} | {kind: 'link', from: number, to: number} | null"
     )]
-    pub fn hit_test(&self, x: f64, y: f64) -> Result<JsValue, JsError> {
+    pub fn hit_test(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number")] x: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] y: JsValue,
+    ) -> Js<JsValue> {
+        let (x, y) = (arg!("hitTest", x).number()?, arg!("hitTest", y).number()?);
         let hit = self.layout.as_ref().and_then(|layout| layout.hit_test(x, y));
         match hit {
             None => Ok(JsValue::NULL),

@@ -5,11 +5,12 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::raft::NodeId;
-use crate::sim::{Breakpoint, Hit, BREAKPOINT_NAMES};
+use crate::sim::{Breakpoint, Hit, OverBudget, BREAKPOINT_NAMES};
 use crate::view::snapshot::{ms, node_view_with, INSPECT_LOG_LIMIT};
 use crate::view::why::Why;
 
-use super::api::{err, num, to_js, whole, RaftLab};
+use super::api::{err, num, to_js, Js, RaftLab, MAX_SAFE};
+use super::args::{arg, range_error};
 
 /// A decision's reason, for the .d.ts (`lastEvent`, `feed`; docs/why.md).
 #[wasm_bindgen(typescript_custom_section)]
@@ -42,6 +43,17 @@ impl StopView {
             invariant: hit.invariant.map(|i| i.name()),
         }
     }
+
+    /// The run went over its budget: kind `budget`, the limit in the cause.
+    fn halted(over: OverBudget) -> StopView {
+        StopView {
+            event: over.event,
+            kind: "budget".into(),
+            cause: over.to_string(),
+            nodes: Vec::new(),
+            invariant: None,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -60,17 +72,53 @@ struct EventView {
 struct TraceView<'a> {
     seed: String,
     nodes: u8,
+    /// The first event the export could hold: the start of the reachable
+    /// past (0 unless the checkpoint budget dropped the oldest part).
+    from: u64,
     /// True when the run is longer than the export holds.
     truncated: bool,
     events: &'a [crate::view::session::TraceEvent],
 }
 
-/// A whole event number from JavaScript.
-fn event_number(value: f64) -> Result<u64, JsError> {
-    Ok(whole(value, 0.0, 9_007_199_254_740_991.0, "an event number")? as u64)
+/// What the run holds that grows with it, and its limits (`memory()`).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct MemoryView {
+    /// Time-travel checkpoints kept, what they are charged (bytes,
+    /// estimated) and their budget.
+    checkpoints: usize,
+    checkpoint_bytes: usize,
+    checkpoint_budget: usize,
+    /// The first event one can still go back to.
+    reachable: u64,
+    events: u64,
+    /// Entries in all the logs together, and in the longest; what the
+    /// entries and their digests take (bytes, from the types' sizes; the
+    /// keys and values they share are not counted).
+    log_entries: u64,
+    longest_log: u64,
+    log_bytes: u64,
+    in_flight: usize,
+    pending: usize,
+    /// Client operations kept in the history, of all submitted.
+    client_ops_kept: usize,
+    client_ops_total: usize,
+    actions: usize,
+    /// The run's limits.
+    budget: BudgetView,
 }
 
-fn stop_js(hit: Option<Hit>) -> Result<JsValue, JsError> {
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct BudgetView {
+    events: u64,
+    in_flight: usize,
+    pending: usize,
+    actions: usize,
+    log_entries: u64,
+}
+
+fn stop_js(hit: Option<Hit>) -> Js<JsValue> {
     match hit {
         Some(hit) => to_js(&StopView::of(hit)),
         None => Ok(JsValue::NULL),
@@ -101,26 +149,36 @@ impl RaftLab {
 
     /// Jumps to the state right after event `event` (0: the start). Beyond
     /// the recorded future it runs on, playing the scenario, until it gets
-    /// there or nothing is left to happen, and at most 2,000,000 new events.
-    pub fn seek(&mut self, event: f64) -> Result<(), JsError> {
-        let event = event_number(event)?;
-        self.session.seek(event);
-        Ok(())
+    /// there, nothing is left to happen or the run goes over its budget, and
+    /// at most 2,000,000 new events. An event before the reachable past
+    /// (`timeline().reachable`) throws a `RangeError` saying why, and the
+    /// run stays where it is.
+    pub fn seek(&mut self, #[wasm_bindgen(unchecked_param_type = "number")] event: JsValue) -> Js<()> {
+        let event = arg!("seek", event).whole(0.0, MAX_SAFE, "an event number")? as u64;
+        self.session.seek(event).map_err(|why| range_error(&format!("seek: {why}")))
     }
 
-    /// Where the last `advance` stopped on a breakpoint or a safety
-    /// violation, once; else `null`.
+    /// Where the last `advance` (or step, or jump) stopped on a breakpoint,
+    /// a safety violation or the run's budget, once; else `null`. A budget
+    /// stop has kind `budget` and names the limit in its cause; the run
+    /// goes no further than that event (go back in time, or act in the past
+    /// to fork).
     #[wasm_bindgen(js_name = takeStop, unchecked_return_type = "Stop | null")]
-    pub fn take_stop(&mut self) -> Result<JsValue, JsError> {
+    pub fn take_stop(&mut self) -> Js<JsValue> {
+        if let Some(over) = self.session.take_halt() {
+            return to_js(&StopView::halted(over));
+        }
         stop_js(self.session.take_stop())
     }
 
     /// Runs until the next event of `kind` (a breakpoint name, see
     /// `setBreakpoints`, or `deliver`, `timeout`, `action`), looking at most
-    /// 60 s of virtual time ahead. Returns where it stopped, or `null`.
+    /// 60 s of virtual time ahead. Returns where it stopped, or `null` when
+    /// nothing of the kind came: the run then stays where it was.
     #[wasm_bindgen(js_name = runToNext, unchecked_return_type = "Stop | null")]
-    pub fn run_to_next(&mut self, kind: &str) -> Result<JsValue, JsError> {
-        let breakpoint = self.breakpoint(kind)?;
+    pub fn run_to_next(&mut self, #[wasm_bindgen(unchecked_param_type = "string")] kind: JsValue) -> Js<JsValue> {
+        let kind = arg!("runToNext", kind).string()?;
+        let breakpoint = self.breakpoint(&kind)?;
         stop_js(self.session.run_to_next(breakpoint))
     }
 
@@ -131,51 +189,88 @@ impl RaftLab {
     /// ClientRequest, ClientReply or any). Throws on an unknown name, and
     /// then changes nothing.
     #[wasm_bindgen(js_name = setBreakpoints)]
-    pub fn set_breakpoints(
-        &mut self,
-        #[wasm_bindgen(unchecked_param_type = "string[]")] names: JsValue,
-    ) -> Result<(), JsError> {
-        let list = js_sys::try_iter(&names)
-            .ok()
-            .flatten()
-            .ok_or_else(|| err("setBreakpoints takes an array of breakpoint names"))?;
-        let mut breakpoints = Vec::new();
-        for name in list {
-            let name = name.ok().and_then(|n| n.as_string()).ok_or_else(|| err("breakpoint names must be strings"))?;
-            breakpoints.push(self.breakpoint(&name)?);
-        }
+    pub fn set_breakpoints(&mut self, #[wasm_bindgen(unchecked_param_type = "string[]")] names: JsValue) -> Js<()> {
+        let names = arg!("setBreakpoints", names).array("an array of breakpoint names", |n| n.as_string())?;
+        let breakpoints = names.iter().map(|name| self.breakpoint(name)).collect::<Result<Vec<_>, _>>()?;
         self.session.set_breakpoints(breakpoints);
         Ok(())
     }
 
     /// The breakpoints set, by name (a scenario's `break` commands included).
     #[wasm_bindgen(unchecked_return_type = "string[]")]
-    pub fn breakpoints(&self) -> Result<JsValue, JsError> {
+    pub fn breakpoints(&self) -> Js<JsValue> {
         let names: Vec<String> = self.session.breakpoints().iter().map(|b| b.to_string()).collect();
         to_js(&names)
     }
 
     /// The simple breakpoint names, for a menu.
     #[wasm_bindgen(js_name = breakpointNames, unchecked_return_type = "string[]")]
-    pub fn breakpoint_names() -> Result<JsValue, JsError> {
+    pub fn breakpoint_names() -> Js<JsValue> {
         to_js(&BREAKPOINT_NAMES)
     }
 
-    /// The run so far for the timeline bar: `{start, end, current, terms:
-    /// [[event, term], ...], markers: [{event, kind, label}]}`; `terms` lists
-    /// where the highest term rose, `kind` is one of election, leader, crash,
-    /// restart, partition, heal, action, violation, breakpoint.
+    /// The run so far for the timeline bar: `{start, reachable, end,
+    /// current, terms: [[event, term], ...], markers: [{event, kind,
+    /// label}]}`; `reachable` is the first event one can go back to (after
+    /// `start` once the time-travel budget dropped the oldest part of a long
+    /// run), `terms` lists where the highest term rose, `kind` is one of
+    /// election, leader, crash, restart, partition, heal, action, violation,
+    /// breakpoint.
     #[wasm_bindgen(
-        unchecked_return_type = "{start: number, end: number, current: number, terms: [number, number][], markers: {event: number, kind: string, label: string}[]}"
+        unchecked_return_type = "{start: number, reachable: number, end: number, current: number, terms: [number, number][], markers: {event: number, kind: string, label: string}[]}"
     )]
-    pub fn timeline(&self) -> Result<JsValue, JsError> {
+    pub fn timeline(&self) -> Js<JsValue> {
         to_js(&self.session.timeline_view())
+    }
+
+    /// What the run holds that grows with it, against its limits:
+    /// `{checkpoints, checkpointBytes, checkpointBudget, reachable, events,
+    /// logEntries, longestLog, logBytes, inFlight, pending, clientOpsKept,
+    /// clientOpsTotal, actions, budget: {events, inFlight, pending, actions,
+    /// logEntries}}`. Bytes are the engine's estimates; counts are exact.
+    pub fn memory(&self) -> Js<JsValue> {
+        let (timeline, world) = (self.session.timeline(), self.session.world());
+        let logs = world.nodes().iter().map(|s| s.node.log().last_index());
+        let client = world.client();
+        let b = self.session.budget();
+        to_js(&MemoryView {
+            checkpoints: timeline.checkpoint_count(),
+            checkpoint_bytes: timeline.held_bytes(),
+            checkpoint_budget: timeline.budget(),
+            reachable: timeline.reachable(),
+            events: world.event_count(),
+            log_entries: logs.clone().sum(),
+            longest_log: logs.clone().max().unwrap_or(0),
+            log_bytes: logs.sum::<u64>() * (std::mem::size_of::<crate::raft::Entry>() + 8) as u64,
+            in_flight: world.network().in_flight_count(),
+            pending: client.pending_count(),
+            client_ops_kept: client.op_count() + 1 - client.first_kept() as usize,
+            client_ops_total: client.op_count(),
+            actions: world.journal().len(),
+            budget: BudgetView {
+                events: b.events,
+                in_flight: b.in_flight,
+                pending: b.pending,
+                actions: b.actions,
+                log_entries: b.log_entries,
+            },
+        })
+    }
+
+    /// Sets the bytes the time-travel checkpoints may hold (by default 64
+    /// MiB); a smaller budget drops the oldest now, and the reachable past
+    /// begins later. For experiments and tests.
+    #[wasm_bindgen(js_name = setCheckpointBudget)]
+    pub fn set_checkpoint_budget(&mut self, #[wasm_bindgen(unchecked_param_type = "number")] bytes: JsValue) -> Js<()> {
+        let bytes = arg!("setCheckpointBudget", bytes).whole(0.0, MAX_SAFE, "bytes")?;
+        self.session.set_checkpoint_budget(bytes as usize);
+        Ok(())
     }
 
     /// Node `id`'s whole state now, as in `snapshot().nodes`, with up to
     /// 10,000 of its newest log entries.
-    pub fn inspect(&self, id: f64) -> Result<JsValue, JsError> {
-        let id = self.node(id)?;
+    pub fn inspect(&self, #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue) -> Js<JsValue> {
+        let id = self.node(arg!("inspect", id))?;
         to_js(&node_view_with(self.session.world(), id, INSPECT_LOG_LIMIT))
     }
 
@@ -184,7 +279,7 @@ impl RaftLab {
     /// every decision a node took in it, each `{key, args, section, lesion?,
     /// text}` (docs/why.md).
     #[wasm_bindgen(js_name = lastEvent, unchecked_return_type = "{number: number, timeMs: number, text: string, effects: string[], why: Why[]} | null")]
-    pub fn last_event(&self) -> Result<JsValue, JsError> {
+    pub fn last_event(&self) -> Js<JsValue> {
         let world = self.session.world();
         match world.last_event() {
             None => Ok(JsValue::NULL),
@@ -206,15 +301,17 @@ impl RaftLab {
         self.session.recorded_scenario().map_err(err)
     }
 
-    /// The events from the start up to now (the first 100,000) as JSON
-    /// text: `{seed, nodes, truncated, events: [{number, timeUs, event,
-    /// effects}]}`.
+    /// The events from the start of the reachable past up to now (the first
+    /// 100,000) as JSON text: `{seed, nodes, from, truncated, events:
+    /// [{number, timeUs, event, effects}]}`.
     #[wasm_bindgen(js_name = traceJson)]
-    pub fn trace_json(&self) -> Result<String, JsError> {
+    pub fn trace_json(&self) -> Js<String> {
         let (events, truncated) = self.session.trace();
         let config = self.session.world().config();
-        let view = TraceView { seed: config.seed.to_string(), nodes: config.nodes, truncated, events: &events };
-        crate::web::json::to_json(&view).map_err(|e| err(format!("internal error: cannot export the trace: {e}")))
+        let from = self.session.timeline().reachable();
+        let view = TraceView { seed: config.seed.to_string(), nodes: config.nodes, from, truncated, events: &events };
+        let json = js_sys::JSON::stringify(&to_js(&view)?)?;
+        json.as_string().ok_or_else(|| err("internal error: cannot export the trace").into())
     }
 }
 
@@ -222,6 +319,7 @@ impl RaftLab {
     /// A breakpoint from its name, with its node ids checked against the
     /// cluster.
     fn breakpoint(&self, name: &str) -> Result<Breakpoint, JsError> {
+        let name = &crate::scenario::parse::shown(name);
         let breakpoint = Breakpoint::parse(name).map_err(err)?;
         let n = self.session.world().config().nodes;
         if let Some(id) = breakpoint.named_nodes().into_iter().find(|&id| id > n) {

@@ -7,7 +7,8 @@ use wasm_bindgen::prelude::*;
 use crate::raft::Rule;
 use crate::sim::UserAction;
 
-use super::api::{describe, err, sim, to_js, RaftLab};
+use super::api::{sim, to_js, Js, RaftLab};
+use super::args::{arg, range_error, type_error};
 
 #[derive(Serialize)]
 struct RuleView {
@@ -29,29 +30,28 @@ impl RaftLab {
     /// in links and "Download run". Names: `commit-current-term`,
     /// `vote-up-to-date`, `vote-once`, `persist-vote`, `persist-term`,
     /// `persist-log`, `truncate-on-conflict`, `follower-commit-bound`.
-    /// Throws on an unknown name or a non-boolean `enabled`, and then
-    /// changes nothing.
+    /// Throws a `TypeError` for a name that is not a string or an
+    /// `enabled` that is not a boolean, a `RangeError` for an unknown name,
+    /// and then changes nothing.
     #[wasm_bindgen(js_name = setRule)]
     pub fn set_rule(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
         #[wasm_bindgen(unchecked_param_type = "boolean")] enabled: JsValue,
-    ) -> Result<(), JsError> {
-        let text = name.as_string().ok_or_else(|| {
-            err(format!("setRule takes a rule name (one of: {}), not {}", rule_names(), describe(&name)))
+    ) -> Js<()> {
+        let text = arg!("setRule", name).string()?;
+        let rule = Rule::from_name(&text).ok_or_else(|| {
+            let shown: String = text.chars().take(40).collect();
+            range_error(&format!("setRule: unknown rule \"{shown}\": expected one of: {}", rule_names()))
         })?;
-        let rule = Rule::from_name(&text)
-            .ok_or_else(|| err(format!("unknown rule \"{text}\": expected one of: {}", rule_names())))?;
-        let on = enabled.as_bool().ok_or_else(|| {
-            err(format!("setRule(\"{text}\", enabled): enabled must be true or false, not {}", describe(&enabled)))
-        })?;
-        sim(self.session.act(UserAction::SetRule { rule, on }))
+        let on = enabled.as_bool().ok_or_else(|| type_error("setRule", "enabled", "true or false", &enabled))?;
+        Ok(sim(self.session.act(UserAction::SetRule { rule, on }))?)
     }
 
     /// Every rule, in menu order: `[{name, on, description}]`, `on` false
     /// for a rule switched off.
     #[wasm_bindgen(unchecked_return_type = "{name: string, on: boolean, description: string}[]")]
-    pub fn rules(&self) -> Result<JsValue, JsError> {
+    pub fn rules(&self) -> Js<JsValue> {
         let rules = self.session.world().rules();
         let views: Vec<RuleView> = Rule::ALL
             .iter()

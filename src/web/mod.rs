@@ -5,7 +5,8 @@
 pub mod api;
 mod api_debug;
 mod api_rules;
-mod json;
+mod args;
+mod options;
 pub mod render;
 
 pub use api::RaftLab;

@@ -187,3 +187,99 @@ test('export trace downloads the events so far as JSON', async () => {
   assert.equal(trace.events[n - 1].number, n);
   assert.deepEqual(errors, []);
 });
+
+test('run to next that finds nothing stays where it is and says so', async () => {
+  const { page, errors } = env;
+  await pause(page);
+  await page.evaluate(() => window.raftlab.seek(window.raftlab.endEvent()));
+  const before = await page.evaluate(() => [window.raftlab.eventCount(), window.raftlab.nowMs()]);
+  // No safety violation ever happens in a correct run.
+  await page.selectOption('#runKind', 'violation');
+  await page.click('#runNext');
+  await waitFor(page, () => /^No 'violation' event in the next 60 s of virtual time/.test(document.getElementById('status').textContent));
+  assert.match(await page.locator('#status').textContent(), new RegExp(`the run stays at event ${before[0]}\\.$`));
+  assert.deepEqual(await page.evaluate(() => [window.raftlab.eventCount(), window.raftlab.nowMs()]), before);
+  assert.ok(await page.evaluate(() => window.raftlab.endEvent()) > before[0], 'what it looked at is the recorded future');
+  assert.deepEqual(errors, []);
+});
+
+test('the timeline zooms (keys, wheel, pinch) so the first events of a long run stay reachable', async () => {
+  const { page, errors } = env;
+  await pause(page);
+  await page.evaluate(() => { while (window.raftlab.eventCount() < 3_000) window.raftlab.advance(1_000); });
+  const end = await page.evaluate(() => window.raftlab.endEvent());
+  const label = () => page.getAttribute('#timeline', 'aria-valuetext');
+  const shown = async () => {
+    const m = /showing events (\d+)–(\d+)/.exec(await label());
+    return m ? [Number(m[1]), Number(m[2])] : null;
+  };
+  await page.focus('#timeline');
+  await page.keyboard.press('Home');
+  await waitFor(page, () => window.raftlab.eventCount() === 0);
+  for (let i = 0; i < 6; i++) await page.keyboard.press('+');
+  const [from, to] = await shown();
+  assert.equal(from, 0);
+  assert.ok(to - from <= end / 32, `zoomed to ${from}–${to} of ${end}`);
+  // A click in the middle of the zoomed bar lands among the first events.
+  const box = await page.locator('#timeline').boundingBox();
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  const near = await count(page);
+  assert.ok(near > 0 && near <= to && Math.abs(near - (from + to) / 2) <= (to - from) / 8 + 2, `${near} in ${from}–${to}`);
+  // The wheel zooms out around the pointer; - zooms out to the whole run.
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.wheel(0, 400);
+  const [from2, to2] = await shown();
+  assert.ok(to2 - from2 > to - from, `the wheel zoomed out: ${from2}–${to2}`);
+  await page.focus('#timeline');
+  for (let i = 0; i < 12; i++) await page.keyboard.press('-');
+  assert.equal(await shown(), null, 'the whole run again');
+  // Two fingers spreading apart zoom in (touch, through the browser's own input).
+  const cdp = await page.context().newCDPSession(page);
+  const y = box.y + box.height / 2;
+  const touch = (type, a, b) => cdp.send('Input.dispatchTouchEvent', {
+    type, touchPoints: type === 'touchEnd' ? [] : [{ x: a, y, id: 1 }, { x: b, y, id: 2 }],
+  });
+  const mid = box.x + box.width / 2;
+  await touch('touchStart', mid - 20, mid + 20);
+  for (let i = 1; i <= 5; i++) await touch('touchMove', mid - 20 - 30 * i, mid + 20 + 30 * i);
+  await touch('touchEnd');
+  const pinched = await shown();
+  assert.ok(pinched && pinched[1] - pinched[0] < end / 3, `pinched to ${pinched}`);
+  assert.equal(await count(page), near, 'zooming does not move in time');
+  assert.deepEqual(errors, []);
+});
+
+test('a long run keeps its reachable past within a budget, and the bar shows where it begins', async () => {
+  const { page, errors } = env;
+  await page.click('#reset');
+  await pause(page);
+  // A small budget for the checkpoints, and enough events to go over it.
+  const reachable = await page.evaluate(() => {
+    const lab = window.raftlab;
+    lab.setCheckpointBudget(600_000);
+    lab.setClientLoad(1);
+    while (lab.timeline().reachable === 0 && lab.nowMs() < 600_000) lab.advance(1_000);
+    return lab.timeline().reachable;
+  });
+  assert.ok(reachable > 0);
+  const m = await page.evaluate(() => window.raftlab.memory());
+  assert.ok(m.checkpointBytes <= 600_000 && m.reachable === reachable, JSON.stringify(m));
+  await page.evaluate(() => window.raftlabUI.redraw());
+  // Home goes to the first reachable event; a drag to the far left stays there and says why.
+  await page.focus('#timeline');
+  await page.keyboard.press('Home');
+  await waitFor(page, (r) => window.raftlab.eventCount() === r, reachable);
+  assert.match(await page.getAttribute('#timeline', 'aria-valuetext'), new RegExp(`reachable from event ${reachable}`));
+  await page.keyboard.press('End');
+  const box = await page.locator('#timeline').boundingBox();
+  await page.mouse.click(box.x + 3, box.y + box.height / 2);
+  await waitFor(page, (r) => window.raftlab.eventCount() === r, reachable);
+  assert.match(await page.locator('#status').textContent(), new RegExp(`^The run before event ${reachable} was dropped to keep memory bounded`));
+  await page.click('#stepBack');
+  assert.match(await page.locator('#status').textContent(), /^This is the start of the reachable past/);
+  // The API refuses a jump there, with the reason.
+  const refused = await page.evaluate(() => { try { window.raftlab.seek(1); return null; } catch (e) { return `${e.name}: ${e.message}`; } });
+  assert.match(refused, /^RangeError: seek: event 1 is no longer reachable: the run before event [\d,]+ was dropped/);
+  assert.deepEqual(errors, []);
+});

@@ -76,3 +76,59 @@ test('a good link starts its scenario, paused when it says so', async () => {
   assert.deepEqual(after, { nodes: 3, events: 0, done: false });
   assert.deepEqual(errors, []);
 });
+
+test('a link whose event cannot be reached says so and keeps its run', async () => {
+  // Every node crashed: nothing is left to happen after event 3.
+  const text = 'cluster 3 seed=4\ncrash 1\ncrash 2\ncrash 3\n';
+  const { page, errors } = await open(`v=1&at=100&paused=1&s=${encodeURIComponent(text)}`);
+  await page.waitForSelector('#startError', { state: 'visible' });
+  const banner = await page.locator('#startErrorText').textContent();
+  assert.match(banner, /^This link's moment could not be reached: the run ends at event 3 \(nothing more happens\), before event 100; it stays there\.$/);
+  assert.doesNotMatch(banner, /default simulation/);
+  const snap = await page.evaluate(() => window.raftlab.snapshot());
+  assert.equal(snap.nodes.length, 3, 'the link\'s own run, not a default one');
+  assert.deepEqual(snap.nodes.map((n) => n.role), ['crashed', 'crashed', 'crashed']);
+  assert.equal(await page.locator('#scenario').inputValue(), text);
+  assert.deepEqual(errors, []);
+});
+
+test('a link to a run over its budget stops there and names the limit', async () => {
+  // A heartbeat every microsecond with a second of latency: messages pile up.
+  const text = 'cluster 9 seed=3 election=20s..30s heartbeat=1us latency=1s..2s\nrun 60s\n';
+  const { page, errors } = await open(`v=1&s=${encodeURIComponent(text)}`);
+  await waitFor(page, () => document.getElementById('play').getAttribute('aria-pressed') === 'false', undefined, 60_000);
+  const banner = await page.locator('#stopText').textContent();
+  assert.match(banner, /^The run stopped at event [\d,]+: [\d,]+ messages are in flight, more than the 10,000 one run may hold/);
+  assert.ok(await page.locator('#stop').evaluate((e) => e.classList.contains('violation')));
+  const at = await page.evaluate(() => window.raftlab.eventCount());
+  await page.click('#play');
+  await page.waitForTimeout(300);
+  assert.equal(await page.evaluate(() => window.raftlab.eventCount()), at, 'it goes no further');
+  assert.deepEqual(errors, []);
+});
+
+test('seed=random picks a fresh seed, shows it and carries it in the link; New seed picks another', async () => {
+  const { page, errors } = await open('seed=random&nodes=3', 'paused');
+  const seed = await page.inputValue('#seed');
+  assert.match(seed, /^\d+$/);
+  const snap = await page.evaluate(() => window.raftlab.snapshot());
+  assert.equal(snap.config.seed, seed);
+  assert.equal(snap.nodes.length, 3);
+  await waitFor(page, (s) => document.getElementById('clock').textContent.includes(`seed ${s}`), seed);
+  assert.match(await page.evaluate(() => window.raftlab.recordedScenario()), new RegExp(`^cluster 3 seed=${seed} `, 'm'));
+  await page.click('#newSeed');
+  const next = await page.inputValue('#seed');
+  assert.notEqual(next, seed);
+  assert.equal(await page.evaluate(() => window.raftlab.snapshot().config.seed), next);
+  assert.deepEqual(errors, []);
+});
+
+test('embed.html takes seed=random too, and shows the seed it chose', async () => {
+  const env = await openPage({ path: 'embed.html', hash: 'seed=random&controls=play,clock&paused' });
+  envs.push(env);
+  const { page, errors } = env;
+  const seed = await page.evaluate(() => window.raftlab.snapshot().config.seed);
+  assert.match(seed, /^\d+$/);
+  await waitFor(page, (s) => document.getElementById('clock').textContent.includes(`seed ${s}`), seed);
+  assert.deepEqual(errors, []);
+});
