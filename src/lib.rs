@@ -1,5 +1,7 @@
 //! Raft Lab: a deterministic Raft consensus laboratory.
 //!
+//! - [`store`]: the etcd-like key-value store (revisions, ranges,
+//!   transactions) the nodes apply their logs to, and etcdctl's printers.
 //! - [`raft`]: the pure Raft node (inputs: messages and timer firings;
 //!   outputs: messages, timer requests and state changes).
 //! - [`sim`]: the deterministic world: virtual time, event queue, network
@@ -14,6 +16,7 @@ pub mod check;
 pub mod raft;
 pub mod scenario;
 pub mod sim;
+pub mod store;
 pub mod util;
 pub mod view;
 

@@ -5,6 +5,7 @@ use std::fmt;
 use std::rc::Rc;
 
 use super::types::{Command, Entry, LogIndex, NodeId, RequestId, Term};
+use crate::store::Reply;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Message {
@@ -66,6 +67,8 @@ pub enum Applied {
     Done,
     Value(Option<Rc<str>>),
     Keys(Rc<[Rc<str>]>),
+    /// The etcd store's reply to an etcd request, with its revision.
+    Etcd(Rc<Reply>),
 }
 
 impl fmt::Display for Applied {
@@ -84,6 +87,7 @@ impl fmt::Display for Applied {
                 }
                 f.write_str("]")
             }
+            Applied::Etcd(reply) => write!(f, "{reply}"),
         }
     }
 }

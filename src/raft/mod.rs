@@ -21,4 +21,4 @@ pub use kv::KvStore;
 pub use log::Log;
 pub use message::{Applied, ClientOutcome, Message, MessageKind};
 pub use node::{Node, NodeEvent, Progress, Ready, TimerRequest};
-pub use types::{Command, Entry, LogIndex, NodeId, RequestId, Role, Term, CLIENT, MAX_NODES};
+pub use types::{Command, Entry, LogIndex, NodeId, RequestId, Role, Term, CLIENT, MAX_NODES, UNTRACKED_REQUEST};

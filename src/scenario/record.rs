@@ -262,6 +262,7 @@ fn submit(command: &KvCommand, via: Option<NodeRef>) -> Result<Command, String> 
         KvCommand::List { prefix } if prefix.is_empty() => Command::List { prefix: String::new(), via },
         KvCommand::List { prefix } => Command::List { prefix: word(prefix, "prefix", true)?, via },
         KvCommand::Noop => return Err("a no-op is not a client command".to_string()),
+        KvCommand::Etcd(_) => return Err("an etcd request is sent with etcdctl, not as a client command".to_string()),
     })
 }
 
