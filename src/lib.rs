@@ -4,6 +4,9 @@
 //!   transactions) the nodes apply their logs to, and etcdctl's printers.
 //! - [`raft`]: the pure Raft node (inputs: messages and timer firings;
 //!   outputs: messages, timer requests and state changes).
+//! - [`kube`]: the Kubernetes control plane (apiservers, leader election of
+//!   the controllers, the load balancer, etcd's servers) as pure state
+//!   machines the world hosts.
 //! - [`sim`]: the deterministic world: virtual time, event queue, network
 //!   faults, crashes, the client.
 //! - [`check`]: the safety invariants of Figure 3, checked after every event.
@@ -13,6 +16,7 @@
 //!   checkpoint-sharing vector).
 
 pub mod check;
+pub mod kube;
 pub mod raft;
 pub mod scenario;
 pub mod sim;

@@ -2,6 +2,7 @@
 //! CLI and tests run. See `scenario-language.md` for the language itself.
 
 pub mod ast;
+mod ast_kube;
 pub mod check;
 pub mod fuzz;
 pub mod parse;

@@ -75,7 +75,8 @@ fn cluster_defaults_and_options() {
             election: (150 * MS, 300 * MS),
             heartbeat: 50 * MS,
             latency: (10 * MS, 20 * MS),
-            loss_ppm: 0
+            loss_ppm: 0,
+            kube: None
         }
     );
     let c = cluster("cluster 9 loss=5% latency=1ms..2ms heartbeat=20ms election=1..1.5s seed=18446744073709551615");
