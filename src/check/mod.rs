@@ -298,7 +298,14 @@ impl Checker {
     /// Records a violation found outside the checker (the control plane's
     /// [`Invariant::LeaseSafety`], which the world checks after every
     /// event); false when past [`MAX_VIOLATIONS`].
-    pub fn report(&mut self, event: u64, time_us: u64, invariant: Invariant, nodes: Vec<NodeId>, detail: String) -> bool {
+    pub fn report(
+        &mut self,
+        event: u64,
+        time_us: u64,
+        invariant: Invariant,
+        nodes: Vec<NodeId>,
+        detail: String,
+    ) -> bool {
         if self.violations.len() >= MAX_VIOLATIONS {
             self.dropped += 1;
             return false;

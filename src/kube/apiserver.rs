@@ -216,7 +216,10 @@ mod tests {
         assert_eq!(timer.1, TimerSet::After(HEALTH_TIMEOUT));
         out.clear();
         api.on_timer(TimerKind::EtcdTimeout(id), &mut out);
-        assert!(matches!(&out.messages[..], [(Endpoint::LoadBalancer, KubeMsg::ApiReply { result: Err(ApiError::Timeout), .. })]));
+        assert!(matches!(
+            &out.messages[..],
+            [(Endpoint::LoadBalancer, KubeMsg::ApiReply { result: Err(ApiError::Timeout), .. })]
+        ));
         assert_eq!(api.etcd_endpoint(), 5);
         // A late reply to the abandoned request is dropped.
         out.clear();

@@ -53,7 +53,9 @@ struct Attempt {
 enum Phase {
     Acquiring,
     /// Leading, between renewal rounds (`round` is `None`) or in one.
-    Leading { round: Option<Round> },
+    Leading {
+        round: Option<Round>,
+    },
     /// Stopped leading and exited; the process is gone.
     Exited,
 }
@@ -369,7 +371,9 @@ mod tests {
         out.clear();
         e.on_reply(id, Ok(Some(object("cp1_y", 99 * S, 5))), 100 * S, &mut out);
         assert!(out.messages.is_empty(), "held and not expired: no update");
-        assert!(matches!(out.timers[..], [(_, _), (TimerKind::Retry, TimerSet::Jittered { base, factor_tenths: 12 })] if base == 2 * S));
+        assert!(
+            matches!(out.timers[..], [(_, _), (TimerKind::Retry, TimerSet::Jittered { base, factor_tenths: 12 })] if base == 2 * S)
+        );
         // 14 s later the same record: still valid (observed at 100 s).
         out.clear();
         e.on_timer(TimerKind::Retry, 114 * S, &mut out);
@@ -483,6 +487,9 @@ mod tests {
         out.clear();
         // ... fails too; the next try is at the next tick, 4 s.
         e.on_reply(id, Err(ApiError::Internal), 2 * S + 60_000, &mut out);
-        assert_eq!(out.timers, [(TimerKind::RequestTimeout, TimerSet::Cancel), (TimerKind::Retry, TimerSet::After(2 * S - 60_000))]);
+        assert_eq!(
+            out.timers,
+            [(TimerKind::RequestTimeout, TimerSet::Cancel), (TimerKind::Retry, TimerSet::After(2 * S - 60_000))]
+        );
     }
 }

@@ -21,7 +21,11 @@ pub fn print_leases(leases: &[LeaseObject], now: Micros) -> Vec<String> {
     }
     let mut rows = vec![["NAME".to_string(), "HOLDER".to_string(), "AGE".to_string()]];
     for l in leases {
-        rows.push([l.name.name().to_string(), l.record.holder.to_string(), human_duration(now.saturating_sub(l.created))]);
+        rows.push([
+            l.name.name().to_string(),
+            l.record.holder.to_string(),
+            human_duration(now.saturating_sub(l.created)),
+        ]);
     }
     let width = |c: usize| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0) + 3;
     let (w0, w1) = (width(0).max(6), width(1).max(6));
@@ -93,7 +97,13 @@ mod tests {
     fn the_table_has_kubectl_columns() {
         let lease = |name, holder: &str| LeaseObject {
             name,
-            record: LeaseRecord { holder: holder.into(), duration_seconds: 15, acquire_time: 0, renew_time: 0, transitions: 0 },
+            record: LeaseRecord {
+                holder: holder.into(),
+                duration_seconds: 15,
+                acquire_time: 0,
+                renew_time: 0,
+                transitions: 0,
+            },
             created: 2_000_000,
             resource_version: 3,
         };

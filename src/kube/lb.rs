@@ -80,7 +80,13 @@ impl LoadBalancer {
         }
     }
 
-    pub fn on_reply(&mut self, from: MachineId, id: u64, result: &Result<Option<super::LeaseObject>, ApiError>, out: &mut Out) {
+    pub fn on_reply(
+        &mut self,
+        from: MachineId,
+        id: u64,
+        result: &Result<Option<super::LeaseObject>, ApiError>,
+        out: &mut Out,
+    ) {
         self.result(from, id, result.is_ok(), out);
     }
 

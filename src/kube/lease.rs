@@ -218,7 +218,9 @@ mod tests {
             resource_version: 0,
         };
         let text = lease.encode();
-        assert!(text.starts_with(r#"{"kind":"Lease","apiVersion":"coordination.k8s.io/v1","metadata":{"name":"kube-scheduler""#));
+        assert!(text.starts_with(
+            r#"{"kind":"Lease","apiVersion":"coordination.k8s.io/v1","metadata":{"name":"kube-scheduler""#
+        ));
         assert!(text.contains(r#""renewTime":"2025-01-01T00:00:09.250000Z""#), "{text}");
         assert!(!text.contains(' '), "one word, as etcdctl prints it on one line: {text}");
         let back = LeaseObject::decode(LeaseName::Scheduler, &text, 7).unwrap();

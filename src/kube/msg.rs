@@ -217,7 +217,10 @@ pub enum TimerSet {
     After(Micros),
     /// `base + r × base × factor_tenths / 10`, r uniform in [0, 1): the
     /// world draws it (client-go's `wait.Jitter`).
-    Jittered { base: Micros, factor_tenths: u64 },
+    Jittered {
+        base: Micros,
+        factor_tenths: u64,
+    },
     /// Uniform in [0, d): a first check spread over its interval.
     Within(Micros),
     Cancel,

@@ -275,7 +275,11 @@ mod tests {
 
     #[test]
     fn client_go_refuses_timings_that_cannot_work() {
-        let t = |d: u64, r: u64, p: u64| LeaseTimings { duration: d * SECOND, renew_deadline: r * SECOND, retry_period: p * SECOND };
+        let t = |d: u64, r: u64, p: u64| LeaseTimings {
+            duration: d * SECOND,
+            renew_deadline: r * SECOND,
+            retry_period: p * SECOND,
+        };
         assert!(t(15, 10, 2).validate().is_ok());
         assert!(t(10, 10, 2).validate().unwrap_err().contains("leaseDuration"));
         assert!(t(15, 2, 2).validate().unwrap_err().contains("JitterFactor"));

@@ -28,9 +28,14 @@ pub enum KubeCommand {
     IsolateZone(String),
     /// `kubectl get leases -n kube-system`.
     GetLeases,
-    ExpectLease { lease: LeaseName, holder: Holder },
+    ExpectLease {
+        lease: LeaseName,
+        holder: Holder,
+    },
     /// `expect apiserver available` / `expect apiserver unavailable`.
-    ExpectApiserver { available: bool },
+    ExpectApiserver {
+        available: bool,
+    },
 }
 
 impl KubeCommand {
@@ -56,7 +61,9 @@ impl fmt::Display for KubeCommand {
             KubeCommand::RestoreZone(z) => write!(f, "restore zone {z}"),
             KubeCommand::IsolateZone(z) => write!(f, "isolate zone {z}"),
             KubeCommand::GetLeases => f.write_str("kubectl get leases -n kube-system"),
-            KubeCommand::ExpectLease { lease, holder: Holder::Machine(m) } => write!(f, "expect lease {lease} holder {m}"),
+            KubeCommand::ExpectLease { lease, holder: Holder::Machine(m) } => {
+                write!(f, "expect lease {lease} holder {m}")
+            }
             KubeCommand::ExpectLease { lease, holder: Holder::Held } => write!(f, "expect lease {lease} held"),
             KubeCommand::ExpectLease { lease, holder: Holder::None } => write!(f, "expect lease {lease} holder none"),
             KubeCommand::ExpectApiserver { available: true } => f.write_str("expect apiserver available"),

@@ -4,7 +4,9 @@
 pub mod ast;
 mod ast_kube;
 pub mod check;
+pub mod failover;
 pub mod fuzz;
+pub mod fuzz_kube;
 pub mod parse;
 pub mod record;
 pub mod runner;

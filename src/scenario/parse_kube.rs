@@ -127,7 +127,10 @@ fn is_zone_name(s: &str) -> bool {
 impl Parser {
     fn kube_spec(&self, w: &Word) -> Result<&KubeSpec, ParseError> {
         self.kube.as_ref().ok_or_else(|| {
-            w.error(format!("a command of a plain cluster: '{}' needs a scenario that starts with 'kubernetes'", w.text))
+            w.error(format!(
+                "a command of a plain cluster: '{}' needs a scenario that starts with 'kubernetes'",
+                w.text
+            ))
         })
     }
 

@@ -18,10 +18,10 @@ use crate::raft::{Command as KvCommand, NodeId, CLIENT};
 use crate::sim::{Effect, JournalEntry, MessageFault, Micros, UserAction, World, WorldConfig};
 
 use super::ast::{Command, KubeCommand, LinkKind, NodeRef, Step, MAX_DURATION, MAX_STEP};
-use crate::store::etcdctl::Call;
-use crate::store::{DeleteRequest, Keys, RangeRequest, Request};
 use super::parse::parse;
 use super::runner::{Runner, Trace};
+use crate::store::etcdctl::Call;
+use crate::store::{DeleteRequest, Keys, RangeRequest, Request};
 
 /// The first line of every recording.
 pub const HEADER: &str = "# Recorded by Raft Lab: seed, options and every user action.";

@@ -110,12 +110,22 @@ pub struct Timed {
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum TimedKind {
     Run,
-    Leader { within: Micros },
-    Committed { index: u64, within: Micros },
-    Step { left: u32 },
+    Leader {
+        within: Micros,
+    },
+    Committed {
+        index: u64,
+        within: Micros,
+    },
+    Step {
+        left: u32,
+    },
     /// `etcdctl put/get/del`: sent once `op` is `Some`, then waits for the
     /// answer until etcdctl's command timeout.
-    Etcdctl { call: Call, op: Option<RequestId> },
+    Etcdctl {
+        call: Call,
+        op: Option<RequestId>,
+    },
 }
 
 /// Default limit of `run until ...` when the scenario gives none.

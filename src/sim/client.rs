@@ -176,7 +176,9 @@ impl World {
     /// on after etcdctl's command timeout.
     pub fn submit_etcdctl(&mut self, call: Call) -> Result<RequestId, SimError> {
         let Call::Kv { request, .. } = &call else {
-            return Err(SimError::ControlPlane(format!("etcdctl {call} reads the members' state; it sends no request")));
+            return Err(SimError::ControlPlane(format!(
+                "etcdctl {call} reads the members' state; it sends no request"
+            )));
         };
         let command = Command::Etcd(Rc::new(request.clone()));
         self.record(UserAction::Etcdctl(call));

@@ -16,8 +16,8 @@ use std::fmt;
 use std::rc::Rc;
 
 use crate::kube::{
-    Apiserver, Elector, Endpoint, EtcdServer, KubeEffect, KubeMsg, KubeSpec, LeaseName, LoadBalancer, MachineId,
-    Out, Place, Process, TimerKind, TimerSet, Topology,
+    Apiserver, Elector, Endpoint, EtcdServer, KubeEffect, KubeMsg, KubeSpec, LeaseName, LoadBalancer, MachineId, Out,
+    Place, Process, TimerKind, TimerSet, Topology,
 };
 use crate::raft::{ClientOutcome, NodeId, RequestId};
 use crate::store::Request;
@@ -447,7 +447,9 @@ impl KubeHost {
             (Endpoint::On(m, Process::Etcd), msg) => {
                 let server = self.machines[m as usize].etcd.as_mut().expect("listening");
                 match msg {
-                    KubeMsg::EtcdRequest { id, request } => server.on_request(flight.from, *id, request.clone(), &mut out),
+                    KubeMsg::EtcdRequest { id, request } => {
+                        server.on_request(flight.from, *id, request.clone(), &mut out)
+                    }
                     KubeMsg::EtcdForward { id, request, hops } => {
                         let from = flight.from.machine().expect("a member forwards");
                         server.on_forward(from, *id, request.clone(), *hops, &mut out)

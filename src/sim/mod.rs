@@ -116,7 +116,10 @@ impl WorldConfig {
 /// A request the world cannot carry out, with what was wrong.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SimError {
-    UnknownNode { id: NodeId, nodes: u8 },
+    UnknownNode {
+        id: NodeId,
+        nodes: u8,
+    },
     AlreadyCrashed(NodeId),
     NotCrashed(NodeId),
     Crashed(NodeId),

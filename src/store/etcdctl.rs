@@ -79,7 +79,9 @@ pub fn parse(words: &[&str]) -> Result<Call, CallError> {
             _ if w.starts_with("--write-out=") || w.starts_with("-w=") => {
                 format = Some((i, w.split_once('=').map_or("", |(_, f)| f)));
             }
-            _ if w.starts_with('-') => return Err(err(i, "a flag: --prefix, --keys-only, --print-value-only, -w table")),
+            _ if w.starts_with('-') => {
+                return Err(err(i, "a flag: --prefix, --keys-only, --print-value-only, -w table"))
+            }
             _ => args.push((i, w)),
         }
         i += 1;
@@ -462,12 +464,16 @@ mod tests {
             mod_revision: 2,
             version: 1,
         };
-        let range = Reply { revision: 3, response: Response::Range { kvs: vec![kv("/a", "1"), kv("/b", "2")], count: 2 } };
+        let range =
+            Reply { revision: 3, response: Response::Range { kvs: vec![kv("/a", "1"), kv("/b", "2")], count: 2 } };
         assert_eq!(print_reply(Print::default(), &range), ["/a", "1", "/b", "2"]);
         assert_eq!(print_reply(Print { value_only: true }, &range), ["1", "2"]);
         let keys = Reply { revision: 3, response: Response::Range { kvs: vec![kv("/a", ""), kv("/b", "")], count: 2 } };
         assert_eq!(print_reply(Print::default(), &keys), ["/a", "/b"]);
-        assert_eq!(print_reply(Print::default(), &Reply { revision: 4, response: Response::Put { prev_kv: None } }), ["OK"]);
+        assert_eq!(
+            print_reply(Print::default(), &Reply { revision: 4, response: Response::Put { prev_kv: None } }),
+            ["OK"]
+        );
         let deleted = Reply { revision: 5, response: Response::Delete { deleted: 2 } };
         assert_eq!(print_reply(Print::default(), &deleted), ["2"]);
     }
@@ -520,7 +526,11 @@ mod tests {
         );
         let table = print_statuses(Format::Table, &statuses[..1]);
         assert_eq!(table.len(), 5);
-        assert!(table[1].starts_with("|       ENDPOINT        |        ID        | VERSION | STORAGE VERSION |"), "{}", table[1]);
+        assert!(
+            table[1].starts_with("|       ENDPOINT        |        ID        | VERSION | STORAGE VERSION |"),
+            "{}",
+            table[1]
+        );
     }
 
     #[test]

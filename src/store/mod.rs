@@ -73,12 +73,12 @@ impl Store {
         let start: &str = match keys {
             Keys::Key(k) | Keys::Prefix(k) => k,
         };
-        self.kvs.range::<str, _>((Bound::Included(start), Bound::Unbounded)).map(|(_, kv)| kv).take_while(
-            move |kv| match keys {
+        self.kvs.range::<str, _>((Bound::Included(start), Bound::Unbounded)).map(|(_, kv)| kv).take_while(move |kv| {
+            match keys {
                 Keys::Key(k) => kv.key == *k,
                 Keys::Prefix(p) => kv.key.starts_with(&**p),
-            },
-        )
+            }
+        })
     }
 
     /// Applies one request and answers it with the revision it leaves the
@@ -293,9 +293,6 @@ mod tests {
         assert_eq!(Request::range_prefix("/r/", true).to_string(), "Range(/r/*,keys-only)");
         assert_eq!(Request::put("a", "1").to_string(), "Put(a=1)");
         assert_eq!(cas("k", 3, "v").to_string(), "Txn(mod(k)=3?Put(k=v):Range(k))");
-        assert_eq!(
-            Reply { revision: 4, response: Response::Delete { deleted: 2 } }.to_string(),
-            "rev 4 deleted 2"
-        );
+        assert_eq!(Reply { revision: 4, response: Response::Delete { deleted: 2 } }.to_string(), "rev 4 deleted 2");
     }
 }

@@ -133,11 +133,21 @@ impl Request {
 /// The answer to one request, without the header.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Response {
-    Range { kvs: Vec<KeyValue>, count: i64 },
+    Range {
+        kvs: Vec<KeyValue>,
+        count: i64,
+    },
     /// `prev_kv`: the key as it was before the put, if it existed.
-    Put { prev_kv: Option<KeyValue> },
-    Delete { deleted: i64 },
-    Txn { succeeded: bool, responses: Vec<Response> },
+    Put {
+        prev_kv: Option<KeyValue>,
+    },
+    Delete {
+        deleted: i64,
+    },
+    Txn {
+        succeeded: bool,
+        responses: Vec<Response>,
+    },
 }
 
 /// A response with etcd's header: the store's revision once the request
