@@ -16,4 +16,7 @@ pub use ast::{
     ClusterSpec, Command, Expected, ExpectedRole, LinkKind, Micros, NodeRef, ParseError, Scenario, ShowWhat, Step,
 };
 pub use parse::parse;
+
+#[cfg(test)]
+mod kube_tests;
 pub use record::record;

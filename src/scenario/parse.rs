@@ -144,9 +144,10 @@ fn separator_error(raw: &str, line: u32, expected: &str) -> ParseError {
 fn parse_cluster(line: &Line) -> Result<ClusterSpec, ParseError> {
     let size = format!("a cluster size 1..{MAX_NODES}");
     let mut c = Cursor::new(line);
-    let first = c.word("'cluster N' as the first command")?;
+    const FIRST: &str = "'cluster N' or 'kubernetes ...' as the first command";
+    let first = c.word(FIRST)?;
     if first.text != "cluster" {
-        return Err(first.error("'cluster N' as the first command"));
+        return Err(first.error(FIRST));
     }
     let n = c.word(&size)?;
     let mut spec = match uint(n.text) {

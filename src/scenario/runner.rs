@@ -16,6 +16,7 @@ use crate::store::etcdctl::Call;
 
 #[path = "runner_kube.rs"]
 mod runner_kube;
+pub use runner_kube::{etcdctl_answer, etcdctl_state};
 
 /// How much of the event stream `run` commands print.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]

@@ -300,3 +300,7 @@ impl World {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "kube_tests.rs"]
+mod tests;

@@ -4,12 +4,16 @@
 //! - [`snapshot`]: the world's visible state as plain data for JavaScript;
 //! - [`player`]: plays a scenario progressively in virtual time;
 //! - [`feed`]: the bounded list of notable lines the page shows as a log;
-//! - [`layout`]: where nodes and messages are drawn, and what a click hits.
+//! - [`layout`]: where nodes and messages are drawn, and what a click hits;
+//! - [`quorum`]: the quorum table of the course notes, live;
+//! - [`etcdctl`]: the etcdctl console.
 
+pub mod etcdctl;
 pub mod feed;
 pub mod history;
 pub mod layout;
 pub mod player;
+pub mod quorum;
 pub mod session;
 pub mod snapshot;
 pub mod trig;
