@@ -73,7 +73,7 @@ impl LeaseTimings {
             return Err("renewDeadline must be greater than retryPeriod*JitterFactor (1.2)".into());
         }
         // The lease object holds whole seconds (leaseDurationSeconds).
-        if self.duration % SECOND != 0 {
+        if !self.duration.is_multiple_of(SECOND) {
             return Err("the lease duration is a whole number of seconds (leaseDurationSeconds)".into());
         }
         Ok(())

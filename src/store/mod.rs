@@ -270,7 +270,7 @@ mod tests {
         assert!(ok(s, t(Target::CreateRevision(1), CompareOp::Less)));
         s.apply(&Request::put("x", "b"));
         assert!(ok(s, t(Target::Value("a".into()), CompareOp::Greater)));
-        assert!(ok(s, t(Target::Version(1), CompareOp::NotEqual)) == false);
+        assert!(!ok(s, t(Target::Version(1), CompareOp::NotEqual)));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 pub mod api;
 mod api_debug;
+mod api_kube;
 mod json;
 pub mod render;
 
