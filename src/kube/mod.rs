@@ -35,7 +35,7 @@ pub use etcd_server::EtcdServer;
 pub use lb::LoadBalancer;
 pub use lease::{LeaseName, LeaseObject, LeaseRecord};
 pub use msg::{ApiError, ApiVerb, Endpoint, EtcdError, KubeEffect, KubeMsg, Out, Process, TimerKind, TimerSet};
-pub use spec::{KubeSpec, LeaseTimings, MachineId, Place, Topology};
+pub use spec::{EtcdRaft, KubeSpec, LeaseTimings, MachineId, Place, Topology, ETCD_RAFT};
 
 use crate::raft::types::Fnv;
 
