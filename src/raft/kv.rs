@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use super::message::Applied;
 use super::types::{Command, Entry, RequestId, UNTRACKED_REQUEST};
-use crate::store::{Keys, Request, Store};
+use crate::store::{Keys, Store};
 use crate::util::Chunked;
 
 #[derive(Clone, Debug, Default)]
@@ -47,11 +47,11 @@ impl KvStore {
         let result = match &entry.command {
             Command::Noop => Applied::Done,
             Command::Put { key, value } => {
-                self.store.apply(&Request::put(key, value));
+                self.store.put(key.clone(), value.clone());
                 Applied::Done
             }
             Command::Del { key } => {
-                self.store.apply(&Request::delete(Keys::Key(key.clone())));
+                self.store.delete_key(key);
                 Applied::Done
             }
             Command::Get { key } => Applied::Value(self.store.get(key).map(|kv| kv.value.clone())),
@@ -146,7 +146,7 @@ mod tests {
     fn untracked_requests_are_applied_every_time_and_leave_no_slot() {
         let mut kv = KvStore::new();
         let id = UNTRACKED_REQUEST | 5;
-        let put = Command::Etcd(Rc::new(Request::put("k", "v")));
+        let put = Command::Etcd(Rc::new(crate::store::Request::put("k", "v")));
         let first = kv.apply(&entry(put.clone(), Some(id)));
         let second = kv.apply(&entry(put, Some(id)));
         assert_ne!(first, second, "each copy is applied: the revision moves");

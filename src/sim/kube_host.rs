@@ -10,9 +10,7 @@
 //! timers with the run's seeded generator, and hands an etcd server's
 //! requests to the world, which steps the member's Raft node.
 
-use std::cmp::Ordering;
 use std::collections::{BTreeMap, BinaryHeap};
-use std::fmt;
 use std::rc::Rc;
 
 use crate::kube::{
@@ -22,6 +20,7 @@ use crate::kube::{
 use crate::raft::{ClientOutcome, NodeId, RequestId};
 use crate::store::Request;
 
+pub use super::kube_event::{KubeEvent, KubeFlight, Named};
 use super::network::{LossReason, Network};
 use super::{Effect, Micros, SimRng, SECOND};
 
@@ -32,87 +31,6 @@ pub const LOCAL_LATENCY: Micros = 100;
 pub const KUBELET_BACKOFF: Micros = 10 * SECOND;
 pub const KUBELET_BACKOFF_MAX: Micros = 300 * SECOND;
 pub const KUBELET_BACKOFF_RESET: Micros = 600 * SECOND;
-
-/// An endpoint as traces name it: `cp1/kube-scheduler`, `load-balancer`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Named {
-    pub place: Place,
-    pub process: Option<Process>,
-}
-
-impl fmt::Display for Named {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.process {
-            Some(p) => write!(f, "{}/{p}", self.place),
-            None => write!(f, "{}", self.place),
-        }
-    }
-}
-
-/// A control-plane message on its way.
-#[derive(Clone, Debug)]
-pub struct KubeFlight {
-    /// In sending order: the tie-break between equal arrival times.
-    pub id: u64,
-    pub from: Endpoint,
-    pub to: Endpoint,
-    pub from_name: Named,
-    pub to_name: Named,
-    pub sent_at: Micros,
-    pub arrives_at: Micros,
-    pub msg: KubeMsg,
-}
-
-impl KubeFlight {
-    fn key(&self) -> (Micros, u64) {
-        (self.arrives_at, self.id)
-    }
-}
-
-impl Ord for KubeFlight {
-    fn cmp(&self, other: &Self) -> Ordering {
-        other.key().cmp(&self.key())
-    }
-}
-impl PartialOrd for KubeFlight {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl PartialEq for KubeFlight {
-    fn eq(&self, other: &Self) -> bool {
-        self.key() == other.key()
-    }
-}
-impl Eq for KubeFlight {}
-
-/// What happened in one control-plane event.
-#[derive(Clone, Debug)]
-pub enum KubeEvent {
-    Deliver(KubeFlight),
-    Lost(KubeFlight, LossReason),
-    Timer(Named, TimerKind),
-    /// The kubelet starts a controller again after it exited.
-    KubeletRestart(Named),
-}
-
-impl fmt::Display for KubeEvent {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            KubeEvent::Deliver(m) => write!(f, "deliver {}->{} {}", m.from_name, m.to_name, m.msg),
-            KubeEvent::Lost(m, reason) => {
-                let why = match reason {
-                    LossReason::Partitioned => "partitioned",
-                    LossReason::LinkCut => "link cut",
-                    LossReason::Crashed => "not running",
-                };
-                write!(f, "lost {}->{} {} ({why})", m.from_name, m.to_name, m.msg.name())
-            }
-            KubeEvent::Timer(at, kind) => write!(f, "{at} timer {kind:?}"),
-            KubeEvent::KubeletRestart(at) => write!(f, "kubelet restarts {at}"),
-        }
-    }
-}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 enum HostTimer {

@@ -10,6 +10,7 @@ mod breakpoint;
 mod client;
 mod etcd;
 mod event;
+mod kube_event;
 mod kube_host;
 mod kube_world;
 mod network;

@@ -207,7 +207,7 @@ pub fn print_reply(print: Print, reply: &Reply) -> Vec<String> {
 
 fn print_response(print: Print, response: &Response, out: &mut Vec<String>) {
     match response {
-        Response::Put { .. } => out.push("OK".to_string()),
+        Response::Put => out.push("OK".to_string()),
         Response::Delete { deleted } => out.push(deleted.to_string()),
         Response::Range { kvs, .. } => {
             for kv in kvs {
@@ -470,10 +470,7 @@ mod tests {
         assert_eq!(print_reply(Print { value_only: true }, &range), ["1", "2"]);
         let keys = Reply { revision: 3, response: Response::Range { kvs: vec![kv("/a", ""), kv("/b", "")], count: 2 } };
         assert_eq!(print_reply(Print::default(), &keys), ["/a", "/b"]);
-        assert_eq!(
-            print_reply(Print::default(), &Reply { revision: 4, response: Response::Put { prev_kv: None } }),
-            ["OK"]
-        );
+        assert_eq!(print_reply(Print::default(), &Reply { revision: 4, response: Response::Put }), ["OK"]);
         let deleted = Reply { revision: 5, response: Response::Delete { deleted: 2 } };
         assert_eq!(print_reply(Print::default(), &deleted), ["2"]);
     }

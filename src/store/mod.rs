@@ -17,6 +17,7 @@
 pub mod etcdctl;
 pub mod request;
 
+use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 use std::ops::Bound;
 use std::rc::Rc;
@@ -81,6 +82,20 @@ impl Store {
         })
     }
 
+    /// Writes `key` at the next revision. (The same as applying a put,
+    /// without building a request: the path every version-1 `put` takes.)
+    pub fn put(&mut self, key: Rc<str>, value: Rc<str>) {
+        Writer { store: self, wrote: false }.put(key, value);
+        self.revision += 1;
+    }
+
+    /// Deletes one key; whether it was there (the revision moves if so).
+    pub fn delete_key(&mut self, key: &str) -> bool {
+        let deleted = self.kvs.remove(key).is_some();
+        self.revision += i64::from(deleted);
+        deleted
+    }
+
     /// Applies one request and answers it with the revision it leaves the
     /// store at. A write that changes nothing (deleting a missing key, a
     /// transaction whose branch only reads) leaves the revision as it was.
@@ -118,18 +133,8 @@ impl Writer<'_> {
                 Response::Range { count: kvs.len() as i64, kvs }
             }
             Request::Put(p) => {
-                let revision = self.next();
-                let prev = self.store.kvs.get(&p.key).cloned();
-                let kv = KeyValue {
-                    key: p.key.clone(),
-                    value: p.value.clone(),
-                    create_revision: prev.as_ref().map_or(revision, |kv| kv.create_revision),
-                    mod_revision: revision,
-                    version: prev.as_ref().map_or(1, |kv| kv.version + 1),
-                };
-                self.store.kvs.insert(p.key.clone(), kv);
-                self.wrote = true;
-                Response::Put { prev_kv: prev }
+                self.put(p.key.clone(), p.value.clone());
+                Response::Put
             }
             Request::Delete(d) => {
                 let doomed: Vec<Rc<str>> = self.store.range(&d.keys).map(|kv| kv.key.clone()).collect();
@@ -146,6 +151,23 @@ impl Writer<'_> {
                 Response::Txn { succeeded, responses }
             }
         }
+    }
+
+    fn put(&mut self, key: Rc<str>, value: Rc<str>) {
+        let revision = self.next();
+        match self.store.kvs.entry(key) {
+            Entry::Occupied(mut e) => {
+                let kv = e.get_mut();
+                kv.value = value;
+                kv.mod_revision = revision;
+                kv.version += 1;
+            }
+            Entry::Vacant(e) => {
+                let key = e.key().clone();
+                e.insert(KeyValue { key, value, create_revision: revision, mod_revision: revision, version: 1 });
+            }
+        }
+        self.wrote = true;
     }
 
     /// etcd's `applyCompare`: a missing key compares as all zeros, except

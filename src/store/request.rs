@@ -133,21 +133,10 @@ impl Request {
 /// The answer to one request, without the header.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Response {
-    Range {
-        kvs: Vec<KeyValue>,
-        count: i64,
-    },
-    /// `prev_kv`: the key as it was before the put, if it existed.
-    Put {
-        prev_kv: Option<KeyValue>,
-    },
-    Delete {
-        deleted: i64,
-    },
-    Txn {
-        succeeded: bool,
-        responses: Vec<Response>,
-    },
+    Range { kvs: Vec<KeyValue>, count: i64 },
+    Put,
+    Delete { deleted: i64 },
+    Txn { succeeded: bool, responses: Vec<Response> },
 }
 
 /// A response with etcd's header: the store's revision once the request
@@ -232,7 +221,7 @@ impl fmt::Display for Response {
                 }
                 f.write_str("]")
             }
-            Response::Put { .. } => f.write_str("put"),
+            Response::Put => f.write_str("put"),
             Response::Delete { deleted } => write!(f, "deleted {deleted}"),
             Response::Txn { succeeded, responses } => {
                 f.write_str(if *succeeded { "succeeded" } else { "failed" })?;
