@@ -17,7 +17,6 @@
 //! time, or etcd's "request timed out"), as etcd's client leaves an
 //! endpoint that stops answering.
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use super::lease::{LeaseName, LeaseObject};
@@ -50,7 +49,8 @@ pub struct Apiserver {
     endpoints: Vec<MachineId>,
     /// The endpoint in use, an index into `endpoints`.
     current: usize,
-    pending: BTreeMap<RequestId, Pending>,
+    /// Requests sent to etcd and not yet answered (a handful).
+    pending: Vec<(RequestId, Pending)>,
     next_seq: u64,
 }
 
@@ -59,7 +59,7 @@ impl Apiserver {
     pub fn new(machine: MachineId, endpoints: Vec<MachineId>, first: usize) -> Apiserver {
         assert!(!endpoints.is_empty(), "an apiserver needs an etcd endpoint");
         let current = first % endpoints.len();
-        Apiserver { machine, endpoints, current, pending: BTreeMap::new(), next_seq: 0 }
+        Apiserver { machine, endpoints, current, pending: Vec::new(), next_seq: 0 }
     }
 
     /// The etcd member's machine it sends requests to now.
@@ -87,14 +87,14 @@ impl Apiserver {
         };
         self.next_seq += 1;
         let etcd = etcd_id(self.machine, self.next_seq);
-        self.pending.insert(etcd, Pending { client, id, verb, created });
+        self.pending.push((etcd, Pending { client, id, verb, created }));
         let to = Endpoint::On(self.etcd_endpoint(), Process::Etcd);
         out.send(to, KubeMsg::EtcdRequest { id: etcd, request: Rc::new(request) });
         out.timer(TimerKind::EtcdTimeout(etcd), TimerSet::After(timeout));
     }
 
     pub fn on_etcd_reply(&mut self, id: RequestId, result: Result<Rc<Reply>, EtcdError>, out: &mut Out) {
-        let Some(p) = self.pending.remove(&id) else {
+        let Some(p) = self.take(id) else {
             return;
         };
         out.timer(TimerKind::EtcdTimeout(id), TimerSet::Cancel);
@@ -112,11 +112,16 @@ impl Apiserver {
 
     pub fn on_timer(&mut self, kind: TimerKind, out: &mut Out) {
         if let TimerKind::EtcdTimeout(id) = kind {
-            if let Some(p) = self.pending.remove(&id) {
+            if let Some(p) = self.take(id) {
                 self.fail_over();
                 out.send(p.client, KubeMsg::ApiReply { id: p.id, result: Err(ApiError::Timeout) });
             }
         }
+    }
+
+    fn take(&mut self, id: RequestId) -> Option<Pending> {
+        let i = self.pending.iter().position(|(p, _)| *p == id)?;
+        Some(self.pending.remove(i).1)
     }
 
     fn fail_over(&mut self) {

@@ -8,7 +8,6 @@
 //! "etcdserver: request timed out", which is what a client sees when the
 //! cluster has no quorum or no leader.
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use super::msg::{Endpoint, EtcdError, KubeMsg, Out, Process, TimerKind, TimerSet};
@@ -40,12 +39,13 @@ pub struct EtcdServer {
     /// The machine of each member, indexed by node id - 1.
     machines: Vec<MachineId>,
     request_timeout: Micros,
-    held: BTreeMap<RequestId, Held>,
+    /// Requests waiting for a reply (a handful).
+    held: Vec<(RequestId, Held)>,
 }
 
 impl EtcdServer {
     pub fn new(member: NodeId, machines: Vec<MachineId>, request_timeout: Micros) -> EtcdServer {
-        EtcdServer { member, machines, request_timeout, held: BTreeMap::new() }
+        EtcdServer { member, machines, request_timeout, held: Vec::new() }
     }
 
     pub fn member(&self) -> NodeId {
@@ -68,7 +68,8 @@ impl EtcdServer {
     fn hold(&mut self, id: RequestId, held: Held, out: &mut Out) {
         out.propose.push((id, held.request.clone()));
         out.timer(TimerKind::EtcdRequestTimeout(id), TimerSet::After(self.request_timeout));
-        self.held.insert(id, held);
+        self.held.retain(|(h, _)| *h != id);
+        self.held.push((id, held));
     }
 
     /// The Raft node's answer to a request handed to it.
@@ -78,7 +79,7 @@ impl EtcdServer {
             // Only etcd requests are handed to the node.
             ClientOutcome::Applied(_) => {}
             ClientOutcome::Redirect { leader: Some(leader) } if *leader != self.member => {
-                let Some(held) = self.held.get_mut(&id) else { return };
+                let Some((_, held)) = self.held.iter_mut().find(|(h, _)| *h == id) else { return };
                 if held.hops >= MAX_HOPS {
                     return;
                 }
@@ -90,8 +91,7 @@ impl EtcdServer {
             // once. A request forwarded here just goes unanswered: the
             // member that holds it answers when its timeout passes.
             ClientOutcome::Redirect { leader: None } => {
-                if let Some(Held { origin: Origin::Client(client), .. }) = self.held.get(&id).cloned() {
-                    self.held.remove(&id);
+                if let Some(Held { origin: Origin::Client(client), .. }) = self.take_client(id) {
                     out.timer(TimerKind::EtcdRequestTimeout(id), TimerSet::Cancel);
                     out.send(client, KubeMsg::EtcdReply { id, result: Err(EtcdError::ProposalDropped) });
                 }
@@ -105,7 +105,7 @@ impl EtcdServer {
     }
 
     fn reply(&mut self, id: RequestId, reply: Rc<Reply>, out: &mut Out) {
-        let Some(held) = self.held.remove(&id) else {
+        let Some(held) = self.take(id) else {
             return;
         };
         out.timer(TimerKind::EtcdRequestTimeout(id), TimerSet::Cancel);
@@ -115,9 +115,20 @@ impl EtcdServer {
         }
     }
 
+    fn take(&mut self, id: RequestId) -> Option<Held> {
+        let i = self.held.iter().position(|(h, _)| *h == id)?;
+        Some(self.held.remove(i).1)
+    }
+
+    /// Takes request `id` if a client (not a peer) asked it here.
+    fn take_client(&mut self, id: RequestId) -> Option<Held> {
+        let i = self.held.iter().position(|(h, held)| *h == id && matches!(held.origin, Origin::Client(_)))?;
+        Some(self.held.remove(i).1)
+    }
+
     pub fn on_timer(&mut self, kind: TimerKind, out: &mut Out) {
         let TimerKind::EtcdRequestTimeout(id) = kind else { return };
-        if let Some(Held { origin: Origin::Client(client), .. }) = self.held.remove(&id) {
+        if let Some(Held { origin: Origin::Client(client), .. }) = self.take(id) {
             out.send(client, KubeMsg::EtcdReply { id, result: Err(EtcdError::Timeout) });
         }
     }

@@ -10,7 +10,7 @@
 //! timers with the run's seeded generator, and hands an etcd server's
 //! requests to the world, which steps the member's Raft node.
 
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::BinaryHeap;
 use std::rc::Rc;
 
 use crate::kube::{
@@ -73,8 +73,9 @@ pub struct KubeHost {
     machines: Vec<Machine>,
     lb: LoadBalancer,
     flights: BinaryHeap<KubeFlight>,
-    timers: BTreeMap<(Micros, u64), HostTimer>,
-    armed: BTreeMap<HostTimer, (Micros, u64)>,
+    /// Armed timers, earliest first: `(when, arming order, which)`. A few
+    /// dozen at most, so a sorted vector (one per key: arming again moves it).
+    timers: Vec<(Micros, u64, HostTimer)>,
     /// The partition group of each machine (zone isolation); all 0 when
     /// none.
     group: Vec<u8>,
@@ -106,8 +107,7 @@ impl KubeHost {
             etcd_request_timeout: 5 * SECOND + 2 * election_high,
             machines,
             flights: BinaryHeap::new(),
-            timers: BTreeMap::new(),
-            armed: BTreeMap::new(),
+            timers: Vec::new(),
             group: vec![0; n],
             next_flight: 0,
             next_timer: 0,
@@ -163,7 +163,7 @@ impl KubeHost {
     /// When the next control-plane event is due.
     pub(super) fn next_due(&self) -> Option<Micros> {
         let flight = self.flights.peek().map(|f| f.arrives_at);
-        let timer = self.timers.first_key_value().map(|(&(t, _), _)| t);
+        let timer = self.timers.first().map(|&(t, _, _)| t);
         match (flight, timer) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
@@ -266,22 +266,15 @@ impl KubeHost {
     }
 
     fn cancel_timers(&mut self, doomed: impl Fn(&HostTimer) -> bool) {
-        let keys: Vec<HostTimer> = self.armed.keys().filter(|t| doomed(t)).copied().collect();
-        for key in keys {
-            if let Some(at) = self.armed.remove(&key) {
-                self.timers.remove(&at);
-            }
-        }
+        self.timers.retain(|(_, _, t)| !doomed(t));
     }
 
     fn arm(&mut self, key: HostTimer, at: Micros) {
-        if let Some(old) = self.armed.remove(&key) {
-            self.timers.remove(&old);
-        }
+        self.cancel_timers(|t| *t == key);
         self.next_timer += 1;
         let slot = (at, self.next_timer);
-        self.timers.insert(slot, key);
-        self.armed.insert(key, slot);
+        let i = self.timers.partition_point(|&(t, n, _)| (t, n) < slot);
+        self.timers.insert(i, (at, self.next_timer, key));
     }
 
     // ----- the event loop -----
@@ -289,13 +282,12 @@ impl KubeHost {
     /// Processes the next control-plane event.
     pub(super) fn step(&mut self, ctx: &mut Ctx) -> KubeEvent {
         let flight_at = self.flights.peek().map(|f| f.arrives_at);
-        let timer = self.timers.first_key_value().map(|(&slot, &t)| (slot, t));
+        let timer = self.timers.first().map(|&(t, _, _)| t);
         match (flight_at, timer) {
-            (Some(f), Some(((t, _), _))) if f <= t => self.deliver(ctx),
+            (Some(f), Some(t)) if f <= t => self.deliver(ctx),
             (Some(_), None) => self.deliver(ctx),
-            (_, Some((slot, key))) => {
-                self.timers.remove(&slot);
-                self.armed.remove(&key);
+            (_, Some(_)) => {
+                let (_, _, key) = self.timers.remove(0);
                 self.fire(key, ctx)
             }
             (None, None) => unreachable!("step is called only when an event is due"),

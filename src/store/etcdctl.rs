@@ -344,7 +344,8 @@ fn render(format: Format, header: &[&str], rows: &[Vec<String>]) -> Vec<String> 
 /// settings: headers upper-cased and centred, cells aligned right, a border
 /// around everything, one space of padding.
 fn table(header: &[&str], rows: &[Vec<String>]) -> Vec<String> {
-    let header: Vec<String> = header.iter().map(|h| h.replace(['_', '.'], " ").trim().to_uppercase()).collect();
+    // Headers are ASCII: no Unicode case tables needed.
+    let header: Vec<String> = header.iter().map(|h| h.replace(['_', '.'], " ").trim().to_ascii_uppercase()).collect();
     let width = |s: &str| s.chars().count();
     let widths: Vec<usize> = (0..header.len())
         .map(|c| rows.iter().map(|r| width(&r[c])).chain([width(&header[c])]).max().unwrap_or(0))
@@ -386,13 +387,14 @@ pub fn humanize_bytes(s: u64) -> String {
     }
     let units = ["B", "kB", "MB", "GB", "TB", "PB", "EB"];
     let mut e = 0;
-    let mut scale: u128 = 1;
-    while (s as u128) >= scale * 1000 {
+    let mut scale: u64 = 1;
+    while s / scale >= 1000 {
         scale *= 1000;
         e += 1;
     }
-    // floor(s / 1000^e * 10 + 0.5): the value in tenths, rounded half up.
-    let tenths = ((s as u128) * 20 + scale) / (2 * scale);
+    // floor(s / 1000^e * 10 + 0.5): the value in tenths, rounded half up,
+    // as the whole part times 10 plus the rounded rest (no overflow).
+    let tenths = (s / scale) * 10 + ((s % scale) * 10 + scale / 2) / scale;
     if tenths < 100 {
         format!("{}.{} {}", tenths / 10, tenths % 10, units[e])
     } else {
@@ -545,6 +547,7 @@ mod tests {
             (9950, "10 kB"),
             (2_147_483_648, "2.1 GB"),
             (8_589_934_592, "8.6 GB"),
+            (u64::MAX, "18 EB"),
         ] {
             assert_eq!(humanize_bytes(bytes), text, "{bytes}");
         }
