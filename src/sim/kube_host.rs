@@ -497,10 +497,10 @@ impl KubeHost {
     pub(super) fn double_leadership(&mut self) -> Vec<(LeaseName, Vec<MachineId>)> {
         let mut found = Vec::new();
         for lease in LeaseName::ALL {
-            let leaders: Vec<MachineId> = self.leaders(lease).collect();
-            let double = leaders.len() > 1;
+            // Checked after every event: count first, list only when needed.
+            let double = self.leaders(lease).nth(1).is_some();
             if double && !self.reported[lease.index()] {
-                found.push((lease, leaders));
+                found.push((lease, self.leaders(lease).collect()));
             }
             self.reported[lease.index()] = double;
         }

@@ -132,5 +132,12 @@ mod tests {
         let (a, b) = (runner.world(), session.world());
         assert_eq!((a.event_count(), a.now()), (b.event_count(), b.now()));
         assert_eq!(a.node(1).kv().iter().collect::<Vec<_>>(), b.node(1).kv().iter().collect::<Vec<_>>());
+        // Time travel replays the console's requests too.
+        let end = session.world().event_count();
+        let kv = |s: &Session| format!("{:?}", s.world().node(1).kv().store());
+        let before = kv(&session);
+        session.seek(3);
+        session.seek(end);
+        assert_eq!(kv(&session), before);
     }
 }
