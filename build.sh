@@ -143,6 +143,7 @@ bundle_js() {
 # Fuzz size for the test run; CI and local runs use the same figures.
 FUZZ_SEEDS=${FUZZ_SEEDS:-1000}
 FUZZ_DURATION=${FUZZ_DURATION:-30s}
+KUBE_FUZZ_SEEDS=${KUBE_FUZZ_SEEDS:-300}
 
 cmd_test() {
   cmd_lint
@@ -161,6 +162,12 @@ cmd_test() {
     ./target/release/raftlab fuzz --seeds "$FUZZ_SEEDS" --nodes "$nodes" --duration "$FUZZ_DURATION" \
       --faults crash,partition,cut,loss,duplicate,drop
   done
+  log "fuzz: Kubernetes control planes, $KUBE_FUZZ_SEEDS seeds x 60s of zone failures, machine crashes, partitions"
+  ./target/release/raftlab fuzz --kubernetes stacked --control-planes 3 --zones a,b,c --seeds "$KUBE_FUZZ_SEEDS"
+  ./target/release/raftlab fuzz --kubernetes external --control-planes 2 --etcd 3 --zones a,b,a,b,c \
+    --seeds "$KUBE_FUZZ_SEEDS"
+  ./target/release/raftlab fuzz --kubernetes stacked --control-planes 5 --zones a,a,b,b,c \
+    --seeds "$((KUBE_FUZZ_SEEDS / 3))"
 
   build_pkg
   apt_ensure chromium:chromium chromedriver:chromium-driver

@@ -1,7 +1,12 @@
 //! Raft Lab: a deterministic Raft consensus laboratory.
 //!
+//! - [`store`]: the etcd-like key-value store (revisions, ranges,
+//!   transactions) the nodes apply their logs to, and etcdctl's printers.
 //! - [`raft`]: the pure Raft node (inputs: messages and timer firings;
 //!   outputs: messages, timer requests and state changes).
+//! - [`kube`]: the Kubernetes control plane (apiservers, leader election of
+//!   the controllers, the load balancer, etcd's servers) as pure state
+//!   machines the world hosts.
 //! - [`sim`]: the deterministic world: virtual time, event queue, network
 //!   faults, crashes, the client.
 //! - [`check`]: the safety invariants of Figure 3, checked after every event.
@@ -11,9 +16,11 @@
 //!   checkpoint-sharing vector).
 
 pub mod check;
+pub mod kube;
 pub mod raft;
 pub mod scenario;
 pub mod sim;
+pub mod store;
 pub mod util;
 pub mod view;
 

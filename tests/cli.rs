@@ -158,7 +158,7 @@ fn a_missing_cluster_line_is_a_parse_error() {
     let out = raftlab(&["run", file.path()]);
     assert_eq!(code(&out), 2, "{}", shown(&out));
     assert!(stderr(&out).contains(&format!("{}:1:1: ", file.path())), "{}", shown(&out));
-    assert!(stderr(&out).contains("'cluster N' as the first command"), "{}", shown(&out));
+    assert!(stderr(&out).contains("'cluster N' or 'kubernetes ...' as the first command"), "{}", shown(&out));
 }
 
 #[test]

@@ -457,3 +457,43 @@ fn memory_is_reported_and_the_checkpoint_budget_bounds_the_reachable_past() {
     assert_eq!(lab.event_count(), reachable);
     assert!(!lab.step_back());
 }
+
+#[wasm_bindgen_test]
+fn etcdctl_get_prefix_lists_what_etcdctl_put_wrote() {
+    let mut lab = RaftLab::from_scenario(s("cluster 3 seed=4\nrun until leader\n")).unwrap();
+    advance_until_leader(&mut lab, None);
+    lab.advance(n(300.0)).unwrap();
+    assert_eq!(lab.etcdctl(s("etcdctl put /registry/pods/a running")).unwrap(), ["OK"]);
+    assert_eq!(lab.etcdctl(s("put /registry/pods/b pending")).unwrap(), ["OK"]);
+    assert_eq!(
+        lab.etcdctl(s("etcdctl get /registry --prefix")).unwrap(),
+        ["/registry/pods/a", "running", "/registry/pods/b", "pending"]
+    );
+    assert_eq!(lab.etcdctl(s("get / --prefix --keys-only")).unwrap(), ["/registry/pods/a", "/registry/pods/b"]);
+    assert_eq!(lab.etcdctl(s("member list")).unwrap().len(), 3);
+    let e = lab.etcdctl(s("etcdctl get")).unwrap_err();
+    assert!(error_text(e).starts_with("Error: missing word, expected a key"));
+    // The console's requests are journaled: the recorded run holds them.
+    let text = lab.recorded_scenario().unwrap();
+    assert!(text.contains("\netcdctl put /registry/pods/a running\n"), "{text}");
+}
+
+#[wasm_bindgen_test]
+fn a_control_plane_loses_its_apiserver_with_its_bigger_zone() {
+    let mut lab = RaftLab::from_scenario(s("kubernetes stacked control-planes=3 zones=a,a,b seed=1\n")).unwrap();
+    for _ in 0..20 {
+        lab.advance(n(1000.0)).unwrap();
+    }
+    let leases = lab.kubectl(s("kubectl get leases -n kube-system")).unwrap();
+    assert_eq!(leases.len(), 3, "{leases:?}");
+    assert!(leases[0].starts_with("NAME") && leases[1].starts_with("kube-controller-manager"));
+    assert_eq!(get(&lab.quorum().unwrap(), "writesCommit").as_bool(), Some(true));
+    lab.fail_zone(s("a")).unwrap();
+    let q = lab.quorum().unwrap();
+    assert_eq!((get(&q, "up").as_f64(), get(&q, "writesCommit").as_bool()), (Some(1.0), Some(false)));
+    assert!(error_text(lab.fail_zone(s("z")).unwrap_err()).contains("unknown zone z"));
+    assert!(error_text(lab.crash_machine(s("cp9")).unwrap_err()).contains("unknown machine cp9"));
+    lab.restore_zone(s("a")).unwrap();
+    let text = lab.recorded_scenario().unwrap();
+    assert!(text.contains("\nfail zone a\n") && text.contains("\nrestore zone a\n"), "{text}");
+}

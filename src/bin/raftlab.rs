@@ -3,8 +3,11 @@
 use std::io::{self, Write};
 use std::process::ExitCode;
 
+use raftlab::kube::{KubeSpec, LeaseName, Topology};
 use raftlab::scenario::check::check;
+use raftlab::scenario::failover::{self, Sample};
 use raftlab::scenario::fuzz::{run_seed, Fault, FuzzOptions, FuzzRun};
+use raftlab::scenario::fuzz_kube::{self, KubeFuzzOptions};
 use raftlab::scenario::parse::parse;
 use raftlab::scenario::runner::{Runner, Trace};
 use raftlab::scenario::{Command, Scenario, Step};
@@ -26,6 +29,15 @@ usage:
                [--duration 60s] [--jobs J]
       Random fault schedules with client load; checks every safety invariant and
       that the cluster recovers once the faults stop.
+  raftlab fuzz --kubernetes stacked|external --seeds N [--control-planes K] [--etcd M] [--zones a,b,c]
+               [--start S] [--duration 60s] [--jobs J]
+      The same for a control plane: zone failures, machine crashes, zones cut off and
+      etcd partitions; checks Lease Safety and Raft's invariants after every event, and
+      that etcd, the leases and the apiserver recover once the faults stop.
+  raftlab failover --seeds N [--kubernetes stacked|external] [--control-planes K] [--etcd M]
+                   [--zones a,b,c] [--lease kube-controller-manager|kube-scheduler] [--start S] [--jobs J]
+      Crashes the lease holder's machine after 30 s in each seed and reports how long the
+      controller takes to lead again (default: stacked, 3 control planes in zones a,b,c).
 exit status: 0 success, 1 a failed expectation, violation or mismatch, 2 bad usage or a parse error";
 
 fn main() -> ExitCode {
@@ -33,7 +45,9 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("run") => cmd_run(&args[1..]),
         Some("check") => cmd_check(&args[1..]),
+        Some("fuzz") if args.iter().any(|a| a == "--kubernetes") => cmd_fuzz_kube(&args[1..]),
         Some("fuzz") => cmd_fuzz(&args[1..]),
+        Some("failover") => cmd_failover(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)
@@ -286,45 +300,55 @@ fn cmd_fuzz(args: &[String]) -> Result<ExitCode, String> {
         }
     }
     let seeds = seeds.ok_or("fuzz: missing --seeds N")?;
-    if seeds == 0 {
-        return Err("fuzz: --seeds takes a number of at least 1".into());
-    }
-    // Seeds `start..start + seeds`: a range whose end does not fit in a
-    // u64 is an error, not a range that wraps around to zero runs.
-    let end = start.checked_add(seeds).ok_or(format!(
-        "fuzz: --start {start} plus --seeds {seeds} is past the largest seed ({}): use fewer seeds or a lower start",
-        u64::MAX
-    ))?;
-    let jobs = jobs.clamp(1, 64) as u64;
+    check_seed_range("fuzz", start, seeds)?;
     let began = std::time::Instant::now();
-    // Seeds are independent, so they split across threads; each thread builds
-    // its own worlds, counts its runs and keeps only its failures, which are
-    // reported in seed order.
-    let tallies: Vec<(u64, u64, Vec<FuzzRun>)> = std::thread::scope(|scope| {
+    let runs = in_parallel(start, seeds, jobs, |seed| forget_passing_text(run_seed(seed, &options)));
+    report_fuzz(runs, began)
+}
+
+/// Seeds `start..start + seeds`: at least one, and a range whose end does
+/// not fit in a u64 is an error, not a range that wraps around to zero runs.
+fn check_seed_range(command: &str, start: u64, seeds: u64) -> Result<(), String> {
+    if seeds == 0 {
+        return Err(format!("{command}: --seeds takes a number of at least 1"));
+    }
+    start.checked_add(seeds).map(|_| ()).ok_or(format!(
+        "{command}: --start {start} plus --seeds {seeds} is past the largest seed ({}): use fewer seeds or a lower start",
+        u64::MAX
+    ))
+}
+
+/// A passing run's scenario text is not needed: only failures print theirs.
+fn forget_passing_text(mut run: FuzzRun) -> FuzzRun {
+    if run.failure.is_none() {
+        run.scenario_text = String::new();
+    }
+    run
+}
+
+/// Runs `f` for seeds `start..start + seeds` (checked by
+/// [`check_seed_range`]) on `jobs` threads; results
+/// in seed order. Seeds are independent: each thread builds its own worlds.
+fn in_parallel<T: Send>(start: u64, seeds: u64, jobs: usize, f: impl Fn(u64) -> T + Sync) -> Vec<T> {
+    let jobs = jobs.clamp(1, 64) as u64;
+    let f = &f;
+    let mut runs: Vec<(u64, T)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..jobs)
             .map(|j| {
-                let options = options.clone();
                 scope.spawn(move || {
-                    let (mut runs, mut events, mut failures) = (0, 0, Vec::new());
-                    // `start + j` fits: j < jobs, and past `end` the range is empty.
-                    for seed in (start.saturating_add(j)..end).step_by(jobs as usize) {
-                        let run = run_seed(seed, &options);
-                        runs += 1;
-                        events += run.events;
-                        if run.failure.is_some() {
-                            failures.push(run);
-                        }
-                    }
-                    (runs, events, failures)
+                    (start + j..start + seeds).step_by(jobs as usize).map(|seed| (seed, f(seed))).collect::<Vec<_>>()
                 })
             })
             .collect();
-        handles.into_iter().map(|h| h.join().expect("a fuzz thread panicked")).collect()
+        handles.into_iter().flat_map(|h| h.join().expect("a worker thread panicked")).collect()
     });
-    let runs: u64 = tallies.iter().map(|t| t.0).sum();
-    let events: u64 = tallies.iter().map(|t| t.1).sum();
-    let mut failures: Vec<FuzzRun> = tallies.into_iter().flat_map(|t| t.2).collect();
-    failures.sort_by_key(|r| r.seed);
+    runs.sort_by_key(|(seed, _)| *seed);
+    runs.into_iter().map(|(_, r)| r).collect()
+}
+
+fn report_fuzz(runs: Vec<FuzzRun>, began: std::time::Instant) -> Result<ExitCode, String> {
+    let events: u64 = runs.iter().map(|r| r.events).sum();
+    let failures: Vec<&FuzzRun> = runs.iter().filter(|r| r.failure.is_some()).collect();
     for run in &failures {
         let f = run.failure.as_ref().expect("kept for its failure");
         println!("seed {}: line {}: `{}` failed: {}", run.seed, f.line, f.command, f.message);
@@ -332,6 +356,176 @@ fn cmd_fuzz(args: &[String]) -> Result<ExitCode, String> {
         print!("{}", run.scenario_text);
         println!("---");
     }
-    println!("{runs} runs, {events} events, {} violations ({:.1}s)", failures.len(), began.elapsed().as_secs_f64());
+    println!(
+        "{} runs, {events} events, {} violations ({:.1}s)",
+        runs.len(),
+        failures.len(),
+        began.elapsed().as_secs_f64()
+    );
     Ok(if failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// The control plane the `--kubernetes`, `--control-planes`, `--etcd` and
+/// `--zones` options describe; `None` when an argument is not one of them.
+struct TopologyArgs {
+    topology: Topology,
+    control_planes: u8,
+    etcd: Option<u8>,
+    zones: Option<Vec<String>>,
+}
+
+impl TopologyArgs {
+    fn new() -> Self {
+        TopologyArgs { topology: Topology::Stacked, control_planes: 3, etcd: None, zones: None }
+    }
+
+    /// Takes `arg` (and its value) if it is a topology option.
+    fn take(
+        &mut self,
+        cmd: &str,
+        arg: &str,
+        value: &mut dyn FnMut() -> Result<String, String>,
+    ) -> Result<bool, String> {
+        let count = |v: String, what: &str| -> Result<u8, String> {
+            v.parse::<u8>().ok().filter(|n| (1..=9).contains(n)).ok_or(format!("{cmd}: {what} takes a number 1..9"))
+        };
+        match arg {
+            "--kubernetes" => {
+                self.topology = match value()?.as_str() {
+                    "stacked" => Topology::Stacked,
+                    "external" => Topology::External,
+                    other => return Err(format!("{cmd}: --kubernetes takes stacked or external, not '{other}'")),
+                }
+            }
+            "--control-planes" => self.control_planes = count(value()?, "--control-planes")?,
+            "--etcd" => self.etcd = Some(count(value()?, "--etcd")?),
+            "--zones" => self.zones = Some(value()?.split(',').map(str::to_string).collect()),
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn spec(&self, cmd: &str) -> Result<KubeSpec, String> {
+        let etcd = match (self.topology, self.etcd) {
+            (Topology::Stacked, Some(_)) => return Err(format!("{cmd}: --etcd is for --kubernetes external")),
+            (Topology::Stacked, None) => self.control_planes,
+            (Topology::External, etcd) => etcd.unwrap_or(3),
+        };
+        let mut spec = KubeSpec::new(self.topology, self.control_planes, etcd);
+        if let Some(zones) = &self.zones {
+            spec.zones = zones.clone();
+        }
+        spec.validate().map_err(|e| format!("{cmd}: {e}"))?;
+        Ok(spec)
+    }
+}
+
+fn cmd_fuzz_kube(args: &[String]) -> Result<ExitCode, String> {
+    let mut topology = TopologyArgs::new();
+    let (mut seeds, mut start, mut duration) = (None, 1u64, None);
+    let mut jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut value = || it.next().cloned().ok_or(format!("fuzz: {arg} needs a value"));
+        if topology.take("fuzz", arg, &mut value)? {
+            continue;
+        }
+        match arg.as_str() {
+            "--seeds" => seeds = Some(value()?.parse::<u64>().map_err(|_| "fuzz: --seeds takes a number")?),
+            "--start" => start = value()?.parse().map_err(|_| "fuzz: --start takes a number")?,
+            "--jobs" => jobs = value()?.parse().map_err(|_| "fuzz: --jobs takes a number")?,
+            "--duration" => {
+                let d = value()?;
+                duration = Some(parse_duration(&d).ok_or(format!("fuzz: bad duration '{d}', expected e.g. 60s"))?);
+            }
+            other => return Err(format!("fuzz: unknown option '{other}' with --kubernetes")),
+        }
+    }
+    let seeds = seeds.ok_or("fuzz: missing --seeds N")?;
+    let mut options = KubeFuzzOptions::new(topology.spec("fuzz")?);
+    if let Some(d) = duration {
+        options.duration = d;
+    }
+    check_seed_range("fuzz", start, seeds)?;
+    let began = std::time::Instant::now();
+    let runs = in_parallel(start, seeds, jobs, |seed| forget_passing_text(fuzz_kube::run_seed(seed, &options)));
+    report_fuzz(runs, began)
+}
+
+fn cmd_failover(args: &[String]) -> Result<ExitCode, String> {
+    let mut topology = TopologyArgs::new();
+    let (mut seeds, mut start, mut lease) = (None, 1u64, LeaseName::ControllerManager);
+    let mut jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut value = || it.next().cloned().ok_or(format!("failover: {arg} needs a value"));
+        if topology.take("failover", arg, &mut value)? {
+            continue;
+        }
+        match arg.as_str() {
+            "--seeds" => seeds = Some(value()?.parse::<u64>().map_err(|_| "failover: --seeds takes a number")?),
+            "--start" => start = value()?.parse().map_err(|_| "failover: --start takes a number")?,
+            "--jobs" => jobs = value()?.parse().map_err(|_| "failover: --jobs takes a number")?,
+            "--lease" => {
+                let name = value()?;
+                lease = LeaseName::from_name(&name).ok_or(format!(
+                    "failover: --lease takes kube-controller-manager or kube-scheduler, not '{name}'"
+                ))?;
+            }
+            other => return Err(format!("failover: unknown option '{other}'")),
+        }
+    }
+    let seeds = seeds.ok_or("failover: missing --seeds N")?;
+    check_seed_range("failover", start, seeds)?;
+    let spec = topology.spec("failover")?;
+    let results = in_parallel(start, seeds, jobs, |seed| failover::measure(seed, &spec, lease));
+    let (mut samples, mut failures): (Vec<Sample>, Vec<String>) = (Vec::new(), Vec::new());
+    for r in results {
+        match r {
+            Ok(s) => samples.push(s),
+            Err(e) => failures.push(e),
+        }
+    }
+    for f in &failures {
+        println!("{f}");
+    }
+    let secs = |us: u64| format!("{}.{:03}s", us / 1_000_000, us % 1_000_000 / 1000);
+    println!("{lease} failover after its leader's machine fails, {} ({} seeds from {start}):", spec_line(&spec), seeds);
+    if let Some(s) = failover::summarize(&samples) {
+        println!(
+            "  min {}  median {}  p90 {}  p99 {}  max {}  mean {}",
+            secs(s.min),
+            secs(s.p50),
+            secs(s.p90),
+            secs(s.p99),
+            secs(s.max),
+            secs(s.mean)
+        );
+        let observed = s.mean_observed_before_crash;
+        let sign = if observed < 0 { "-" } else { "+" };
+        println!(
+            "  the new leader last saw a new record of the old one at crash {sign}{} on average",
+            secs(observed.unsigned_abs())
+        );
+        let widest = s.histogram.iter().map(|&(_, n)| n).max().unwrap_or(1);
+        for (second, n) in &s.histogram {
+            let bar = "#".repeat((n * 50).div_ceil(widest));
+            println!("  {second:>3}-{:<3}s {n:>6} {bar}", second + 1);
+        }
+    }
+    println!("{} measured, {} failed", samples.len(), failures.len());
+    Ok(if failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn spec_line(spec: &KubeSpec) -> String {
+    let t = &spec.lease;
+    format!(
+        "{} control planes {} with zones {}, lease {}s / renew deadline {}s / retry {}s",
+        spec.control_planes,
+        spec.topology.name(),
+        spec.zones.join(","),
+        t.duration / 1_000_000,
+        t.renew_deadline / 1_000_000,
+        t.retry_period / 1_000_000
+    )
 }

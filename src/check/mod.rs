@@ -76,7 +76,8 @@ pub struct NodeView<'a> {
     pub last_applied: LogIndex,
 }
 
-/// The five properties of Figure 3 of the Raft paper.
+/// The five properties of Figure 3 of the Raft paper, and the control
+/// plane's own.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Invariant {
     ElectionSafety,
@@ -84,6 +85,10 @@ pub enum Invariant {
     LogMatching,
     LeaderCompleteness,
     StateMachineSafety,
+    /// In a `kubernetes` world: at most one instance of each controller
+    /// leads at a time (checked by the world, `sim::kube_world`). Not in
+    /// [`Invariant::ALL`], which lists Figure 3.
+    LeaseSafety,
 }
 
 impl Invariant {
@@ -102,6 +107,7 @@ impl Invariant {
             Invariant::LogMatching => "Log Matching",
             Invariant::LeaderCompleteness => "Leader Completeness",
             Invariant::StateMachineSafety => "State Machine Safety",
+            Invariant::LeaseSafety => "Lease Safety",
         }
     }
 
@@ -113,11 +119,23 @@ impl Invariant {
             Invariant::LogMatching => "log-matching",
             Invariant::LeaderCompleteness => "leader-completeness",
             Invariant::StateMachineSafety => "state-machine-safety",
+            Invariant::LeaseSafety => "lease-safety",
         }
     }
 
+    /// Every invariant a scenario can name: Figure 3's and the control
+    /// plane's.
+    pub const NAMED: [Invariant; 6] = [
+        Invariant::ElectionSafety,
+        Invariant::LeaderAppendOnly,
+        Invariant::LogMatching,
+        Invariant::LeaderCompleteness,
+        Invariant::StateMachineSafety,
+        Invariant::LeaseSafety,
+    ];
+
     pub fn from_word(word: &str) -> Option<Invariant> {
-        Invariant::ALL.into_iter().find(|i| i.word() == word)
+        Invariant::NAMED.into_iter().find(|i| i.word() == word)
     }
 
     /// The property as Figure 3 of the paper states it.
@@ -138,6 +156,10 @@ impl Invariant {
             Invariant::StateMachineSafety => {
                 "If a server has applied a log entry at a given index to its state machine, no \
                  other server will ever apply a different log entry for the same index."
+            }
+            Invariant::LeaseSafety => {
+                "At most one instance of each controller (kube-controller-manager, kube-scheduler) \
+                 acts as leader at any moment."
             }
         }
     }
@@ -298,6 +320,25 @@ impl Checker {
     /// The highest index known to be committed.
     pub fn committed_index(&self) -> LogIndex {
         self.committed.len() as LogIndex
+    }
+
+    /// Records a violation found outside the checker (the control plane's
+    /// [`Invariant::LeaseSafety`], which the world checks after every
+    /// event); false when past [`MAX_VIOLATIONS`].
+    pub fn report(
+        &mut self,
+        event: u64,
+        time_us: u64,
+        invariant: Invariant,
+        nodes: Vec<NodeId>,
+        detail: String,
+    ) -> bool {
+        if self.violations.len() >= MAX_VIOLATIONS {
+            self.dropped += 1;
+            return false;
+        }
+        self.violations.push(Violation { event, time_us, invariant, nodes, entries: Vec::new(), detail });
+        true
     }
 
     /// Whether `key` is new; remembers it. Only called once a check has

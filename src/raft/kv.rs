@@ -1,17 +1,21 @@
-//! The replicated key-value state machine each node applies its log to.
+//! The replicated state machine each node applies its log to: a thin adapter
+//! from log commands to the etcd-like store (`crate::store`), plus the table
+//! that makes a retried client request act once.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeSet, VecDeque};
 use std::rc::Rc;
 
 use super::message::Applied;
-use super::types::{Command, Entry, RequestId};
+use super::types::{Command, Entry, RequestId, UNTRACKED_REQUEST};
+use crate::store::{Keys, Reply, Response, Store};
 
 #[derive(Clone, Debug, Default)]
 pub struct KvStore {
-    map: BTreeMap<Rc<str>, Rc<str>>,
+    store: Store,
     /// Which client requests were applied, and the newest results. A client
     /// that times out re-sends the same request, so one operation can reach
-    /// the log twice; the second copy must not act again.
+    /// the log twice; the second copy must not act again. Requests marked
+    /// [`UNTRACKED_REQUEST`] are not in it: each copy acts.
     results: Results,
 }
 
@@ -61,44 +65,49 @@ impl Results {
     }
 }
 
+fn tracked(request: RequestId) -> Option<RequestId> {
+    (request & UNTRACKED_REQUEST == 0).then_some(request)
+}
+
 impl KvStore {
     pub fn new() -> Self {
         Self::default()
     }
 
     pub fn apply(&mut self, entry: &Entry) -> Applied {
-        if let Some(request) = entry.request {
-            if let Some(previous) = self.result_of(request) {
-                return previous.clone();
-            }
+        let request = entry.request.and_then(tracked);
+        if let Some(previous) = request.and_then(|r| self.results.get(r)) {
+            return previous.clone();
         }
         // A request applied before whose result is forgotten: it must not
         // act again (see `Results`).
-        let first = entry.request.is_none_or(|r| !self.results.applied(r));
+        let first = request.is_none_or(|r| !self.results.applied(r));
         let result = match &entry.command {
             Command::Noop => Applied::Done,
             Command::Put { key, value } => {
                 if first {
-                    self.map.insert(key.clone(), value.clone());
+                    self.store.put(key.clone(), value.clone());
                 }
                 Applied::Done
             }
             Command::Del { key } => {
                 if first {
-                    self.map.remove(key);
+                    self.store.delete_key(key);
                 }
                 Applied::Done
             }
-            Command::Get { key } => Applied::Value(self.map.get(key).cloned()),
-            Command::List { prefix } => Applied::Keys(
-                self.map
-                    .range::<str, _>((std::ops::Bound::Included(&**prefix), std::ops::Bound::Unbounded))
-                    .take_while(|(k, _)| k.starts_with(&**prefix))
-                    .map(|(k, _)| k.clone())
-                    .collect(),
-            ),
+            Command::Get { key } => Applied::Value(self.store.get(key).map(|kv| kv.value.clone())),
+            Command::List { prefix } => {
+                Applied::Keys(self.store.range(&Keys::Prefix(prefix.clone())).map(|kv| kv.key.clone()).collect())
+            }
+            Command::Etcd(etcd) if first || !etcd.is_write() => Applied::Etcd(Rc::new(self.store.apply(etcd))),
+            // A forgotten write applied again: its effect is not repeated;
+            // it answers `ok` at the store's current revision.
+            Command::Etcd(_) => {
+                Applied::Etcd(Rc::new(Reply { revision: self.store.revision(), response: Response::Put }))
+            }
         };
-        if let Some(request) = entry.request.filter(|_| first) {
+        if let Some(request) = request.filter(|_| first) {
             self.results.record(request, result.clone());
         }
         result
@@ -107,23 +116,28 @@ impl KvStore {
     /// The result of a client operation applied recently (one of the newest
     /// [`RESULT_WINDOW`]), if it was.
     pub fn result_of(&self, request: RequestId) -> Option<&Applied> {
-        self.results.get(request)
+        self.results.get(tracked(request)?)
+    }
+
+    /// The etcd store itself: revisions, ranges.
+    pub fn store(&self) -> &Store {
+        &self.store
     }
 
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.map.get(key).map(|v| &**v)
+        self.store.get(key).map(|kv| &*kv.value)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.map.iter().map(|(k, v)| (&**k, &**v))
+        self.store.iter().map(|kv| (&*kv.key, &*kv.value))
     }
 
     pub fn len(&self) -> usize {
-        self.map.len()
+        self.store.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.map.is_empty()
+        self.store.is_empty()
     }
 }
 
@@ -159,6 +173,31 @@ mod tests {
         kv.apply(&entry(Command::put("x", "1"), Some(1)));
         assert_eq!(kv.get("x"), Some("2"));
         assert_eq!(kv.apply(&entry(Command::get("x"), Some(2))), first);
+    }
+
+    #[test]
+    fn the_version_1_commands_move_the_etcd_revisions() {
+        let mut kv = KvStore::new();
+        kv.apply(&entry(Command::put("a", "1"), Some(1)));
+        kv.apply(&entry(Command::put("a", "2"), Some(2)));
+        kv.apply(&entry(Command::Noop, None));
+        let a = kv.store().get("a").unwrap();
+        assert_eq!((a.create_revision, a.mod_revision, a.version), (2, 3, 2));
+        kv.apply(&entry(Command::del("a"), Some(3)));
+        assert_eq!(kv.store().revision(), 4);
+    }
+
+    #[test]
+    fn untracked_requests_are_applied_every_time_and_leave_no_slot() {
+        let mut kv = KvStore::new();
+        let id = UNTRACKED_REQUEST | 5;
+        let put = Command::Etcd(Rc::new(crate::store::Request::put("k", "v")));
+        let first = kv.apply(&entry(put.clone(), Some(id)));
+        let second = kv.apply(&entry(put, Some(id)));
+        assert_ne!(first, second, "each copy is applied: the revision moves");
+        assert_eq!(kv.store().revision(), 3);
+        assert!(kv.result_of(id).is_none());
+        assert!(kv.results.recent.is_empty() && kv.results.floor == 0);
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::fmt;
 use std::rc::Rc;
 
 use super::types::{Command, Entry, LogIndex, NodeId, RequestId, Term};
+use crate::store::Reply;
 
 /// Every message, as a typed payload: a handler receives the struct it
 /// needs instead of re-destructuring an enum variant.
@@ -115,6 +116,8 @@ pub enum Applied {
     Done,
     Value(Option<Rc<str>>),
     Keys(Rc<[Rc<str>]>),
+    /// The etcd store's reply to an etcd request, with its revision.
+    Etcd(Rc<Reply>),
 }
 
 impl fmt::Display for Applied {
@@ -133,6 +136,7 @@ impl fmt::Display for Applied {
                 }
                 f.write_str("]")
             }
+            Applied::Etcd(reply) => write!(f, "{reply}"),
         }
     }
 }

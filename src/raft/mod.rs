@@ -114,4 +114,4 @@ pub use quorum::{Majority, NodeSet, VoteResult};
 pub use ready::{NodeEvent, Ready, TimerRequest};
 pub use reason::Reason;
 pub use rules::{Rule, Rules};
-pub use types::{Command, Entry, LogIndex, NodeId, RequestId, Role, Term, CLIENT, MAX_NODES};
+pub use types::{Command, Entry, LogIndex, NodeId, RequestId, Role, Term, CLIENT, MAX_NODES, UNTRACKED_REQUEST};

@@ -2,7 +2,10 @@
 //! log entries and the key-value commands they carry.
 
 use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::rc::Rc;
+
+use crate::store::Request;
 
 /// A server in the cluster, numbered 1..=N as the scenario language does.
 /// Id 0 is never a server: the simulated client uses it as its address.
@@ -23,6 +26,13 @@ pub type LogIndex = u64;
 /// Identifies one client operation across retries, so that a request the
 /// client re-sends after a timeout is applied at most once.
 pub type RequestId = u64;
+
+/// Set in the id of a request whose client does not need the state machine
+/// to remember its result: the Kubernetes apiservers' etcd clients, whose
+/// writes are compare-and-swaps (a second copy of one fails its compare)
+/// and which do not re-send a request with the same id. The state machine
+/// keeps no table entry for them, so their ids need not be dense.
+pub const UNTRACKED_REQUEST: RequestId = 1 << 63;
 
 /// A command of the replicated key-value state machine.
 ///
@@ -49,6 +59,10 @@ pub enum Command {
     List {
         prefix: Rc<str>,
     },
+    /// A request of etcd's KV service (range, put, delete, transaction),
+    /// applied to the etcd-like store with its revisions: what `etcdctl`
+    /// and the Kubernetes apiservers send.
+    Etcd(Rc<Request>),
 }
 
 impl Command {
@@ -65,9 +79,13 @@ impl Command {
         Command::List { prefix: prefix.into() }
     }
 
-    /// Whether applying the command changes the key-value map.
+    /// Whether applying the command can change the key-value map.
     pub fn is_write(&self) -> bool {
-        matches!(self, Command::Put { .. } | Command::Del { .. })
+        match self {
+            Command::Put { .. } | Command::Del { .. } => true,
+            Command::Etcd(request) => request.is_write(),
+            Command::Noop | Command::Get { .. } | Command::List { .. } => false,
+        }
     }
 
     /// A stable 64-bit fingerprint, used to chain log digests. It must not
@@ -93,13 +111,18 @@ impl Command {
                 h.byte(4);
                 h.str(prefix);
             }
+            Command::Etcd(request) => {
+                h.byte(5);
+                request.hash(&mut h);
+            }
         }
         h.finish()
     }
 }
 
 /// Written as the scenario language's `expect log` expects it:
-/// `noop`, `put(x=1)`, `del(x)`, `get(x)`, `list(prefix)`.
+/// `noop`, `put(x=1)`, `del(x)`, `get(x)`, `list(prefix)`; an etcd request
+/// as [`Request`] writes it (which `expect log` does not read).
 impl fmt::Display for Command {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -108,6 +131,9 @@ impl fmt::Display for Command {
             Command::Del { key } => write!(f, "del({key})"),
             Command::Get { key } => write!(f, "get({key})"),
             Command::List { prefix } => write!(f, "list({prefix})"),
+            // `Range(..)`, `Put(..)`, `DeleteRange(..)`, `Txn(..)`: etcd's
+            // method names, capitalised, so they read apart from the above.
+            Command::Etcd(request) => write!(f, "{request}"),
         }
     }
 }
@@ -173,5 +199,26 @@ impl Fnv {
     }
     pub(crate) fn finish(self) -> u64 {
         self.0
+    }
+}
+
+/// Lets derived `Hash` implementations feed the digest. Lengths and enum
+/// discriminants arrive as `usize`/`isize`, whose width differs between
+/// native code and wasm32; they are widened to 64 bits so that a digest is
+/// the same on both.
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.byte(b);
+        }
+    }
+    fn write_usize(&mut self, v: usize) {
+        self.u64(v as u64);
+    }
+    fn write_isize(&mut self, v: isize) {
+        self.u64(v as i64 as u64);
     }
 }

@@ -9,6 +9,9 @@ use std::fmt;
 use crate::check::Invariant;
 use crate::raft::{self, MessageKind, NodeId, Rule, Term};
 use crate::sim::Breakpoint;
+use crate::store::etcdctl::Call;
+
+pub use super::ast_kube::{Holder, KubeCommand};
 
 /// Virtual time in microseconds.
 pub type Micros = u64;
@@ -177,6 +180,12 @@ pub enum Command {
     /// where the violation stops the run; the scenario then ends there.
     ExpectViolation(Invariant),
     Show(ShowWhat),
+    /// `etcdctl ...`: `put`, `get` and `del` go to the cluster and wait for
+    /// the answer (at most etcdctl's 5 s command timeout); `member list` and
+    /// `endpoint status` print the members' state at once.
+    Etcdctl(Call),
+    /// A form of the Kubernetes control plane (`ast_kube.rs`).
+    Kube(KubeCommand),
 }
 
 /// The block after a `----` line.
@@ -336,12 +345,23 @@ pub fn format_percent(ppm: u32) -> String {
     }
 }
 
+/// `cluster N ...`, or for a control plane `kubernetes stacked ...` with the
+/// lease timings, then the same cluster options.
 impl fmt::Display for ClusterSpec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kube {
+            Some(kube) => write!(
+                f,
+                "kubernetes {kube} lease-duration={} renew-deadline={} retry-period={}",
+                format_duration(kube.lease.duration),
+                format_duration(kube.lease.renew_deadline),
+                format_duration(kube.lease.retry_period)
+            )?,
+            None => write!(f, "cluster {}", self.nodes)?,
+        }
         write!(
             f,
-            "cluster {} seed={} election={} heartbeat={} latency={} loss={}",
-            self.nodes,
+            " seed={} election={} heartbeat={} latency={} loss={}",
             self.seed,
             format_range(self.election),
             format_duration(self.heartbeat),
@@ -450,7 +470,7 @@ impl Command {
                 | Command::Get { .. }
                 | Command::Del { .. }
                 | Command::List { .. }
-        )
+        ) || matches!(self, Command::Kube(k) if k.is_event())
     }
 }
 
@@ -523,6 +543,8 @@ impl fmt::Display for Command {
             Command::ExpectNoViolations => f.write_str("expect no-violations"),
             Command::ExpectViolation(invariant) => write!(f, "expect violation {}", invariant.word()),
             Command::Show(what) => write!(f, "show {what}"),
+            Command::Etcdctl(call) => write!(f, "etcdctl {call}"),
+            Command::Kube(command) => write!(f, "{command}"),
         }
     }
 }

@@ -179,7 +179,13 @@ pub fn generate(seed: u64, options: &FuzzOptions) -> Scenario {
 
 /// Generates, parses back and runs one fuzz seed.
 pub fn run_seed(seed: u64, options: &FuzzOptions) -> FuzzRun {
-    let scenario_text = generate(seed, options).to_text();
+    run_generated(seed, &generate(seed, options))
+}
+
+/// Runs a generated scenario from its text, so that the reproduction of a
+/// failure is exactly what ran.
+pub fn run_generated(seed: u64, generated: &Scenario) -> FuzzRun {
+    let scenario_text = generated.to_text();
     let scenario = match parse(&scenario_text) {
         Ok(s) => s,
         Err(e) => {

@@ -2,8 +2,11 @@
 //! CLI and tests run. See `scenario-language.md` for the language itself.
 
 pub mod ast;
+mod ast_kube;
 pub mod check;
+pub mod failover;
 pub mod fuzz;
+pub mod fuzz_kube;
 pub mod parse;
 pub mod record;
 pub mod runner;
@@ -13,4 +16,7 @@ pub use ast::{
     ClusterSpec, Command, Expected, ExpectedRole, LinkKind, Micros, NodeRef, ParseError, Scenario, ShowWhat, Step,
 };
 pub use parse::parse;
+
+#[cfg(test)]
+mod kube_tests;
 pub use record::record;

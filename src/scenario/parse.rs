@@ -10,10 +10,13 @@
 mod lexer;
 #[path = "parse_expect.rs"]
 mod parse_expect;
+#[path = "parse_kube.rs"]
+mod parse_kube;
 
 use super::ast::{
     ClusterSpec, Command, Expected, LinkKind, NodeRef, ParseError, Scenario, ShowWhat, Step, DEFAULT_WITHIN, MAX_STEP,
 };
+use crate::kube::KubeSpec;
 use crate::raft::{MessageKind, NodeId, Rule, MAX_NODES};
 use crate::sim::{Breakpoint, BREAKPOINT_NAMES};
 use lexer::{check_controls, check_invisible, duration, percent, range, uint, uint_word, Cursor, Line, Word, DURATION};
@@ -22,11 +25,18 @@ pub use lexer::{is_invisible, lines, shown};
 
 const SEPARATOR: &str = "----";
 const COMMANDS: &str = "one of: run, step, crash, restart, timeout, partition, cut, uncut, heal, \
-                        drop, duplicate, put, get, del, list, client, break, unbreak, rule, expect, show";
+                        drop, duplicate, put, get, del, list, client, break, unbreak, rule, expect, show, \
+                        etcdctl, kubectl, fail, restore, isolate";
 /// The first words of commands (`client` only when `load` follows it: the
 /// runner prints lines like `client submits #1 ...`).
-const KEYWORDS: [&str; 21] = [
+const KEYWORDS: [&str; 27] = [
     "cluster",
+    "kubernetes",
+    "etcdctl",
+    "kubectl",
+    "fail",
+    "restore",
+    "isolate",
     "run",
     "step",
     "crash",
@@ -76,8 +86,11 @@ pub fn parse(text: &str) -> Result<Scenario, ParseError> {
             continue;
         };
         let Some(parser) = parser.as_mut() else {
-            let spec = parse_cluster(&line)?;
-            parser = Some(Parser { nodes: spec.nodes, breakpoints: Vec::new() });
+            let spec = match first.text {
+                "kubernetes" => parse_kube::header(&line)?,
+                _ => parse_cluster(&line)?,
+            };
+            parser = Some(Parser { nodes: spec.nodes, breakpoints: Vec::new(), kube: spec.kube.clone() });
             cluster = Some((spec, line.number));
             if is_separator(i) {
                 return Err(separator_error(raw[i], number(i), "a step before it; the cluster line has no output"));
@@ -122,7 +135,7 @@ pub fn parse(text: &str) -> Result<Scenario, ParseError> {
             line: 1,
             column: 1,
             word: String::new(),
-            expected: "'cluster N' as the first command".into(),
+            expected: "'cluster N' or 'kubernetes ...' as the first command".into(),
         }),
     }
 }
@@ -136,9 +149,10 @@ fn separator_error(raw: &str, line: u32, expected: &str) -> ParseError {
 fn parse_cluster(line: &Line) -> Result<ClusterSpec, ParseError> {
     let size = format!("a cluster size 1..{MAX_NODES}");
     let mut c = Cursor::new(line);
-    let first = c.word("'cluster N' as the first command")?;
+    const FIRST: &str = "'cluster N' or 'kubernetes ...' as the first command";
+    let first = c.word(FIRST)?;
     if first.text != "cluster" {
-        return Err(first.error("'cluster N' as the first command"));
+        return Err(first.error(FIRST));
     }
     let n = c.word(&size)?;
     let mut spec = match uint(n.text) {
@@ -162,26 +176,34 @@ fn parse_cluster(line: &Line) -> Result<ClusterSpec, ParseError> {
         if value.is_empty() {
             return Err(w.error(format!("a value after '{key}='")));
         }
-        match key {
-            "seed" => spec.seed = uint_word(&v, "a seed like 7")?,
-            "election" => {
-                spec.election = range(&v)?;
-                if spec.election.0 == 0 {
-                    return Err(v.error("an election timeout above 0, like 150..300ms"));
-                }
-            }
-            "heartbeat" => {
-                spec.heartbeat = duration(&v)?;
-                // A zero interval would fire forever at one instant.
-                if spec.heartbeat == 0 {
-                    return Err(v.error("a heartbeat interval above 0, like 50ms"));
-                }
-            }
-            "latency" => spec.latency = range(&v)?,
-            _ => spec.loss_ppm = percent(&v)?,
-        }
+        cluster_option(&mut spec, key, &v)?;
     }
     Ok(spec)
+}
+
+/// One option of the `cluster` line (also taken by the `kubernetes` one):
+/// `key` with its value `v`; an unknown key is an error expecting [`OPTIONS`].
+fn cluster_option(spec: &mut ClusterSpec, key: &str, v: &Word) -> Result<(), ParseError> {
+    match key {
+        "seed" => spec.seed = uint_word(v, "a seed like 7")?,
+        "election" => {
+            spec.election = range(v)?;
+            if spec.election.0 == 0 {
+                return Err(v.error("an election timeout above 0, like 150..300ms"));
+            }
+        }
+        "heartbeat" => {
+            spec.heartbeat = duration(v)?;
+            // A zero interval would fire forever at one instant.
+            if spec.heartbeat == 0 {
+                return Err(v.error("a heartbeat interval above 0, like 50ms"));
+            }
+        }
+        "latency" => spec.latency = range(v)?,
+        "loss" => spec.loss_ppm = percent(v)?,
+        _ => return Err(v.error(OPTIONS)),
+    }
+    Ok(())
 }
 
 /// The grammar of every command but `cluster`, for a cluster of `nodes`.
@@ -190,6 +212,9 @@ struct Parser {
     /// The breakpoints the scenario's `break` commands have set so far, so
     /// that `unbreak` of one never set is an error with its position.
     breakpoints: Vec<Breakpoint>,
+    /// The control plane of a `kubernetes` scenario: its machine names work
+    /// wherever a node id does (for the etcd member on that machine).
+    kube: Option<KubeSpec>,
 }
 
 /// Which words may name a link's end besides a node id.
@@ -203,10 +228,14 @@ const NODES_OR_LEADER: Ends = Ends { leader: true, client: false };
 
 impl Parser {
     fn node_expected(&self, or: &str) -> String {
-        if self.nodes == 1 {
-            format!("a node id 1 or '{or}'")
-        } else {
-            format!("a node id 1..{} or '{or}'", self.nodes)
+        let ids = if self.nodes == 1 { "1".to_string() } else { format!("1..{}", self.nodes) };
+        match &self.kube {
+            Some(spec) => {
+                let (first, last) = (spec.machine_of_member(1), spec.machine_of_member(spec.etcd));
+                let (first, last) = (spec.machine_name(first), spec.machine_name(last));
+                format!("a node id {ids}, a member's machine {first}..{last}, or '{or}'")
+            }
+            None => format!("a node id {ids} or '{or}'"),
         }
     }
 
@@ -231,6 +260,11 @@ impl Parser {
     }
 
     fn id(&self, w: &Word) -> Option<NodeId> {
+        if let Some(spec) = &self.kube {
+            if let Some(member) = spec.machine_named(w.text).and_then(|m| spec.member_of(m)) {
+                return Some(member);
+            }
+        }
         uint(w.text).filter(|&v| v >= 1 && v <= self.nodes as u64).map(|v| v as NodeId)
     }
 
@@ -275,8 +309,17 @@ impl Parser {
                     _ => return Err(k.error(format!("a count 1..{MAX_STEP}"))),
                 },
             },
-            "crash" => Command::Crash(self.next_node(&mut c)?),
-            "restart" => Command::Restart(self.next_node(&mut c)?),
+            "crash" | "restart" => {
+                let node = c.word(&self.node_expected("leader"))?;
+                match self.machine_command(&w, &node) {
+                    Some(machine) => machine,
+                    None if w.text == "crash" => Command::Crash(self.node(&node)?),
+                    None => Command::Restart(self.node(&node)?),
+                }
+            }
+            "fail" | "restore" | "isolate" => self.zone_command(&w, &mut c)?,
+            "kubectl" => self.kubectl(&w, &mut c)?,
+            "etcdctl" => parse_kube::etcdctl(&mut c)?,
             "timeout" => Command::Timeout(self.next_node(&mut c)?),
             "partition" => match c.peek() {
                 Some(w) if w.text == "none" => {

@@ -7,12 +7,13 @@ use crate::check::Invariant;
 use crate::raft;
 use crate::scenario::ast::{Command, ExpectedRole, ParseError};
 
-pub(super) const EXPECTS: &str = "one of: leader, term, role, committed, log, value, missing, no-violations, violation";
+pub(super) const EXPECTS: &str =
+    "one of: leader, term, role, committed, log, value, missing, no-violations, violation, lease, apiserver";
 const LOG_ENTRY: &str = "a log entry like 1:noop, 1:put(x=1), 2:del(x), 2:get(x) or 3:list(prefix)";
 
 /// What `expect violation` takes: the invariants' words.
 fn invariants() -> String {
-    let words: Vec<&str> = Invariant::ALL.iter().map(|i| i.word()).collect();
+    let words: Vec<&str> = Invariant::NAMED.iter().map(|i| i.word()).collect();
     format!("an invariant: {}", words.join(", "))
 }
 
@@ -75,6 +76,8 @@ impl Parser {
                 let w = c.word(&invariants())?;
                 Command::ExpectViolation(Invariant::from_word(w.text).ok_or_else(|| w.error(invariants()))?)
             }
+            "lease" => self.expect_lease(&what, c)?,
+            "apiserver" => self.expect_apiserver(&what, c)?,
             _ => return Err(what.error(EXPECTS)),
         };
         Ok((command, END))

@@ -75,7 +75,8 @@ fn cluster_defaults_and_options() {
             election: (150 * MS, 300 * MS),
             heartbeat: 50 * MS,
             latency: (10 * MS, 20 * MS),
-            loss_ppm: 0
+            loss_ppm: 0,
+            kube: None
         }
     );
     let c = cluster("cluster 9 loss=5% latency=1ms..2ms heartbeat=20ms election=1..1.5s seed=18446744073709551615");
@@ -95,10 +96,16 @@ fn cluster_defaults_and_options() {
 
 #[test]
 fn cluster_errors() {
-    assert_eq!(err("run 1s\n"), "1:1: unexpected 'run', expected 'cluster N' as the first command");
-    assert_eq!(err("# only a comment\n\n"), "1:1: missing word, expected 'cluster N' as the first command");
-    assert_eq!(err(""), "1:1: missing word, expected 'cluster N' as the first command");
-    assert_eq!(err("\n  # intro\n  crash 1"), "3:3: unexpected 'crash', expected 'cluster N' as the first command");
+    assert_eq!(err("run 1s\n"), "1:1: unexpected 'run', expected 'cluster N' or 'kubernetes ...' as the first command");
+    assert_eq!(
+        err("# only a comment\n\n"),
+        "1:1: missing word, expected 'cluster N' or 'kubernetes ...' as the first command"
+    );
+    assert_eq!(err(""), "1:1: missing word, expected 'cluster N' or 'kubernetes ...' as the first command");
+    assert_eq!(
+        err("\n  # intro\n  crash 1"),
+        "3:3: unexpected 'crash', expected 'cluster N' or 'kubernetes ...' as the first command"
+    );
     assert_eq!(
         err("cluster 3\ncluster 3"),
         "2:1: unexpected 'cluster', expected a command other than 'cluster', which comes once, first"
@@ -213,7 +220,7 @@ fn unknown_command_on_line_3() {
     assert_eq!(
         err("cluster 3\nrun 1s\nreboot 2\n"),
         "3:1: unexpected 'reboot', expected one of: run, step, crash, restart, timeout, partition, cut, \
-         uncut, heal, drop, duplicate, put, get, del, list, client, break, unbreak, rule, expect, show"
+         uncut, heal, drop, duplicate, put, get, del, list, client, break, unbreak, rule, expect, show, etcdctl, kubectl, fail, restore, isolate"
     );
     // Keywords are case-sensitive.
     assert!(err2("Run 1s").starts_with("2:1: unexpected 'Run', expected one of: run,"));

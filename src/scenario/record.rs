@@ -17,9 +17,11 @@
 use crate::raft::{Command as KvCommand, NodeId, CLIENT};
 use crate::sim::{Effect, JournalEntry, MessageFault, Micros, UserAction, World, WorldConfig};
 
-use super::ast::{Command, LinkKind, NodeRef, Step, MAX_DURATION, MAX_STEP};
+use super::ast::{Command, KubeCommand, LinkKind, NodeRef, Step, MAX_DURATION, MAX_STEP};
 use super::parse::parse;
 use super::runner::{Runner, Trace};
+use crate::store::etcdctl::Call;
+use crate::store::{DeleteRequest, Keys, RangeRequest, Request};
 
 /// The first line of every recording.
 pub const HEADER: &str = "# Recorded by Raft Lab: seed, options and every user action.";
@@ -44,7 +46,11 @@ pub fn record(config: &WorldConfig, journal: &[JournalEntry]) -> Result<String, 
         let step = Step { line: 0, column: 0, text: command.to_string(), command: command.clone(), expected: None };
         runner.execute(&step).map_err(|(_, e)| what(format!("`{}` failed on replay: {e}", step.text)))?;
         let expected = entry.at_event + u64::from(entry.action.is_event());
-        if runner.world().event_count() != expected {
+        // An etcdctl request waits for its answer: the replay goes on past
+        // it, exactly as far as the original waited (the next action's
+        // `reach` checks that it is not past that one).
+        let waits = matches!(entry.action, UserAction::Etcdctl(_));
+        if runner.world().event_count() != expected && !(waits && runner.world().event_count() > expected) {
             return Err(what(format!(
                 "`{}` on replay made the event count {}, not {expected}",
                 step.text,
@@ -210,7 +216,41 @@ fn action_command(world: &World, action: &UserAction) -> Result<Command, String>
         UserAction::Submit { command, via } => submit(command, via.map(node))?,
         UserAction::SetClientLoad(every) => Command::ClientLoad(every.filter(|&d| d > 0)),
         UserAction::SetRule { rule, on } => Command::Rule { rule: *rule, on: *on },
+        UserAction::Etcdctl(call) => etcdctl(call)?,
+        UserAction::CrashMachine(m) => Command::Kube(KubeCommand::CrashMachine(machine(world, *m)?)),
+        UserAction::RestartMachine(m) => Command::Kube(KubeCommand::RestartMachine(machine(world, *m)?)),
+        UserAction::FailZone(z) => Command::Kube(KubeCommand::FailZone(z.clone())),
+        UserAction::RestoreZone(z) => Command::Kube(KubeCommand::RestoreZone(z.clone())),
+        UserAction::IsolateZone(z) => Command::Kube(KubeCommand::IsolateZone(z.clone())),
     })
+}
+
+fn machine(world: &World, m: crate::kube::MachineId) -> Result<String, String> {
+    world.config().kube.as_ref().map(|k| k.machine_name(m)).ok_or_else(|| "a machine action in a plain cluster".into())
+}
+
+/// `etcdctl ...`, if its words are words of the language.
+fn etcdctl(call: &Call) -> Result<Command, String> {
+    if let Call::Kv { request, .. } = call {
+        let (key, value) = match request {
+            Request::Put(p) => (p.key.clone(), Some(p.value.clone())),
+            Request::Range(RangeRequest { keys: Keys::Key(k) | Keys::Prefix(k), .. })
+            | Request::Delete(DeleteRequest { keys: Keys::Key(k) | Keys::Prefix(k) }) => (k.clone(), None),
+            Request::Txn(_) => return Err("etcdctl sends no transaction here".into()),
+        };
+        // Keys may hold `=` here (etcdctl's own word), but not start a flag.
+        word(&key, "key", false)?;
+        if key.starts_with('-') {
+            return Err(format!("the key \"{key}\" starts with '-', which etcdctl reads as a flag"));
+        }
+        if let Some(value) = value {
+            word(&value, "value", false)?;
+            if value.starts_with('-') {
+                return Err(format!("the value \"{value}\" starts with '-', which etcdctl reads as a flag"));
+            }
+        }
+    }
+    Ok(Command::Etcdctl(call.clone()))
 }
 
 /// `partition ...`: trailing empty groups change nothing and are left out;
@@ -263,6 +303,7 @@ fn submit(command: &KvCommand, via: Option<NodeRef>) -> Result<Command, String> 
         KvCommand::List { prefix } if prefix.is_empty() => Command::List { prefix: String::new(), via },
         KvCommand::List { prefix } => Command::List { prefix: word(prefix, "prefix", true)?, via },
         KvCommand::Noop => return Err("a no-op is not a client command".to_string()),
+        KvCommand::Etcd(_) => return Err("an etcd request is sent with etcdctl, not as a client command".to_string()),
     })
 }
 

@@ -11,6 +11,12 @@ use crate::sim::{fmt_time, Effect, Hit, MessageFault, Micros, SimError, Watch, W
 
 use super::ast::{format_duration, ClusterSpec, Command, LinkKind, NodeRef, Scenario, ShowWhat, Step};
 use super::show;
+use crate::raft::RequestId;
+use crate::store::etcdctl::Call;
+
+#[path = "runner_kube.rs"]
+mod runner_kube;
+pub use runner_kube::{etcdctl_answer, etcdctl_state};
 
 // Declared here so that `scenario` keeps one runner module; the
 // expectations are split out by concern.
@@ -131,9 +137,22 @@ pub struct Timed {
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum TimedKind {
     Run,
-    Leader { within: Micros },
-    Committed { index: u64, within: Micros },
-    Step { left: u32 },
+    Leader {
+        within: Micros,
+    },
+    Committed {
+        index: u64,
+        within: Micros,
+    },
+    Step {
+        left: u32,
+    },
+    /// `etcdctl put/get/del`: sent once `op` is `Some`, then waits for the
+    /// answer until etcdctl's command timeout.
+    Etcdctl {
+        call: Call,
+        op: Option<RequestId>,
+    },
 }
 
 /// Default limit of `run until ...` when the scenario gives none.
@@ -233,6 +252,9 @@ impl Runner {
                 (TimedKind::Committed { index, within }, now.saturating_add(within))
             }
             Command::Step(count) => (TimedKind::Step { left: count }, Micros::MAX),
+            Command::Etcdctl(ref call @ Call::Kv { .. }) => {
+                (TimedKind::Etcdctl { call: call.clone(), op: None }, Micros::MAX)
+            }
             _ => return None,
         };
         Some(Timed { kind, until, violations_before: self.world.checker().violations().len() })
@@ -255,6 +277,23 @@ impl Runner {
     ) -> Option<Result<(), String>> {
         let mut budget = max_events;
         let result = loop {
+            if let TimedKind::Etcdctl { call, op: op @ None } = &mut timed.kind {
+                // Sending the request is the step's first event.
+                if budget == 0 {
+                    return None;
+                }
+                match self.world.submit_etcdctl(call.clone()) {
+                    Ok(id) => *op = Some(id),
+                    Err(e) => break Err(e.to_string()),
+                }
+                budget -= 1;
+                timed.until = self.world.now() + crate::store::etcdctl::COMMAND_TIMEOUT_US;
+                let hit = self.check_watch(out);
+                if observe(&self.world) || hit {
+                    return None;
+                }
+                continue;
+            }
             if let TimedKind::Step { left } = &mut timed.kind {
                 if *left == 0 {
                     break Ok(());
@@ -297,7 +336,12 @@ impl Runner {
                     }
                     self.world.step();
                     budget -= 1;
-                    self.print_event(out, self.trace == Trace::Full);
+                    // etcdctl prints only its own answer, as a terminal
+                    // would (a full trace still shows every event).
+                    let quiet = matches!(timed.kind, TimedKind::Etcdctl { .. }) && self.trace != Trace::Full;
+                    if !quiet {
+                        self.print_event(out, self.trace == Trace::Full);
+                    }
                     let hit = self.check_watch(out);
                     let paused = observe(&self.world) || hit;
                     if self.stopped_by_violation() {
@@ -319,6 +363,9 @@ impl Runner {
                 }
             }
         };
+        if let (TimedKind::Etcdctl { call, op: Some(op) }, Ok(())) = (&timed.kind, &result) {
+            out.extend(self.etcdctl_answer(call, *op));
+        }
         Some(self.check_violations(timed.violations_before, result))
     }
 
@@ -328,6 +375,7 @@ impl Runner {
         match *kind {
             TimedKind::Leader { .. } => w.established_leader().is_some(),
             TimedKind::Committed { index, .. } => w.current_leader().is_some_and(|l| w.node(l).commit_index() >= index),
+            TimedKind::Etcdctl { op, .. } => op.is_some_and(|op| w.client().op(op).is_some_and(|o| o.is_done())),
             TimedKind::Run | TimedKind::Step { .. } => false,
         }
     }
@@ -344,7 +392,7 @@ impl Runner {
             TimedKind::Committed { index, within } => {
                 Err(format!("the leader's commit index did not reach {index} within {}", fmt_time(within)))
             }
-            TimedKind::Run | TimedKind::Step { .. } => Ok(()),
+            TimedKind::Run | TimedKind::Step { .. } | TimedKind::Etcdctl { .. } => Ok(()),
         }
     }
 
@@ -452,6 +500,8 @@ impl Runner {
             Command::Get { key, via } => self.submit(out, KvCommand::get(key), via)?,
             Command::Del { key, via } => self.submit(out, KvCommand::del(key), via)?,
             Command::List { prefix, via } => self.submit(out, KvCommand::list(prefix), via)?,
+            Command::Etcdctl(call) => out.extend(self.etcdctl_instant(call)?),
+            Command::Kube(command) => self.kube_command(command, out)?,
             Command::Show(what) => out.extend(match what {
                 ShowWhat::Nodes => show::nodes(w),
                 ShowWhat::Log => show::log(w),

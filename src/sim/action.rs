@@ -1,7 +1,9 @@
 //! User actions as data: what the world's journal records, what the timeline
 //! replays, and what a shared link turns back into scenario text.
 
+use crate::kube::MachineId;
 use crate::raft::{Command, MessageKind, NodeId, Rule};
+use crate::store::etcdctl::Call;
 
 use super::network::MessageFault;
 use super::{Micros, SimError, World};
@@ -43,6 +45,16 @@ pub enum UserAction {
         rule: Rule,
         on: bool,
     },
+    /// An etcdctl `put`, `get` or `del` sent to the cluster.
+    Etcdctl(Call),
+    /// A machine of the control plane fails / comes back.
+    CrashMachine(MachineId),
+    RestartMachine(MachineId),
+    /// Every machine of a zone fails / the failed ones come back.
+    FailZone(String),
+    RestoreZone(String),
+    /// A zone is cut off from the others (a partition).
+    IsolateZone(String),
 }
 
 impl UserAction {
@@ -68,6 +80,12 @@ impl UserAction {
                 world.set_rule(*rule, *on);
                 Ok(())
             }
+            UserAction::Etcdctl(call) => world.submit_etcdctl(call.clone()).map(|_| ()),
+            UserAction::CrashMachine(m) => world.crash_machine(*m),
+            UserAction::RestartMachine(m) => world.restart_machine(*m),
+            UserAction::FailZone(zone) => world.fail_zone(zone),
+            UserAction::RestoreZone(zone) => world.restore_zone(zone),
+            UserAction::IsolateZone(zone) => world.isolate_zone(zone),
         }
     }
 

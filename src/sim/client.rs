@@ -6,6 +6,7 @@
 use std::rc::Rc;
 
 use crate::raft::{Applied, ClientOutcome, Command, Message, NodeId, RequestId, CLIENT};
+use crate::store::etcdctl::{Call, COMMAND_TIMEOUT_US};
 
 use crate::util::chunked::{ElemMut, CHUNK};
 use crate::util::Chunked;
@@ -59,6 +60,9 @@ pub struct Client {
     pub(super) leader_hint: Option<NodeId>,
     /// The load generator's keys, made once and shared by every put.
     load_keys: Vec<Rc<str>>,
+    /// Operations the client gives up on if unanswered by then (etcdctl's
+    /// command timeout), in submission order.
+    pub(super) deadlines: Vec<(RequestId, Micros)>,
 }
 
 impl Client {
@@ -150,6 +154,7 @@ impl Client {
         drop(op);
         self.pending.retain(|&p| p != id);
         self.forget_old();
+        self.deadlines.retain(|(o, _)| *o != id);
         true
     }
 
@@ -213,6 +218,26 @@ impl World {
         Ok(op)
     }
 
+    /// Submits an etcdctl request: a client operation the client gives up
+    /// on after etcdctl's command timeout.
+    pub fn submit_etcdctl(&mut self, call: Call) -> Result<RequestId, SimError> {
+        let Call::Kv { request, .. } = &call else {
+            return Err(SimError::ControlPlane(format!(
+                "etcdctl {call} reads the members' state; it sends no request"
+            )));
+        };
+        let command = Command::Etcd(Rc::new(request.clone()));
+        self.record(UserAction::Etcdctl(call));
+        self.effects.clear();
+        let deadline = self.now + COMMAND_TIMEOUT_US;
+        let id = self.client.ops.len() as RequestId + 1;
+        self.client.deadlines.push((id, deadline));
+        let op = self.submit_op(command, None);
+        debug_assert_eq!(op, id);
+        self.finish_event(EventKind::Submit(op), None);
+        Ok(op)
+    }
+
     pub(super) fn submit_op(&mut self, command: Command, via: Option<NodeId>) -> RequestId {
         let target = via.or_else(|| self.current_leader()).or(self.client.leader_hint).unwrap_or(1);
         let op = self.client.submit(command, via, self.now, target);
@@ -220,14 +245,39 @@ impl World {
         op
     }
 
+    /// When the client gives up on `op`, if it ever does.
+    pub(super) fn deadline_of(&self, op: RequestId) -> Option<Micros> {
+        self.client.deadlines.iter().find(|(o, _)| *o == op).map(|&(_, d)| d)
+    }
+
+    /// The retry time `at`, or earlier when the client gives up before it.
+    fn retry_time(&self, op: RequestId, at: Micros) -> Micros {
+        self.deadline_of(op).map_or(at, |d| at.min(d))
+    }
+
+    /// At `op`'s retry time: whether its deadline has come, and if so gives
+    /// it up (no more attempts; a late answer is ignored).
+    pub(super) fn client_gives_up(&mut self, op: RequestId) -> bool {
+        if self.deadline_of(op).is_none_or(|d| self.now < d) {
+            return false;
+        }
+        self.client.deadlines.retain(|(o, _)| *o != op);
+        self.client.pending.retain(|&p| p != op);
+        if let Some(mut record) = self.client.op_mut(op) {
+            record.retry_at = None;
+        }
+        true
+    }
+
     fn client_send(&mut self, op: RequestId) {
         let timeout = self.config.client_timeout();
         let now = self.now;
+        let retry_at = self.retry_time(op, now + timeout);
         let Some(mut record) = self.client.op_mut(op) else {
             return;
         };
         record.attempts += 1;
-        record.retry_at = Some(now + timeout);
+        record.retry_at = Some(retry_at);
         let (target, command) = (record.target, record.command.clone());
         drop(record);
         self.send(CLIENT, target, Message::ClientRequest { request: op, command });
@@ -241,8 +291,9 @@ impl World {
         let Some(op) = self.client.op(request) else {
             return;
         };
-        if op.is_done() || op.target != from {
-            // A reply to an attempt the client has already given up on.
+        if op.is_done() || op.target != from || !self.client.pending.contains(&request) {
+            // A reply to an attempt (or an operation) the client has
+            // already given up on.
             return;
         }
         match outcome {
@@ -254,8 +305,7 @@ impl World {
             }
             ClientOutcome::Redirect { leader } => {
                 let n = self.config.nodes;
-                let backoff = self.config.election.0;
-                let now = self.now;
+                let backoff_until = self.retry_time(request, self.now + self.config.election.0);
                 let mut op = self.client.op_mut(request).expect("checked above");
                 op.redirects += 1;
                 match *leader {
@@ -270,7 +320,7 @@ impl World {
                         // Nobody knows a leader yet: an election is likely under
                         // way, so wait a little before asking the next node.
                         op.target = from % n + 1;
-                        op.retry_at = Some(now + backoff);
+                        op.retry_at = Some(backoff_until);
                         drop(op);
                         self.effects.push(Effect::ClientRedirect { op: request, from, to: None });
                     }

@@ -3,8 +3,10 @@
 use std::fmt;
 
 use crate::check::Violation;
+use crate::kube::{KubeEffect, Place};
 use crate::raft::{Applied, MessageKind, NodeEvent, NodeId, Reason, RequestId, Rule, CLIENT};
 
+use super::kube_host::KubeEvent;
 use super::network::{ArmedFault, InFlight, LossReason, MessageFault};
 use super::{fmt_time, Micros};
 
@@ -59,6 +61,34 @@ pub enum EventKind {
         rule: Rule,
         on: bool,
     },
+    /// The client gave up on an operation: etcdctl's command timeout passed.
+    ClientGiveUp(RequestId),
+    /// Something the Kubernetes control plane did by itself.
+    Kube(KubeEvent),
+    /// A user's action on machines and zones.
+    Machines(MachineAction),
+}
+
+/// A user's action on the machines of a control plane.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MachineAction {
+    Crash(Place),
+    Restart(Place),
+    FailZone(String),
+    RestoreZone(String),
+    IsolateZone(String),
+}
+
+impl fmt::Display for MachineAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MachineAction::Crash(m) => write!(f, "crash machine {m}"),
+            MachineAction::Restart(m) => write!(f, "restart machine {m}"),
+            MachineAction::FailZone(z) => write!(f, "fail zone {z}"),
+            MachineAction::RestoreZone(z) => write!(f, "restore zone {z}"),
+            MachineAction::IsolateZone(z) => write!(f, "isolate zone {z}"),
+        }
+    }
 }
 
 impl EventKind {
@@ -72,6 +102,8 @@ impl EventKind {
                 | EventKind::HeartbeatTimeout(_)
                 | EventKind::ClientRetry(_)
                 | EventKind::ClientLoad(_)
+                | EventKind::ClientGiveUp(_)
+                | EventKind::Kube(_)
         )
     }
 }
@@ -107,6 +139,12 @@ pub enum Effect {
     /// Why a node decided what it did (the decision itself, when it changed
     /// the node's state, is the `Node` effect just before).
     Why(Reason),
+    /// A change in the control plane: a controller started or stopped
+    /// leading, the load balancer marked a backend up or down.
+    Kube {
+        place: Place,
+        effect: KubeEffect,
+    },
 }
 
 /// A message link's end as traces and breakpoints write it.
@@ -157,6 +195,9 @@ impl fmt::Display for EventKind {
                 write!(f, "drop {}->{} {}", endpoint(m.from), endpoint(m.to), m.msg.kind().name())
             }
             EventKind::Duplicated { original, copy } => write!(f, "duplicate message {original} as {copy}"),
+            EventKind::ClientGiveUp(op) => write!(f, "client gives up on #{op}: etcdctl's command timeout"),
+            EventKind::Kube(event) => write!(f, "{event}"),
+            EventKind::Machines(action) => write!(f, "{action}"),
             EventKind::Armed(rule) => {
                 let what = match rule.fault {
                     MessageFault::Drop => "drop",
@@ -212,6 +253,14 @@ impl fmt::Display for Effect {
             }
             Effect::Violation(v) => write!(f, "SAFETY VIOLATION: {v}"),
             Effect::Why(reason) => write!(f, "why: {reason}"),
+            Effect::Kube { place, effect } => match effect {
+                KubeEffect::StartedLeading { lease, .. } => write!(f, "{lease} on {place} became leader"),
+                KubeEffect::StoppedLeading { lease, .. } => {
+                    write!(f, "{lease} on {place} stopped leading (renew deadline passed) and exits")
+                }
+                KubeEffect::BackendUp(_) => write!(f, "load balancer marks {place} up"),
+                KubeEffect::BackendDown(_) => write!(f, "load balancer marks {place} down"),
+            },
         }
     }
 }

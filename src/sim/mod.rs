@@ -9,7 +9,11 @@ mod action;
 mod breakpoint;
 mod budget;
 mod client;
+mod etcd;
 mod event;
+mod kube_event;
+mod kube_host;
+mod kube_world;
 mod network;
 mod rng;
 mod timeline;
@@ -21,12 +25,14 @@ pub use action::{JournalEntry, UserAction};
 pub use breakpoint::{max_term, Breakpoint, Hit, Watch, SIMPLE_NAMES as BREAKPOINT_NAMES};
 pub use budget::{thousands, Budget, Limit, OverBudget};
 pub use client::{Client, ClientOp, HISTORY_KEPT};
-pub use event::{Effect, Event, EventKind};
+pub use event::{Effect, Event, EventKind, MachineAction};
+pub use kube_host::{KubeEvent, KubeFlight, KubeHost, Machine, Named};
 pub use network::{ArmedFault, InFlight, LossReason, MessageFault, Network};
 pub use rng::SimRng;
 pub use timeline::Timeline;
 pub use world::{NodeSlot, Stats, World};
 
+use crate::kube::KubeSpec;
 use crate::raft::{NodeId, MAX_NODES};
 
 /// Virtual time in microseconds since the start of the run.
@@ -47,6 +53,9 @@ pub struct WorldConfig {
     pub latency: (Micros, Micros),
     /// Probability that a message is lost, in parts per million.
     pub loss_ppm: u32,
+    /// A Kubernetes control plane around the cluster (the `kubernetes`
+    /// header); the Raft nodes are then its etcd members.
+    pub kube: Option<KubeSpec>,
 }
 
 impl Default for WorldConfig {
@@ -58,6 +67,7 @@ impl Default for WorldConfig {
             heartbeat: 50 * MS,
             latency: (10 * MS, 20 * MS),
             loss_ppm: 0,
+            kube: None,
         }
     }
 }
@@ -90,6 +100,12 @@ impl WorldConfig {
         if self.loss_ppm > 1_000_000 {
             return bad("the loss rate is at most 100%");
         }
+        if let Some(kube) = &self.kube {
+            kube.validate().map_err(SimError::BadConfig)?;
+            if kube.etcd != self.nodes {
+                return bad("the cluster's nodes are the control plane's etcd members");
+            }
+        }
         Ok(())
     }
 
@@ -103,7 +119,10 @@ impl WorldConfig {
 /// A request the world cannot carry out, with what was wrong.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SimError {
-    UnknownNode { id: NodeId, nodes: u8 },
+    UnknownNode {
+        id: NodeId,
+        nodes: u8,
+    },
     AlreadyCrashed(NodeId),
     NotCrashed(NodeId),
     Crashed(NodeId),
@@ -112,6 +131,9 @@ pub enum SimError {
     NoSuchMessage(u64),
     NoLeader,
     BadConfig(String),
+    /// A request about the control plane's machines or zones that cannot be
+    /// carried out, and why.
+    ControlPlane(String),
 }
 
 impl fmt::Display for SimError {
@@ -128,6 +150,7 @@ impl fmt::Display for SimError {
             SimError::NoSuchMessage(id) => write!(f, "message {id} is no longer in flight"),
             SimError::NoLeader => write!(f, "there is no leader now"),
             SimError::BadConfig(what) => write!(f, "bad cluster options: {what}"),
+            SimError::ControlPlane(what) => f.write_str(what),
         }
     }
 }

@@ -6,11 +6,14 @@
 //! then by message id or node id, so one seed always gives one exact run.
 
 use crate::check::{Checker, NodeView};
-use crate::raft::{Message, Node, NodeId, Ready, RequestId, Role, Rule, Rules, TimerRequest, CLIENT};
+use crate::raft::{
+    Message, Node, NodeId, Ready, RequestId, Role, Rule, Rules, TimerRequest, CLIENT, UNTRACKED_REQUEST,
+};
 
 use super::action::{JournalEntry, UserAction};
 use super::client::{Client, ClientLoad};
 use super::event::{Effect, Event, EventKind};
+use super::kube_host::KubeHost;
 use super::network::{ArmedFault, MessageFault, Network};
 use super::rng::SimRng;
 use super::{Micros, SimError, WorldConfig};
@@ -50,8 +53,8 @@ pub struct World {
     pub(super) nodes: Vec<NodeSlot>,
     pub(super) network: Network,
     pub(super) client: Client,
-    checker: Checker,
-    events: u64,
+    pub(super) checker: Checker,
+    pub(super) events: u64,
     stats: Stats,
     pub(super) load: Option<ClientLoad>,
     /// Scratch output buffer, reused by every input so stepping does not
@@ -62,6 +65,9 @@ pub struct World {
     /// Every user action applied so far, in order: with the seed, all it
     /// takes to replay the run (time travel) or to share it as a scenario.
     journal: Vec<JournalEntry>,
+    /// The Kubernetes control plane around the nodes, in a `kubernetes`
+    /// world (`kube_world.rs`).
+    pub(super) kube: Option<Box<KubeHost>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -71,6 +77,7 @@ enum Due {
     Heartbeat(NodeId),
     ClientRetry(RequestId),
     ClientLoad,
+    Kube,
 }
 
 impl World {
@@ -99,12 +106,14 @@ impl World {
             last: None,
             effects: Vec::new(),
             journal: Vec::new(),
+            kube: None,
             now: 0,
             config,
         };
         for id in 1..=n {
             world.with_node(id, |node, ready| node.start(ready));
         }
+        world.start_kube();
         // Starting the nodes is not an event: the run begins with no history.
         world.effects.clear();
         Ok(world)
@@ -134,6 +143,9 @@ impl World {
         if let Some(load) = &self.load {
             consider(load.next_at, Due::ClientLoad);
         }
+        if let Some(t) = self.kube.as_ref().and_then(|k| k.next_due()) {
+            consider(t, Due::Kube);
+        }
         best
     }
 
@@ -157,6 +169,7 @@ impl World {
                 self.with_node(id, |node, ready| node.heartbeat_timeout(ready));
                 (EventKind::HeartbeatTimeout(id), Some(id))
             }
+            Due::ClientRetry(op) if self.client_gives_up(op) => (EventKind::ClientGiveUp(op), None),
             Due::ClientRetry(op) => {
                 self.client_retry(op);
                 (EventKind::ClientRetry(op), None)
@@ -165,6 +178,7 @@ impl World {
                 let op = self.load_tick();
                 (EventKind::ClientLoad(op), None)
             }
+            Due::Kube => self.kube_step(),
         };
         Some(self.finish_event(kind, touched))
     }
@@ -208,11 +222,18 @@ impl World {
     }
 
     /// Runs one input on a node and carries out what it asked for.
-    fn with_node(&mut self, id: NodeId, input: impl FnOnce(&mut Node, &mut Ready)) {
+    pub(super) fn with_node(&mut self, id: NodeId, input: impl FnOnce(&mut Node, &mut Ready)) {
         let mut ready = std::mem::take(&mut self.ready);
         ready.clear();
         input(&mut self.slot_mut(id).node, &mut ready);
         for (to, msg) in ready.messages.drain(..) {
+            if let (CLIENT, Message::ClientReply { request, outcome }) = (to, &msg) {
+                // An answer to a request of the member's own etcd server.
+                if request & UNTRACKED_REQUEST != 0 {
+                    self.kube_node_reply(id, *request, outcome);
+                    continue;
+                }
+            }
             self.send(id, to, msg);
         }
         let now = self.now;
@@ -294,7 +315,10 @@ impl World {
                 last_applied: slot.node.last_applied(),
             }
         });
-        let found = self.checker.after_event(self.events, self.now, &views[..self.nodes.len()], touched);
+        let mut found = self.checker.after_event(self.events, self.now, &views[..self.nodes.len()], touched);
+        if self.kube.is_some() {
+            found += self.check_leaderships();
+        }
         if found > 0 {
             let total = self.checker.violations().len();
             for v in &self.checker.violations()[total.saturating_sub(found)..] {
@@ -314,14 +338,32 @@ impl World {
         }
         self.record(UserAction::Crash(id));
         self.effects.clear();
+        self.stop_node(id);
+        self.finish_event(EventKind::Crash(id), Some(id));
+        Ok(())
+    }
+
+    /// Node `id` stops: its timers and the messages on their way to it are
+    /// gone (and, in a `kubernetes` world, its etcd server).
+    pub(super) fn stop_node(&mut self, id: NodeId) {
         let slot = self.slot_mut(id);
         slot.alive = false;
         slot.election_deadline = None;
         slot.heartbeat_deadline = None;
         let lost = self.network.discard_to(id);
         self.stats.undeliverable += lost as u64;
-        self.finish_event(EventKind::Crash(id), Some(id));
-        Ok(())
+        if let Some(kube) = &mut self.kube {
+            kube.member_down(id);
+        }
+    }
+
+    /// Node `id` starts again from its persistent state.
+    pub(super) fn start_node(&mut self, id: NodeId) {
+        self.slot_mut(id).alive = true;
+        self.with_node(id, |node, ready| node.restart(ready));
+        if let Some(kube) = &mut self.kube {
+            kube.member_up(id);
+        }
     }
 
     pub fn restart(&mut self, id: NodeId) -> Result<(), SimError> {
@@ -329,10 +371,10 @@ impl World {
         if self.slot(id).alive {
             return Err(SimError::NotCrashed(id));
         }
+        self.check_member_machine_up(id)?;
         self.record(UserAction::Restart(id));
         self.effects.clear();
-        self.slot_mut(id).alive = true;
-        self.with_node(id, |node, ready| node.restart(ready));
+        self.start_node(id);
         self.finish_event(EventKind::Restart(id), Some(id));
         Ok(())
     }
@@ -363,6 +405,10 @@ impl World {
         self.record(UserAction::Partition(groups.clone()));
         self.effects.clear();
         self.network.set_partition(&groups);
+        // A new partition replaces a zone's isolation too.
+        if let Some(kube) = &mut self.kube {
+            kube.isolate(None);
+        }
         self.finish_event(EventKind::Partition(groups), None);
         Ok(())
     }
@@ -390,6 +436,9 @@ impl World {
         self.record(UserAction::Heal);
         self.effects.clear();
         self.network.heal();
+        if let Some(kube) = &mut self.kube {
+            kube.isolate(None);
+        }
         self.finish_event(EventKind::Heal, None);
     }
 

@@ -6,11 +6,15 @@
 //! - [`feed`]: the bounded list of notable lines the page shows as a log;
 //! - [`layout`]: where nodes and messages are drawn, and what a click hits;
 //! - [`why`]: each decision's reason as a language-neutral `{key, args}`.
+//! - [`quorum`]: the quorum table of the course notes, live;
+//! - [`etcdctl`]: the etcdctl console.
 
+pub mod etcdctl;
 pub mod feed;
 pub mod history;
 pub mod layout;
 pub mod player;
+pub mod quorum;
 pub mod session;
 pub mod snapshot;
 pub mod trig;

@@ -492,8 +492,8 @@ impl Session {
         if self.breakpoints().is_empty() {
             return Ok(text);
         }
-        let cluster_line_end =
-            text.find("\ncluster ").and_then(|at| text[at + 1..].find('\n').map(|end| at + 1 + end + 1));
+        // The `cluster` (or `kubernetes`) line follows the header comment.
+        let cluster_line_end = text.match_indices('\n').nth(1).map(|(at, _)| at + 1);
         let Some(at) = cluster_line_end else { return Ok(text) };
         let breaks: String = self.breakpoints().iter().map(|b| format!("break {b}\n")).collect();
         Ok(format!("{}{breaks}{}", &text[..at], &text[at..]))

@@ -4,6 +4,7 @@
 
 pub mod api;
 mod api_debug;
+mod api_kube;
 mod api_rules;
 mod args;
 mod options;

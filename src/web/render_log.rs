@@ -212,6 +212,7 @@ fn short_command(command: &Command, max: usize) -> Txt {
         Command::Del { key } => txt!("del {key}"),
         Command::Get { key } => txt!("get {key}"),
         Command::List { prefix } => txt!("ls {prefix}"),
+        Command::Etcd(request) => txt!("{request}"),
     };
     let s = full.as_str();
     if s.chars().count() <= max {

@@ -1,0 +1,254 @@
+//! The parser of the control plane's forms (version 2, "The Kubernetes
+//! control plane"): the `kubernetes` header, `crash`/`restart` of a machine,
+//! `fail`/`restore`/`isolate zone`, `kubectl get leases`, `expect lease`,
+//! `expect apiserver`; and `etcdctl`, which plain clusters take too.
+
+use super::lexer::{duration, uint, Cursor, Line, Word};
+use super::{cluster_option, Parser, OPTIONS};
+use crate::kube::{KubeSpec, LeaseName, Topology};
+use crate::scenario::ast::{ClusterSpec, Command, Holder, KubeCommand, ParseError};
+use crate::store::etcdctl;
+
+const HEADER: &str = "'kubernetes stacked' or 'kubernetes external'";
+const KUBE_OPTIONS: &str = "an option: control-planes, etcd, zones, lease-duration, renew-deadline, retry-period, \
+                            seed, election, heartbeat, latency, loss";
+
+/// `kubernetes stacked|external control-planes=K [etcd=M] [zones=...]
+/// [lease-duration=15s renew-deadline=10s retry-period=2s] [cluster options]`.
+pub(super) fn header(line: &Line) -> Result<ClusterSpec, ParseError> {
+    let mut c = Cursor::new(line);
+    c.word(HEADER)?;
+    let t = c.word("'stacked' or 'external'")?;
+    let topology = match t.text {
+        "stacked" => Topology::Stacked,
+        "external" => Topology::External,
+        _ => return Err(t.error("'stacked' or 'external'")),
+    };
+    let mut cluster = ClusterSpec::new(1);
+    let mut kube = KubeSpec::new(topology, 1, 1);
+    let (mut control_planes, mut etcd, mut zones) = (None, None, None);
+    let mut lease_word = None;
+    let mut seen: Vec<&str> = Vec::new();
+    while let Some(w) = c.next() {
+        let Some((key, value)) = w.text.split_once('=').filter(|(k, _)| !k.is_empty()) else {
+            return Err(w.error("an option like control-planes=3, zones=a,b,c or seed=7"));
+        };
+        let name = w.sub(0, key.len());
+        let v = w.tail(key.len() + 1);
+        if seen.contains(&key) {
+            return Err(name.error("each option at most once"));
+        }
+        seen.push(key);
+        if value.is_empty() {
+            return Err(w.error(format!("a value after '{key}='")));
+        }
+        match key {
+            "control-planes" => control_planes = Some(count(&v, "control planes")?),
+            "etcd" if topology == Topology::Stacked => {
+                return Err(name.error("no etcd= in a stacked topology: each control plane runs one member"));
+            }
+            "etcd" => etcd = Some(count(&v, "etcd members")?),
+            "zones" => zones = Some((zone_list(&v)?, v)),
+            "lease-duration" | "renew-deadline" | "retry-period" => {
+                let d = duration(&v)?;
+                match key {
+                    "lease-duration" => kube.lease.duration = d,
+                    "renew-deadline" => kube.lease.renew_deadline = d,
+                    _ => kube.lease.retry_period = d,
+                }
+                lease_word.get_or_insert(v);
+            }
+            _ => {
+                cluster_option(&mut cluster, key, &v).map_err(|e| {
+                    if e.expected == OPTIONS {
+                        name.error(KUBE_OPTIONS)
+                    } else {
+                        e
+                    }
+                })?;
+            }
+        }
+    }
+    let Some(control_planes) = control_planes else {
+        return Err(line.missing("control-planes=K"));
+    };
+    let etcd = match (topology, etcd) {
+        (Topology::Stacked, _) => control_planes,
+        (Topology::External, Some(m)) => m,
+        (Topology::External, None) => return Err(line.missing("etcd=M (an external topology names its etcd members)")),
+    };
+    let lease = kube.lease;
+    kube = KubeSpec { lease, ..KubeSpec::new(topology, control_planes, etcd) };
+    if let Some((list, word)) = zones {
+        if list.len() != kube.machine_count() {
+            return Err(word.error(format!(
+                "one zone per machine ({}, control planes first): {} of them",
+                kube.machine_names(),
+                kube.machine_count()
+            )));
+        }
+        kube.zones = list;
+    }
+    if let Err(e) = kube.lease.validate() {
+        let at = lease_word.unwrap_or(t);
+        return Err(at.error(format!("lease timings client-go accepts: {e}")));
+    }
+    cluster.nodes = etcd;
+    cluster.kube = Some(kube);
+    Ok(cluster)
+}
+
+fn count(w: &Word, what: &str) -> Result<u8, ParseError> {
+    match uint(w.text) {
+        Some(v) if (1..=9).contains(&v) => Ok(v as u8),
+        _ => Err(w.error(format!("a number of {what}, 1..9"))),
+    }
+}
+
+/// Zone names: letters, digits and `-`, split by commas.
+fn zone_list(w: &Word) -> Result<Vec<String>, ParseError> {
+    let mut zones = Vec::new();
+    let mut start = 0;
+    for part in w.text.split(',') {
+        let word = w.sub(start, start + part.len());
+        start += part.len() + 1;
+        if !is_zone_name(part) {
+            return Err(word.error("a zone name (letters, digits, '-')"));
+        }
+        zones.push(part.to_string());
+    }
+    Ok(zones)
+}
+
+fn is_zone_name(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+}
+
+impl Parser {
+    fn kube_spec(&self, w: &Word) -> Result<&KubeSpec, ParseError> {
+        self.kube.as_ref().ok_or_else(|| {
+            w.error(format!(
+                "a command of a plain cluster: '{}' needs a scenario that starts with 'kubernetes'",
+                w.text
+            ))
+        })
+    }
+
+    /// `crash cp2` / `restart cp2`: the word is a machine name.
+    pub(super) fn machine_command(&self, command: &Word, machine: &Word) -> Option<Command> {
+        let spec = self.kube.as_ref()?;
+        spec.machine_named(machine.text)?;
+        let name = machine.text.to_string();
+        Some(Command::Kube(match command.text {
+            "crash" => KubeCommand::CrashMachine(name),
+            _ => KubeCommand::RestartMachine(name),
+        }))
+    }
+
+    /// `fail zone Z`, `restore zone Z`, `isolate zone Z`.
+    pub(super) fn zone_command(&self, w: &Word, c: &mut Cursor) -> Result<Command, ParseError> {
+        let spec = self.kube_spec(w)?;
+        let z = c.word("'zone'")?;
+        if z.text != "zone" {
+            return Err(z.error("'zone'"));
+        }
+        let names = spec.zone_names().join(", ");
+        let zone = c.word(&format!("a zone: {names}"))?;
+        if !spec.zones.iter().any(|x| x == zone.text) {
+            return Err(zone.error(format!("a zone: {names}")));
+        }
+        let zone = zone.text.to_string();
+        Ok(Command::Kube(match w.text {
+            "fail" => KubeCommand::FailZone(zone),
+            "restore" => KubeCommand::RestoreZone(zone),
+            _ => KubeCommand::IsolateZone(zone),
+        }))
+    }
+
+    /// `kubectl get leases -n kube-system` (`--namespace` too, flags after
+    /// the resource in any spelling kubectl takes).
+    pub(super) fn kubectl(&self, w: &Word, c: &mut Cursor) -> Result<Command, ParseError> {
+        self.kube_spec(w)?;
+        let get = c.word("'get'")?;
+        if get.text != "get" {
+            return Err(get.error("'get' (kubectl get leases -n kube-system)"));
+        }
+        const LEASES: &str = "'leases'";
+        let what = c.word(LEASES)?;
+        if !["leases", "lease", "leases.coordination.k8s.io"].contains(&what.text) {
+            return Err(what.error(LEASES));
+        }
+        const NAMESPACE: &str = "'-n kube-system'";
+        let mut namespace = None;
+        while let Some(flag) = c.next() {
+            let ns = match flag.text {
+                "-n" | "--namespace" => c.word("a namespace")?.text,
+                t => match t.strip_prefix("--namespace=").or_else(|| t.strip_prefix("-n=")) {
+                    Some(ns) => ns,
+                    None => return Err(flag.error(NAMESPACE)),
+                },
+            };
+            if namespace.replace(ns).is_some() || ns.is_empty() {
+                return Err(flag.error("one namespace"));
+            }
+        }
+        match namespace {
+            Some("kube-system") => Ok(Command::Kube(KubeCommand::GetLeases)),
+            Some(_) => Err(what.error("the leases of kube-system: '-n kube-system'")),
+            None => Err(c.word(NAMESPACE).expect_err("no words left")),
+        }
+    }
+
+    /// `expect lease NAME holder cpI|none`, `expect lease NAME held`.
+    pub(super) fn expect_lease(&self, w: &Word, c: &mut Cursor) -> Result<Command, ParseError> {
+        let spec = self.kube_spec(w)?;
+        const NAMES: &str = "a lease: kube-controller-manager or kube-scheduler";
+        let name = c.word(NAMES)?;
+        let lease = LeaseName::from_name(name.text).ok_or_else(|| name.error(NAMES))?;
+        const WHAT: &str = "'holder MACHINE', 'holder none' or 'held'";
+        let what = c.word(WHAT)?;
+        let holder = match what.text {
+            "held" => Holder::Held,
+            "holder" => {
+                let machines = format!("a control plane cp1..cp{} or 'none'", spec.control_planes);
+                let m = c.word(&machines)?;
+                match spec.machine_named(m.text) {
+                    _ if m.text == "none" => Holder::None,
+                    Some(i) if spec.is_control_plane(i) => Holder::Machine(m.text.to_string()),
+                    _ => return Err(m.error(machines)),
+                }
+            }
+            _ => return Err(what.error(WHAT)),
+        };
+        Ok(Command::Kube(KubeCommand::ExpectLease { lease, holder }))
+    }
+
+    /// `expect apiserver available|unavailable`.
+    pub(super) fn expect_apiserver(&self, w: &Word, c: &mut Cursor) -> Result<Command, ParseError> {
+        self.kube_spec(w)?;
+        const STATES: &str = "'available' or 'unavailable'";
+        let state = c.word(STATES)?;
+        let available = match state.text {
+            "available" => true,
+            "unavailable" => false,
+            _ => return Err(state.error(STATES)),
+        };
+        Ok(Command::Kube(KubeCommand::ExpectApiserver { available }))
+    }
+}
+
+/// `etcdctl ...`: the rest of the line, as etcdctl reads it.
+pub(super) fn etcdctl(c: &mut Cursor) -> Result<Command, ParseError> {
+    let mut words = Vec::new();
+    while let Some(w) = c.next() {
+        words.push(w);
+    }
+    let texts: Vec<&str> = words.iter().map(|w| w.text).collect();
+    match etcdctl::parse(&texts) {
+        Ok(call) => Ok(Command::Etcdctl(call)),
+        Err(e) => match words.get(e.word) {
+            Some(w) => Err(w.error(e.expected)),
+            None => Err(c.word(&e.expected).expect_err("no words left")),
+        },
+    }
+}
