@@ -134,13 +134,17 @@ build_pkg() {
 
 # The page's JavaScript: www/app.js, the modules it imports and the
 # wasm-bindgen glue as one minified module, www/pkg/app.min.js, which
-# index.html loads (about 20 KB gzipped instead of 34 KB as separate
-# files). embed.html and raft-lab.js load the modules in www/ as they are.
+# index.html loads (fewer, smaller transfers than separate files); the
+# catalogues of languages other than English are chunks of their own, loaded
+# only by a page in that language. embed.html and raft-lab.js load the
+# modules in www/ as they are.
 bundle_js() {
   ensure_node
-  log "page bundle: esbuild www/app.js -> www/pkg/app.min.js"
+  log "page bundle: esbuild www/app.js -> www/pkg/app.min.js (+ language chunks)"
+  rm -f www/pkg/chunk-*.js www/pkg/chunk-*.js.map www/pkg/ko-*.js www/pkg/ko-*.js.map
   tests/e2e/node_modules/.bin/esbuild www/app.js --bundle --minify --format=esm --target=es2022 \
-    --sourcemap --log-level=warning --outfile=www/pkg/app.min.js
+    --splitting --entry-names='[name].min' --chunk-names='[name]-[hash]' \
+    --sourcemap --log-level=warning --outdir=www/pkg
 }
 
 # Fuzz size for the test run; CI and local runs use the same figures.

@@ -4,6 +4,7 @@
 // the engine without the debugger API still runs the rest of the page.
 import { BREAKPOINTS } from './lab-template.js';
 import { el } from './lab-panels.js';
+import { phrase } from './i18n.js';
 
 const PAD = 8; // px left and right of the timeline
 const MARKER_COLOURS = {
@@ -89,10 +90,13 @@ export class Debugger {
   onStop(st) {
     const v = this.v;
     v.setPlaying(false);
-    const nodes = st.nodes && st.nodes.length ? ` (node${st.nodes.length > 1 ? 's' : ''} ${st.nodes.join(', ')})` : '';
+    const t = v.t;
+    const nodes = st.nodes && st.nodes.length ? t('stop.nodes', { count: st.nodes.length, nodes: st.nodes.join(', ') }) : '';
+    const cause = st.phrase ? t.text(st.phrase) : st.cause || '';
+    const kindName = BREAKPOINTS.some(([n]) => n === st.kind) || st.kind === 'violation' ? t(`bp.${st.kind}`) : st.kind;
     const text = st.kind === 'violation'
-      ? `Safety violation at event ${st.event}: ${st.invariant || 'invariant'}. ${st.cause || ''}${nodes}`
-      : `Stopped at event ${st.event}, ${st.kind}: ${st.cause || ''}${nodes}`;
+      ? t('stop.violation', { event: st.event, cause, nodes })
+      : t('stop.at', { event: st.event, kind: st.kind, kindName, cause, nodes });
     if (v.r.stop) {
       v.r.stopText.textContent = text;
       v.r.stop.classList.toggle('violation', st.kind === 'violation');
@@ -120,8 +124,8 @@ export class Debugger {
     v.setPlaying(false);
     this.clearStop();
     const moved = v.call((s) => s.stepBack());
-    if (moved === false) v.status('This is the start of the run.');
-    else if (moved !== undefined) v.status(`back to event ${v.call((s) => s.eventCount())}`);
+    if (moved === false) v.status(v.t('status.start'));
+    else if (moved !== undefined) v.status(v.t('status.back', { event: v.call((s) => s.eventCount()) }));
     v.refresh();
   }
 
@@ -133,7 +137,7 @@ export class Debugger {
     let failed = false;
     const st = v.call((s) => s.runToNext(kind), () => { failed = true; });
     if (st) this.onStop(st);
-    else if (!failed) v.status(`No '${kind}' event came within the search limit.`);
+    else if (!failed) v.status(v.t('status.noNext', { kind: v.t(`bp.${kind}`) }));
     v.refresh();
   }
 
@@ -143,20 +147,20 @@ export class Debugger {
    */
   jump(at, errors, t) {
     const v = this.v;
-    if (!this.has('seek')) { errors.push(`this version of the engine cannot go to event ${at}`); return; }
+    if (!this.has('seek')) { errors.push(phrase('link.noSeek', { event: at })); return; }
     let failed = false;
-    v.call((s) => s.seek(at), (e) => { failed = true; errors.push(`cannot go to event ${at}: ${e ? e.message : 'internal error'}`); });
+    v.call((s) => s.seek(at), (e) => { failed = true; errors.push(phrase('link.cannotSeek', { event: at, error: e ? e.message : 'internal error' })); });
     if (failed) return;
     const st = this.has('takeStop') ? v.call((s) => s.takeStop()) : null;
     const now = v.call((s) => s.eventCount());
     if (st && now < at) this.onStop(st);
-    else if (now < at) errors.push(`the run ends at event ${now}, before event ${at}`);
+    else if (now < at) errors.push(phrase('link.runEnds', { now, event: at }));
     const ms = v.call((s) => s.nowMs());
     if (t != null && now === at && t > ms) {
       v.call((s) => s.advance(t - ms));
       // Events inside that span mean the link's time does not belong to its event.
       if (v.call((s) => s.eventCount()) !== at) {
-        errors.push(`t=${t} does not belong to event ${at}`);
+        errors.push(phrase('link.badTime', { t, event: at }));
         v.call((s) => s.seek(at));
       }
       if (this.has('takeStop')) v.call((s) => s.takeStop());
@@ -176,7 +180,7 @@ export class Debugger {
     this.bpKey = key;
     for (const box of r.debugPanel.querySelectorAll('[data-bp]')) box.checked = bps.includes(box.dataset.bp);
     r.bpList.replaceChildren(...bps.filter((b) => !BREAKPOINTS.some(([n]) => n === b)).map((b) => {
-      const x = el('button', { type: 'button', 'aria-label': `remove breakpoint ${b}` }, '✕');
+      const x = el('button', { type: 'button', 'aria-label': this.v.t('debug.remove', { name: b }) }, '✕');
       x.addEventListener('click', () => this.applyBreakpoints(b));
       return el('li', null, el('span', { class: 'mono' }, b), ' ', x);
     }));
@@ -196,7 +200,7 @@ export class Debugger {
 
   addMessageBreakpoint() {
     const r = this.v.r;
-    if (r.bpFrom.value === r.bpTo.value) { this.v.status('A message goes from one node to another: pick two different nodes.', true); return; }
+    if (r.bpFrom.value === r.bpTo.value) { this.v.status(this.v.t('status.twoNodes'), true); return; }
     this.applyBreakpoints(null, `message ${r.bpType.value} ${r.bpFrom.value}->${r.bpTo.value}`);
   }
 
@@ -234,7 +238,8 @@ export class Debugger {
     const px = (e) => PAD + ((e - t.start) / span) * (this.tl.w - 2 * PAD);
     let best = null;
     for (const m of t.markers || []) if (Math.abs(px(m.event) - x) <= 5 && (!best || Math.abs(px(m.event) - x) < Math.abs(px(best.event) - x))) best = m;
-    return best ? `event ${best.event}: ${best.label}` : `event ${this.eventAt(x)} (drag to go there)`;
+    const tr = this.v.t;
+    return best ? tr('timeline.marker', { event: best.event, label: best.label }) : tr('timeline.at', { event: this.eventAt(x) });
   }
 
   /** Called by the frame loop: at most one seek per animation frame. */
@@ -313,7 +318,7 @@ export class Debugger {
     tl.setAttribute('aria-valuemin', String(t.start));
     tl.setAttribute('aria-valuemax', String(t.end));
     tl.setAttribute('aria-valuenow', String(t.current));
-    tl.setAttribute('aria-valuetext', `event ${t.current} of ${t.end}`);
+    tl.setAttribute('aria-valuetext', v.t('timeline.value', { current: t.current, end: t.end }));
   }
 
   /** Keys on the focused timeline; true when handled. */

@@ -18,6 +18,7 @@ use crate::raft::{Command, NodeId, MAX_NODES};
 use crate::scenario;
 use crate::sim::{MessageFault, Micros, SimError, UserAction, WorldConfig, MS};
 use crate::view::layout::{Hit, Layout};
+use crate::view::player::CaptionLine;
 use crate::view::session::Session;
 use crate::view::snapshot::snapshot;
 use crate::web::render::{self, Style};
@@ -42,7 +43,8 @@ pub fn start() {
 /// The `style` argument of `render` and `renderLog`, for the .d.ts.
 #[wasm_bindgen(typescript_custom_section)]
 const RENDER_STYLE: &str = "export type RenderStyle = {dark?: boolean, reducedMotion?: boolean, \
-selectedNode?: number | null, selectedMessage?: number | null, hoverMessage?: number | null, highlightNodes?: number[]};";
+selectedNode?: number | null, selectedMessage?: number | null, hoverMessage?: number | null, highlightNodes?: number[], \
+scale?: number, coarsePointer?: boolean, selectedLink?: [number, number] | null};";
 
 /// A simulated Raft cluster in the browser.
 #[wasm_bindgen]
@@ -50,6 +52,8 @@ pub struct RaftLab {
     pub(super) session: Session,
     /// What the last `render` drew, for `hitTest`.
     layout: Option<Layout>,
+    /// The words on the canvases, in the page's language (`setLabels`).
+    pub(super) labels: render::Labels,
 }
 
 /// The options of `RaftLab.create`; every field is optional.
@@ -67,7 +71,7 @@ struct Options {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct ScenarioStatus {
+struct ScenarioStatus<'a> {
     /// Steps completed (on failure: the index of the failed step).
     step: usize,
     total: usize,
@@ -75,6 +79,9 @@ struct ScenarioStatus {
     line: u32,
     /// The text of that step, as written.
     command: String,
+    /// The comment lines above the command playing (`{lang, text}`; `lang`
+    /// is `null` or e.g. `"ko"` for a `#[ko]` line), shown as a caption.
+    caption: &'a [CaptionLine],
     #[serde(skip_serializing_if = "Option::is_none")]
     failure: Option<String>,
     done: bool,
@@ -261,7 +268,7 @@ impl Options {
 
 impl RaftLab {
     fn with(session: Session) -> RaftLab {
-        RaftLab { session, layout: None }
+        RaftLab { session, layout: None, labels: render::Labels::default() }
     }
 
     pub(super) fn node(&self, id: f64) -> Result<NodeId, JsError> {
@@ -314,7 +321,12 @@ impl RaftLab {
                 highlight_nodes |= 1 << self.node(id)?;
             }
         }
+        let mut page = Style::default();
+        render::page_style(&style, &mut page, self.session.world().config().nodes)?;
         Ok(Style {
+            scale: page.scale,
+            coarse_pointer: page.coarse_pointer,
+            selected_link: page.selected_link,
             highlight_nodes,
             dark: flag("dark")?,
             reduced_motion: flag("reducedMotion")?,
@@ -348,7 +360,9 @@ impl RaftLab {
     #[wasm_bindgen(js_name = fromScenario)]
     pub fn from_scenario(text: &str) -> Result<RaftLab, JsError> {
         let scenario = scenario::parse(text).map_err(err)?;
-        Ok(RaftLab::with(Session::from_scenario(scenario).map_err(err)?))
+        let mut session = Session::from_scenario(scenario).map_err(err)?;
+        session.set_source(text);
+        Ok(RaftLab::with(session))
     }
 
     /// Advances virtual time by `virtualMs` (clamped to one hour), playing
@@ -504,12 +518,12 @@ impl RaftLab {
         to_js(&snapshot(self.session.world()))
     }
 
-    /// Feed lines `{event, timeMs, text}` of events numbered above
+    /// Feed lines `{event, timeMs, text, phrase}` of events numbered above
     /// `sinceEvent`, oldest first: user actions and notable effects (role
     /// changes, client results, faults, violations). The last 500 are kept.
     /// After seeking back, lines of events after the current one are left
     /// out.
-    #[wasm_bindgen(unchecked_return_type = "Array<{event: number, timeMs: number, text: string}>")]
+    #[wasm_bindgen(unchecked_return_type = "Array<{event: number, timeMs: number, text: string, phrase: Phrase}>")]
     pub fn feed(&self, #[wasm_bindgen(js_name = sinceEvent)] since_event: f64) -> Result<JsValue, JsError> {
         let since = if since_event.is_finite() && since_event > 0.0 { since_event as u64 } else { 0 };
         to_js(&self.session.feed().between(since, self.session.world().event_count()))
@@ -521,7 +535,7 @@ impl RaftLab {
     /// Acting in the past stops a scenario: `failure` then says so.
     #[wasm_bindgen(
         js_name = scenarioStatus,
-        unchecked_return_type = "{step: number, total: number, line: number, command: string, failure?: string, done: boolean} | null"
+        unchecked_return_type = "{step: number, total: number, line: number, command: string, caption: {lang: string | null, text: string}[], failure?: string, done: boolean} | null"
     )]
     pub fn scenario_status(&self) -> Result<JsValue, JsError> {
         if let Some(note) = self.session.scenario_note() {
@@ -530,6 +544,7 @@ impl RaftLab {
                 total: 0,
                 line: 0,
                 command: String::new(),
+                caption: &[],
                 failure: Some(note.to_string()),
                 done: true,
             });
@@ -544,6 +559,7 @@ impl RaftLab {
             total: player.total(),
             line: step.map_or(player.scenario().cluster_line, |s| s.line),
             command: step.map_or_else(String::new, |s| s.text.clone()),
+            caption: self.session.caption(),
             failure: player.failure().map(|f| f.to_string()),
             done: player.is_done(),
         })
@@ -563,7 +579,7 @@ impl RaftLab {
         #[wasm_bindgen(unchecked_param_type = "RenderStyle | null | undefined")] style: JsValue,
     ) -> Result<(), JsError> {
         let style = self.style(style)?;
-        self.layout = Some(render::draw_cluster(ctx, self.session.world(), width, height, dpr, &style));
+        self.layout = Some(render::draw_cluster(ctx, self.session.world(), width, height, dpr, &style, &self.labels));
         Ok(())
     }
 
@@ -579,7 +595,7 @@ impl RaftLab {
         #[wasm_bindgen(unchecked_param_type = "RenderStyle | null | undefined")] style: JsValue,
     ) -> Result<(), JsError> {
         let style = self.style(style)?;
-        render::draw_log(ctx, self.session.world(), width, height, dpr, &style);
+        render::draw_log(ctx, self.session.world(), width, height, dpr, &style, &self.labels);
         Ok(())
     }
 

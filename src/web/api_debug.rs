@@ -6,6 +6,8 @@ use wasm_bindgen::prelude::*;
 
 use crate::raft::NodeId;
 use crate::sim::{Breakpoint, Hit, BREAKPOINT_NAMES};
+use crate::view::feed::stop_phrase;
+use crate::view::phrase::{self, Phrase};
 use crate::view::snapshot::{ms, node_view_with, INSPECT_LOG_LIMIT};
 
 use super::api::{err, num, to_js, whole, RaftLab};
@@ -13,7 +15,10 @@ use super::api::{err, num, to_js, whole, RaftLab};
 /// Where a run stopped, for the .d.ts (`takeStop`, `runToNext`).
 #[wasm_bindgen(typescript_custom_section)]
 const STOP: &str =
-    "export type Stop = {event: number, kind: string, cause: string, nodes: number[], invariant?: string};";
+    "export type Stop = {event: number, kind: string, cause: string, nodes: number[], invariant?: string, \
+phrase?: Phrase};
+/** Language-neutral text: a key of the page's message catalogues (www/i18n/) and its arguments. */
+export type Phrase = {key: string, args: {[name: string]: number | string | Phrase}};";
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -25,11 +30,15 @@ struct StopView {
     nodes: Vec<NodeId>,
     #[serde(skip_serializing_if = "Option::is_none")]
     invariant: Option<&'static str>,
+    /// The cause as a phrase, for the page's language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    phrase: Option<Phrase>,
 }
 
 impl StopView {
-    fn of(hit: Hit) -> StopView {
+    fn of(hit: Hit, world: &crate::sim::World) -> StopView {
         StopView {
+            phrase: stop_phrase(&hit, world),
             event: hit.event,
             kind: hit.breakpoint.to_string(),
             cause: hit.cause,
@@ -46,6 +55,9 @@ struct EventView {
     time_ms: f64,
     text: String,
     effects: Vec<String>,
+    /// `text` and `effects` as phrases, for the page's language.
+    phrase: Phrase,
+    effect_phrases: Vec<Phrase>,
 }
 
 #[derive(Serialize)]
@@ -62,9 +74,9 @@ fn event_number(value: f64) -> Result<u64, JsError> {
     Ok(whole(value, 0.0, 9_007_199_254_740_991.0, "an event number")? as u64)
 }
 
-fn stop_js(hit: Option<Hit>) -> Result<JsValue, JsError> {
+fn stop_js(hit: Option<Hit>, world: &crate::sim::World) -> Result<JsValue, JsError> {
     match hit {
-        Some(hit) => to_js(&StopView::of(hit)),
+        Some(hit) => to_js(&StopView::of(hit, world)),
         None => Ok(JsValue::NULL),
     }
 }
@@ -104,7 +116,8 @@ impl RaftLab {
     /// violation, once; else `null`.
     #[wasm_bindgen(js_name = takeStop, unchecked_return_type = "Stop | null")]
     pub fn take_stop(&mut self) -> Result<JsValue, JsError> {
-        stop_js(self.session.take_stop())
+        let hit = self.session.take_stop();
+        stop_js(hit, self.session.world())
     }
 
     /// Runs until the next event of `kind` (a breakpoint name, see
@@ -113,7 +126,8 @@ impl RaftLab {
     #[wasm_bindgen(js_name = runToNext, unchecked_return_type = "Stop | null")]
     pub fn run_to_next(&mut self, kind: &str) -> Result<JsValue, JsError> {
         let breakpoint = self.breakpoint(kind)?;
-        stop_js(self.session.run_to_next(breakpoint))
+        let hit = self.session.run_to_next(breakpoint);
+        stop_js(hit, self.session.world())
     }
 
     /// Replaces the breakpoints. Names: `election-started`,
@@ -172,8 +186,11 @@ impl RaftLab {
     }
 
     /// The event that produced the current state, `{number, timeMs, text,
-    /// effects}`, or `null` at the start.
-    #[wasm_bindgen(js_name = lastEvent, unchecked_return_type = "{number: number, timeMs: number, text: string, effects: string[]} | null")]
+    /// effects, phrase, effectPhrases}`, or `null` at the start.
+    #[wasm_bindgen(
+        js_name = lastEvent,
+        unchecked_return_type = "{number: number, timeMs: number, text: string, effects: string[], phrase: Phrase, effectPhrases: Phrase[]} | null"
+    )]
     pub fn last_event(&self) -> Result<JsValue, JsError> {
         let world = self.session.world();
         match world.last_event() {
@@ -183,6 +200,8 @@ impl RaftLab {
                 time_ms: ms(e.time),
                 text: e.kind.to_string(),
                 effects: world.last_effects().iter().map(|x| x.to_string()).collect(),
+                phrase: phrase::event(&e.kind, world),
+                effect_phrases: world.last_effects().iter().map(phrase::effect).collect(),
             }),
         }
     }
