@@ -23,7 +23,7 @@ function isCut(snap, from, to) {
 function onCanvasClick(v, e) {
   if (v.suppressClick) { v.suppressClick = false; return; }
   // A tap on a node was handled when the finger lifted.
-  if (performance.now() - v.tapAt < 700) return;
+  if (v.tapped) { v.tapped = false; return; }
   const [x, y] = canvasPoint(v, e);
   const hit = v.call((s) => s.hitTest(x, y));
   if (!hit) { v.selectedMessage = null; v.refresh(); return; }
@@ -172,6 +172,7 @@ function dropText(v, t) {
 function onPointerDown(v, e) {
   if (e.button !== 0 || v.drag) return;
   v.suppressClick = false;
+  v.tapped = false;
   const [x, y] = canvasPoint(v, e);
   const hit = v.call((s) => s.hitTest(x, y));
   if (!hit || hit.kind !== 'node') return;
@@ -203,7 +204,7 @@ function onDragUp(v, e) {
   if (!d.moved) {
     // A plain click: the click handler selects the node. A tap may have no
     // click (the touch was kept from scrolling the page): select it here.
-    if (e.pointerType === 'touch') { v.tapAt = performance.now(); v.selectNode(d.id); }
+    if (e.pointerType === 'touch') { v.tapped = true; v.selectNode(d.id); }
     return;
   }
   v.suppressClick = true;

@@ -50,7 +50,9 @@ function header(p, show, title) {
       `<label class="lang"><span class="sr-only" data-t="lang.label"></span><select id="${p}lang"></select></label>`);
   }
   // The legend goes with any other control; `controls=none` is just the canvas.
-  if (c.length || show.has('clock')) c.push(btn(p, 'legendBtn', 'legend.button', ' aria-haspopup="dialog"'));
+  if (c.length || show.has('clock')) {
+    c.push(`<button id="${p}legendBtn" type="button" aria-haspopup="dialog" data-t-aria-label="legend.button" data-t-title="legend.button"><span class="long" data-t="legend.button"></span><span class="short" aria-hidden="true">i</span></button>`);
+  }
   if (show.has('help')) c.push(`<button id="${p}helpBtn" type="button" aria-haspopup="dialog"${titled('help.title')} data-t-aria-label="help.title">?</button>`);
   const clock = show.has('clock')
     ? `<div class="clock" role="group" data-t-aria-label="clock.label"><span id="${p}clock">t = 0 ms</span><span id="${p}quorum" class="quorum"></span></div>`

@@ -93,7 +93,7 @@ export class RaftLabView {
     this.firstFrameMs = null;
     this.drag = null; // a node being dragged: {id, x0, y0, moved, pointer}
     this.suppressClick = false; // the click that ends a drag is not a selection
-    this.tapAt = -Infinity; // when a finger last tapped a node (its click, if any, is ignored)
+    this.tapped = false; // a finger's tap on a node was handled: its click, if any, is not
     this.groupKey = false; // 'g' was pressed: the next digit picks a group
     this.statusTimer = 0;
     this.observers = [];
@@ -388,7 +388,10 @@ export class RaftLabView {
     const label = this.speedExp < 0.005 ? '1×' : `1/${Math.round(1 / s)}×`;
     const perSec = 1000 * s;
     const ms = perSec >= 10 ? `${Math.round(perSec)}` : perSec.toFixed(perSec >= 1 ? 1 : 2);
-    this.r.speedOut.textContent = this.t('speed.value', { speed: label, ms });
+    const detail = document.createElement('span');
+    detail.className = 'long';
+    detail.textContent = this.t('speed.detail', { ms });
+    this.r.speedOut.replaceChildren(label, detail);
   }
 
   setSpeedExp(v) {

@@ -276,8 +276,8 @@ impl RaftLab {
 
 /// The client's box at the centre of the ring, with its label.
 pub(super) fn draw_client(ctx: &Ctx, pal: &Palette, labels: &Labels, (x, y): (f64, f64), r: f64) {
-    let (w, h) = ((r * 1.5).max(44.0), (r * 0.5).max(18.0));
-    super::font(ctx, true, (h * 0.6).max(11.0));
+    let (w, h) = (r * 1.5, (r * 0.5).max(14.0));
+    super::font(ctx, true, (h * 0.6).max(10.0));
     let w = w.max(super::text_width(ctx, &labels.client) + h);
     ctx.begin_path();
     let _ = ctx.round_rect_with_f64(x - w / 2.0, y - h / 2.0, w, h, h / 2.0);

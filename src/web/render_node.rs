@@ -79,9 +79,11 @@ pub(super) fn draw_node_labels(
 ) {
     let node = &slot.node;
     ctx.set_fill_style_str(if slot.alive { pal.on_role } else { pal.fg });
-    font(ctx, false, r * 0.36);
-    let term = if r >= 28.0 { labels.term.with(node.term()) } else { labels.term_short.with(node.term()) };
-    text(ctx, term.as_str(), c.0, c.1 + r * 0.44, "center", "middle");
+    if r >= 15.0 {
+        font(ctx, false, (r * 0.36).max(8.0));
+        let term = if r >= 28.0 { labels.term.with(node.term()) } else { labels.term_short.with(node.term()) };
+        text(ctx, term.as_str(), c.0, c.1 + r * 0.44, "center", "middle");
+    }
 
     let px = (r * 0.34).max(11.0);
     font(ctx, false, px);

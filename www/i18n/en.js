@@ -11,7 +11,7 @@ export default {
   'step.step': 'Step',
   'step.title': 'Run one event (s)',
   'speed.label': 'Speed',
-  'speed.value': '{speed} ({ms} ms/s)',
+  'speed.detail': ' ({ms} ms/s)',
   'reset': 'Reset',
   'reset.title': 'Start this simulation again',
   'size.nodes': 'Nodes',

@@ -12,7 +12,7 @@ export default {
   'step.step': '한 단계',
   'step.title': '이벤트 하나 실행 (s)',
   'speed.label': '속도',
-  'speed.value': '{speed} (초당 {ms} ms)',
+  'speed.detail': ' (초당 {ms} ms)',
   'reset': '처음부터',
   'reset.title': '이 시뮬레이션을 처음부터 다시 시작',
   'size.nodes': '노드 수',
