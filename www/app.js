@@ -2,6 +2,7 @@
 // window. It starts from the URL: the query (?nodes=5&seed=1&speed=0.05&paused&lang=ko)
 // for a fresh cluster, or the hash of a shared link
 // (#v=1&at=EVENT&paused=1&s=SCENARIO, optionally &lang=ko) for an exact run.
+import { RaftLab } from './pkg/raftlab.js';
 import { RaftLabView, isPanic, message } from './lab-view.js';
 import { readHash, readOptions } from './lab-options.js';
 import { loadLanguage, normalizeLang, phrase, pickLanguage, takeLang } from './i18n.js';
@@ -67,6 +68,7 @@ window.addEventListener('hashchange', () => location.reload());
 
 // For tests and the benchmark: drive the page without the mouse.
 window.raftlabUI = {
+  RaftLab,
   get state() { return view; },
   view,
   setPlaying(p) { view.setPlaying(p); },

@@ -48,6 +48,7 @@ export class Learn {
       v.on(r.tourSkip, 'click', () => this.endTour());
       v.on(r.tour, 'keydown', (e) => { if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); this.endTour(); } });
       v.on(r.tour, 'cancel', (e) => { e.preventDefault(); this.endTour(); });
+      if (r.tourAgain) v.on(r.tourAgain, 'click', () => setTimeout(() => this.showTour(0), 0));
     }
   }
 
@@ -71,8 +72,12 @@ export class Learn {
   // ---------- the legend ----------
 
   openLegend() {
+    const r = this.v.r;
     this.fillLegend();
-    this.v.r.legend.showModal();
+    r.legend.showModal();
+    // From the top, whatever the dialog focused first.
+    r.legendTitle.focus();
+    r.legend.scrollTop = 0;
   }
 
   fillLegend() {

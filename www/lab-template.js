@@ -178,15 +178,15 @@ export const KEYS = [['Space', 'keys.play'], ['s / b', 'keys.step'], ['n', 'keys
   ['Delete', 'keys.drop'], ['l / L', 'keys.link'], ['Enter', 'keys.cut'], ['← / →', 'keys.timeline'],
   ['?', 'keys.help'], ['Esc', 'keys.escape']];
 
-const HELP = (p) => `<dialog id="${p}help" aria-labelledby="${p}helpTitle">
+const HELP = (p, tour) => `<dialog id="${p}help" aria-labelledby="${p}helpTitle">
   <h2 id="${p}helpTitle" data-t="help.heading"></h2>
   <dl class="keys">${KEYS.map(([k, key]) => `<dt${k.key ? ` data-t="${k.key}">` : `>${k}`}</dt><dd data-t="${key}"></dd>`).join('')}</dl>
   <p class="small" data-t="help.mouse"></p>
-  <form method="dialog"><button data-t="close"></button></form>
+  <form method="dialog" class="row">${tour ? `<button id="${p}tourAgain" data-t="tour.again"></button>` : ''}<button data-t="close"></button></form>
 </dialog>`;
 
 const LEGEND = (p) => `<dialog id="${p}legend" class="legend" aria-labelledby="${p}legendTitle">
-  <h2 id="${p}legendTitle" data-t="legend.title"></h2>
+  <h2 id="${p}legendTitle" tabindex="-1" data-t="legend.title"></h2>
   <div id="${p}legendList"></div>
   <form method="dialog"><button data-t="close"></button></form>
 </dialog>`;
@@ -238,7 +238,7 @@ export function template(p, show, { title, library, tour } = {}) {
   </div>
   ${side.length ? `<div class="side">${side.join('\n')}</div>` : ''}
 </div>
-${show.has('help') ? HELP(p) : ''}${LEGEND(p)}${tour ? TOUR(p) : ''}`;
+${show.has('help') ? HELP(p, tour) : ''}${LEGEND(p)}${tour ? TOUR(p) : ''}`;
 }
 
 export { DEFAULT_SCENARIO };

@@ -320,6 +320,7 @@ export default {
   'legend.veil.sign': '░',
 
   // ---- the tour ----
+  'tour.again': 'Show the tour again',
   'tour.step': 'Tour {step} of {total}',
   'tour.back': 'Back',
   'tour.next': 'Next',

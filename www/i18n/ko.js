@@ -321,6 +321,7 @@ export default {
   'legend.veil.sign': '░',
 
   // ---- 둘러보기 ----
+  'tour.again': '둘러보기 다시 보기',
   'tour.step': '둘러보기 {step} / {total}',
   'tour.back': '이전',
   'tour.next': '다음',
