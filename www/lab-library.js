@@ -13,7 +13,8 @@ export const LIBRARY = [
   ['lib.group.demo', ['leader-crash', 'partition-3-4', 'catch-up']],
 ];
 
-const BASE = new URL('scenarios/', import.meta.url);
+// Beside the page (index.html, whose bundle lives in pkg/).
+const base = () => new URL('scenarios/', document.baseURI);
 
 /** Wires the picker; returns the function that fills it (again after a change of language). */
 export function wireLibrary(v) {
@@ -40,7 +41,7 @@ export function wireLibrary(v) {
     if (!name) return;
     let text;
     try {
-      const res = await fetch(new URL(`${name}.txt`, BASE));
+      const res = await fetch(new URL(`${name}.txt`, base()));
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       text = await res.text();
     } catch (e) {
