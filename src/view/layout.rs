@@ -177,10 +177,23 @@ fn ring_of(n: usize, width: f64, height: f64, r: f64) -> (Vec<(f64, f64)>, f64) 
         (cx + rx * trig::cos(angle), cy + ry * trig::sin(angle))
     };
     let centres: Vec<(f64, f64)> = (0..n).map(point).collect();
-    // Neighbours must not touch, nor one's labels the next one's timer
-    // ring: keep more than one and a half radii between their rims.
-    let closest = (0..n).map(|i| dist(centres[i], centres[(i + 1) % n])).fold(f64::INFINITY, f64::min);
-    (centres, r.min(closest / 3.6).max(6.0))
+    // Neighbours must not touch: keep more than one and a half radii between
+    // their rims. One right above another (on the sides of a flat ring) needs
+    // more: the labels under the upper one and the crown or vote dots over
+    // the lower one take about four radii between the centres.
+    let fit = (0..n)
+        .map(|i| {
+            let (a, b) = (centres[i], centres[(i + 1) % n]);
+            let (dx, dy) = ((a.0 - b.0).abs(), (a.1 - b.1).abs());
+            (dist(a, b) / 3.6).min(((dx - 10.0) / 1.6).max(dy / 4.0))
+        })
+        .fold(f64::INFINITY, f64::min)
+        .max(6.0);
+    // Smaller nodes need less margin: place them once more on the larger ring.
+    if fit < r * 0.95 {
+        return ring_of(n, width, height, fit);
+    }
+    (centres, r.min(fit))
 }
 
 /// Where a message is now on its way from node `from` to node `to`: along the
