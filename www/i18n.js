@@ -10,6 +10,10 @@ export const CATALOGUES = { en };
 // Other languages load when a view needs them: a page in English does not
 // transfer the Korean catalogue (the bundle puts it in a chunk of its own).
 const LOADERS = { ko: () => import('./i18n/ko.js') };
+// The texts of the legend, the keyboard help and the lessons' descriptions
+// load when one of them is first shown.
+const MORE = { en: () => import('./i18n/en-more.js'), ko: () => import('./i18n/ko-more.js') };
+const more = new Set();
 /** [code, the language's own name] for the language menu. */
 export const LANGUAGES = [['en', 'English'], ['ko', '한국어']];
 const STORE = 'raftlab-lang';
@@ -22,6 +26,19 @@ export function normalizeLang(text) {
 }
 
 export const isLoaded = (lang) => Object.hasOwn(CATALOGUES, lang);
+
+/** Loads the legend's, the help's and the lessons' texts of `lang` (and English, the fallback), once. */
+export async function loadMore(lang) {
+  for (const l of new Set(['en', lang])) {
+    if (more.has(l) || !MORE[l] || !CATALOGUES[l]) continue;
+    try {
+      Object.assign(CATALOGUES[l], (await MORE[l]()).default);
+      more.add(l);
+    } catch (e) {
+      console.warn(`raftlab: could not load more of the ${l} catalogue: ${e.message || e}`);
+    }
+  }
+}
 
 /** Loads the catalogue of `lang` (once); resolves to `lang`, or 'en' if it cannot be loaded. */
 export async function loadLanguage(lang) {
@@ -69,7 +86,8 @@ const reported = new Set();
  */
 export function translate(lang, key, args) {
   let text = CATALOGUES[lang]?.[key];
-  if (text === undefined && CATALOGUES[lang]) {
+  // Before loadMore, a key of the *-more catalogues is not an error yet.
+  if (text === undefined && CATALOGUES[lang] && more.has(lang)) {
     if (!reported.has(`${lang}:${key}`)) {
       reported.add(`${lang}:${key}`);
       console.error(`raftlab: no text for '${key}' in the ${lang} catalogue`);
@@ -118,10 +136,12 @@ export function translator(lang) {
 
 /**
  * Sets the text of every element under `root` marked with a key:
- * `data-t` (text), `data-t-title`, `data-t-aria-label`, `data-t-placeholder`.
+ * `data-t` (text), `data-t-title`, `data-t-aria-label`, `data-t-placeholder`;
+ * and `data-tm` (text of the *-more catalogues) once they are loaded.
  */
 export function applyTranslations(root, t) {
   for (const e of root.querySelectorAll('[data-t]')) e.textContent = t(e.dataset.t);
+  if (more.has(t.lang)) for (const e of root.querySelectorAll('[data-tm]')) e.textContent = t(e.dataset.tm);
   for (const attr of ['title', 'aria-label', 'placeholder']) {
     for (const e of root.querySelectorAll(`[data-t-${attr}]`)) e.setAttribute(attr, t(e.getAttribute(`data-t-${attr}`)));
   }

@@ -64,7 +64,7 @@ export function onKey(v, e) {
     });
   }
   if (has('client')) actions.w = () => v.submitOp('put', r.key.value.trim() || 'x', r.value.value, r.via.value);
-  if (has('help')) actions['?'] = () => r.help.showModal();
+  if (has('help')) actions['?'] = () => v.showHelp();
   if (/^[1-9]$/.test(k)) { e.preventDefault(); v.selectNode(Number(k)); return; }
   if (actions[k]) { e.preventDefault(); actions[k](); }
 }

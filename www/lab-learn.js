@@ -4,6 +4,7 @@
 // one announcement a second.
 import { RaftLab } from './pkg/raftlab.js';
 import { el, partitionGroups } from './lab-panels.js';
+import { loadMore } from './i18n.js';
 
 const TOUR_KEY = 'raftlab-tour';
 const ANNOUNCE_MS = 1000;
@@ -71,9 +72,12 @@ export class Learn {
 
   // ---------- the legend ----------
 
-  openLegend() {
+  async openLegend() {
     const r = this.v.r;
+    if (r.legend.open) return;
+    await loadMore(this.v.lang);
     this.fillLegend();
+    if (r.legend.open || this.v.destroyed) return;
     r.legend.showModal();
     // From the top, whatever the dialog focused first.
     r.legendTitle.focus();
@@ -83,11 +87,12 @@ export class Learn {
   fillLegend() {
     const { t, r, dark } = this.v;
     const dpr = window.devicePixelRatio || 1;
+    const glyphs = RaftLab.glyphNames();
     const sections = LEGEND.map(([title, rows]) => el('section', null, el('h3', null, t(title)), el('dl', null, ...rows.flatMap(([glyph, key]) => {
       const pic = el('dt');
       if (glyph) {
         const c = el('canvas', { width: String(40 * dpr), height: String(28 * dpr), 'aria-hidden': 'true' });
-        try { RaftLab.drawGlyph(c.getContext('2d'), glyph, 40, 28, dpr, dark); } catch { /* an engine without the glyph */ }
+        try { RaftLab.drawGlyph(c.getContext('2d'), glyphs.indexOf(glyph), 40, 28, dpr, dark); } catch { /* an engine without the glyph */ }
         pic.append(c);
       } else pic.append(el('span', { class: 'glyph-text', 'aria-hidden': 'true' }, t(`${key}.sign`)));
       const [name, ...rest] = t(key).split(': ');

@@ -3,6 +3,7 @@
 // what it teaches; Load puts its text into the scenario box and plays it,
 // with its comments as captions.
 import { el } from './lab-panels.js';
+import { loadMore } from './i18n.js';
 
 /** [group key, scenario file names (www/scenarios/NAME.txt)]. */
 export const LIBRARY = [
@@ -30,10 +31,11 @@ export function wireLibrary(v) {
     r.library.value = keep;
     about();
   };
-  const about = () => {
+  const about = async () => {
     const n = r.library.value;
-    r.libraryInfo.textContent = n ? v.t(`lib.${n}.about`) : v.t('lib.intro');
     r.libraryLoad.disabled = !n;
+    if (n) await loadMore(v.lang); // the descriptions load with the first pick
+    if (r.library.value === n) r.libraryInfo.textContent = n ? v.t(`lib.${n}.about`) : v.t('lib.intro');
   };
   v.on(r.library, 'change', about);
   v.on(r.libraryLoad, 'click', async () => {

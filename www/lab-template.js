@@ -2,8 +2,8 @@
 // sharing one document keep distinct ids (labels and ARIA links need ids);
 // `show` is the set of controls to include. No text is written here: every
 // element carries the key of its text in the message catalogues
-// (`data-t`, `data-t-title`, `data-t-aria-label`), which
-// `applyTranslations` fills in the view's language. Anything that comes
+// (`data-t`, `data-t-title`, `data-t-aria-label`; `data-tm` for the texts
+// loaded on demand), which `applyTranslations` fills in the view's language. Anything that comes
 // from a user, a link or the simulator is set later through textContent.
 
 const DEFAULT_SCENARIO = `# A leader crashes; the rest elect a new one.
@@ -179,9 +179,9 @@ export const KEYS = [['Space', 'keys.play'], ['s / b', 'keys.step'], ['n', 'keys
   ['?', 'keys.help'], ['Esc', 'keys.escape']];
 
 const HELP = (p, tour) => `<dialog id="${p}help" aria-labelledby="${p}helpTitle">
-  <h2 id="${p}helpTitle" data-t="help.heading"></h2>
-  <dl class="keys">${KEYS.map(([k, key]) => `<dt${k.key ? ` data-t="${k.key}">` : `>${k}`}</dt><dd data-t="${key}"></dd>`).join('')}</dl>
-  <p class="small" data-t="help.mouse"></p>
+  <h2 id="${p}helpTitle" data-tm="help.heading"></h2>
+  <dl class="keys">${KEYS.map(([k, key]) => `<dt${k.key ? ` data-tm="${k.key}">` : `>${k}`}</dt><dd data-tm="${key}"></dd>`).join('')}</dl>
+  <p class="small" data-tm="help.mouse"></p>
   <form method="dialog" class="row">${tour ? `<button id="${p}tourAgain" data-t="tour.again"></button>` : ''}<button data-t="close"></button></form>
 </dialog>`;
 

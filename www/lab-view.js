@@ -13,7 +13,7 @@ import { Debugger } from './lab-debug.js';
 import { wireShare } from './lab-share.js';
 import { Learn } from './lab-learn.js';
 import { wireLibrary } from './lab-library.js';
-import { LANGUAGES, applyTranslations, isLoaded, loadLanguage, normalizeLang, pickLanguage, rememberLanguage, translator } from './i18n.js';
+import { LANGUAGES, applyTranslations, isLoaded, loadLanguage, loadMore, normalizeLang, pickLanguage, rememberLanguage, translator } from './i18n.js';
 
 const PANEL_INTERVAL_MS = 100; // DOM panels refresh at most ~10 times a second
 const MAX_FRAME_MS = 100; // a long pause (tab hidden) never becomes a huge jump
@@ -245,6 +245,12 @@ export class RaftLabView {
       this.lang = l;
       this.t = translator(l);
       this.translate();
+      // An open dialog keeps its texts: those of the new language load now.
+      if (this.r.help?.open || this.r.legend?.open) {
+        await loadMore(l);
+        applyTranslations(this.root, this.t);
+        this.learn.translate();
+      }
     }
     if (this.o.onLang) this.o.onLang(l);
   }
@@ -553,6 +559,15 @@ export class RaftLabView {
     this.refresh();
   }
 
+  /** The keyboard help, its texts loaded first. */
+  async showHelp() {
+    const r = this.r;
+    if (!r.help || r.help.open) return;
+    await loadMore(this.lang);
+    applyTranslations(r.help, this.t);
+    if (!r.help.open && !this.destroyed) r.help.showModal();
+  }
+
   // ---------- theme, presentation, motion, wiring ----------
 
   syncTheme() {
@@ -595,7 +610,7 @@ export class RaftLabView {
     click('fatalReset', () => this.reset());
     click('theme', () => { this.themeChosen = true; this.setTheme(!this.dark, true); });
     click('present', () => this.setPresent(!this.present, true));
-    click('helpBtn', () => r.help.showModal());
+    click('helpBtn', () => this.showHelp());
     click('startErrorClose', () => { r.startError.hidden = true; });
     click('crash', () => this.nodeAction('crash'));
     click('restart', () => this.nodeAction('restart'));

@@ -16,7 +16,7 @@ use serde::Serialize;
 use crate::raft::{NodeEvent, Role};
 use crate::sim::{Breakpoint, Effect, EventKind, Hit, World};
 
-use super::phrase::{self, Args, Phrase};
+use super::phrase::{self, Phrase};
 use super::snapshot::ms;
 
 /// Lines kept; older ones are forgotten.
@@ -108,7 +108,7 @@ pub fn stop_phrase(hit: &Hit, world: &World) -> Option<Phrase> {
         Breakpoint::TermChange => {
             let &node = hit.nodes.first()?;
             let term = world.node(node).term();
-            Some(Phrase::with("stop.termChange", Args { node: Some(node), term: Some(term), ..Args::default() }))
+            Some(Phrase::new("stop.termChange").num("node", node).num("term", term))
         }
         Breakpoint::EntryCommitted => effects
             .iter()
@@ -146,7 +146,7 @@ mod tests {
         assert!(new[0].starts_with("client submits #1 put(x=1) to node "), "{new:?}");
         assert_eq!(new[1], "crash node 1");
         assert_eq!(feed.since(mark)[1].phrase.key, "ev.crash");
-        assert_eq!(feed.since(mark)[1].phrase.args.node, Some(1));
+        assert_eq!(feed.since(mark)[1].phrase.args.get("node"), Some(&phrase::Arg::Num(1)));
         assert!(feed.since(world.event_count()).is_empty());
     }
 

@@ -9,6 +9,7 @@
 
 use std::fmt::Write as _;
 
+use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 
 use crate::check::Invariant;
@@ -22,58 +23,52 @@ pub struct Phrase {
     pub args: Args,
 }
 
-/// The arguments a phrase may carry, by name (`{node}` in a catalogue
-/// text). Absent ones are left out of the object the page receives.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct Args {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub node: Option<NodeId>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub term: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub candidate: Option<NodeId>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub index: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub count: Option<u64>,
-    /// A client operation's number (`#3`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub op: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub attempt: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub from: Option<End>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub to: Option<End>,
-    /// A message type as the paper names it (`AppendEntries`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub kind: Option<&'static str>,
+/// The arguments of a phrase, by name (`{node}` in a catalogue text); the
+/// page receives them as an object `{node: 3, term: 2}`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Args(Vec<(&'static str, Arg)>);
+
+/// One argument's value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Arg {
+    Num(u64),
     /// Text that reads the same in every language: a command as the
     /// scenario language writes it (`put(x=1)`), a message's fields, a
-    /// partition (`1,2 | 3,4,5`), a link (`1->2`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
+    /// partition (`1,2 | 3,4,5`), a link (`1->2`), a message type as the
+    /// paper names it; or text the engine has only in English (a
+    /// violation's detail).
+    Text(String),
+    /// One end of a message: a node's number, or the client (a phrase, so
+    /// the page names it in its language).
+    End(NodeId),
     /// A nested phrase: a client result, an invariant's name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub what: Option<Box<Phrase>>,
-    /// Free text the engine has only in English (a violation's detail).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
+    Phrase(Box<Phrase>),
 }
 
-/// One end of a message: a node, or the client (a phrase, so the page names
-/// it in its language). Serialized as the node's number or as that phrase.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct End(pub NodeId);
+impl Args {
+    pub fn get(&self, name: &str) -> Option<&Arg> {
+        self.0.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
+    }
+}
 
-impl Serialize for End {
+impl Serialize for Args {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if self.0 == CLIENT {
-            Phrase::new("word.client").serialize(s)
-        } else {
-            s.serialize_u8(self.0)
+        let mut st = s.serialize_struct("Args", self.0.len())?;
+        for (name, value) in &self.0 {
+            st.serialize_field(name, value)?;
+        }
+        st.end()
+    }
+}
+
+impl Serialize for Arg {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Arg::Num(n) => s.serialize_u64(*n),
+            Arg::Text(t) => s.serialize_str(t),
+            Arg::End(CLIENT) => Phrase::new("word.client").serialize(s),
+            Arg::End(id) => s.serialize_u8(*id),
+            Arg::Phrase(p) => p.serialize(s),
         }
     }
 }
@@ -133,22 +128,44 @@ impl Phrase {
         Phrase { key, args: Args::default() }
     }
 
-    pub fn with(key: &'static str, args: Args) -> Phrase {
-        Phrase { key, args }
+    fn arg(mut self, name: &'static str, value: Arg) -> Phrase {
+        self.args.0.push((name, value));
+        self
+    }
+
+    /// With a number argument.
+    pub fn num(self, name: &'static str, n: impl Into<u64>) -> Phrase {
+        self.arg(name, Arg::Num(n.into()))
+    }
+
+    /// With a text argument (see [`Arg::Text`]).
+    pub fn text(self, name: &'static str, text: impl Into<String>) -> Phrase {
+        self.arg(name, Arg::Text(text.into()))
+    }
+
+    fn end(self, name: &'static str, id: NodeId) -> Phrase {
+        self.arg(name, Arg::End(id))
+    }
+
+    fn nested(self, name: &'static str, phrase: Phrase) -> Phrase {
+        self.arg(name, Arg::Phrase(Box::new(phrase)))
     }
 }
 
 fn node(key: &'static str, id: NodeId) -> Phrase {
-    Phrase::with(key, Args { node: Some(id), ..Args::default() })
+    Phrase::new(key).num("node", id)
 }
 
 fn link(key: &'static str, from: NodeId, to: NodeId, kind: Option<MessageKind>) -> Phrase {
-    let kind = kind.map(|k| k.name());
-    Phrase::with(key, Args { from: Some(End(from)), to: Some(End(to)), kind, ..Args::default() })
+    let p = Phrase::new(key).end("from", from).end("to", to);
+    match kind {
+        Some(k) => p.text("kind", k.name()),
+        None => p.text("kind", "any"),
+    }
 }
 
 fn code(key: &'static str, code: String) -> Phrase {
-    Phrase::with(key, Args { code: Some(code), ..Args::default() })
+    Phrase::new(key).text("code", code)
 }
 
 /// A client operation's result: `ok`, `value 1`, `missing`, `keys [a b]`.
@@ -175,10 +192,9 @@ pub fn invariant(invariant: Invariant) -> Phrase {
 /// world right after the event (a submission or retry names its target).
 pub fn event(kind: &EventKind, world: &World) -> Phrase {
     match kind {
-        EventKind::Deliver(m) => Phrase::with(
-            "ev.deliver",
-            Args { from: Some(End(m.from)), to: Some(End(m.to)), code: Some(m.msg.to_string()), ..Args::default() },
-        ),
+        EventKind::Deliver(m) => {
+            Phrase::new("ev.deliver").end("from", m.from).end("to", m.to).text("code", m.msg.to_string())
+        }
         EventKind::Undeliverable(m, reason) => {
             let key = match reason {
                 LossReason::Partitioned => "ev.lost.partitioned",
@@ -190,25 +206,20 @@ pub fn event(kind: &EventKind, world: &World) -> Phrase {
         EventKind::ElectionTimeout(id) => node("ev.electionTimeout", *id),
         EventKind::HeartbeatTimeout(id) => node("ev.heartbeatTimeout", *id),
         EventKind::ClientRetry(op) => {
-            let o = world.client().op(*op);
-            Phrase::with(
-                "ev.clientRetry",
-                Args { op: Some(*op), node: o.map(|o| o.target), attempt: o.map(|o| o.attempts), ..Args::default() },
-            )
+            let p = Phrase::new("ev.clientRetry").num("op", *op);
+            match world.client().op(*op) {
+                Some(o) => p.num("node", o.target).num("attempt", o.attempts),
+                None => p,
+            }
         }
-        EventKind::ClientLoad(Some(op)) => Phrase::with("ev.clientLoad", Args { op: Some(*op), ..Args::default() }),
+        EventKind::ClientLoad(Some(op)) => Phrase::new("ev.clientLoad").num("op", *op),
         EventKind::ClientLoad(None) => Phrase::new("ev.clientLoadPaused"),
         EventKind::Submit(op) => {
-            let o = world.client().op(*op);
-            Phrase::with(
-                "ev.submit",
-                Args {
-                    op: Some(*op),
-                    node: o.map(|o| o.target),
-                    code: o.map(|o| o.command.to_string()),
-                    ..Args::default()
-                },
-            )
+            let p = Phrase::new("ev.submit").num("op", *op);
+            match world.client().op(*op) {
+                Some(o) => p.num("node", o.target).text("code", o.command.to_string()),
+                None => p,
+            }
         }
         EventKind::Crash(id) => node("ev.crash", *id),
         EventKind::Restart(id) => node("ev.restart", *id),
@@ -228,7 +239,7 @@ pub fn event(kind: &EventKind, world: &World) -> Phrase {
         EventKind::Heal => Phrase::new("ev.heal"),
         EventKind::Dropped(m) => link("ev.dropped", m.from, m.to, Some(m.msg.kind())),
         EventKind::Duplicated { original, copy } => {
-            Phrase::with("ev.duplicated", Args { id: Some(*original), count: Some(*copy), ..Args::default() })
+            Phrase::new("ev.duplicated").num("id", *original).num("count", *copy)
         }
         EventKind::Armed(rule) => {
             let key = match rule.fault {
@@ -263,22 +274,18 @@ pub fn effect(effect: &Effect) -> Phrase {
                 Role::Candidate => "fx.becameCandidate",
                 Role::Leader => "fx.becameLeader",
             };
-            Phrase::with(key, Args { node: Some(*id), term: Some(*term), ..Args::default() })
+            node(key, *id).num("term", *term)
         }
         Effect::Node(id, NodeEvent::Voted { term, candidate }) if id == candidate => {
-            Phrase::with("fx.votedSelf", Args { node: Some(*id), term: Some(*term), ..Args::default() })
+            node("fx.votedSelf", *id).num("term", *term)
         }
-        Effect::Node(id, NodeEvent::Voted { term, candidate }) => Phrase::with(
-            "fx.voted",
-            Args { node: Some(*id), term: Some(*term), candidate: Some(*candidate), ..Args::default() },
-        ),
-        Effect::Node(id, NodeEvent::Committed { index }) => {
-            Phrase::with("fx.committed", Args { node: Some(*id), index: Some(*index), ..Args::default() })
+        Effect::Node(id, NodeEvent::Voted { term, candidate }) => {
+            node("fx.voted", *id).num("term", *term).num("candidate", *candidate)
         }
-        Effect::Node(id, NodeEvent::Truncated { after, removed }) => Phrase::with(
-            "fx.truncated",
-            Args { node: Some(*id), index: Some(*after), count: Some(*removed), ..Args::default() },
-        ),
+        Effect::Node(id, NodeEvent::Committed { index }) => node("fx.committed", *id).num("index", *index),
+        Effect::Node(id, NodeEvent::Truncated { after, removed }) => {
+            node("fx.truncated", *id).num("index", *after).num("count", *removed)
+        }
         Effect::Lost { from, to, kind } => link("fx.lost", *from, *to, Some(*kind)),
         Effect::FaultFired { fault, from, to, kind } => {
             let key = match fault {
@@ -287,21 +294,14 @@ pub fn effect(effect: &Effect) -> Phrase {
             };
             link(key, *from, *to, Some(*kind))
         }
-        Effect::ClientDone { op, node, result } => Phrase::with(
-            "fx.clientDone",
-            Args { op: Some(*op), node: Some(*node), what: Some(Box::new(applied(result))), ..Args::default() },
-        ),
-        Effect::ClientRedirect { op, from, to: Some(to) } => Phrase::with(
-            "fx.redirect",
-            Args { op: Some(*op), node: Some(*from), to: Some(End(*to)), ..Args::default() },
-        ),
-        Effect::ClientRedirect { op, from, to: None } => {
-            Phrase::with("fx.redirectNoLeader", Args { op: Some(*op), node: Some(*from), ..Args::default() })
+        Effect::ClientDone { op, node: by, result } => {
+            node("fx.clientDone", *by).num("op", *op).nested("what", applied(result))
         }
-        Effect::Violation(v) => Phrase::with(
-            "fx.violation",
-            Args { what: Some(Box::new(invariant(v.invariant))), detail: Some(v.detail.clone()), ..Args::default() },
-        ),
+        Effect::ClientRedirect { op, from, to: Some(to) } => node("fx.redirect", *from).num("op", *op).end("to", *to),
+        Effect::ClientRedirect { op, from, to: None } => node("fx.redirectNoLeader", *from).num("op", *op),
+        Effect::Violation(v) => {
+            Phrase::new("fx.violation").nested("what", invariant(v.invariant)).text("detail", v.detail.clone())
+        }
     }
 }
 
@@ -319,7 +319,11 @@ mod tests {
             let Some(e) = world.last_event() else { return };
             let phrases = std::iter::once(event(&e.kind, world)).chain(world.last_effects().iter().map(effect));
             for p in phrases {
-                for key in std::iter::once(p.key).chain(p.args.what.as_ref().map(|w| w.key)) {
+                let what = match p.args.get("what") {
+                    Some(Arg::Phrase(w)) => Some(w.key),
+                    _ => None,
+                };
+                for key in std::iter::once(p.key).chain(what) {
                     assert!(KEYS.contains(&key), "{key} is not in KEYS");
                     seen.insert(key);
                 }

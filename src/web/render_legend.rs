@@ -114,7 +114,7 @@ pub fn page_style(value: &JsValue, style: &mut Style, nodes: u8) -> Result<(), J
     Ok(())
 }
 
-/// The pictures of the legend, by name.
+/// The pictures of the legend, by name; `drawGlyph` takes the index.
 pub const GLYPHS: [&str; 24] = [
     "follower",
     "candidate",
@@ -142,52 +142,47 @@ pub const GLYPHS: [&str; 24] = [
     "logUncommitted",
 ];
 
-fn message_glyph(name: &str) -> Option<Shape> {
-    Some(match name {
-        "RequestVote" => Shape::RequestVote,
-        "RequestVoteReply.granted" => Shape::VoteReply(true),
-        "RequestVoteReply.refused" => Shape::VoteReply(false),
-        "AppendEntries.heartbeat" | "duplicate" | "doomed" => Shape::AppendEntries(0),
-        "AppendEntries.entries" => Shape::AppendEntries(2),
-        "AppendEntriesReply.success" => Shape::AppendReply(true),
-        "AppendEntriesReply.failure" => Shape::AppendReply(false),
-        "ClientRequest" => Shape::ClientRequest,
-        "ClientReply.result" => Shape::ClientReply(true),
-        "ClientReply.redirect" => Shape::ClientReply(false),
-        _ => return None,
-    })
-}
+/// The message glyphs, from `GLYPHS[8]` on (the last two: a duplicate, a doomed message).
+const SHAPES: [Shape; 12] = [
+    Shape::RequestVote,
+    Shape::VoteReply(true),
+    Shape::VoteReply(false),
+    Shape::AppendEntries(0),
+    Shape::AppendEntries(2),
+    Shape::AppendReply(true),
+    Shape::AppendReply(false),
+    Shape::ClientRequest,
+    Shape::ClientReply(true),
+    Shape::ClientReply(false),
+    Shape::AppendEntries(0),
+    Shape::AppendEntries(0),
+];
 
-/// One glyph of the legend, centred in a `w` x `h` box.
-fn draw_glyph(ctx: &Ctx, pal: &Palette, name: &str, w: f64, h: f64) -> bool {
+/// Glyph `i` of [`GLYPHS`], centred in a `w` x `h` box; false if there is none.
+fn draw_glyph(ctx: &Ctx, pal: &Palette, i: usize, w: f64, h: f64) -> bool {
     let c = (w / 2.0, h / 2.0);
     let r = (h * 0.3).min(w * 0.3);
-    if let Some(shape) = message_glyph(name) {
-        ctx.set_global_alpha(if name == "doomed" { 0.4 } else { 1.0 });
-        draw_message(ctx, pal, shape, name == "duplicate", c, (1.0, 0.0), (h * 0.2).min(8.0), false);
+    if let Some(&shape) = i.checked_sub(8).and_then(|m| SHAPES.get(m)) {
+        ctx.set_global_alpha(if i == 19 { 0.4 } else { 1.0 });
+        draw_message(ctx, pal, shape, i == 18, c, (1.0, 0.0), (h * 0.2).min(8.0), false);
         ctx.set_global_alpha(1.0);
         return true;
     }
-    match name {
-        "follower" | "candidate" | "leader" | "crashed" => {
-            let colour = match name {
-                "follower" => pal.follower,
-                "candidate" => pal.candidate,
-                "leader" => pal.leader,
-                _ => pal.crashed,
-            };
-            body(ctx, pal, c, r, colour, name != "crashed", name == "leader");
+    match i {
+        0..=3 => {
+            let colour = [pal.follower, pal.candidate, pal.leader, pal.crashed][i];
+            body(ctx, pal, c, r, colour, i != 3, i == 2);
         }
-        "leaderNoQuorum" => leader_crown(ctx, pal, c, r * 1.6, true),
-        "electionTimer" | "heartbeatTimer" => {
-            let leader = name == "heartbeatTimer";
+        4 => leader_crown(ctx, pal, c, r * 1.6, true),
+        5 | 6 => {
+            let leader = i == 6;
             let colour = if leader { pal.leader } else { pal.follower };
             body(ctx, pal, c, r * 0.8, colour, true, leader);
             let width = if leader { (r * 0.07).max(2.0) } else { (r * 0.14).max(3.0) };
             timer_ring(ctx, pal, c, r * 0.8 * RING, width, colour, Some(0.65));
         }
-        "votes" => vote_dots(ctx, pal, c, r * 2.0, 5, 0b0000_0110, 0b0001_0000),
-        "partition" => {
+        7 => vote_dots(ctx, pal, c, r * 2.0, 5, 0b0000_0110, 0b0001_0000),
+        20 => {
             ctx.begin_path();
             let _ = ctx.round_rect_with_f64(w * 0.1, h * 0.15, w * 0.8, h * 0.7, h * 0.35);
             ctx.set_fill_style_str(pal.groups[1]);
@@ -198,7 +193,7 @@ fn draw_glyph(ctx: &Ctx, pal: &Palette, name: &str, w: f64, h: f64) -> bool {
             ctx.stroke();
             dash(ctx, Dash::Solid);
         }
-        "cut" => {
+        21 => {
             ctx.set_stroke_style_str(pal.bad);
             ctx.set_line_width(2.5);
             dash(ctx, Dash::Short);
@@ -209,8 +204,8 @@ fn draw_glyph(ctx: &Ctx, pal: &Palette, name: &str, w: f64, h: f64) -> bool {
             dash(ctx, Dash::Solid);
             cross(ctx, c, h * 0.18, 2.5);
         }
-        "logCommitted" | "logUncommitted" => {
-            let committed = name == "logCommitted";
+        22 | 23 => {
+            let committed = i == 22;
             let colour = super::render_log::term_colour(pal, 2);
             ctx.set_fill_style_str(colour.as_str());
             ctx.set_global_alpha(if committed { 1.0 } else { 0.35 });
@@ -243,17 +238,17 @@ impl RaftLab {
         Ok(())
     }
 
-    /// The legend's glyph `name` (see `RaftLab.glyphNames()`), centred on a
-    /// canvas of `width` x `height` CSS pixels, as the cluster draws it.
+    /// The legend's glyph number `index` of `RaftLab.glyphNames()`, centred
+    /// on a canvas of `width` x `height` CSS pixels, as the cluster draws it.
     #[wasm_bindgen(js_name = drawGlyph)]
-    pub fn draw_glyph(ctx: &Ctx, name: &str, width: f64, height: f64, dpr: f64, dark: bool) -> Result<(), JsError> {
+    pub fn draw_glyph(ctx: &Ctx, index: u32, width: f64, height: f64, dpr: f64, dark: bool) -> Result<(), JsError> {
         let style = Style { dark, ..Style::default() };
         let pal = palette(&style);
         let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
         ctx.clear_rect(0.0, 0.0, width, height);
         ctx.set_line_cap("round");
         ctx.set_line_join("round");
-        if !draw_glyph(ctx, pal, name, width, height) {
+        if !draw_glyph(ctx, pal, index as usize, width, height) {
             return Err(JsError::new("unknown glyph: see RaftLab.glyphNames()"));
         }
         Ok(())

@@ -7,14 +7,20 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { openPage, waitFor, waitLeader } from './helpers.mjs';
-import en from '../../www/i18n/en.js';
-import ko from '../../www/i18n/ko.js';
+import enCore from '../../www/i18n/en.js';
+import koCore from '../../www/i18n/ko.js';
+import enMore from '../../www/i18n/en-more.js';
+import koMore from '../../www/i18n/ko-more.js';
 import { LEGEND, TOUR } from '../../www/lab-learn.js';
 import { LIBRARY } from '../../www/lab-library.js';
 import { BREAKPOINTS, KEYS } from '../../www/lab-template.js';
 
 const ROOT = new URL('../../', import.meta.url);
 const read = (path) => fs.readFileSync(new URL(path, ROOT), 'utf8');
+// Each language's catalogue: its core (with the page) and its *-more part
+// (loaded with the legend, the help and the lessons' descriptions).
+const en = { ...enCore, ...enMore };
+const ko = { ...koCore, ...koMore };
 const CATALOGUES = { en, ko };
 // Where a language words a text around another argument than English does.
 const OWN_ARGUMENTS = { 'stop.at': ['kind', 'kindName'] };
@@ -25,7 +31,9 @@ const plain = (text) => [...new Set([...text.replace(/\{\w+:[^{}|]*\|(?:[^{}]|\{
 const plural = (text) => [...text.matchAll(/\{(\w+):/g)].map((m) => m[1]);
 
 test('both catalogues have the same keys, no empty text, and the same arguments', () => {
-  assert.deepEqual(Object.keys(ko).sort(), Object.keys(en).sort());
+  assert.deepEqual(Object.keys(koCore).sort(), Object.keys(enCore).sort());
+  assert.deepEqual(Object.keys(koMore).sort(), Object.keys(enMore).sort());
+  assert.equal(Object.keys(en).length, Object.keys(enCore).length + Object.keys(enMore).length, 'no key in both parts');
   for (const [lang, cat] of Object.entries(CATALOGUES)) {
     for (const [key, text] of Object.entries(cat)) {
       assert.equal(typeof text, 'string', `${lang} ${key}`);
@@ -55,7 +63,7 @@ function pageKeys() {
   for (const f of files) {
     const s = read(`www/${f}`);
     for (const m of s.matchAll(/\b(?:t|tr|v\.t|this\.t|phrase|PhraseError|btn\(p, '\w+'|titled)\(?\s*'([a-z]+(?:\.[\w-]+)*)'/g)) keys.add(m[1]);
-    for (const m of s.matchAll(/data-t(?:-[\w-]+)?="([\w.-]+)"/g)) keys.add(m[1]);
+    for (const m of s.matchAll(/data-tm?(?:-[\w-]+)?="([\w.-]+)"/g)) keys.add(m[1]);
     for (const m of s.matchAll(/(?:errorIntro|errorOutro): '([\w.]+)'/g)) keys.add(m[1]);
   }
   for (const [, rows] of LEGEND) for (const [glyph, key] of rows) { keys.add(key); if (!glyph) keys.add(`${key}.sign`); }

@@ -27,7 +27,7 @@ test('the library lists exactly the scenario files of www/scenarios, the course 
 test('picking a lesson plays it with its captions, which follow the command being played', async () => {
   const { page, errors } = await open({ query: 'speed=0.2' });
   await page.selectOption('#library', 'leader-crash');
-  assert.match(await page.locator('#libraryInfo').textContent(), /new leader/);
+  await waitFor(page, () => /new leader/.test(document.getElementById('libraryInfo').textContent));
   await page.click('#libraryLoad');
   await waitFor(page, () => document.getElementById('scenario').value.startsWith('# Leader crash and re-election.'));
   await waitFor(page, () => /Five servers elect a leader/.test(document.getElementById('caption').textContent));
@@ -43,7 +43,7 @@ test('picking a lesson plays it with its captions, which follow the command bein
 test('on the Korean page the captions are the #[ko] lines', async () => {
   const { page, errors } = await open({ query: 'lang=ko&speed=1' });
   await page.selectOption('#library', 'quorum-table-3');
-  assert.match(await page.locator('#libraryInfo').textContent(), /과반수 2/);
+  await waitFor(page, () => /과반수 2/.test(document.getElementById('libraryInfo').textContent));
   await page.click('#libraryLoad');
   await waitFor(page, () => /클러스터가 리더를 선출하고/.test(document.getElementById('caption').textContent));
   await waitFor(page, () => /1번째 다운: 남은 2대는 여전히 과반수입니다/.test(document.getElementById('caption').textContent), undefined, 30_000);
