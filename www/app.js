@@ -35,7 +35,6 @@ const options = {
   lang: await loadLanguage(pickLanguage(asked)),
   fallback: query.options,
   errors,
-  linkBase: baseFor(normalizeLang(asked)),
   errorIntro: 'link.error',
   errorOutro: 'link.defaultStarted',
   onSim: (sim) => { window.raftlab = sim; },
@@ -60,6 +59,8 @@ if (hash.length) {
 
 const view = new RaftLabView(document.getElementById('app'), options);
 document.documentElement.lang = view.lang;
+// A copied link opens in the language of the page it was copied from.
+options.linkBase = baseFor(view.lang);
 
 window.addEventListener('error', (e) => { if (e.error && isPanic(e.error)) view.fatal(e.error); });
 window.addEventListener('unhandledrejection', (e) => view.status(message(e.reason), true));

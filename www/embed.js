@@ -17,8 +17,7 @@ if (options.src && options.scenario == null) {
   }
 }
 const linkBase = new URL('index.html', location.href);
-if (normalizeLang(lang)) linkBase.searchParams.set('lang', normalizeLang(lang));
-const view = new RaftLabView(document.getElementById('lab'), {
+const viewOptions = {
   ...options,
   lang: await loadLanguage(pickLanguage(lang)),
   idPrefix: '',
@@ -28,8 +27,12 @@ const view = new RaftLabView(document.getElementById('lab'), {
   errorIntro: 'embed.error',
   linkBase: linkBase.href,
   onSim: (sim) => { window.raftlab = sim; },
-});
+};
+const view = new RaftLabView(document.getElementById('lab'), viewOptions);
 document.documentElement.lang = view.lang;
+// A copied link opens index.html in the embed's language.
+linkBase.searchParams.set('lang', view.lang);
+viewOptions.linkBase = linkBase.href;
 window.raftlabView = view;
 window.addEventListener('error', (e) => { if (e.error && isPanic(e.error)) view.fatal(e.error); });
 // An edited hash is a new embed.

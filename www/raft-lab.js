@@ -90,7 +90,7 @@ class RaftLabElement extends HTMLElement {
       idPrefix: '',
       errors,
       errorIntro: 'element.error',
-      linkBase: linkBase(normalizeLang(lang)),
+      linkBase: linkBase(loaded),
       onSim: (sim) => this.dispatchEvent(new CustomEvent('raftlab-sim', { detail: sim })),
     });
     await this.view.start();

@@ -167,6 +167,9 @@ test('the language menu switches in place, the run goes on, and the choice is re
   assert.ok(await p.evaluate(() => window.raftlab.eventCount()) >= before, 'the same run');
   assert.match(p.url(), /lang=ko/);
   await waitFor(p, (n) => window.raftlab.eventCount() > n, before);
+  // A copied link opens in the language it was copied in.
+  await p.click('#copyLink');
+  await waitFor(p, () => /index\.html\?(.*&)?lang=ko(&.*)?#v=1&/.test(document.getElementById('link').value) || /\/\?(.*&)?lang=ko(&.*)?#v=1&/.test(document.getElementById('link').value));
   // A reload without lang=: the remembered choice.
   await p.goto(p.url().replace(/[?&]lang=ko/, ''));
   await waitFor(p, () => window.raftlab && document.getElementById('play').textContent === '일시정지');
