@@ -3,7 +3,8 @@
 // state, language and DOM, found only under its root, so several can share
 // a page. The wasm module is instantiated once per page, and one
 // requestAnimationFrame loop drives every view.
-import init, { RaftLab } from './pkg/raftlab.js';
+import { RaftLab } from './pkg/raftlab.js';
+import { ready, isPanic, message, startLoop, stopLoop } from './lab-runtime.js';
 import { template, DEFAULT_SCENARIO } from './lab-template.js';
 import { parseControls, clusterOptions } from './lab-options.js';
 import { refreshPanels, resetFeed } from './lab-panels.js';
@@ -13,32 +14,14 @@ import { Debugger } from './lab-debug.js';
 import { wireShare } from './lab-share.js';
 import { Learn } from './lab-learn.js';
 import { wireLibrary } from './lab-library.js';
+import { wireControls } from './lab-controls.js';
 import { LANGUAGES, applyTranslations, isLoaded, loadLanguage, loadMore, normalizeLang, pickLanguage, rememberLanguage, translator } from './i18n.js';
 
 const PANEL_INTERVAL_MS = 100; // DOM panels refresh at most ~10 times a second
 const MAX_FRAME_MS = 100; // a long pause (tab hidden) never becomes a huge jump
+
+export { ready, isPanic, message };
 const PRESENT_SCALE = 1.6; // presentation mode: log text 11 px -> 18 px, nodes and messages 1.6x
-
-let initOnce = null;
-/** Instantiates the wasm module, once for the whole page. */
-export const ready = () => (initOnce ||= init());
-
-const running = new Set();
-let rafId = 0;
-function tick(now) {
-  rafId = 0;
-  for (const v of running) v.frame(now);
-  if (running.size) rafId = requestAnimationFrame(tick);
-}
-
-export const message = (e) => (e && e.message) || String(e);
-
-// A Rust panic aborts the wasm instance (console_error_panic_hook has logged
-// it); after that the instance must not be used again.
-export function isPanic(e) {
-  return e instanceof WebAssembly.RuntimeError ||
-    /unreachable|recursive use of an object|already (mutably )?borrowed|null pointer passed to rust/i.test(message(e));
-}
 
 let nextPrefix = 1;
 
@@ -168,8 +151,7 @@ export class RaftLabView {
     wide.observe(this.root);
     this.observers.push(io, wide);
     this.lastFrame = performance.now();
-    running.add(this);
-    if (!rafId) rafId = requestAnimationFrame(tick);
+    startLoop(this);
     this.learn.started();
   }
 
@@ -201,7 +183,7 @@ export class RaftLabView {
   /** Stops the loop, removes every listener and frees the simulation. */
   destroy() {
     this.destroyed = true;
-    running.delete(this);
+    stopLoop(this);
     this.ac.abort();
     for (const o of this.observers) o.disconnect();
     clearTimeout(this.statusTimer);
@@ -578,6 +560,12 @@ export class RaftLabView {
     }
   }
 
+  /** The user picked a theme: it stays, whatever the system's changes. */
+  chooseTheme(dark) {
+    this.themeChosen = true;
+    this.setTheme(dark, true);
+  }
+
   setTheme(dark, remember) {
     this.dark = dark;
     this.syncTheme();
@@ -602,30 +590,7 @@ export class RaftLabView {
   }
 
   wire() {
-    const r = this.r;
-    const click = (name, fn) => { if (r[name]) this.on(r[name], 'click', fn); };
-    click('play', () => this.togglePlay());
-    click('step', () => this.stepOne());
-    click('reset', () => this.reset());
-    click('fatalReset', () => this.reset());
-    click('theme', () => { this.themeChosen = true; this.setTheme(!this.dark, true); });
-    click('present', () => this.setPresent(!this.present, true));
-    click('helpBtn', () => this.showHelp());
-    click('startErrorClose', () => { r.startError.hidden = true; });
-    click('crash', () => this.nodeAction('crash'));
-    click('restart', () => this.nodeAction('restart'));
-    click('timeout', () => this.nodeAction('timeout'));
-    click('drop', () => this.messageAction('dropMessage'));
-    click('dup', () => this.messageAction('duplicateMessage'));
-    click('loadScenario', () => this.loadScenario());
-    if (r.lang) this.on(r.lang, 'change', () => this.setLanguage(r.lang.value, true));
-    if (r.speed) this.on(r.speed, 'input', (e) => this.setSpeedExp(Number(e.target.value)));
-    if (r.nodes) { this.on(r.nodes, 'change', () => this.resize()); this.on(r.seed, 'change', () => this.resize()); }
-    if (r.clientForm) {
-      this.on(r.clientForm, 'submit', (e) => { e.preventDefault(); this.submitOp(r.op.value, r.key.value.trim(), r.value.value, r.via.value); });
-      this.on(r.op, 'change', () => { r.value.disabled = r.op.value !== 'put'; });
-      this.on(r.load, 'change', () => this.applyLoad());
-    }
+    wireControls(this);
     wireInput(this);
     wireShare(this);
     this.refillLibrary = wireLibrary(this);
