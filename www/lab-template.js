@@ -7,11 +7,14 @@
 // from a user, a link or the simulator is set later through textContent.
 
 const DEFAULT_SCENARIO = `# A leader crashes; the rest elect a new one.
-#[ko] 리더가 다운되면 나머지 노드가 새 리더를 선출합니다.
 cluster 5 seed=7
+# Five servers elect a leader, which commits x=1 on a majority.
+#[ko] 서버 5대가 리더를 선출하고, 리더는 x=1을 과반수에 커밋합니다.
 run until leader
 put x 1
 run until committed 2
+# The leader crashes; the first follower whose timer runs out starts an election.
+#[ko] 리더가 다운되고, 타이머가 가장 먼저 끝난 팔로워가 선거를 시작합니다.
 crash leader
 run until leader within 2s
 expect value x 1
