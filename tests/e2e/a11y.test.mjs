@@ -121,7 +121,8 @@ test('a text summary describes the cluster to screen readers, and the spoken fee
   const [spoken, span] = await page.evaluate(() => [window.spoken, performance.now() - window.spokenFrom]);
   // At most one a second (and something to say: crashes and elections every 1.25 s).
   assert.ok(spoken.length >= 2 && spoken.length <= Math.ceil(span / 1000) + 1, `${spoken.length} announcements in ${Math.round(span)} ms: ${JSON.stringify(spoken)}`);
-  for (let i = 1; i < spoken.length; i++) assert.ok(spoken[i][0] - spoken[i - 1][0] >= 990, `${spoken[i][0] - spoken[i - 1][0]} ms apart`);
+  // A second apart; the observer sees each change a little after it is made, give or take a few ms under load.
+  for (let i = 1; i < spoken.length; i++) assert.ok(spoken[i][0] - spoken[i - 1][0] >= 950, `${spoken[i][0] - spoken[i - 1][0]} ms apart`);
   assert.ok(spoken.some(([, text]) => /^\d+ events; /.test(text)), 'several events become one summary');
   assert.deepEqual(errors, []);
 });
