@@ -131,13 +131,20 @@ build_pkg() {
 
 # The page's JavaScript: www/app.js, the modules it imports and the
 # wasm-bindgen glue as one minified module, www/pkg/app.min.js, which
-# index.html loads (about 20 KB gzipped instead of 34 KB as separate
-# files). embed.html and raft-lab.js load the modules in www/ as they are.
+# index.html loads (fewer, smaller transfers than separate files); what a
+# page loads only on demand (another language's catalogue, the legend's and
+# help's texts) goes into chunks of its own in www/pkg/chunks/. The page's
+# two style sheets become one minified www/pkg/page.min.css. embed.html and
+# raft-lab.js load the modules and lab.css in www/ as they are.
 bundle_js() {
   ensure_node
-  log "page bundle: esbuild www/app.js -> www/pkg/app.min.js"
+  log "page bundle: esbuild www/app.js -> www/pkg/app.min.js (+ chunks), www/pkg/page.min.css"
+  rm -rf www/pkg/chunks
   tests/e2e/node_modules/.bin/esbuild www/app.js --bundle --minify --format=esm --target=es2022 \
-    --sourcemap --log-level=warning --outfile=www/pkg/app.min.js
+    --splitting --entry-names='[name].min' --chunk-names='chunks/[name]-[hash]' \
+    --sourcemap --log-level=warning --outdir=www/pkg
+  cat www/lab.css www/style.css | tests/e2e/node_modules/.bin/esbuild --loader=css --minify \
+    --log-level=warning >www/pkg/page.min.css
 }
 
 # Fuzz size for the test run; CI and local runs use the same figures.

@@ -1,27 +1,38 @@
 // embed.html: one view with minimal chrome, for an <iframe> in course notes.
 // Everything comes from the hash, e.g.
-//   embed.html#nodes=5&seed=7&paused&controls=play,step&s=<encodeURIComponent(scenario)>
+//   embed.html#nodes=5&seed=7&paused&controls=play,step&lang=ko&s=<encodeURIComponent(scenario)>
 // Options that cannot be used are named on the page; the rest still apply.
 import { RaftLabView, isPanic } from './lab-view.js';
 import { readHash, fetchScenario } from './lab-options.js';
+import { loadLanguage, normalizeLang, phrase, pickLanguage, takeLang } from './i18n.js';
 
-const { options, errors } = readHash(location.hash);
+const { lang, hash } = takeLang(location.hash);
+const { options, errors } = readHash(hash);
+if (lang != null && !normalizeLang(lang)) errors.push(phrase('opt.lang', { value: lang }));
 if (options.src && options.scenario == null) {
   try {
     options.scenario = await fetchScenario(options.src);
   } catch (e) {
-    errors.push(e.message);
+    errors.push(e.key ? phrase(e.key, e.args) : e.message);
   }
 }
-const view = new RaftLabView(document.getElementById('lab'), {
+const linkBase = new URL('index.html', location.href);
+const viewOptions = {
   ...options,
+  lang: await loadLanguage(pickLanguage(lang)),
   idPrefix: '',
+  fill: true,
   keyboard: 'document', // the frame is the view: keys work once it has focus
   errors,
-  errorIntro: 'Some options of this embed could not be used',
-  linkBase: new URL('index.html', location.href).href,
+  errorIntro: 'embed.error',
+  linkBase: linkBase.href,
   onSim: (sim) => { window.raftlab = sim; },
-});
+};
+const view = new RaftLabView(document.getElementById('lab'), viewOptions);
+document.documentElement.lang = view.lang;
+// A copied link opens index.html in the embed's language.
+linkBase.searchParams.set('lang', view.lang);
+viewOptions.linkBase = linkBase.href;
 window.raftlabView = view;
 window.addEventListener('error', (e) => { if (e.error && isPanic(e.error)) view.fatal(e.error); });
 // An edited hash is a new embed.

@@ -4,6 +4,7 @@
 // the engine without the debugger API still runs the rest of the page.
 import { BREAKPOINTS } from './lab-template.js';
 import { el } from './lab-panels.js';
+import { phrase } from './i18n.js';
 
 const PAD = 8; // px left and right of the timeline
 const MIN_SPAN = 20; // events: the closest zoom
@@ -128,13 +129,15 @@ export class Debugger {
   onStop(st) {
     const v = this.v;
     v.setPlaying(false);
-    const nodes = st.nodes && st.nodes.length ? ` (node${st.nodes.length > 1 ? 's' : ''} ${st.nodes.join(', ')})` : '';
+    const t = v.t;
+    const nodes = st.nodes && st.nodes.length ? t('stop.nodes', { count: st.nodes.length, nodes: st.nodes.join(', ') }) : '';
+    const cause = st.phrase ? t.text(st.phrase) : st.cause || '';
+    const kindName = BREAKPOINTS.some(([n]) => n === st.kind) || st.kind === 'violation' ? t(`bp.${st.kind}`) : st.kind;
     const severe = st.kind === 'violation' || st.kind === 'budget';
-    let text;
-    if (st.kind === 'violation') text = `Safety violation at event ${st.event}: ${st.invariant || 'invariant'}. ${st.cause || ''}${nodes}`;
-    // The run went over its budget: it goes no further, the past stays reachable.
-    else if (st.kind === 'budget') text = `The run ${(st.cause || '').replace(/^the run /, '')}. Go back in time (acting there forks a new run), or reset.`;
-    else text = `Stopped at event ${st.event}, ${st.kind}: ${st.cause || ''}${nodes}`;
+    // Over its budget the run goes no further; the past stays reachable.
+    const text = st.kind === 'violation' ? t('stop.violation', { event: st.event, cause, nodes })
+      : st.kind === 'budget' ? t('stop.budget', { cause: (st.cause || '').replace(/^the run /, '') })
+        : t('stop.at', { event: st.event, kind: st.kind, kindName, cause, nodes });
     if (v.r.stop) {
       v.r.stopText.textContent = text;
       v.r.stop.classList.toggle('violation', severe);
@@ -162,11 +165,10 @@ export class Debugger {
     v.setPlaying(false);
     this.clearStop();
     const moved = v.call((s) => s.stepBack());
-    const t = moved === false && this.has('timeline') ? v.call((s) => s.timeline()) : null;
-    if (moved === false && t && t.reachable > t.start) {
-      v.status(`This is the start of the reachable past, event ${t.reachable}: the run before it was dropped to keep memory bounded.`);
-    } else if (moved === false) v.status('This is the start of the run.');
-    else if (moved !== undefined) v.status(`back to event ${v.call((s) => s.eventCount())}`);
+    const tl = moved === false && this.has('timeline') ? v.call((s) => s.timeline()) : null;
+    if (moved === false && tl && tl.reachable > tl.start) v.status(v.t('status.reachableStart', { event: tl.reachable }));
+    else if (moved === false) v.status(v.t('status.start'));
+    else if (moved !== undefined) v.status(v.t('status.back', { event: v.call((s) => s.eventCount()) }));
     v.refresh();
   }
 
@@ -180,8 +182,7 @@ export class Debugger {
     if (st) this.onStop(st);
     else if (!failed && !this.checkStop()) {
       // Nothing found: the engine has gone back to where the search began.
-      const at = v.call((s) => s.eventCount());
-      v.status(`No '${kind}' event in the next 60 s of virtual time: the run stays at event ${at}.`);
+      v.status(v.t('status.noNext', { kind: v.t(`bp.${kind}`), event: v.call((s) => s.eventCount()) }));
     }
     v.refresh();
   }
@@ -192,23 +193,23 @@ export class Debugger {
    */
   jump(at, errors, t) {
     const v = this.v;
-    if (!this.has('seek')) { errors.push(`this version of the engine cannot go to event ${at}`); return; }
+    if (!this.has('seek')) { errors.push(phrase('link.noSeek', { event: at })); return; }
     let failed = false;
     const from = v.call((s) => s.eventCount());
-    v.call((s) => s.seek(at), (e) => { failed = true; errors.push(`cannot go to event ${at}: ${e ? e.message : 'internal error'}`); });
+    v.call((s) => s.seek(at), (e) => { failed = true; errors.push(phrase('link.cannotSeek', { event: at, error: e ? e.message : 'internal error' })); });
     if (failed) return;
     const st = this.has('takeStop') ? v.call((s) => s.takeStop()) : null;
     const now = v.call((s) => s.eventCount());
     if (st && now < at) this.onStop(st);
     else if (now < at && at - from > JUMP_AHEAD_MAX) {
-      errors.push(`event ${at} is too far ahead: a jump plays at most ${JUMP_AHEAD_MAX.toLocaleString('en')} new events, so the run stays at event ${now}`);
-    } else if (now < at) errors.push(`the run ends at event ${now} (nothing more happens), before event ${at}; it stays there`);
+      errors.push(phrase('link.tooFar', { event: at, max: JUMP_AHEAD_MAX, now }));
+    } else if (now < at) errors.push(phrase('link.runEnds', { now, event: at }));
     const ms = v.call((s) => s.nowMs());
     if (t != null && now === at && t > ms) {
       v.call((s) => s.advance(t - ms));
       // Events inside that span mean the link's time does not belong to its event.
       if (v.call((s) => s.eventCount()) !== at) {
-        errors.push(`t=${t} does not belong to event ${at}`);
+        errors.push(phrase('link.badTime', { t, event: at }));
         v.call((s) => s.seek(at));
       }
       if (this.has('takeStop')) v.call((s) => s.takeStop());
@@ -228,7 +229,7 @@ export class Debugger {
     this.bpKey = key;
     for (const box of r.debugPanel.querySelectorAll('[data-bp]')) box.checked = bps.includes(box.dataset.bp);
     r.bpList.replaceChildren(...bps.filter((b) => !BREAKPOINTS.some(([n]) => n === b)).map((b) => {
-      const x = el('button', { type: 'button', 'aria-label': `remove breakpoint ${b}` }, '✕');
+      const x = el('button', { type: 'button', 'aria-label': this.v.t('debug.remove', { name: b }) }, '✕');
       x.addEventListener('click', () => this.applyBreakpoints(b));
       return el('li', null, el('span', { class: 'mono' }, b), ' ', x);
     }));
@@ -248,7 +249,7 @@ export class Debugger {
 
   addMessageBreakpoint() {
     const r = this.v.r;
-    if (r.bpFrom.value === r.bpTo.value) { this.v.status('A message goes from one node to another: pick two different nodes.', true); return; }
+    if (r.bpFrom.value === r.bpTo.value) { this.v.status(this.v.t('status.twoNodes'), true); return; }
     this.applyBreakpoints(null, `message ${r.bpType.value} ${r.bpFrom.value}->${r.bpTo.value}`);
   }
 
@@ -340,7 +341,7 @@ export class Debugger {
     const reachable = t.reachable ?? t.start;
     if (e < reachable && this.dragging && !this.warnedForgotten) {
       this.warnedForgotten = true;
-      this.v.status(`The run before event ${reachable} was dropped to keep memory bounded: the reachable past begins there.`);
+      this.v.status(this.v.t('timeline.droppedDrag', { event: reachable }));
     }
     return Math.min(t.end, Math.max(reachable, e));
   }
@@ -352,10 +353,11 @@ export class Debugger {
     const px = (e) => PAD + ((e - from) / Math.max(1, to - from)) * (this.tl.w - 2 * PAD);
     let best = null;
     for (const m of t.markers || []) if (Math.abs(px(m.event) - x) <= 5 && (!best || Math.abs(px(m.event) - x) < Math.abs(px(best.event) - x))) best = m;
-    if (best) return `event ${best.event}: ${best.label}`;
+    const tr = this.v.t;
+    if (best) return tr('timeline.marker', { event: best.event, label: best.label });
     const e = Math.round(this.eventAtX(x));
-    if (e < (t.reachable ?? t.start)) return `events before ${t.reachable} were dropped to keep memory bounded`;
-    return `event ${this.eventAt(x)} (drag to go there; wheel, pinch or + / − to zoom)`;
+    if (e < (t.reachable ?? t.start)) return tr('timeline.dropped', { event: t.reachable });
+    return tr('timeline.at', { event: this.eventAt(x) });
   }
 
   /** Called by the frame loop: at most one seek per animation frame. */
@@ -462,7 +464,7 @@ export class Debugger {
       ctx.fill();
     }
     // Zoomed: where the shown part lies in the whole run, a thin line at the bottom.
-    const zoomText = this.zoom ? `, showing events ${Math.round(from)}–${Math.round(to)}` : '';
+    const zoomText = this.zoom ? v.t('timeline.zoomed', { from: Math.round(from), to: Math.round(to) }) : '';
     if (this.zoom) {
       const whole = Math.max(1, t.end - t.start);
       const a = PAD + ((from - t.start) / whole) * (w - 2 * PAD);
@@ -476,8 +478,8 @@ export class Debugger {
     tl.setAttribute('aria-valuemin', String(reachable));
     tl.setAttribute('aria-valuemax', String(t.end));
     tl.setAttribute('aria-valuenow', String(t.current));
-    const past = reachable > t.start ? ` (reachable from event ${reachable})` : '';
-    tl.setAttribute('aria-valuetext', `event ${t.current} of ${t.end}${past}${zoomText}`);
+    const past = reachable > t.start ? v.t('timeline.reachable', { event: reachable }) : '';
+    tl.setAttribute('aria-valuetext', v.t('timeline.value', { current: t.current, end: t.end }) + past + zoomText);
   }
 
   /** Keys on the focused timeline; true when handled. */

@@ -2,7 +2,7 @@
 // document; in an embed only while focus is inside it, so two embeds on one
 // page never both react to one key. A shortcut works only when its control
 // is shown.
-import { moveToGroup, isolateLeader, heal, startGroupKey, endDrag } from './lab-input.js';
+import { moveToGroup, isolateLeader, heal, startGroupKey, endDrag, cycleMessage, cycleLink, toggleSelectedLink } from './lab-input.js';
 
 export function onKey(v, e) {
   if (e.ctrlKey || e.metaKey || e.altKey) return;
@@ -10,10 +10,11 @@ export function onKey(v, e) {
   const typing = t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
   if (e.key === 'Escape') {
     if (typing) t.blur();
-    if (v.drag) { endDrag(v); v.suppressClick = true; v.status('drag cancelled'); return; }
+    if (v.drag) { endDrag(v); v.suppressClick = true; v.status(v.t('status.dragCancelled')); return; }
     v.groupKey = false;
     v.selectedNode = null;
     v.selectedMessage = null;
+    v.selectedLink = null;
     v.refresh();
     return;
   }
@@ -45,8 +46,15 @@ export function onKey(v, e) {
     actions['='] = actions['+'];
     actions['-'] = () => v.setSpeedExp(v.speedExp + 0.25);
   }
+  // Messages and links, chosen from the keyboard as a click would.
+  actions.m = () => cycleMessage(v, false);
+  actions.M = () => cycleMessage(v, true);
   if (has('faults')) {
     Object.assign(actions, {
+      l: () => cycleLink(v, false),
+      L: () => cycleLink(v, true),
+      Enter: () => { if (v.selectedLink) toggleSelectedLink(v); },
+      Delete: () => { if (v.selectedMessage != null) v.messageAction('dropMessage'); },
       c: () => v.nodeAction('crash'),
       r: () => v.nodeAction('restart'),
       t: () => v.nodeAction('timeout'),
@@ -56,7 +64,7 @@ export function onKey(v, e) {
     });
   }
   if (has('client')) actions.w = () => v.submitOp('put', r.key.value.trim() || 'x', r.value.value, r.via.value);
-  if (has('help')) actions['?'] = () => r.help.showModal();
+  if (has('help')) actions['?'] = () => v.showHelp();
   if (/^[1-9]$/.test(k)) { e.preventDefault(); v.selectNode(Number(k)); return; }
   if (actions[k]) { e.preventDefault(); actions[k](); }
 }

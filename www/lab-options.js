@@ -1,7 +1,9 @@
 // Options of a Raft Lab view, read from a URL hash (index.html, embed.html)
 // or from the attributes of <raft-lab>. Everything here is text in, plain
 // data out, with an error message for every value that cannot be used: a
-// bad option never stops the page, it is reported and left out.
+// bad option never stops the page, it is reported and left out. Errors
+// are phrases ({key, args}), shown in the view's language.
+import { PhraseError, phrase } from './i18n.js';
 
 export const CONTROLS = ['play', 'step', 'speed', 'reset', 'size', 'theme', 'help', 'clock', 'timeline', 'debug',
   'inspector', 'faults', 'client', 'scenario', 'log', 'feed', 'share'];
@@ -17,7 +19,7 @@ export function parseControls(spec, errors = []) {
     if (name === 'all') CONTROLS.forEach((c) => set.add(c));
     else if (name === 'none') continue;
     else if (CONTROLS.includes(name)) set.add(name);
-    else errors.push(`unknown control '${w}' (known: ${CONTROLS.join(', ')}, all, none)`);
+    else errors.push(phrase('opt.control', { name: w, known: CONTROLS.join(', ') }));
   }
   return set;
 }
@@ -39,9 +41,9 @@ export function parseHash(hash) {
     const rawValue = eq < 0 ? '' : part.slice(eq + 1);
     let name;
     let value;
-    try { name = decodeURIComponent(rawName); } catch { throw new Error(`a parameter name is not valid %-encoding (${clip(rawName)})`); }
+    try { name = decodeURIComponent(rawName); } catch { throw new PhraseError('opt.badName', { name: clip(rawName) }); }
     try { value = decodeURIComponent(rawValue); } catch {
-      throw new Error(`the value of '${clip(name)}' is not valid %-encoding: the link is truncated or was edited`);
+      throw new PhraseError('opt.badValue', { name: clip(name) });
     }
     pairs.push([name, value]);
   }
@@ -57,7 +59,7 @@ function whole(text, name, lo, hi, errors) {
   const t = String(text).trim();
   const n = Number(t);
   if (!/^\d+$/.test(t) || n < lo || n > hi) {
-    errors.push(`${name} must be a whole number from ${lo} to ${hi}, not '${clip(t)}'`);
+    errors.push(phrase('opt.whole', { name, lo, hi, value: clip(t) }));
     return undefined;
   }
   return n;
@@ -66,7 +68,7 @@ function whole(text, name, lo, hi, errors) {
 // "50", "50ms", "1.5s": milliseconds.
 function ms(text, name, errors) {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(us|ms|s)?\s*$/.exec(text);
-  if (!m) { errors.push(`${name} must be a duration such as 50ms, not '${clip(String(text))}'`); return undefined; }
+  if (!m) { errors.push(phrase('opt.duration', { name, value: clip(String(text)) })); return undefined; }
   return Number(m[1]) * ({ us: 0.001, s: 1000 }[m[2]] ?? 1);
 }
 
@@ -74,11 +76,11 @@ function ms(text, name, errors) {
 // high end's unit) or "150-300".
 function range(text, name, errors) {
   const m = /^\s*([\d.]+)\s*(us|ms|s)?\s*(?:\.\.|-)\s*([\d.]+)\s*(us|ms|s)?\s*$/.exec(text);
-  if (!m) { errors.push(`${name} must be a range such as 150..300ms, not '${clip(String(text))}'`); return undefined; }
+  if (!m) { errors.push(phrase('opt.range', { name, value: clip(String(text)) })); return undefined; }
   const e = [];
   const lo = ms(m[1] + (m[2] || m[4] || ''), name, e);
   const hi = ms(m[3] + (m[4] || ''), name, e);
-  if (e.length || !(lo <= hi)) { errors.push(`${name} must be a range LOW..HIGH with LOW ≤ HIGH, not '${clip(text)}'`); return undefined; }
+  if (e.length || !(lo <= hi)) { errors.push(phrase('opt.rangeOrder', { name, value: clip(text) })); return undefined; }
   return [lo, hi];
 }
 
@@ -107,14 +109,14 @@ export function readOptions(get) {
   if (has('loss')) {
     const m = /^\s*(\d+(?:\.\d+)?)\s*%?\s*$/.exec(get('loss'));
     if (m && Number(m[1]) <= 100) o.lossPercent = Number(m[1]);
-    else errors.push(`loss must be a percentage from 0 to 100, not '${clip(get('loss'))}'`);
+    else errors.push(phrase('opt.loss', { value: clip(get('loss')) }));
   }
   if (has('speed')) {
     const t = String(get('speed')).trim();
     const f = /^1\/(\d+(?:\.\d+)?)$/.exec(t);
     const s = f ? 1 / Number(f[1]) : Number(t);
     if (t && s >= 0.001 && s <= 1) o.speed = s;
-    else errors.push(`speed must be a fraction of real time from 0.001 to 1 (or 1/20), not '${clip(t)}'`);
+    else errors.push(phrase('opt.speed', { value: clip(t) }));
   }
   if (has('paused')) o.paused = flag(get('paused'));
   if (has('autoplay')) o.paused = !flag(get('autoplay'));
@@ -126,16 +128,16 @@ export function readOptions(get) {
   if (has('t')) {
     const t = String(get('t')).trim();
     if (/^\d+(\.\d+)?$/.test(t)) o.t = Number(t);
-    else errors.push(`t (virtual milliseconds) must be a number, not '${clip(t)}'`);
+    else errors.push(phrase('opt.t', { value: clip(t) }));
   }
   if (has('height')) {
     const h = /^\s*(\d+)\s*(px)?\s*$/.exec(get('height'));
     if (h && Number(h[1]) >= 120 && Number(h[1]) <= 2000) o.height = Number(h[1]);
-    else errors.push(`height must be a number of pixels from 120 to 2000, not '${clip(get('height'))}'`);
+    else errors.push(phrase('opt.height', { value: clip(get('height')) }));
   }
   if (has('theme')) {
     const t = String(get('theme')).trim().toLowerCase();
-    if (t === 'light' || t === 'dark') o.theme = t; else errors.push(`theme must be light or dark, not '${clip(t)}'`);
+    if (t === 'light' || t === 'dark') o.theme = t; else errors.push(phrase('opt.theme', { value: clip(t) }));
   }
   for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
   return { options: o, errors };
@@ -148,12 +150,12 @@ export function readOptions(get) {
  */
 export function readHash(hash) {
   let pairs;
-  try { pairs = parseHash(hash); } catch (e) { return { options: {}, errors: [e.message] }; }
+  try { pairs = parseHash(hash); } catch (e) { return { options: {}, errors: [e.key ? phrase(e.key, e.args) : e.message] }; }
   const map = new Map(pairs);
   const errors = [];
-  for (const [name] of pairs) if (!NAMES.includes(name)) errors.push(`unknown parameter '${clip(name)}'`);
-  if (map.has('v') && map.get('v') !== '1') errors.push(`unknown link version v=${clip(map.get('v'))} (this page reads v=1)`);
-  if (map.has('s') && map.has('scenario')) errors.push('both s and scenario are given');
+  for (const [name] of pairs) if (!NAMES.includes(name)) errors.push(phrase('opt.unknown', { name: clip(name) }));
+  if (map.has('v') && map.get('v') !== '1') errors.push(phrase('opt.version', { v: clip(map.get('v')) }));
+  if (map.has('s') && map.has('scenario')) errors.push(phrase('opt.both'));
   const r = readOptions((n) => (map.has(n) ? map.get(n) : null));
   return { options: r.options, errors: [...errors, ...r.errors] };
 }
@@ -179,8 +181,8 @@ export async function fetchScenario(src, base = location.href) {
   try {
     res = await fetch(new URL(src, base));
   } catch (e) {
-    throw new Error(`could not fetch the scenario ${src}: ${e.message || e}`);
+    throw new PhraseError('opt.fetch', { src, error: e.message || e });
   }
-  if (!res.ok) throw new Error(`could not fetch the scenario ${src}: HTTP ${res.status}`);
+  if (!res.ok) throw new PhraseError('opt.fetch', { src, error: `HTTP ${res.status}` });
   return res.text();
 }

@@ -1,6 +1,7 @@
 // The DOM panels of a view, filled from snapshot() (and, where the engine
-// has them, inspect() and lastEvent()). Every string from the simulator
-// goes in as text, never as markup.
+// has them, inspect() and lastEvent()), in the view's language. Every
+// string from the simulator goes in as text, never as markup; what the
+// engine says about events arrives as phrases ({key, args}).
 
 const FEED_LINES = 50;
 const LOG_ROWS_PAUSED = 500; // of a paused node's log; more would only slow the page
@@ -24,13 +25,14 @@ export function partitionGroups(partition) {
   return [...groups.values()];
 }
 
+/** `1,2 | 3,4,5`, or null without a partition. */
 export function groupsText(partition) {
   const groups = partitionGroups(partition);
-  return groups.length < 2 ? 'none' : groups.map((g) => g.join(',')).join(' | ');
+  return groups.length < 2 ? null : groups.map((g) => g.join(',')).join(' | ');
 }
 
 function cutsText(cuts) {
-  if (!cuts || cuts.length === 0) return 'none';
+  if (!cuts || cuts.length === 0) return null;
   return cuts.map((c) => (Array.isArray(c) ? `${c[0]}→${c[1]}` : `${c.from}${c.both ? '↔' : '→'}${c.to}`)).join(' ');
 }
 
@@ -42,25 +44,35 @@ function panel(v, name, data, build) {
   build();
 }
 
+// A field's value: yes / no in the view's language.
+const fmtField = (t, v) => (typeof v === 'boolean' ? t(v ? 'value.true' : 'value.false') : fmtValue(v));
+
+// A field's label in the view's language; a field the catalogues do not
+// know yet (a newer engine) shows its own name.
+const fieldName = (t, k) => (t.has(`field.${k}`) ? t(`field.${k}`) : k);
+const roleName = (t, role) => t(`role.${role}`);
+
 // One definition list of a node's scalar fields; nested objects (timers)
 // are shown one level deep as `name.field`.
-function fields(node, skip) {
+function fields(t, node, skip) {
   const dl = el('dl');
-  const add = (k, val) => dl.append(el('dt', null, k), el('dd', null, /Ms$/.test(k) ? fmtMs(val) : fmtValue(val)));
+  const add = (k, label, val) => dl.append(el('dt', null, label), el('dd', null, /Ms$/.test(k) ? fmtMs(val) : fmtField(t, val)));
   for (const [k, val] of Object.entries(node)) {
     if (skip.includes(k)) continue;
-    if (val !== null && typeof val === 'object' && !Array.isArray(val)) {
-      for (const [k2, v2] of Object.entries(val)) add(`${k}.${k2}`, v2);
-    } else if (!Array.isArray(val)) add(k, val);
-    else if (val.every((x) => x === null || typeof x !== 'object')) add(k, val.length ? val.join(', ') : '—');
+    if (k === 'role') add(k, fieldName(t, k), roleName(t, val));
+    else if (val !== null && typeof val === 'object' && !Array.isArray(val)) {
+      for (const [k2, v2] of Object.entries(val)) add(k2, `${fieldName(t, k)}.${k2}`, v2);
+    } else if (!Array.isArray(val)) add(k, fieldName(t, k), val);
+    else if (val.every((x) => x === null || typeof x !== 'object')) add(k, fieldName(t, k), val.length ? val.join(', ') : '—');
   }
   return dl;
 }
 
 function nodePanel(v, snap) {
   const r = v.r;
+  const t = v.t;
   const node = v.selectedNode != null ? snap.nodes.find((n) => n.id === v.selectedNode) : null;
-  r.nodeTitle.textContent = node ? `Node ${node.id}` : 'Node';
+  r.nodeTitle.textContent = node ? t('node.titleOf', { node: node.id }) : t('node.title');
   if (r.crash) {
     r.crash.disabled = !node || !node.alive;
     r.restart.disabled = !node || node.alive;
@@ -74,62 +86,77 @@ function nodePanel(v, snap) {
   const key = full ? [node.id, snap.events, v.snap.timeMs, 'full'] : node;
   panel(v, 'node', key, () => {
     const shown = full ? v.call((s) => s.inspect(node.id)) || node : node;
-    if (!shown) { r.nodeInfo.replaceChildren(el('p', { class: 'muted' }, 'Click a node (or press 1–9).')); return; }
-    const parts = [fields(shown, ['log', 'kv', 'progress'])];
+    if (!shown) { r.nodeInfo.replaceChildren(el('p', { class: 'muted' }, t('node.pick'))); return; }
+    const parts = [fields(t, shown, ['log', 'kv', 'progress'])];
     if (Array.isArray(shown.progress) && shown.progress.length) {
-      const t = el('table', null, el('tr', null, el('th', null, 'peer'), el('th', null, 'next'), el('th', null, 'match')));
-      for (const p of shown.progress) t.append(el('tr', null, el('td', null, p.peer), el('td', null, p.nextIndex), el('td', null, p.matchIndex)));
-      parts.push(el('h2', null, 'Replication'), t);
+      const tb = el('table', null, el('tr', null, el('th', null, t('node.peer')), el('th', null, 'nextIndex'), el('th', null, 'matchIndex')));
+      for (const p of shown.progress) tb.append(el('tr', null, el('td', null, p.peer), el('td', null, p.nextIndex), el('td', null, p.matchIndex)));
+      parts.push(el('h3', null, t('node.replication')), tb);
     }
     const log = shown.log || [];
     const rows = full ? LOG_ROWS_PAUSED : 10;
-    const t = el('table', null, el('tr', null, el('th', null, '#'), el('th', null, 'term'), el('th', null, 'command')));
+    const tb = el('table', null, el('tr', null, el('th', null, '#'), el('th', null, t('node.term')), el('th', null, t('node.command'))));
     for (const e of log.slice(-rows)) {
       const committed = e.committed ?? e.index <= shown.commitIndex;
-      t.append(el('tr', { class: committed ? '' : 'muted' }, el('td', null, e.index), el('td', null, e.term),
-        el('td', null, `${e.command}${committed ? '' : ' (uncommitted)'}`)));
+      tb.append(el('tr', { class: committed ? '' : 'muted' }, el('td', null, e.index), el('td', null, e.term),
+        el('td', null, committed ? e.command : t('node.uncommitted', { command: e.command }))));
     }
     const total = shown.logLength ?? log.length;
-    parts.push(el('h2', null, `Log (${total ? `last ${Math.min(rows, log.length)} of ${total}` : 'empty'})`),
-      full ? el('div', { class: 'scroll' }, t) : t);
+    parts.push(el('h3', null, total ? t('node.logLast', { shown: Math.min(rows, log.length), total }) : t('node.logEmpty')),
+      full ? el('div', { class: 'scroll', tabindex: '0', 'aria-label': t('node.logScroll') }, tb) : tb);
     if (full && Array.isArray(shown.kv)) {
-      parts.push(el('h2', null, 'Applied state'),
+      parts.push(el('h3', null, t('kv.title')),
         el('p', { class: 'mono small' }, shown.kv.map((p) => (Array.isArray(p) ? `${p[0]}=${p[1]}` : fmtValue(p))).join(' ') || '—'));
     }
     r.nodeInfo.replaceChildren(...parts);
-    if (full) t.parentElement.scrollTop = t.parentElement.scrollHeight;
+    if (full) tb.parentElement.scrollTop = tb.parentElement.scrollHeight;
   });
 }
 
 // The event that produced the state on screen (engine's lastEvent()).
 function momentPanel(v) {
   const r = v.r;
+  const t = v.t;
   if (!r.moment || typeof v.sim.lastEvent !== 'function') return;
   r.momentPanel.hidden = false;
   const ev = v.call((s) => s.lastEvent());
   panel(v, 'moment', ev, () => {
-    if (!ev) { r.moment.replaceChildren(el('p', { class: 'muted' }, 'Nothing has happened yet.')); return; }
-    const effects = (ev.effects || []).map((t) => el('li', null, t));
-    r.moment.replaceChildren(el('p', { class: 'mono small' }, `#${ev.number} at ${fmtMs(ev.timeMs)}: ${ev.text}`),
-      effects.length ? el('ul', { class: 'effects mono small' }, ...effects) : el('p', { class: 'muted small' }, 'no effects'));
+    if (!ev) { r.moment.replaceChildren(el('p', { class: 'muted' }, t('moment.none'))); return; }
+    const effects = (ev.effectPhrases || ev.effects || []).map((x) => el('li', null, t.text(x)));
+    r.moment.replaceChildren(el('p', { class: 'mono small' }, t('moment.event', { number: ev.number, time: fmtMs(ev.timeMs), text: ev.phrase ? t.text(ev.phrase) : ev.text })),
+      effects.length ? el('ul', { class: 'effects mono small' }, ...effects) : el('p', { class: 'muted small' }, t('moment.noEffects')));
   });
 }
 
 function messagePanel(v, snap) {
   const r = v.r;
+  const t = v.t;
   const msg = v.selectedMessage != null ? snap.messages.find((m) => m.id === v.selectedMessage) : null;
   if (r.drop) { r.drop.disabled = !msg; r.dup.disabled = !msg; }
   if (!r.msgInfo) return;
   panel(v, 'msg', [v.selectedMessage, msg], () => {
     if (!msg) {
       r.msgInfo.replaceChildren(el('p', { class: 'muted' }, v.selectedMessage != null
-        ? `Message ${v.selectedMessage} is no longer in flight.` : 'Click a message in flight.'));
+        ? t('msg.gone', { id: v.selectedMessage }) : t('msg.pick')));
       return;
     }
     const dl = el('dl');
-    for (const [k, val] of Object.entries(msg)) dl.append(el('dt', null, k), el('dd', null, /Ms$/.test(k) ? fmtMs(val) : fmtValue(val)));
+    for (const [k, val] of Object.entries(msg)) dl.append(el('dt', null, fieldName(t, k)), el('dd', null, /Ms$/.test(k) ? fmtMs(val) : fmtField(t, val)));
     r.msgInfo.replaceChildren(dl);
   });
+}
+
+// Each operation, with its retries: a write that reached a minority leader
+// commits later, after the client times out and tries another node.
+function opText(t, o) {
+  const done = o.completedAtMs !== null && o.completedAtMs !== undefined;
+  const retries = Math.max(0, (o.attempts ?? 1) - 1 - (o.redirects ?? 0));
+  const notes = [];
+  if (retries) notes.push(t('ops.retries', { count: retries }));
+  if (o.redirects) notes.push(t('ops.redirects', { count: o.redirects }));
+  const result = o.outcome ? t.text(o.outcome) : fmtValue(o.result);
+  const state = done ? t('ops.done', { result, time: fmtMs(o.completedAtMs) }) : t('ops.pending');
+  return t('ops.line', { op: o.id, command: o.command, node: o.target ?? '?', state, notes: notes.length ? ` (${notes.join(', ')})` : '' });
 }
 
 function opsPanel(v, snap) {
@@ -137,21 +164,21 @@ function opsPanel(v, snap) {
   panel(v, 'ops', ops, () => {
     v.r.ops.replaceChildren(...ops.map((o) => {
       const done = o.completedAtMs !== null && o.completedAtMs !== undefined;
-      return el('li', { class: done ? 'done' : 'pending' },
-        `#${o.id} ${o.command} → ${o.target ?? '?'}: ${done ? `${fmtValue(o.result)} at ${fmtMs(o.completedAtMs)}` : `${o.result ? `${fmtValue(o.result)} · ` : ''}pending`}`);
+      return el('li', { class: done ? 'done' : 'pending' }, opText(v.t, o));
     }));
   });
 }
 
 function kvPanel(v, snap) {
   const rows = snap.nodes.map((n) => [n.id, n.alive, n.lastApplied, n.kv]);
+  const t = v.t;
   panel(v, 'kv', rows, () => {
-    const t = v.r.kv;
-    t.replaceChildren(el('tr', null, el('th', null, 'node'), el('th', null, 'applied'), el('th', null, 'keys')));
+    const tb = v.r.kv;
+    tb.replaceChildren(el('tr', null, el('th', null, t('kv.node')), el('th', null, t('kv.applied')), el('th', null, t('kv.keys'))));
     for (const [id, alive, applied, kv] of rows) {
       const pairs = (kv || []).map(([k, val]) => `${k}=${val}`);
       const text = pairs.length > 16 ? `${pairs.slice(0, 16).join(' ')} … (+${pairs.length - 16})` : pairs.join(' ');
-      t.append(el('tr', { class: alive ? '' : 'muted' }, el('td', null, `${id}${alive ? '' : ' ✕'}`), el('td', null, applied ?? ''), el('td', null, text || '—')));
+      tb.append(el('tr', { class: alive ? '' : 'muted' }, el('td', null, `${id}${alive ? '' : ' ✕'}`), el('td', null, applied ?? ''), el('td', null, text || '—')));
     }
   });
 }
@@ -160,6 +187,7 @@ function kvPanel(v, snap) {
 export function resetFeed(v) {
   v.feedCursor = 0;
   if (v.r.feed) v.r.feed.replaceChildren();
+  v.learn?.forgetAnnouncements();
 }
 
 function feedPanel(v) {
@@ -169,33 +197,67 @@ function feedPanel(v) {
   if (typeof count !== 'number') return;
   // Travelling back in time: the feed shows the run up to the current event.
   if (count < v.feedCursor) resetFeed(v);
+  if (count === v.feedCursor) return;
+  const fresh = v.feedCursor > 0;
   const lines = v.call((s) => s.feed(v.feedCursor));
   v.feedCursor = count;
   if (!lines || !lines.length) return;
-  for (const l of lines.filter((x) => x.event == null || x.event <= count).slice(-FEED_LINES)) {
-    list.append(el('li', null, el('span', { class: 't' }, fmtMs(l.timeMs)), l.text));
-  }
+  const shown = lines.filter((x) => x.event == null || x.event <= count).slice(-FEED_LINES);
+  const texts = shown.map((l) => (l.phrase ? v.t.text(l.phrase) : l.text));
+  // Screen readers hear a summary at most once a second, not every line.
+  if (fresh) v.learn.announce(texts, shown);
+  shown.forEach((l, i) => list.append(el('li', null, el('span', { class: 't' }, fmtMs(l.timeMs)), texts[i])));
   while (list.children.length > FEED_LINES) list.firstElementChild.remove();
   list.scrollTop = list.scrollHeight;
 }
 
-function nodeOptions(sel, n, first, fallback) {
+function nodeOptions(sel, n, first, fallback, t) {
   const keep = sel.value;
   sel.replaceChildren(...(first ? [first] : []));
-  for (let i = 1; i <= n; i++) sel.append(el('option', { value: String(i) }, first && first.value === '' ? `node ${i}` : String(i)));
+  for (let i = 1; i <= n; i++) sel.append(el('option', { value: String(i) }, first && first.value === '' ? t('client.node', { node: i }) : String(i)));
   sel.value = [...sel.options].some((o) => o.value === keep) ? keep : fallback;
 }
 
-function scenarioPanel(v) {
+function linkOptions(sel, n, t) {
+  const keep = sel.value;
+  sel.replaceChildren();
+  for (let a = 1; a <= n; a++) for (let b = a + 1; b <= n; b++) sel.append(el('option', { value: `${a}-${b}` }, t('net.linkName', { a, b })));
+  if ([...sel.options].some((o) => o.value === keep)) sel.value = keep;
+}
+
+function scenarioPanel(v, st) {
   const stEl = v.r.scenarioStatus;
   if (!stEl) return;
-  const st = v.call((s) => s.scenarioStatus());
+  const t = v.t;
   if (!st) stEl.textContent = '';
   else {
-    stEl.textContent = `${st.done ? 'Done' : 'Running'}: step ${st.step} of ${st.total}${st.line ? ` (line ${st.line})` : ''}`;
-    if (st.failure) stEl.textContent += ` · failed: ${st.failure}`;
+    stEl.textContent = t(st.done ? 'sc.done' : 'sc.running', { step: st.step, total: st.total, line: st.line || '' })
+      + (st.failure ? t('sc.failed', { failure: st.failure }) : '');
   }
   stEl.classList.toggle('error', !!(st && st.failure));
+}
+
+/** "t = 1.2 s · 345 events · leader 3" and the quorum line. */
+function clock(v, snap) {
+  const r = v.r;
+  const t = v.t;
+  const leader = snap.leader != null ? t('clock.leader', { node: snap.leader }) : t('clock.noLeader');
+  const bad = snap.violations && snap.violations.length ? t('clock.violations', { count: snap.violations.length }) : '';
+  // The seed is always shown, so any run can be named and replayed.
+  r.clock.textContent = t('clock.line', { time: fmtMs(snap.timeMs), events: snap.events, leader, seed: snap.config.seed }) + bad;
+  r.quorum.textContent = quorumText(t, snap.quorum);
+  r.quorum.classList.toggle('cannot', !!(snap.quorum && snap.quorum.leaders.some((l) => !l.canCommit)));
+}
+
+/** "5 servers · quorum 3 · 4 up · leader S2 can commit". */
+export function quorumText(t, q) {
+  if (!q) return '';
+  const parts = [t('quorum.line', { servers: q.servers, quorum: q.quorum, up: q.up })];
+  if (!q.leaders.length) parts.push(t(q.up >= q.quorum ? 'quorum.noLeader' : 'quorum.tooFew'));
+  for (const l of q.leaders) {
+    parts.push(t(l.canCommit ? 'quorum.canCommit' : 'quorum.cannotCommit', { node: l.id, reach: l.reachable, quorum: q.quorum }));
+  }
+  return parts.join(' · ');
 }
 
 export function refreshPanels(v, now = performance.now()) {
@@ -203,27 +265,29 @@ export function refreshPanels(v, now = performance.now()) {
   const snap = v.call((s) => s.snapshot());
   if (!snap) return;
   const r = v.r;
+  const t = v.t;
   v.snap = snap;
   if (snap.nodes.length !== v.nodeCount) {
     v.nodeCount = snap.nodes.length;
-    if (r.via) nodeOptions(r.via, v.nodeCount, el('option', { value: '' }, 'leader'), '');
+    if (r.via) nodeOptions(r.via, v.nodeCount, el('option', { value: '' }, t('client.leader')), '', t);
     if (r.bpFrom) {
-      nodeOptions(r.bpFrom, v.nodeCount, el('option', { value: 'client' }, 'client'), '1');
-      nodeOptions(r.bpTo, v.nodeCount, el('option', { value: 'client' }, 'client'), '2');
+      nodeOptions(r.bpFrom, v.nodeCount, el('option', { value: 'client' }, t('word.client')), '1', t);
+      nodeOptions(r.bpTo, v.nodeCount, el('option', { value: 'client' }, t('word.client')), '2', t);
     }
+    if (r.linkSel) linkOptions(r.linkSel, v.nodeCount, t);
+    v.sizeLog();
   }
-  if (r.clock) {
-    const leader = snap.leader != null ? `leader ${snap.leader}` : 'no leader';
-    const bad = snap.violations && snap.violations.length ? ` · ${snap.violations.length} VIOLATION(S)` : '';
-    // robust: the seed is always shown, so any run can be named and replayed
-    r.clock.textContent = `t = ${fmtMs(snap.timeMs)} · ${snap.events} events · ${leader} · seed ${snap.config.seed}${bad}`;
+  if (r.clock) clock(v, snap);
+  if (r.netInfo) {
+    r.netInfo.textContent = t('net.info', { partition: groupsText(snap.partition) ?? t('net.none'), cuts: cutsText(snap.cuts) ?? t('net.none') });
   }
-  if (r.netInfo) r.netInfo.textContent = `Partition: ${groupsText(snap.partition)} · Cuts: ${cutsText(snap.cuts)}`;
   if (r.nodeTitle) nodePanel(v, snap);
   momentPanel(v);
   if (r.msgTitle) messagePanel(v, snap);
   if (r.ops) { opsPanel(v, snap); kvPanel(v, snap); }
   feedPanel(v);
-  scenarioPanel(v);
+  const st = v.call((s) => s.scenarioStatus());
+  scenarioPanel(v, st);
+  v.learn.refresh(snap, st);
   v.debug.refresh();
 }

@@ -41,12 +41,12 @@ async function copyLink(v) {
   if (v.o.onLink) v.o.onLink(link.slice(link.indexOf('#')));
   try {
     await navigator.clipboard.writeText(link);
-    v.status('Link copied: it opens this run at this event.');
+    v.status(v.t('share.copied'));
   } catch {
     // No clipboard (permissions, an insecure origin): the field holds it.
     field.focus();
     field.select();
-    v.status('The clipboard is not available here: copy the link from the field.');
+    v.status(v.t('share.noClipboard'));
   }
 }
 
@@ -56,7 +56,7 @@ function exportPng(v) {
   v.draw(); // the picture of this exact moment, not of the last frame
   v.r.cluster.toBlob((blob) => {
     if (blob) download(blob, `raftlab-seed-${info.seed}-event-${info.event}.png`);
-    else v.status('The browser could not encode the picture.', true);
+    else v.status(v.t('share.noPicture'), true);
   }, 'image/png');
 }
 
@@ -94,7 +94,7 @@ function newSeed(v) {
   if (seed == null) return;
   v.r.seed.value = String(seed);
   v.resize();
-  v.status(`New seed ${seed}: a run nobody has seen yet. Copy link shares it.`);
+  v.status(v.t('status.newSeed', { seed }));
 }
 
 export function wireShare(v) {
@@ -120,14 +120,14 @@ export function wireShare(v) {
       const f = r.file.files && r.file.files[0];
       r.file.value = ''; // choosing the same file again is a change too
       if (!f) return;
-      if (f.size > 1_000_000) { r.scenarioError.textContent = `${f.name} is too large for a scenario (over 1 MB).`; return; }
+      if (f.size > 1_000_000) { r.scenarioError.textContent = v.t('sc.tooLarge', { name: f.name }); return; }
       try {
         r.scenario.value = await f.text();
       } catch (e) {
-        r.scenarioError.textContent = `Could not read ${f.name}: ${e.message || e}`;
+        r.scenarioError.textContent = v.t('sc.unreadable', { name: f.name, error: e.message || e });
         return;
       }
-      if (v.loadScenario()) v.status(`Loaded ${f.name}.`);
+      if (v.loadScenario()) v.status(v.t('sc.loaded', { name: f.name }));
     });
   }
 }

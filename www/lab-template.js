@@ -1,180 +1,213 @@
 // The markup of one Raft Lab view. `p` prefixes every id, so that views
 // sharing one document keep distinct ids (labels and ARIA links need ids);
-// `show` is the set of controls to include. Only constant text goes in here:
-// anything that comes from a user, a link or the simulator is set later
-// through textContent.
+// `show` is the set of controls to include. No text is written here: every
+// element carries the key of its text in the message catalogues
+// (`data-t`, `data-t-title`, `data-t-aria-label`; `data-tm` for the texts
+// loaded on demand), which `applyTranslations` fills in the view's language. Anything that comes
+// from a user, a link or the simulator is set later through textContent.
 
 const DEFAULT_SCENARIO = `# A leader crashes; the rest elect a new one.
 cluster 5 seed=7
+# Five servers elect a leader, which commits x=1 on a majority.
+#[ko] 서버 5대가 리더를 선출하고, 리더는 x=1을 과반수에 커밋합니다.
 run until leader
 put x 1
 run until committed 2
+# The leader crashes; the first follower whose timer runs out starts an election.
+#[ko] 리더가 다운되고, 타이머가 가장 먼저 끝난 팔로워가 선거를 시작합니다.
 crash leader
 run until leader within 2s
 expect value x 1
 expect no-violations`;
 
-// A safety violation always stops the run: it needs no checkbox.
-export const BREAKPOINTS = [
-  ['election-started', 'election started'], ['leader-elected', 'leader elected'], ['term-change', 'term change'],
-  ['entry-committed', 'entry committed'], ['timeout', 'timer fired'], ['action', 'user action'],
-];
+// [name, catalogue key]. A safety violation always stops the run: it needs no checkbox.
+export const BREAKPOINTS = ['election-started', 'leader-elected', 'term-change', 'entry-committed', 'timeout', 'action']
+  .map((b) => [b, `bp.${b}`]);
 export const MESSAGE_TYPES = ['any', 'RequestVote', 'RequestVoteReply', 'AppendEntries', 'AppendEntriesReply', 'ClientRequest', 'ClientReply'];
-const RUN_KINDS = [...BREAKPOINTS.slice(0, 4), ['violation', 'invariant violated'], ['deliver', 'message delivered'], ...BREAKPOINTS.slice(4)];
+const RUN_KINDS = [...BREAKPOINTS.slice(0, 4), ['violation', 'bp.violation'], ['deliver', 'bp.deliver'], ...BREAKPOINTS.slice(4)];
 
-const opts = (list) => list.map(([v, t]) => `<option value="${v}">${t}</option>`).join('');
+const opts = (list) => list.map(([v, key]) => `<option value="${v}" data-t="${key}"></option>`).join('');
+const btn = (p, id, key, attrs = '') =>
+  `<button id="${p}${id}" type="button" data-t="${key}"${attrs}></button>`;
+const titled = (key) => ` data-t-title="${key}"`;
 
 function header(p, show, title) {
   const c = [];
-  if (show.has('play')) c.push(`<button id="${p}play" class="play" type="button" aria-pressed="true" title="Play / pause (space)">Pause</button>`);
+  if (show.has('play')) c.push(btn(p, 'play', 'play.pause', ` class="play" aria-pressed="true"${titled('play.title')}`));
   if (show.has('step')) {
-    c.push(`<button id="${p}stepBack" type="button" title="Back one event (b)" hidden>Back</button>`,
-      `<button id="${p}step" type="button" title="Run one event (s)">Step</button>`);
+    c.push(btn(p, 'stepBack', 'step.back', `${titled('step.backTitle')} hidden`), btn(p, 'step', 'step.step', titled('step.title')));
   }
   if (show.has('speed')) {
-    c.push(`<label class="speed">Speed
+    c.push(`<label class="speed"><span data-t="speed.label"></span>
       <input id="${p}speed" type="range" min="0" max="3" step="0.01" value="1.3" aria-describedby="${p}speedOut">
       <output id="${p}speedOut" for="${p}speed"></output></label>`);
   }
-  if (show.has('reset')) c.push(`<button id="${p}reset" type="button" title="Start this simulation again">Reset</button>`);
+  if (show.has('reset')) c.push(btn(p, 'reset', 'reset', titled('reset.title')));
   if (show.has('size')) {
-    c.push(`<label>Nodes <select id="${p}nodes">${[1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => `<option${n === 5 ? ' selected' : ''}>${n}</option>`).join('')}</select></label>`,
-      `<label>Seed <input id="${p}seed" class="seed" type="number" min="0" value="1" inputmode="numeric"></label>`,
-      // robust: a fresh random seed (RaftLab.randomSeed), wired in lab-share.js
-      `<button id="${p}newSeed" type="button" title="A new random seed: a run nobody has seen yet">New seed</button>`);
+    c.push(`<label><span data-t="size.nodes"></span> <select id="${p}nodes">${[1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => `<option${n === 5 ? ' selected' : ''}>${n}</option>`).join('')}</select></label>`,
+      `<label><span data-t="size.seed"></span> <input id="${p}seed" class="seed" type="number" min="0" value="1" inputmode="numeric"></label>`,
+      // A fresh random seed (RaftLab.randomSeed), wired in lab-share.js.
+      `<button id="${p}newSeed" type="button" data-t="size.newSeed" data-t-title="size.newSeedTitle"></button>`);
   }
-  if (show.has('theme')) c.push(`<button id="${p}theme" type="button" aria-pressed="false" title="Light / dark theme">Dark</button>`);
-  if (show.has('help')) c.push(`<button id="${p}helpBtn" type="button" title="Keyboard shortcuts (?)" aria-haspopup="dialog">?</button>`);
-  const clock = show.has('clock') ? `<div id="${p}clock" class="clock" aria-label="Virtual time">t = 0 ms</div>` : '';
-  if (!c.length && !clock && !title) return '';
+  if (show.has('theme')) {
+    c.push(btn(p, 'theme', 'theme.dark', ` aria-pressed="false"${titled('theme.title')}`),
+      btn(p, 'present', 'present', ` aria-pressed="false"${titled('present.title')}`),
+      `<label class="lang"><span class="sr-only" data-t="lang.label"></span><select id="${p}lang"></select></label>`);
+  }
+  // The legend goes with any other control; `controls=none` is just the canvas.
+  if (c.length || show.has('clock')) {
+    c.push(`<button id="${p}legendBtn" type="button" aria-haspopup="dialog" data-t-aria-label="legend.button" data-t-title="legend.button"><span class="long" data-t="legend.button"></span><span class="short" aria-hidden="true">i</span></button>`);
+  }
+  if (show.has('help')) c.push(`<button id="${p}helpBtn" type="button" aria-haspopup="dialog"${titled('help.title')} data-t-aria-label="help.title">?</button>`);
+  const clock = show.has('clock')
+    ? `<div class="clock" role="group" data-t-aria-label="clock.label"><span id="${p}clock">t = 0 ms</span><span id="${p}quorum" class="quorum"></span></div>`
+    : '';
   return `<div class="bar">${title ? '<h1></h1>' : ''}
-  <div class="controls" role="toolbar" aria-label="Simulation controls">${c.join('\n')}</div>${clock}</div>`;
+  <div class="controls" role="toolbar" data-t-aria-label="controls.label">${c.join('\n')}</div>${clock}</div>`;
 }
 
 function debugPanel(p) {
-  return `<section class="panel" id="${p}debugPanel" aria-labelledby="${p}dbgTitle" hidden>
-  <h2 id="${p}dbgTitle">Debugger</h2>
+  return `<section class="panel" id="${p}debugPanel" hidden>
+  <h2 id="${p}dbgTitle" data-t="debug.title"></h2>
   <div class="row">
-    <label>Run to next <select id="${p}runKind">${opts(RUN_KINDS)}</select></label>
-    <button id="${p}runNext" type="button" title="n">Run</button>
+    <label><span data-t="debug.runToNext"></span> <select id="${p}runKind">${opts(RUN_KINDS)}</select></label>
+    ${btn(p, 'runNext', 'debug.run', ' title="n"')}
   </div>
-  <fieldset class="bps"><legend>Break on</legend>
-    ${BREAKPOINTS.map(([v, t]) => `<label><input type="checkbox" data-bp="${v}"> ${t}</label>`).join('\n')}
+  <fieldset class="bps"><legend data-t="debug.breakOn"></legend>
+    ${BREAKPOINTS.map(([v, key]) => `<label><input type="checkbox" data-bp="${v}"> <span data-t="${key}"></span></label>`).join('\n')}
   </fieldset>
   <div class="row bp-msg">
-    <label>message <select id="${p}bpType">${MESSAGE_TYPES.map((t) => `<option>${t}</option>`).join('')}</select></label>
-    <label><select id="${p}bpFrom" aria-label="from node"></select>→<select id="${p}bpTo" aria-label="to node"></select></label>
-    <button id="${p}bpAdd" type="button">Break</button>
+    <label><span data-t="debug.message"></span> <select id="${p}bpType">${MESSAGE_TYPES.map((t) => `<option value="${t}"${t === 'any' ? ' data-t="debug.anyType"' : ''}>${t === 'any' ? '' : t}</option>`).join('')}</select></label>
+    <label><select id="${p}bpFrom" data-t-aria-label="debug.from"></select>→<select id="${p}bpTo" data-t-aria-label="debug.to"></select></label>
+    ${btn(p, 'bpAdd', 'debug.break')}
   </div>
   <ul id="${p}bpList" class="bp-list"></ul>
-  <p class="muted small">A safety violation always stops the run.</p>
+  <p class="muted small" data-t="debug.violationNote"></p>
 </section>`;
 }
 
 function nodePanel(p, show) {
   const buttons = show.has('faults') ? `<div class="row">
-    <button id="${p}crash" type="button" title="c">Crash</button>
-    <button id="${p}restart" type="button" title="r">Restart</button>
-    <button id="${p}timeout" type="button" title="t">Force timeout</button></div>` : '';
-  const info = show.has('inspector') ? `<div id="${p}nodeInfo" class="info"><p class="muted">Click a node (or press 1–9).</p></div>` : '';
-  return `<section class="panel" aria-labelledby="${p}nodeTitle">
-  <h2 id="${p}nodeTitle">Node</h2>${buttons}${info}</section>`;
+    ${btn(p, 'crash', 'node.crash', ' title="c"')}
+    ${btn(p, 'restart', 'node.restart', ' title="r"')}
+    ${btn(p, 'timeout', 'node.timeout', ' title="t"')}</div>` : '';
+  const info = show.has('inspector') ? `<div id="${p}nodeInfo" class="info"><p class="muted" data-t="node.pick"></p></div>` : '';
+  return `<section class="panel">
+  <h2 id="${p}nodeTitle" data-t="node.title"></h2>${buttons}${info}</section>`;
 }
 
 function messagePanel(p, show) {
   const buttons = show.has('faults') ? `<div class="row">
-    <button id="${p}drop" type="button" disabled>Drop</button>
-    <button id="${p}dup" type="button" disabled>Duplicate</button></div>` : '';
-  const info = show.has('inspector') ? `<div id="${p}msgInfo" class="info"><p class="muted">Click a message in flight.</p></div>` : '';
-  return `<section class="panel" aria-labelledby="${p}msgTitle">
-  <h2 id="${p}msgTitle">Message</h2>${buttons}${info}</section>`;
+    ${btn(p, 'drop', 'msg.drop', ' disabled')}
+    ${btn(p, 'dup', 'msg.duplicate', ' disabled')}</div>` : '';
+  const info = show.has('inspector') ? `<div id="${p}msgInfo" class="info"><p class="muted" data-t="msg.pick"></p></div>` : '';
+  return `<section class="panel">
+  <h2 id="${p}msgTitle" data-t="msg.title"></h2>${buttons}${info}
+  <p class="muted small" data-t="msg.keys"></p></section>`;
 }
 
-const NETWORK = (p) => `<section class="panel" aria-labelledby="${p}netTitle">
-  <h2 id="${p}netTitle">Network</h2>
+const NETWORK = (p) => `<section class="panel">
+  <h2 id="${p}netTitle" data-t="net.title"></h2>
   <div class="row">
-    <button id="${p}isolate" type="button" title="p">Isolate leader</button>
-    <button id="${p}split" type="button">Split minority / majority</button>
-    <button id="${p}heal" type="button" title="h">Heal</button>
+    ${btn(p, 'isolate', 'net.isolate', ' title="p"')}
+    ${btn(p, 'split', 'net.split')}
+    ${btn(p, 'heal', 'net.heal', ' title="h"')}
   </div>
-  <p id="${p}dragHint" class="muted small drag-hint">Drag a node onto another to group them; onto empty space to isolate it. Keyboard: select a node, then g and a node number (0: alone).</p>
+  <p id="${p}dragHint" class="muted small drag-hint" data-t="net.dragHint"></p>
+  <div class="row">
+    <label><span data-t="net.link"></span> <select id="${p}linkSel"></select></label>
+    ${btn(p, 'linkCut', 'net.cut')}
+    ${btn(p, 'linkRepair', 'net.repair')}
+  </div>
   <p id="${p}netInfo" class="muted small"></p>
 </section>`;
 
-const MOMENT = (p) => `<section class="panel" id="${p}momentPanel" aria-labelledby="${p}momentTitle" hidden>
-  <h2 id="${p}momentTitle">Event</h2>
+const MOMENT = (p) => `<section class="panel" id="${p}momentPanel" hidden>
+  <h2 id="${p}momentTitle" data-t="moment.title"></h2>
   <div id="${p}moment" class="info"></div>
 </section>`;
 
-const CLIENT = (p) => `<section class="panel" aria-labelledby="${p}clientTitle">
-  <h2 id="${p}clientTitle">Client</h2>
+const CLIENT = (p) => `<section class="panel">
+  <h2 id="${p}clientTitle" data-t="client.title"></h2>
   <form id="${p}clientForm" class="client">
-    <label>Op <select id="${p}op"><option>put</option><option>get</option><option>del</option><option>list</option></select></label>
-    <label>Key <input id="${p}key" value="x" size="6" required></label>
-    <label>Value <input id="${p}value" value="1" size="6"></label>
-    <label>To <select id="${p}via"><option value="">leader</option></select></label>
-    <button id="${p}submit" type="submit">Send</button>
+    <label><span data-t="client.op"></span> <select id="${p}op"><option>put</option><option>get</option><option>del</option><option>list</option></select></label>
+    <label><span data-t="client.key"></span> <input id="${p}key" value="x" size="6" required></label>
+    <label><span data-t="client.value"></span> <input id="${p}value" value="1" size="6"></label>
+    <label><span data-t="client.to"></span> <select id="${p}via"></select></label>
+    <button id="${p}submit" type="submit" data-t="client.send"></button>
   </form>
-  <label class="small">Load <select id="${p}load">
-    <option value="0">off</option><option value="200">a put every 200 ms</option>
-    <option value="50">every 50 ms</option><option value="10">every 10 ms</option>
+  <label class="small"><span data-t="client.load"></span> <select id="${p}load">
+    <option value="0" data-t="client.loadOff"></option><option value="200" data-t="client.load200"></option>
+    <option value="50" data-t="client.load50"></option><option value="10" data-t="client.load10"></option>
   </select></label>
-  <ol id="${p}ops" class="ops"></ol>
+  <ol id="${p}ops" class="ops" data-t-aria-label="client.ops"></ol>
 </section>
-<section class="panel" aria-labelledby="${p}kvTitle">
-  <h2 id="${p}kvTitle">Applied state</h2>
+<section class="panel">
+  <h2 id="${p}kvTitle" data-t="kv.title"></h2>
   <table id="${p}kv" class="kv"></table>
 </section>`;
 
-const SCENARIO = (p) => `<section class="panel" aria-labelledby="${p}scTitle">
-  <h2 id="${p}scTitle">Scenario</h2>
-  <textarea id="${p}scenario" rows="9" spellcheck="false" aria-label="Scenario text"></textarea>
+const SCENARIO = (p, library) => `<section class="panel">
+  <h2 id="${p}scTitle" data-t="sc.title"></h2>
+  ${library ? `<div class="row library">
+    <label><span data-t="lib.label"></span> <select id="${p}library"></select></label>
+    ${btn(p, 'libraryLoad', 'lib.load')}
+  </div>
+  <p id="${p}libraryInfo" class="muted small"></p>` : ''}
+  <textarea id="${p}scenario" rows="9" spellcheck="false" data-t-aria-label="sc.text"></textarea>
   <div class="row">
-    <button id="${p}loadScenario" type="button">Load &amp; run</button>
-    <button id="${p}openFile" type="button" title="Load a scenario from a .txt file">Open file…</button>
+    ${btn(p, 'loadScenario', 'sc.load')}
+    ${btn(p, 'openFile', 'sc.open', titled('sc.openTitle'))}
     <input id="${p}file" type="file" accept=".txt,text/plain" hidden>
-    <button id="${p}saveText" type="button" title="Download the text above">Download</button>
-    <button id="${p}saveRun" type="button" title="Download a scenario that replays this run up to now" hidden>Download run</button>
-    <button id="${p}recordRun" type="button" title="Put the scenario of this run so far into the box" hidden>This run → box</button>
+    ${btn(p, 'saveText', 'sc.save', titled('sc.saveTitle'))}
+    ${btn(p, 'saveRun', 'sc.saveRun', `${titled('sc.saveRunTitle')} hidden`)}
+    ${btn(p, 'recordRun', 'sc.record', `${titled('sc.recordTitle')} hidden`)}
   </div>
   <p id="${p}scenarioError" class="error" role="alert"></p>
   <p id="${p}scenarioStatus" class="muted small"></p>
 </section>`;
 
-const SHARE = (p) => `<section class="panel" aria-labelledby="${p}shareTitle">
-  <h2 id="${p}shareTitle">Share</h2>
+const SHARE = (p) => `<section class="panel">
+  <h2 id="${p}shareTitle" data-t="share.title"></h2>
   <div class="row">
-    <button id="${p}copyLink" type="button" title="A link that reproduces this run at this event" hidden>Copy link</button>
-    <button id="${p}png" type="button" title="The cluster picture as a PNG file">Export PNG</button>
-    <button id="${p}trace" type="button" title="The events so far as JSON" hidden>Export trace</button>
+    ${btn(p, 'copyLink', 'share.copy', `${titled('share.copyTitle')} hidden`)}
+    ${btn(p, 'png', 'share.png', titled('share.pngTitle'))}
+    ${btn(p, 'trace', 'share.trace', `${titled('share.traceTitle')} hidden`)}
   </div>
-  <input id="${p}link" class="link" readonly aria-label="Link to this moment" hidden>
+  <input id="${p}link" class="link" readonly data-t-aria-label="share.link" hidden>
 </section>`;
 
-const HELP = (p) => `<dialog id="${p}help" aria-labelledby="${p}helpTitle">
-  <h2 id="${p}helpTitle">Keyboard</h2>
-  <dl class="keys">
-    <dt>Space</dt><dd>play / pause</dd>
-    <dt>s / b</dt><dd>step one event forward / back</dd>
-    <dt>n</dt><dd>run to the next event of the chosen kind</dd>
-    <dt>+ / −</dt><dd>faster / slower</dd>
-    <dt>1 – 9</dt><dd>select node</dd>
-    <dt>c / r / t</dt><dd>crash / restart / force timeout of the selected node</dd>
-    <dt>p</dt><dd>isolate the leader</dd>
-    <dt>h</dt><dd>heal the network</dd>
-    <dt>g, then 1 – 9</dt><dd>move the selected node into that node's partition group</dd>
-    <dt>g, then 0</dt><dd>move the selected node into a group of its own</dd>
-    <dt>w</dt><dd>send a put</dd>
-    <dt>← / →</dt><dd>on the timeline: one event back / forward; Home / End: start / end</dd>
-    <dt>+ / −</dt><dd>on the timeline: zoom in / out (also the wheel, or two fingers)</dd>
-    <dt>?</dt><dd>this help</dd>
-    <dt>Esc</dt><dd>close, clear the selection</dd>
-  </dl>
-  <p class="small">Click a node to inspect it, a message to drop or duplicate it, a link to cut it one way (shift-click: both ways; click again to repair). Drag a node onto another node to put it in that node's partition group, or onto empty space to isolate it. Drag along the timeline to travel in time.</p>
-  <form method="dialog"><button>Close</button></form>
+export const KEYS = [['Space', 'keys.play'], ['s / b', 'keys.step'], ['n', 'keys.next'], ['+ / −', 'keys.speed'],
+  ['1 – 9', 'keys.select'], ['c / r / t', 'keys.node'], ['p', 'keys.isolate'], ['h', 'keys.heal'],
+  [{ key: 'keys.gDigit' }, 'keys.group'], [{ key: 'keys.gZero' }, 'keys.alone'], ['w', 'keys.put'], ['m / M', 'keys.message'],
+  ['Delete', 'keys.drop'], ['l / L', 'keys.link'], ['Enter', 'keys.cut'], ['← / →', 'keys.timeline'], ['+ / −', 'keys.zoom'],
+  ['?', 'keys.help'], ['Esc', 'keys.escape']];
+
+const HELP = (p, tour) => `<dialog id="${p}help" aria-labelledby="${p}helpTitle">
+  <h2 id="${p}helpTitle" data-tm="help.heading"></h2>
+  <dl class="keys">${KEYS.map(([k, key]) => `<dt${k.key ? ` data-tm="${k.key}">` : `>${k}`}</dt><dd data-tm="${key}"></dd>`).join('')}</dl>
+  <p class="small" data-tm="help.mouse"></p>
+  <form method="dialog" class="row">${tour ? `<button id="${p}tourAgain" data-t="tour.again"></button>` : ''}<button data-t="close"></button></form>
 </dialog>`;
 
-export function template(p, show, { title } = {}) {
+const LEGEND = (p) => `<dialog id="${p}legend" class="legend" aria-labelledby="${p}legendTitle">
+  <h2 id="${p}legendTitle" tabindex="-1" data-t="legend.title"></h2>
+  <div id="${p}legendList"></div>
+  <form method="dialog"><button data-t="close"></button></form>
+</dialog>`;
+
+const TOUR = (p) => `<dialog id="${p}tour" class="tour" aria-labelledby="${p}tourTitle" aria-describedby="${p}tourText">
+  <p class="muted small" id="${p}tourStep"></p>
+  <h2 id="${p}tourTitle"></h2>
+  <p id="${p}tourText"></p>
+  <div class="row">
+    ${btn(p, 'tourBack', 'tour.back')}
+    ${btn(p, 'tourNext', 'tour.next')}
+    ${btn(p, 'tourSkip', 'tour.skip')}
+  </div>
+</dialog>`;
+
+export function template(p, show, { title, library, tour } = {}) {
   const side = [];
   if (show.has('debug')) side.push(debugPanel(p));
   if (show.has('inspector') || show.has('faults')) side.push(nodePanel(p, show));
@@ -182,34 +215,35 @@ export function template(p, show, { title } = {}) {
   if (show.has('faults')) side.push(NETWORK(p));
   if (show.has('inspector') || show.has('faults')) side.push(messagePanel(p, show));
   if (show.has('client')) side.push(CLIENT(p));
-  if (show.has('scenario')) side.push(SCENARIO(p));
+  if (show.has('scenario')) side.push(SCENARIO(p, library));
   if (show.has('share')) side.push(SHARE(p));
-  const ariaCanvas = show.has('faults')
-    ? 'Cluster: nodes and messages in flight. Click a node or message to inspect it, a link to cut it. Drag a node onto another to group them, onto empty space to isolate it.'
-    : 'Cluster: nodes and messages in flight. Click a node or message to select it.';
+  const ariaCanvas = show.has('faults') ? 'canvas.faults' : 'canvas.plain';
   return `${header(p, show, title)}
 <div id="${p}fatal" class="banner fatal" role="alert" hidden>
-  <span id="${p}fatalText">internal error</span>
-  <button id="${p}fatalReset" type="button">Reset</button>
+  <span id="${p}fatalText"></span>
+  ${btn(p, 'fatalReset', 'reset')}
 </div>
 <div id="${p}startError" class="banner is-error start-error" role="alert" hidden>
-  <span id="${p}startErrorText"></span> <button id="${p}startErrorClose" type="button" aria-label="Dismiss">✕</button>
+  <span id="${p}startErrorText"></span> <button id="${p}startErrorClose" type="button" data-t-aria-label="dismiss">✕</button>
 </div>
 <div id="${p}status" class="banner status" role="status" hidden></div>
 <div class="rl-main${side.length ? '' : ' no-side'}">
-  <section class="stage" aria-label="Cluster">
+  <div class="stage">
+    <div id="${p}caption" class="caption" hidden></div>
+    <div id="${p}stop" class="stop" role="alert" hidden><span id="${p}stopText"></span> <button id="${p}stopClose" type="button" data-t-aria-label="dismiss">✕</button></div>
     <div id="${p}clusterWrap" class="canvas-wrap cluster">
-      <canvas id="${p}cluster" tabindex="0" aria-label="${ariaCanvas}"></canvas>
+      <canvas id="${p}cluster" tabindex="0" data-t-aria-label="${ariaCanvas}" aria-describedby="${p}summary"></canvas>
       <div id="${p}dragGhost" class="drag-ghost" aria-hidden="true" hidden><span class="node"></span><span class="hint"></span></div>
-      <div id="${p}stop" class="stop" role="alert" hidden><span id="${p}stopText"></span> <button id="${p}stopClose" type="button" aria-label="Dismiss">✕</button></div>
     </div>
-    ${show.has('timeline') ? `<div id="${p}timelineWrap" class="timeline" hidden><canvas id="${p}timeline" tabindex="0" role="slider" aria-label="Timeline: drag to travel in time"></canvas></div>` : ''}
-    ${show.has('log') ? `<div id="${p}logWrap" class="canvas-wrap logs"><canvas id="${p}logs" aria-label="Log of every node"></canvas></div>` : ''}
-    ${show.has('feed') ? `<section class="panel feed-panel"><h2>Events</h2><ol id="${p}feed" class="feed" aria-live="polite" aria-relevant="additions"></ol></section>` : ''}
-  </section>
-  ${side.length ? `<aside class="side">${side.join('\n')}</aside>` : ''}
+    <p id="${p}summary" class="sr-only"></p>
+    ${show.has('timeline') ? `<div id="${p}timelineWrap" class="timeline" hidden><canvas id="${p}timeline" tabindex="0" role="slider" data-t-aria-label="timeline.label"></canvas></div>` : ''}
+    ${show.has('log') ? `<div id="${p}logWrap" class="canvas-wrap logs"><canvas id="${p}logs" tabindex="0" data-t-aria-label="log.label" aria-describedby="${p}logSummary"></canvas></div><p id="${p}logSummary" class="sr-only"></p>` : ''}
+    ${show.has('feed') ? `<section class="panel feed-panel"><h2 id="${p}feedTitle" data-t="feed.title"></h2><ol id="${p}feed" class="feed" tabindex="0" aria-labelledby="${p}feedTitle"></ol></section>` : ''}
+    <div id="${p}announce" class="sr-only" aria-live="polite"></div>
+  </div>
+  ${side.length ? `<div class="side">${side.join('\n')}</div>` : ''}
 </div>
-${show.has('help') ? HELP(p) : ''}`;
+${show.has('help') ? HELP(p, tour) : ''}${LEGEND(p)}${tour ? TOUR(p) : ''}`;
 }
 
 export { DEFAULT_SCENARIO };

@@ -1,9 +1,10 @@
 // RaftLabView: one complete simulator (canvases, controls, panels) mounted
 // into a root element. Every instance has its own RaftLab object, its own
-// state and its own DOM, found only under its root, so several can share a
-// page. The wasm module is instantiated once per page, and one
+// state, language and DOM, found only under its root, so several can share
+// a page. The wasm module is instantiated once per page, and one
 // requestAnimationFrame loop drives every view.
-import init, { RaftLab } from './pkg/raftlab.js';
+import { RaftLab } from './pkg/raftlab.js';
+import { ready, isPanic, message, startLoop, stopLoop } from './lab-runtime.js';
 import { template, DEFAULT_SCENARIO } from './lab-template.js';
 import { parseControls, clusterOptions } from './lab-options.js';
 import { refreshPanels, resetFeed } from './lab-panels.js';
@@ -11,44 +12,39 @@ import { wireInput } from './lab-input.js';
 import { onKey } from './lab-keys.js';
 import { Debugger } from './lab-debug.js';
 import { wireShare, resolveSeed } from './lab-share.js';
+import { Learn } from './lab-learn.js';
+import { wireLibrary } from './lab-library.js';
+import { wireControls } from './lab-controls.js';
+import { LANGUAGES, applyTranslations, isLoaded, loadLanguage, loadMore, normalizeLang, pickLanguage, rememberLanguage, translator } from './i18n.js';
 
 const PANEL_INTERVAL_MS = 100; // DOM panels refresh at most ~10 times a second
 const MAX_FRAME_MS = 100; // a long pause (tab hidden) never becomes a huge jump
 
-let initOnce = null;
-/** Instantiates the wasm module, once for the whole page. */
-export const ready = () => (initOnce ||= init());
-
-const running = new Set();
-let rafId = 0;
-function tick(now) {
-  rafId = 0;
-  for (const v of running) v.frame(now);
-  if (running.size) rafId = requestAnimationFrame(tick);
-}
-
-export const message = (e) => (e && e.message) || String(e);
-
-// A Rust panic aborts the wasm instance (console_error_panic_hook has logged
-// it); after that the instance must not be used again.
-export function isPanic(e) {
-  return e instanceof WebAssembly.RuntimeError ||
-    /unreachable|recursive use of an object|already (mutably )?borrowed|null pointer passed to rust/i.test(message(e));
-}
+export { ready, isPanic, message };
+const PRESENT_SCALE = 1.6; // presentation mode: log text 11 px -> 18 px, nodes and messages 1.6x
 
 let nextPrefix = 1;
+
+const stored = (key) => { try { return localStorage.getItem(key); } catch { return null; } };
+const store = (key, value) => { try { localStorage.setItem(key, value); } catch { /* private mode */ } };
 
 export class RaftLabView {
   /**
    * options: controls ('all', 'none', a list), paused, speed (fraction of
    * real time), nodes, seed, electionMs, heartbeatMs, latencyMs,
    * lossPercent, scenario (text), at (event to start at), height (px of the
-   * cluster canvas), theme ('light'|'dark'; default: the system's), title,
-   * keyboard ('document' or, by default, only while focus is inside),
-   * idPrefix, errors (option errors to show), fallback (the options of the
-   * default run when the scenario has an error), errorIntro/errorOutro
-   * (around those errors), linkBase (the page a copied link opens),
-   * rememberTheme, onSim(sim), onTheme(dark), onLink(hash).
+   * cluster canvas), theme ('light'|'dark'; default: the system's), lang
+   * ('en'|'ko'; default: the remembered choice, else the browser's; its
+   * catalogue must be loaded: `loadLanguage`), present
+   * (presentation mode), title, keyboard ('document' or, by default, only
+   * while focus is inside), idPrefix, errors (option errors to show: strings
+   * or phrases), fallback (the options of the default run when the scenario
+   * has an error), errorIntro/errorOutro (catalogue keys around those
+   * errors), linkBase (the page a copied link opens), rememberTheme (also
+   * remembers the language and presentation mode), library (the scenario
+   * picker), tour (the first-visit tour), fill (the view is the whole
+   * window: as tall as it), onSim(sim), onTheme(dark),
+   * onLink(hash), onLang(lang).
    */
   constructor(root, options = {}) {
     this.root = root;
@@ -59,6 +55,7 @@ export class RaftLabView {
     this.speedExp = options.speed ? -Math.log10(options.speed) : 1.3; // speed = 10^-speedExp
     this.selectedNode = null;
     this.selectedMessage = null;
+    this.selectedLink = null; // [a, b], a < b: a link chosen from the keyboard
     this.hoverMessage = null;
     this.highlight = null; // the nodes a breakpoint stop names, ringed on the canvas
     this.snap = null;
@@ -70,6 +67,8 @@ export class RaftLabView {
     this.nodeCount = 0;
     this.dark = false;
     this.reducedMotion = false;
+    this.coarsePointer = false;
+    this.present = !!options.present || (options.rememberTheme && stored('raftlab-present') === '1');
     this.visible = true;
     this.canvases = [];
     this.frameTimes = null; // arrays while a benchmark measures frames and panel refreshes
@@ -77,10 +76,14 @@ export class RaftLabView {
     this.firstFrameMs = null;
     this.drag = null; // a node being dragged: {id, x0, y0, moved, pointer}
     this.suppressClick = false; // the click that ends a drag is not a selection
+    this.tapped = false; // a finger's tap on a node was handled: its click, if any, is not
     this.groupKey = false; // 'g' was pressed: the next digit picks a group
     this.statusTimer = 0;
     this.observers = [];
     this.ac = new AbortController();
+    this.lang = pickLanguage(options.lang);
+    if (!isLoaded(this.lang)) this.lang = 'en';
+    this.t = translator(this.lang);
     // What Reset starts again: the starting scenario, or a cluster.
     this.origin = options.scenario != null ? { scenario: options.scenario } : clusterOptions(options);
 
@@ -89,15 +92,22 @@ export class RaftLabView {
     root.innerHTML = template(p, this.show, options);
     this.r = {};
     for (const e of root.querySelectorAll('[id]')) this.r[e.id.slice(p.length)] = e;
+    if (this.r.lang) {
+      for (const [code, name] of LANGUAGES) this.r.lang.append(new Option(name, code));
+    }
+    this.translate();
     if (options.title) root.querySelector('h1').textContent = options.title;
     if (options.height) this.r.clusterWrap.style.height = `${options.height}px`;
     root.classList.toggle('fixed-height', !!options.height);
+    root.classList.toggle('fill', !!options.fill);
+    root.classList.toggle('has-side', !!this.r.nodeTitle || !!this.r.ops || !!this.r.scenario || !!this.r.debugPanel || !!this.r.copyLink);
     if (this.r.scenario) this.r.scenario.value = options.scenario ?? DEFAULT_SCENARIO;
     if (this.r.nodes && options.nodes) this.r.nodes.value = String(options.nodes);
     if (this.r.seed && options.seed != null) this.r.seed.value = String(options.seed);
     // With size controls, a fresh cluster is what they show (seed 1 by default).
     if (this.r.nodes && options.scenario == null) this.origin = this.sizeOrigin();
     this.debug = new Debugger(this);
+    this.learn = new Learn(this);
     this.wire();
   }
 
@@ -111,7 +121,7 @@ export class RaftLabView {
       await ready();
     } catch (e) {
       this.fatal(e);
-      if (this.r.fatalText) this.r.fatalText.textContent = `internal error: could not start the simulator: ${message(e)}`;
+      if (this.r.fatalText) this.r.fatalText.textContent = this.t('fatal.start', { error: message(e) });
       return;
     }
     if (this.destroyed) return;
@@ -128,15 +138,24 @@ export class RaftLabView {
       return;
     }
     if (errors.length) this.startError([...errors, ...atErrors]);
-    else if (atErrors.length) this.startError(atErrors, this.o.atIntro || 'This link\'s moment could not be reached', '');
+    else if (atErrors.length) this.startError(atErrors, 'link.atUnreachable', null);
     this.setupCanvas(this.r.clusterWrap, this.r.cluster, (s, ctx, w, h, dpr, style) => s.render(ctx, w, h, dpr, style));
-    if (this.r.logs) this.setupCanvas(this.r.logWrap, this.r.logs, (s, ctx, w, h, dpr, style) => s.renderLog(ctx, w, h, dpr, style));
+    if (this.r.logs) {
+      this.setupCanvas(this.r.logWrap, this.r.logs, (s, ctx, w, h, dpr, style) => s.renderLog(ctx, w, h, dpr, style));
+      this.sizeLog();
+    }
+    // A view runs while any part of it is on screen (on a phone, the client
+    // panels far below the canvas keep it running); off screen it neither
+    // runs nor draws, and resumes where it was.
     const io = new IntersectionObserver((es) => { this.visible = es[es.length - 1].isIntersecting; });
     io.observe(this.root);
-    this.observers.push(io);
+    // Two columns from 600 px (lab.css; the root cannot query its own width).
+    const wide = new ResizeObserver((es) => { this.root.classList.toggle('wide', es[es.length - 1].contentRect.width >= 600); });
+    wide.observe(this.root);
+    this.observers.push(io, wide);
     this.lastFrame = performance.now();
-    running.add(this);
-    if (!rafId) rafId = requestAnimationFrame(tick);
+    startLoop(this);
+    this.learn.started();
   }
 
   // The first simulation: the starting scenario, else a cluster. A bad
@@ -147,7 +166,7 @@ export class RaftLabView {
         return RaftLab.fromScenario(this.origin.scenario);
       } catch (e) {
         if (isPanic(e)) throw e;
-        errors.push(`the scenario has an error: ${message(e)}`);
+        errors.push({ key: 'error.scenario', args: { error: message(e) } });
         const f = this.o.fallback || this.o;
         this.origin = this.r.nodes ? this.sizeOrigin() : clusterOptions(f);
         this.playing = !f.paused;
@@ -167,13 +186,64 @@ export class RaftLabView {
   /** Stops the loop, removes every listener and frees the simulation. */
   destroy() {
     this.destroyed = true;
-    running.delete(this);
+    stopLoop(this);
     this.ac.abort();
     for (const o of this.observers) o.disconnect();
     clearTimeout(this.statusTimer);
+    this.learn.destroy();
     if (this.sim) { try { this.sim.free(); } catch { /* already gone */ } }
     this.sim = null;
     this.root.replaceChildren();
+  }
+
+  // ---------- language ----------
+
+  /** Every text of the view in its language (after a change of language too). */
+  translate() {
+    const t = this.t;
+    this.root.lang = this.lang;
+    applyTranslations(this.root, t);
+    if (this.r.lang) this.r.lang.value = this.lang;
+    this.syncPlay();
+    this.syncSpeed();
+    this.syncTheme();
+    this.syncPresent();
+    this.panelKeys = {};
+    this.nodeCount = 0; // the node menus are rebuilt in the new language
+    if (this.sim) {
+      this.setLabels();
+      resetFeed(this);
+      this.refresh();
+    }
+    if (this.learn) this.learn.translate();
+    if (this.refillLibrary) this.refillLibrary();
+  }
+
+  /** Switches the view's language in place (loading its catalogue); the run goes on. */
+  async setLanguage(lang, remember = false) {
+    let l = normalizeLang(lang);
+    if (!l) return;
+    if (remember && this.o.rememberTheme) rememberLanguage(l);
+    l = await loadLanguage(l);
+    if (this.destroyed) return;
+    if (l !== this.lang) {
+      this.lang = l;
+      this.t = translator(l);
+      this.translate();
+      // An open dialog keeps its texts: those of the new language load now.
+      if (this.r.help?.open || this.r.legend?.open) {
+        await loadMore(l);
+        applyTranslations(this.root, this.t);
+        this.learn.translate();
+      }
+    }
+    if (this.o.onLang) this.o.onLang(l);
+  }
+
+  /** The words drawn on the canvases (one a line, in the order setLabels takes them). */
+  setLabels() {
+    const keys = ['term', 'termShort', 'voted', 'votedNone', 'crashed', 'client', 'leader', 'noQuorum'];
+    this.call((s) => s.setLabels(keys.map((k) => this.t(`canvas.${k}`)).join('\n')));
   }
 
   // ---------- errors ----------
@@ -182,14 +252,15 @@ export class RaftLabView {
     if (this.fatalState) return;
     this.fatalState = true;
     this.playing = false;
-    this.r.fatalText.textContent = `internal error: ${message(e)}. The simulation stopped; Reset starts a new one.`;
+    this.r.fatalText.textContent = this.t('fatal.error', { error: message(e) });
     this.r.fatal.hidden = false;
     this.syncPlay();
   }
 
+  /** A transient message: text, or a phrase `{key, args}` in the view's language. */
   status(text, isError = false) {
     const el = this.r.status;
-    el.textContent = text;
+    el.textContent = this.t.text(text);
     el.classList.toggle('is-error', isError);
     el.hidden = false;
     clearTimeout(this.statusTimer);
@@ -197,8 +268,12 @@ export class RaftLabView {
   }
 
   /** A problem with the link or the options this view started from. */
-  startError(errors, intro = this.o.errorIntro, outro = this.o.errorOutro) {
-    this.r.startErrorText.textContent = `${intro || 'Could not use these options'}: ${errors.join('; ')}. ${outro || ''}`.trim();
+  /** Shows option or link errors; intro and outro are catalogue keys. */
+  startError(errors, intro = this.o.errorIntro || 'error.options', outro = this.o.errorOutro) {
+    const t = this.t;
+    intro = t(intro);
+    outro = outro ? ` ${t(outro)}` : '';
+    this.r.startErrorText.textContent = `${intro}: ${errors.map((e) => t.text(e)).join('; ')}.${outro}`;
     this.r.startError.hidden = false;
   }
 
@@ -220,7 +295,7 @@ export class RaftLabView {
     const past = this.debug.inPast();
     let ok = true;
     const r = this.call(fn, () => { ok = false; });
-    if (ok && past) this.status('Acted in the past: the run forks here and the old future is discarded.');
+    if (ok && past) this.status(this.t('status.forked'));
     if (ok) this.debug.changed();
     return r;
   }
@@ -231,17 +306,20 @@ export class RaftLabView {
     const old = this.sim;
     this.sim = sim;
     this.selectedMessage = null;
+    this.selectedLink = null;
     this.hoverMessage = null;
     this.highlight = null;
     this.panelKeys = {};
     resetFeed(this);
     if (old && old !== sim) { try { old.free(); } catch { /* already gone */ } }
+    this.setLabels();
     if (this.o.onSim) this.o.onSim(sim);
     this.debug.onSim();
     this.refresh();
     const c = this.snap && this.snap.config;
     if (c && this.r.nodes) this.r.nodes.value = String(c.nodes);
     if (c && this.r.seed) this.r.seed.value = c.seed;
+    this.sizeLog();
   }
 
   reset() {
@@ -272,7 +350,7 @@ export class RaftLabView {
   /** Starts the scenario `text`; a parse error is shown and the current run goes on. */
   loadScenario(text = this.r.scenario.value) {
     const out = this.r.scenarioError;
-    if (this.fatalState) { out.textContent = 'Reset first: the simulation stopped on an internal error.'; return false; }
+    if (this.fatalState) { out.textContent = this.t('sc.resetFirst'); return false; }
     let sim;
     try {
       sim = RaftLab.fromScenario(text);
@@ -301,8 +379,11 @@ export class RaftLabView {
     const s = this.speed();
     const label = this.speedExp < 0.005 ? '1×' : `1/${Math.round(1 / s)}×`;
     const perSec = 1000 * s;
-    const virt = perSec >= 10 ? `${Math.round(perSec)} ms` : `${perSec.toFixed(perSec >= 1 ? 1 : 2)} ms`;
-    this.r.speedOut.textContent = `${label} · ${virt} virtual per s`;
+    const ms = perSec >= 10 ? `${Math.round(perSec)}` : perSec.toFixed(perSec >= 1 ? 1 : 2);
+    const detail = document.createElement('span');
+    detail.className = 'long';
+    detail.textContent = this.t('speed.detail', { ms });
+    this.r.speedOut.replaceChildren(label, detail);
   }
 
   setSpeedExp(v) {
@@ -313,7 +394,7 @@ export class RaftLabView {
   syncPlay() {
     const b = this.r.play;
     if (!b) return;
-    b.textContent = this.playing ? 'Pause' : 'Play';
+    b.textContent = this.t(this.playing ? 'play.pause' : 'play.play');
     b.setAttribute('aria-pressed', String(this.playing));
   }
 
@@ -330,7 +411,11 @@ export class RaftLabView {
     this.setPlaying(false);
     this.debug.clearStop();
     const ev = this.call((s) => s.stepEvent());
-    this.status(ev === undefined || ev === null ? 'nothing left to happen' : String(ev));
+    if (ev === undefined || ev === null) this.status(this.t('status.nothingLeft'));
+    else {
+      const last = typeof this.sim.lastEvent === 'function' ? this.call((s) => s.lastEvent()) : null;
+      this.status(last && last.phrase ? `#${last.number} ${this.t.text(last.phrase)}` : String(ev));
+    }
     this.debug.checkStop();
     this.refresh();
   }
@@ -338,7 +423,7 @@ export class RaftLabView {
   // ---------- canvases and the frame ----------
 
   setupCanvas(wrap, canvas, paint) {
-    const c = { canvas, ctx: canvas.getContext('2d'), w: 0, h: 0, dpr: 1, paint };
+    const c = { canvas, ctx: canvas.getContext('2d'), w: 0, h: 0, dpr: 1, paint, onScreen: true };
     const resize = () => {
       const r = wrap.getBoundingClientRect();
       c.dpr = window.devicePixelRatio || 1;
@@ -350,17 +435,33 @@ export class RaftLabView {
     };
     const ro = new ResizeObserver(resize);
     ro.observe(wrap);
-    this.observers.push(ro);
+    // A canvas scrolled out of view is not drawn; the run goes on.
+    const io = new IntersectionObserver((es) => {
+      c.onScreen = es[es.length - 1].isIntersecting;
+      if (c.onScreen) this.draw();
+    });
+    io.observe(wrap);
+    this.observers.push(ro, io);
     resize();
     this.canvases.push(c);
     return c;
   }
 
+  /** The log grid is as tall as its rows need (more nodes, more rows; larger in presentation mode). */
+  sizeLog() {
+    if (!this.r.logWrap || !this.sim) return;
+    const n = this.snap ? this.snap.nodes.length : 5;
+    this.r.logWrap.style.height = `${RaftLab.logGridHeight(n, this.scale())}px`;
+  }
+
+  scale() { return this.present ? PRESENT_SCALE : 1; }
+
   renderStyle() {
-    const s = { dark: this.dark, reducedMotion: this.reducedMotion };
+    const s = { dark: this.dark, reducedMotion: this.reducedMotion, scale: this.scale(), coarsePointer: this.coarsePointer };
     if (this.selectedNode != null) s.selectedNode = this.selectedNode;
     if (this.selectedMessage != null) s.selectedMessage = this.selectedMessage;
     if (this.hoverMessage != null) s.hoverMessage = this.hoverMessage;
+    if (this.selectedLink) s.selectedLink = this.selectedLink;
     if (this.highlight) s.highlightNodes = this.highlight;
     return s;
   }
@@ -369,7 +470,7 @@ export class RaftLabView {
     if (!this.sim || this.fatalState) return;
     const style = this.renderStyle();
     for (const c of this.canvases) {
-      if (!c.w || !c.h) continue;
+      if (!c.w || !c.h || !c.onScreen) continue;
       c.ctx.setTransform(1, 0, 0, 1, 0, 0);
       this.call((s) => c.paint(s, c.ctx, c.w, c.h, c.dpr, style));
     }
@@ -417,7 +518,7 @@ export class RaftLabView {
 
   nodeAction(name) {
     const id = this.selectedNode;
-    if (id == null) { this.status('Select a node first: click it or press 1–9.', true); return; }
+    if (id == null) { this.status(this.t('status.selectFirst'), true); return; }
     this.act((s) => s[name](id));
     this.refresh();
   }
@@ -427,11 +528,14 @@ export class RaftLabView {
   }
 
   submitOp(op, key, value, viaText) {
-    if (!key) { this.status('Enter a key.', true); return; }
+    if (!key) { this.status(this.t('status.enterKey'), true); return; }
     const via = viaText ? Number(viaText) : undefined;
     const v = op === 'put' ? value : undefined;
     const id = this.act((s) => s.submit(op, key, v, via));
-    if (id !== undefined) this.status(`request ${id}: ${op} ${key}${op === 'put' ? ` ${value}` : ''} → ${via ? `node ${via}` : 'leader'}`);
+    if (id !== undefined) {
+      const command = `${op} ${key}${op === 'put' ? ` ${value}` : ''}`;
+      this.status(via ? this.t('status.sentTo', { op: id, command, node: via }) : this.t('status.sentLeader', { op: id, command }));
+    }
     refreshPanels(this);
   }
 
@@ -441,60 +545,71 @@ export class RaftLabView {
     this.refresh();
   }
 
-  // ---------- theme, motion, wiring ----------
+  /** The keyboard help, its texts loaded first. */
+  async showHelp() {
+    const r = this.r;
+    if (!r.help || r.help.open) return;
+    await loadMore(this.lang);
+    applyTranslations(r.help, this.t);
+    if (!r.help.open && !this.destroyed) r.help.showModal();
+  }
+
+  // ---------- theme, presentation, motion, wiring ----------
+
+  syncTheme() {
+    this.root.dataset.theme = this.dark ? 'dark' : 'light';
+    if (this.r.theme) {
+      this.r.theme.textContent = this.t(this.dark ? 'theme.light' : 'theme.dark');
+      this.r.theme.setAttribute('aria-pressed', String(this.dark));
+    }
+  }
+
+  /** The user picked a theme: it stays, whatever the system's changes. */
+  chooseTheme(dark) {
+    this.themeChosen = true;
+    this.setTheme(dark, true);
+  }
 
   setTheme(dark, remember) {
     this.dark = dark;
-    this.root.dataset.theme = dark ? 'dark' : 'light';
-    if (this.r.theme) {
-      this.r.theme.textContent = dark ? 'Light' : 'Dark';
-      this.r.theme.setAttribute('aria-pressed', String(dark));
-    }
-    if (remember && this.o.rememberTheme) {
-      try { localStorage.setItem('raftlab-theme', dark ? 'dark' : 'light'); } catch { /* private mode */ }
-    }
+    this.syncTheme();
+    if (remember && this.o.rememberTheme) store('raftlab-theme', dark ? 'dark' : 'light');
     if (this.o.onTheme) this.o.onTheme(dark);
     this.draw();
     this.debug.draw();
   }
 
+  syncPresent() {
+    this.root.classList.toggle('present', this.present);
+    if (this.r.present) this.r.present.setAttribute('aria-pressed', String(this.present));
+  }
+
+  /** Presentation mode: large type and larger nodes and messages, for a projector. */
+  setPresent(on, remember) {
+    this.present = !!on;
+    this.syncPresent();
+    if (remember && this.o.rememberTheme) store('raftlab-present', this.present ? '1' : '0');
+    this.sizeLog();
+    this.draw();
+  }
+
   wire() {
-    const r = this.r;
-    const click = (name, fn) => { if (r[name]) this.on(r[name], 'click', fn); };
-    click('play', () => this.togglePlay());
-    click('step', () => this.stepOne());
-    click('reset', () => this.reset());
-    click('fatalReset', () => this.reset());
-    click('theme', () => { this.themeChosen = true; this.setTheme(!this.dark, true); });
-    click('helpBtn', () => r.help.showModal());
-    click('startErrorClose', () => { r.startError.hidden = true; });
-    click('crash', () => this.nodeAction('crash'));
-    click('restart', () => this.nodeAction('restart'));
-    click('timeout', () => this.nodeAction('timeout'));
-    click('drop', () => this.messageAction('dropMessage'));
-    click('dup', () => this.messageAction('duplicateMessage'));
-    click('loadScenario', () => this.loadScenario());
-    if (r.speed) this.on(r.speed, 'input', (e) => this.setSpeedExp(Number(e.target.value)));
-    if (r.nodes) { this.on(r.nodes, 'change', () => this.resize()); this.on(r.seed, 'change', () => this.resize()); }
-    if (r.clientForm) {
-      this.on(r.clientForm, 'submit', (e) => { e.preventDefault(); this.submitOp(r.op.value, r.key.value.trim(), r.value.value, r.via.value); });
-      this.on(r.op, 'change', () => { r.value.disabled = r.op.value !== 'put'; });
-      this.on(r.load, 'change', () => this.applyLoad());
-    }
+    wireControls(this);
     wireInput(this);
     wireShare(this);
+    this.refillLibrary = wireLibrary(this);
     this.on(this.o.keyboard === 'document' ? document : this.root, 'keydown', (e) => onKey(this, e));
 
     const darkMq = matchMedia('(prefers-color-scheme: dark)');
     let saved = this.o.theme || null;
-    if (!saved && this.o.rememberTheme) {
-      try { saved = localStorage.getItem('raftlab-theme'); } catch { /* private mode */ }
-    }
+    if (!saved && this.o.rememberTheme) saved = stored('raftlab-theme');
     this.setTheme(saved ? saved === 'dark' : darkMq.matches, false);
     this.on(darkMq, 'change', (e) => { if (!saved && !this.themeChosen) this.setTheme(e.matches, false); });
     const motionMq = matchMedia('(prefers-reduced-motion: reduce)');
     this.reducedMotion = motionMq.matches;
     this.on(motionMq, 'change', (e) => { this.reducedMotion = e.matches; this.draw(); });
+    const touchMq = matchMedia('(pointer: coarse)');
+    this.coarsePointer = touchMq.matches;
+    this.on(touchMq, 'change', (e) => { this.coarsePointer = e.matches; });
   }
 }
-

@@ -3,15 +3,16 @@
 //   <raft-lab scenario="cluster 5 seed=7&#10;run until leader" controls="play,step,faults" paused></raft-lab>
 //   <raft-lab src="scenarios/leader-crash.txt" height="320"></raft-lab>
 // Attributes: scenario, src, controls, paused, autoplay, nodes, seed, election,
-// heartbeat, latency, loss, speed, height, theme, at; without scenario or
+// heartbeat, latency, loss, speed, height, theme, at, lang; without scenario or
 // src, the element's own text is the scenario, if it has any. Each element
 // runs its own simulation in a shadow root: its styles and the page's stay
 // apart. `element.sim` is its RaftLab object, `element.view` its view.
 import { RaftLabView } from './lab-view.js';
 import { readOptions, fetchScenario } from './lab-options.js';
+import { loadLanguage, normalizeLang, phrase, pickLanguage } from './i18n.js';
 
 const ATTRIBUTES = ['scenario', 'src', 'controls', 'paused', 'autoplay', 'nodes', 'seed', 'election', 'heartbeat',
-  'latency', 'loss', 'speed', 'height', 'theme', 'at'];
+  'latency', 'loss', 'speed', 'height', 'theme', 'at', 'lang'];
 const CSS_URL = new URL('lab.css', import.meta.url).href;
 // Inherited page styles (font, colour, letter spacing...) stop at the host.
 const HOST_CSS = ':host{all:initial;display:block;margin:1em 0}:host([hidden]){display:none}.rl{border:1px solid var(--line);border-radius:8px;overflow:hidden}';
@@ -27,6 +28,12 @@ function styleSheets() {
     return [lab, host];
   });
   return sheets;
+}
+
+function linkBase(lang) {
+  const u = new URL('index.html', import.meta.url);
+  if (lang) u.searchParams.set('lang', lang);
+  return u.href;
 }
 
 class RaftLabElement extends HTMLElement {
@@ -57,18 +64,21 @@ class RaftLabElement extends HTMLElement {
     const shadow = this.shadowRoot || this.attachShadow({ mode: 'open' });
     const { options, errors } = readOptions((n) => this.getAttribute(n));
     if (options.scenario == null && options.src == null && this.textContent.trim()) options.scenario = this.textContent;
+    const lang = this.getAttribute('lang');
+    if (lang != null && !normalizeLang(lang)) errors.push(phrase('opt.lang', { value: lang }));
     try {
       shadow.adoptedStyleSheets = await styleSheets();
     } catch (e) {
-      errors.push(`could not load the styles (${e.message || e})`);
+      errors.push(phrase('embed.styles', { error: e.message || e }));
     }
     if (options.src != null && options.scenario == null) {
       try {
         options.scenario = await fetchScenario(options.src, document.baseURI);
       } catch (e) {
-        errors.push(e.message);
+        errors.push(e.key ? phrase(e.key, e.args) : e.message);
       }
     }
+    const loaded = await loadLanguage(pickLanguage(lang));
     if (this.mounting !== token) return; // disconnected or changed meanwhile
     this.mounting = null;
     const root = document.createElement('div');
@@ -76,10 +86,11 @@ class RaftLabElement extends HTMLElement {
     this.view = new RaftLabView(root, {
       height: 360,
       ...options,
+      lang: loaded,
       idPrefix: '',
       errors,
-      errorIntro: 'Some attributes of this <raft-lab> could not be used',
-      linkBase: new URL('index.html', import.meta.url).href,
+      errorIntro: 'element.error',
+      linkBase: linkBase(loaded),
       onSim: (sim) => this.dispatchEvent(new CustomEvent('raftlab-sim', { detail: sim })),
     });
     await this.view.start();

@@ -4,13 +4,19 @@
 //! It is recorded after each event, because the world only keeps the
 //! effects of the latest one. It is bounded: a cluster under load for an
 //! hour would otherwise keep millions of lines nobody scrolls to.
+//!
+//! Each line has its English `text` (the CLI and tests read it) and the same
+//! as language-neutral data, `phrase` (`{key, args}`), which the page formats
+//! in its language.
 
 use std::collections::VecDeque;
 
 use serde::Serialize;
 
-use crate::sim::{EventKind, World};
+use crate::raft::{NodeEvent, Role};
+use crate::sim::{Breakpoint, Effect, EventKind, Hit, World};
 
+use super::phrase::{self, Phrase};
 use super::snapshot::ms;
 use super::why::Why;
 
@@ -28,6 +34,7 @@ pub struct FeedLine {
     /// vote, a commit, a conflict repaired), when it has a reason.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub why: Option<Why>,
+    pub phrase: Phrase,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -41,18 +48,21 @@ impl Feed {
     pub fn record(&mut self, world: &World) {
         let Some(event) = world.last_event() else { return };
         let (number, time_ms) = (event.number, ms(event.time));
-        if event.kind.is_user_action() {
+        // A client retry is worth a line: it is how a write sent to a
+        // minority leader gets through once a majority is reachable again.
+        if event.kind.is_user_action() || matches!(event.kind, EventKind::ClientRetry(_)) {
             let text = match &event.kind {
                 // The event only names the request; say what it asks and where.
                 EventKind::Submit(op) => world.describe_submit(*op),
                 kind => kind.to_string(),
             };
-            self.push(FeedLine { event: number, time_ms, text, why: None });
+            self.push(FeedLine { event: number, time_ms, text, phrase: phrase::event(&event.kind, world), why: None });
         }
         let effects = world.last_effects();
         for effect in effects.iter().filter(|e| e.is_notable()) {
             let why = effects.iter().filter_map(|e| e.reason()).find(|r| effect.explained_by(r)).map(Why::of);
-            self.push(FeedLine { event: number, time_ms, text: effect.to_string(), why });
+            let phrase = phrase::effect(effect);
+            self.push(FeedLine { event: number, time_ms, text: effect.to_string(), phrase, why });
         }
     }
 
@@ -92,6 +102,33 @@ impl Feed {
     }
 }
 
+/// Why a breakpoint stopped the run, as a phrase, read from `world` at the
+/// stop (the hit's event must be its last); `None` once the world moved on.
+pub fn stop_phrase(hit: &Hit, world: &World) -> Option<Phrase> {
+    let event = world.last_event().filter(|e| e.number == hit.event)?;
+    let effects = world.last_effects();
+    let became = |wanted: Role| {
+        effects.iter().find(|e| matches!(e, Effect::Node(_, NodeEvent::Became { role, .. }) if *role == wanted))
+    };
+    match &hit.breakpoint {
+        Breakpoint::ElectionStarted => became(Role::Candidate).map(phrase::effect),
+        Breakpoint::LeaderElected => became(Role::Leader).map(phrase::effect),
+        Breakpoint::TermChange => {
+            let &node = hit.nodes.first()?;
+            let term = world.node(node).term();
+            Some(Phrase::new("stop.termChange").num("node", node).num("term", term))
+        }
+        Breakpoint::EntryCommitted => effects
+            .iter()
+            .find(|e| matches!(e, Effect::Node(id, NodeEvent::Committed { .. }) if hit.nodes.contains(id)))
+            .map(phrase::effect),
+        Breakpoint::Violation => effects.iter().find(|e| matches!(e, Effect::Violation(_))).map(phrase::effect),
+        Breakpoint::Message { .. } | Breakpoint::Deliver | Breakpoint::Timer | Breakpoint::Action => {
+            Some(phrase::event(&event.kind, world))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,6 +153,8 @@ mod tests {
         assert_eq!(new.len(), 2);
         assert!(new[0].starts_with("client submits #1 put(x=1) to node "), "{new:?}");
         assert_eq!(new[1], "crash node 1");
+        assert_eq!(feed.since(mark)[1].phrase.key, "ev.crash");
+        assert_eq!(feed.since(mark)[1].phrase.args.get("node"), Some(&phrase::Arg::Num(1)));
         assert!(feed.since(world.event_count()).is_empty());
     }
 

@@ -48,20 +48,45 @@ pub struct Layout {
     /// In drawing order: later ones are on top.
     pub messages: Vec<MessageSpot>,
     pub links: Vec<LinkSpot>,
+    /// How far outside a message, and from a link's line, a click still hits.
+    pub message_slop: f64,
+    pub link_slop: f64,
 }
 
 /// Messages are small: accept a click this many pixels outside them.
 const MESSAGE_SLOP: f64 = 4.0;
 /// How close to a link's line a click must be to select it.
 const LINK_SLOP: f64 = 6.0;
+/// A fingertip covers about 10 mm: on a touch screen, both grow to this.
+const TOUCH_SLOP: f64 = 14.0;
 
 impl Layout {
     /// A layout with nodes on a ring and every link between them, no messages.
     pub fn for_ring(n: usize, width: f64, height: f64) -> Layout {
-        let (nodes, node_radius) = ring(n, width, height);
-        let mut layout = Layout { nodes, node_radius, client: (width / 2.0, height / 2.0), ..Layout::default() };
+        Layout::for_ring_scaled(n, width, height, 1.0)
+    }
+
+    /// [`Layout::for_ring`] with nodes `scale` times larger (presentation
+    /// mode), as far as the canvas has room.
+    pub fn for_ring_scaled(n: usize, width: f64, height: f64, scale: f64) -> Layout {
+        let (nodes, node_radius) = ring_scaled(n, width, height, scale);
+        let mut layout = Layout {
+            nodes,
+            node_radius,
+            client: (width / 2.0, height / 2.0),
+            message_slop: MESSAGE_SLOP,
+            link_slop: LINK_SLOP,
+            ..Layout::default()
+        };
         layout.add_links();
         layout
+    }
+
+    /// On a touch screen, messages and links are hit from further away.
+    pub fn set_coarse_pointer(&mut self, coarse: bool) {
+        let (m, l) = if coarse { (TOUCH_SLOP, TOUCH_SLOP) } else { (MESSAGE_SLOP, LINK_SLOP) };
+        self.message_slop = m;
+        self.link_slop = l;
     }
 
     /// Fills `links` with every pair of nodes, from rim to rim.
@@ -89,7 +114,7 @@ impl Layout {
     /// Messages first (small and drawn on top, so the topmost wins), then
     /// nodes, then the nearest link within a few pixels of the click.
     pub fn hit_test(&self, x: f64, y: f64) -> Option<Hit> {
-        if let Some(m) = self.messages.iter().rev().find(|m| dist((x, y), (m.x, m.y)) <= m.radius + MESSAGE_SLOP) {
+        if let Some(m) = self.messages.iter().rev().find(|m| dist((x, y), (m.x, m.y)) <= m.radius + self.message_slop) {
             return Some(Hit::Message(m.id));
         }
         if let Some(i) = self.nodes.iter().position(|&c| dist((x, y), c) <= self.node_radius) {
@@ -98,7 +123,7 @@ impl Layout {
         self.links
             .iter()
             .map(|l| (dist_to_segment((x, y), l.from, l.to), l))
-            .filter(|(d, _)| *d <= LINK_SLOP)
+            .filter(|(d, _)| *d <= self.link_slop)
             .min_by(|a, b| a.0.total_cmp(&b.0))
             .map(|(_, l)| Hit::Link(l.a, l.b))
     }
@@ -108,26 +133,67 @@ impl Layout {
 /// node radius that grows with the canvas but leaves room between
 /// neighbours and around each node for its timer arc and the text under it.
 pub fn ring(n: usize, width: f64, height: f64) -> (Vec<(f64, f64)>, f64) {
+    ring_scaled(n, width, height, 1.0)
+}
+
+/// [`ring`] with nodes `scale` times larger where there is room.
+pub fn ring_scaled(n: usize, width: f64, height: f64, scale: f64) -> (Vec<(f64, f64)>, f64) {
+    let (w, h) = (width.max(1.0), height.max(1.0));
+    // A wide, low canvas (a desktop page) gets larger nodes than its height
+    // alone would give: they spread sideways on an ellipse.
+    let wanted = (h * 0.11).min(w * 0.075).clamp(8.0, 64.0);
+    let plain = ring_of(n, width, height, wanted);
+    let scale = scale.clamp(1.0, 3.0);
+    if scale <= 1.0 {
+        return plain;
+    }
+    // Never so large that the margin around the nodes would not fit.
+    let scaled = ring_of(n, width, height, (wanted * scale).min(w.min(h) / 6.0));
+    // A larger node shrinks the ring, and neighbours may then force a
+    // smaller radius than without the scale: keep whichever is larger.
+    if scaled.1 >= plain.1 {
+        scaled
+    } else {
+        plain
+    }
+}
+
+/// Nodes of radius at most `r` on the largest ellipse that leaves room
+/// around them: above for the crown or vote dots, below for the labels
+/// (about 2.3 radii), beside for the timer ring and the labels' width.
+fn ring_of(n: usize, width: f64, height: f64, r: f64) -> (Vec<(f64, f64)>, f64) {
     let (cx, cy) = (width / 2.0, height / 2.0);
     let side = width.min(height).max(1.0);
-    let mut r = (side * 0.075).clamp(8.0, 64.0);
     if n <= 1 {
         return (vec![(cx, cy); n], r);
     }
-    // The ring itself leaves ~2 node radii of margin: the timer arc, the
-    // "voted" line and the vote dots go around and under each node.
-    let ring_radius = (side / 2.0 - 2.1 * r).max(side * 0.25);
-    // Neighbours must not touch: keep a gap of one radius between them.
-    let chord = 2.0 * ring_radius * trig::sin(PI / n as f64);
-    r = r.min(chord / 3.0).max(6.0);
-    let centres = (0..n)
+    let ry = (height / 2.0 - 2.3 * r).max(side * 0.25);
+    // At most this much wider than tall: a flatter ring would put the
+    // nodes on the sides far from the others.
+    let rx = (width / 2.0 - 2.0 * r).max(side * 0.25).min(ry * 2.2).max(ry);
+    let point = |i: usize| {
+        // Canvas y grows downwards, so increasing angles run clockwise.
+        let angle = -FRAC_PI_2 + 2.0 * PI * i as f64 / n as f64;
+        (cx + rx * trig::cos(angle), cy + ry * trig::sin(angle))
+    };
+    let centres: Vec<(f64, f64)> = (0..n).map(point).collect();
+    // Neighbours must not touch: keep more than one and a half radii between
+    // their rims. One right above another (on the sides of a flat ring) needs
+    // more: the labels under the upper one and the crown or vote dots over
+    // the lower one take about four radii between the centres.
+    let fit = (0..n)
         .map(|i| {
-            // Canvas y grows downwards, so increasing angles run clockwise.
-            let angle = -FRAC_PI_2 + 2.0 * PI * i as f64 / n as f64;
-            (cx + ring_radius * trig::cos(angle), cy + ring_radius * trig::sin(angle))
+            let (a, b) = (centres[i], centres[(i + 1) % n]);
+            let (dx, dy) = ((a.0 - b.0).abs(), (a.1 - b.1).abs());
+            (dist(a, b) / 3.6).min(((dx - 10.0) / 1.6).max(dy / 4.0))
         })
-        .collect();
-    (centres, r)
+        .fold(f64::INFINITY, f64::min)
+        .max(6.0);
+    // Smaller nodes need less margin: place them once more on the larger ring.
+    if fit < r * 0.95 {
+        return ring_of(n, width, height, fit);
+    }
+    (centres, r.min(fit))
 }
 
 /// Where a message is now on its way from node `from` to node `to`: along the
@@ -290,6 +356,30 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn presentation_mode_makes_nodes_larger_and_they_still_fit() {
+        for n in 1..=9 {
+            for &(w, h) in &[(300.0, 200.0), (800.0, 600.0), (1920.0, 1080.0)] {
+                let (_, r1) = ring(n, w, h);
+                let (c, r) = ring_scaled(n, w, h, 1.6);
+                assert!(r >= r1, "n={n} {w}x{h}");
+                for &(x, y) in &c {
+                    assert!(x - r >= 0.0 && x + r <= w && y - r >= 0.0 && y + r <= h, "n={n} {w}x{h}");
+                }
+            }
+        }
+        assert!(ring_scaled(5, 1920.0, 1080.0, 1.6).1 > 1.4 * ring(5, 1920.0, 1080.0).1);
+    }
+
+    #[test]
+    fn touch_widens_the_hit_areas() {
+        let mut l = layout_with_message();
+        let m = l.messages[0];
+        assert_ne!(l.hit_test(m.x, m.y + m.radius + 10.0), Some(Hit::Message(42)));
+        l.set_coarse_pointer(true);
+        assert_eq!(l.hit_test(m.x, m.y + m.radius + 10.0), Some(Hit::Message(42)));
     }
 
     #[test]

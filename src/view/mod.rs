@@ -4,6 +4,7 @@
 //! - [`snapshot`]: the world's visible state as plain data for JavaScript;
 //! - [`player`]: plays a scenario progressively in virtual time;
 //! - [`feed`]: the bounded list of notable lines the page shows as a log;
+//! - [`phrase`]: the same lines as language-neutral `{key, args}` data;
 //! - [`layout`]: where nodes and messages are drawn, and what a click hits;
 //! - [`why`]: each decision's reason as a language-neutral `{key, args}`.
 //! - [`quorum`]: the quorum table of the course notes, live;
@@ -13,6 +14,7 @@ pub mod etcdctl;
 pub mod feed;
 pub mod history;
 pub mod layout;
+pub mod phrase;
 pub mod player;
 pub mod quorum;
 pub mod session;

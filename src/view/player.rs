@@ -14,8 +14,15 @@
 //! the scenario's `break` commands set). It checks them after every event,
 //! while the scenario plays and once the world runs live, and pauses right
 //! after an event that hits one; [`Player::take_hit`] says which.
+//!
+//! It also knows the scenario's captions: the comment lines written right
+//! above each command, which the page shows while that command (and the
+//! commands after it, up to the next commented one) plays. `#[ko] ...` lines
+//! are the Korean text of a caption, plain `#` lines the default.
 
 use std::mem;
+
+use serde::Serialize;
 
 use crate::scenario::runner::{Failure, Runner, StepOutput, Timed, Trace};
 use crate::scenario::{Command, Scenario, Step};
@@ -50,6 +57,50 @@ pub struct Player {
     watch: Watch,
     /// The last breakpoint hit, until taken.
     hit: Option<Hit>,
+    /// Per step, the comment lines right above it (empty: none).
+    captions: Vec<Vec<CaptionLine>>,
+    /// Per step begun so far, the event count when it began.
+    started: Vec<u64>,
+}
+
+/// One comment line of a caption: `# text` (no language) or `#[ko] text`.
+/// An empty `text` separates paragraphs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CaptionLine {
+    pub lang: Option<String>,
+    pub text: String,
+}
+
+/// The comment block right above each of `lines` (1-based line numbers),
+/// read from the scenario's `source`: consecutive whole-line comments, up to
+/// a blank line or any other line. Lines end at `\n`, `\r\n` or a lone `\r`.
+pub fn captions(source: &str, lines: impl Iterator<Item = u32>) -> Vec<Vec<CaptionLine>> {
+    let all: Vec<&str> = source.split('\n').flat_map(|l| l.strip_suffix('\r').unwrap_or(l).split('\r')).collect();
+    lines
+        .map(|line| {
+            let mut block: Vec<CaptionLine> = all
+                .iter()
+                .take((line as usize).saturating_sub(1))
+                .rev()
+                .map_while(|l| caption_line(l.trim()))
+                .collect();
+            block.reverse();
+            block
+        })
+        .collect()
+}
+
+fn caption_line(line: &str) -> Option<CaptionLine> {
+    let rest = line.strip_prefix('#')?;
+    let tag = rest
+        .strip_prefix('[')
+        .and_then(|r| r.split_once(']'))
+        .filter(|(lang, _)| (2..=8).contains(&lang.len()) && lang.chars().all(|c| c.is_ascii_alphabetic() || c == '-'));
+    let (lang, text) = match tag {
+        Some((lang, text)) => (Some(lang.to_ascii_lowercase()), text),
+        None => (None, rest),
+    };
+    Some(CaptionLine { lang, text: text.trim().to_string() })
 }
 
 fn stand_in() -> World {
@@ -70,8 +121,22 @@ impl Player {
             spare: Some(stand_in()),
             watch: Watch::new(Vec::new(), &world),
             hit: None,
+            captions: Vec::new(),
+            started: Vec::new(),
         };
         Ok((world, player))
+    }
+
+    /// Reads the captions from the text the scenario was parsed from.
+    pub fn set_source(&mut self, source: &str) {
+        self.captions = captions(source, self.scenario.steps.iter().map(|s| s.line));
+    }
+
+    /// The caption at event `event`: the comment block of the last step
+    /// begun by then, or of the nearest commented step before it.
+    pub fn caption_at(&self, event: u64) -> &[CaptionLine] {
+        let begun = self.started.partition_point(|&e| e <= event);
+        self.captions[..begun.min(self.captions.len())].iter().rev().find(|c| !c.is_empty()).map_or(&[], |c| c)
     }
 
     /// The breakpoints checked after every event.
@@ -168,6 +233,9 @@ impl Player {
         observe: &mut dyn FnMut(&World) -> bool,
     ) -> bool {
         while self.is_playing() {
+            if self.started.len() == self.next {
+                self.started.push(runner.world().event_count());
+            }
             let paused;
             let budget = max_events.saturating_sub(runner.world().event_count() - start);
             let step = &self.scenario.steps[self.next];

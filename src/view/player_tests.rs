@@ -344,3 +344,59 @@ fn a_scenario_that_expects_its_violation_ends_as_the_runner_ends_it() {
         assert!(world.slot(3).alive, "slice {slice}: the step after the expectation ran");
     }
 }
+const CAPTIONED: &str = "# A title above the cluster line is not a caption of a step.
+cluster 3 seed=1
+
+# The cluster elects a leader.
+#[ko] 클러스터가 리더를 선출합니다.
+run until leader
+put x 1 # a trailing comment is not a caption
+run until committed 2
+----
+ignored output lines
+
+# The leader crashes.
+#
+# A second paragraph.
+crash leader
+run 500ms
+";
+
+#[test]
+fn captions_are_the_comment_blocks_right_above_each_step() {
+    let scenario = parse(CAPTIONED).unwrap();
+    let lines: Vec<u32> = scenario.steps.iter().map(|s| s.line).collect();
+    let c = captions(CAPTIONED, lines.into_iter());
+    let text = |i: usize| c[i].iter().map(|l| (l.lang.as_deref(), l.text.as_str())).collect::<Vec<_>>();
+    assert_eq!(text(0), [(None, "The cluster elects a leader."), (Some("ko"), "클러스터가 리더를 선출합니다.")]);
+    assert!(c[1].is_empty() && c[2].is_empty());
+    assert_eq!(text(3), [(None, "The leader crashes."), (None, ""), (None, "A second paragraph.")]);
+    assert!(c[4].is_empty());
+    // CR-only and CRLF line ends read the same.
+    let cr = CAPTIONED.replace('\n', "\r");
+    let crlf = CAPTIONED.replace('\n', "\r\n");
+    for text in [cr, crlf] {
+        let lines = scenario.steps.iter().map(|s| s.line);
+        assert_eq!(captions(&text, lines), c);
+    }
+}
+
+#[test]
+fn the_caption_follows_the_step_playing_and_time_travel() {
+    let (mut world, mut player) = Player::new(parse(CAPTIONED).unwrap()).unwrap();
+    player.set_source(CAPTIONED);
+    assert!(player.caption_at(0).is_empty(), "nothing has begun yet");
+    player.advance(&mut world, MS);
+    assert_eq!(player.caption_at(world.event_count())[0].text, "The cluster elects a leader.");
+    while !player.is_done() {
+        player.advance(&mut world, 10 * MS);
+    }
+    let crash_began = player.started[3];
+    let now = world.event_count();
+    // The uncommented `run 500ms` keeps the crash's caption.
+    assert_eq!(player.caption_at(now)[0].text, "The leader crashes.");
+    // Earlier moments show the caption of their time.
+    assert_eq!(player.caption_at(crash_began)[0].text, "The leader crashes.");
+    assert_eq!(player.caption_at(crash_began - 1)[0].text, "The cluster elects a leader.");
+    assert_eq!(player.caption_at(1)[1].lang.as_deref(), Some("ko"));
+}

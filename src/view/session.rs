@@ -32,7 +32,7 @@ use crate::sim::{
 
 use super::feed::Feed;
 use super::history::{History, Marker};
-use super::player::{Advance, Player};
+use super::player::{Advance, CaptionLine, Player};
 
 /// How far `run_to_next` looks before giving up: virtual time and events.
 pub const RUN_TO_NEXT_LIMIT: Micros = 60 * SECOND;
@@ -189,6 +189,16 @@ impl Session {
 
     pub fn feed(&self) -> &Feed {
         &self.feed
+    }
+
+    /// Reads the scenario's captions from the text it was parsed from.
+    pub fn set_source(&mut self, source: &str) {
+        self.player.set_source(source);
+    }
+
+    /// The caption of the current moment (see [`Player::caption_at`]).
+    pub fn caption(&self) -> &[CaptionLine] {
+        self.player.caption_at(self.world().event_count())
     }
 
     pub fn scenario_note(&self) -> Option<&str> {

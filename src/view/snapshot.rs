@@ -13,6 +13,8 @@ use serde::Serialize;
 use crate::raft::{Message, NodeId, Role, CLIENT};
 use crate::sim::{Micros, World};
 
+use super::phrase::{self, Phrase};
+
 /// Newest log entries shown per node. A long-running cluster under load
 /// holds thousands; the panel shows the tail, `logLength` tells the rest.
 pub const LOG_TAIL: usize = 200;
@@ -44,6 +46,33 @@ pub struct Snapshot {
     pub client_ops_total: usize,
     pub violations: Vec<String>,
     pub stats: StatsView,
+    pub quorum: QuorumView,
+}
+
+/// The quorum arithmetic of the moment: what the clock bar says ("5
+/// servers, quorum 3, 4 up") and which leaders can commit.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QuorumView {
+    pub servers: u8,
+    /// Votes or copies needed: a strict majority of the servers.
+    pub quorum: u8,
+    /// Servers not crashed.
+    pub up: u8,
+    /// Every live leader (an old one cut off from the majority may still
+    /// believe it leads), by node id.
+    pub leaders: Vec<LeaderReach>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LeaderReach {
+    pub id: NodeId,
+    pub term: u64,
+    /// Servers it can exchange messages with both ways, itself included.
+    pub reachable: u8,
+    /// `reachable >= quorum`: its entries can reach a majority and commit.
+    pub can_commit: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -145,6 +174,8 @@ pub struct ClientOpView {
     pub completed_at_ms: Option<f64>,
     /// e.g. `ok`, `value 1`, `missing`, `keys [a b]`; none while pending.
     pub result: Option<String>,
+    /// The result as a phrase for the page (`res.ok`, `res.value`, ...).
+    pub outcome: Option<Phrase>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -214,6 +245,7 @@ pub fn snapshot(world: &World) -> Snapshot {
                 invoked_at_ms: ms(op.invoked_at),
                 completed_at_ms: op.completed_at.map(ms),
                 result: op.result.as_ref().map(|r| r.to_string()),
+                outcome: op.result.as_ref().map(phrase::applied),
             })
             .collect(),
         client_ops_total: client.op_count(),
@@ -232,7 +264,49 @@ pub fn snapshot(world: &World) -> Snapshot {
                 violations: violations.len(),
             }
         },
+        quorum: quorum(world),
     }
+}
+
+/// Servers that `id` can exchange messages with both ways (through the
+/// partition and the cut links), itself included; crashed ones do not count.
+pub fn reachable(world: &World, id: NodeId) -> u8 {
+    let net = world.network();
+    let n = world.config().nodes;
+    (1..=n)
+        .filter(|&peer| {
+            world.slot(peer).alive
+                && (peer == id || (net.link_state(id, peer).is_ok() && net.link_state(peer, id).is_ok()))
+        })
+        .count() as u8
+}
+
+/// A strict majority of `servers`: floor(N/2) + 1.
+pub fn quorum_size(servers: u8) -> u8 {
+    servers / 2 + 1
+}
+
+/// Whether node `id` leads now but cannot reach a quorum, so nothing it
+/// appends can commit (the canvas marks such a leader).
+pub fn leader_without_quorum(world: &World, id: NodeId) -> bool {
+    let slot = world.slot(id);
+    slot.alive && slot.node.role() == Role::Leader && reachable(world, id) < quorum_size(world.config().nodes)
+}
+
+pub fn quorum(world: &World) -> QuorumView {
+    let servers = world.config().nodes;
+    let quorum = quorum_size(servers);
+    let leaders: Vec<LeaderReach> = world
+        .nodes()
+        .iter()
+        .filter(|s| s.alive && s.node.role() == Role::Leader)
+        .map(|s| {
+            let id = s.node.id();
+            let reachable = reachable(world, id);
+            LeaderReach { id, term: s.node.term(), reachable, can_commit: reachable >= quorum }
+        })
+        .collect();
+    QuorumView { servers, quorum, up: world.nodes().iter().filter(|s| s.alive).count() as u8, leaders }
 }
 
 fn node_view(world: &World, id: NodeId) -> NodeView {
@@ -410,6 +484,34 @@ mod tests {
         assert_eq!(s.nodes[1].leader, None);
         assert_eq!(s.partition, vec![1, 0, 1, 0, 0]);
         assert_eq!(s.cuts, vec![[4, 5]]);
+    }
+
+    #[test]
+    fn the_quorum_line_counts_servers_up_and_what_each_leader_reaches() {
+        let mut world = elected(5);
+        let q = quorum(&world);
+        assert_eq!((q.servers, q.quorum, q.up), (5, 3, 5));
+        let leader = world.current_leader().unwrap();
+        assert_eq!(q.leaders.len(), 1);
+        assert_eq!((q.leaders[0].id, q.leaders[0].reachable, q.leaders[0].can_commit), (leader, 5, true));
+        assert!(!leader_without_quorum(&world, leader));
+        // The leader and one follower on the minority side of a 2|3 split:
+        // it still leads, but reaches 2 of the 3 it needs.
+        let buddy = leader % 5 + 1;
+        world.partition(vec![vec![leader, buddy]]).unwrap();
+        let other = (1..=5).find(|&id| id != leader && id != buddy).unwrap();
+        world.crash(other).unwrap();
+        let q = quorum(&world);
+        assert_eq!(q.up, 4);
+        assert_eq!((q.leaders[0].reachable, q.leaders[0].can_commit), (2, false));
+        assert!(leader_without_quorum(&world, leader));
+        assert!(!leader_without_quorum(&world, buddy), "a follower is never marked");
+        // A one-way cut is enough to lose a follower.
+        world.heal();
+        world.set_link(buddy, leader, false, true).unwrap();
+        assert_eq!(reachable(&world, leader), 3);
+        assert_eq!(quorum_size(6), 4);
+        assert_eq!(quorum_size(1), 1);
     }
 
     #[test]

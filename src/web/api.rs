@@ -21,6 +21,7 @@ use crate::raft::{Command, NodeId};
 use crate::scenario;
 use crate::sim::{MessageFault, Micros, SimError, UserAction, MS};
 use crate::view::layout::{Hit, Layout};
+use crate::view::player::CaptionLine;
 use crate::view::session::Session;
 use crate::view::snapshot::snapshot;
 use crate::web::args::{arg, field, field_error, in_range, range_error, Arg};
@@ -52,7 +53,8 @@ pub fn start() {
 /// The `style` argument of `render` and `renderLog`, for the .d.ts.
 #[wasm_bindgen(typescript_custom_section)]
 const RENDER_STYLE: &str = "export type RenderStyle = {dark?: boolean, reducedMotion?: boolean, \
-selectedNode?: number | null, selectedMessage?: number | null, hoverMessage?: number | null, highlightNodes?: number[]};";
+selectedNode?: number | null, selectedMessage?: number | null, hoverMessage?: number | null, highlightNodes?: number[], \
+scale?: number, coarsePointer?: boolean, selectedLink?: [number, number] | null};";
 
 /// A simulated Raft cluster in the browser.
 #[wasm_bindgen]
@@ -60,11 +62,13 @@ pub struct RaftLab {
     pub(super) session: Session,
     /// What the last `render` drew, for `hitTest`.
     layout: Option<Layout>,
+    /// The words on the canvases, in the page's language (`setLabels`).
+    pub(super) labels: render::Labels,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct ScenarioStatus {
+struct ScenarioStatus<'a> {
     /// Steps completed (on failure: the index of the failed step).
     step: usize,
     total: usize,
@@ -72,6 +76,9 @@ struct ScenarioStatus {
     line: u32,
     /// The text of that step, as written.
     command: String,
+    /// The comment lines above the command playing (`{lang, text}`; `lang`
+    /// is `null` or e.g. `"ko"` for a `#[ko]` line), shown as a caption.
+    caption: &'a [CaptionLine],
     #[serde(skip_serializing_if = "Option::is_none")]
     failure: Option<String>,
     done: bool,
@@ -103,7 +110,7 @@ pub(super) fn to_js<T: Serialize + ?Sized>(value: &T) -> Js<JsValue> {
 
 impl RaftLab {
     fn with(session: Session) -> RaftLab {
-        RaftLab { session, layout: None }
+        RaftLab { session, layout: None, labels: render::Labels::default() }
     }
 
     /// A node id of this cluster, from the argument `arg`.
@@ -153,7 +160,12 @@ impl RaftLab {
                 highlight_nodes |= 1 << self.node_id(id, "render: style.highlightNodes (a node id)")?;
             }
         }
+        let mut page = Style::default();
+        render::page_style(style, &mut page, self.session.world().config().nodes)?;
         Ok(Style {
+            scale: page.scale,
+            coarse_pointer: page.coarse_pointer,
+            selected_link: page.selected_link,
             highlight_nodes,
             dark: flag("dark")?,
             reduced_motion: flag("reducedMotion")?,
@@ -210,7 +222,9 @@ impl RaftLab {
     pub fn from_scenario(#[wasm_bindgen(unchecked_param_type = "string")] text: JsValue) -> Js<RaftLab> {
         let text = arg!("RaftLab.fromScenario", text).string()?;
         let scenario = scenario::parse(&text).map_err(err)?;
-        Ok(RaftLab::with(Session::from_scenario(scenario).map_err(err)?))
+        let mut session = Session::from_scenario(scenario).map_err(err)?;
+        session.set_source(&text);
+        Ok(RaftLab::with(session))
     }
 
     /// A fresh random seed (a whole number below 2^53), from the browser's
@@ -424,13 +438,16 @@ impl RaftLab {
         to_js(&snapshot(self.session.world()))
     }
 
-    /// Feed lines `{event, timeMs, text, why?}` of events numbered above
-    /// `sinceEvent` (default 0), oldest first: user actions and notable
-    /// effects (role changes, client results, faults, violations); `why` is
-    /// the reason of the change a line reports, when it has one
+    /// Feed lines `{event, timeMs, text, phrase, why?}` of events numbered
+    /// above `sinceEvent` (default 0), oldest first: user actions and
+    /// notable effects (role changes, client results, faults, violations);
+    /// `phrase` is `text` as language-neutral data for the page's language;
+    /// `why` is the reason of the change a line reports, when it has one
     /// (docs/why.md). The last 500 are kept. After seeking back, lines of
     /// events after the current one are left out.
-    #[wasm_bindgen(unchecked_return_type = "Array<{event: number, timeMs: number, text: string, why?: Why}>")]
+    #[wasm_bindgen(
+        unchecked_return_type = "Array<{event: number, timeMs: number, text: string, phrase: Phrase, why?: Why}>"
+    )]
     pub fn feed(
         &self,
         #[wasm_bindgen(js_name = sinceEvent, unchecked_param_type = "number | undefined")] since_event: JsValue,
@@ -446,7 +463,7 @@ impl RaftLab {
     /// Acting in the past stops a scenario: `failure` then says so.
     #[wasm_bindgen(
         js_name = scenarioStatus,
-        unchecked_return_type = "{step: number, total: number, line: number, command: string, failure?: string, done: boolean} | null"
+        unchecked_return_type = "{step: number, total: number, line: number, command: string, caption: {lang: string | null, text: string}[], failure?: string, done: boolean} | null"
     )]
     pub fn scenario_status(&self) -> Js<JsValue> {
         if let Some(note) = self.session.scenario_note() {
@@ -455,6 +472,7 @@ impl RaftLab {
                 total: 0,
                 line: 0,
                 command: String::new(),
+                caption: &[],
                 failure: Some(note.to_string()),
                 done: true,
             });
@@ -469,6 +487,7 @@ impl RaftLab {
             total: player.total(),
             line: step.map_or(player.scenario().cluster_line, |s| s.line),
             command: step.map_or_else(String::new, |s| s.text.clone()),
+            caption: self.session.caption(),
             failure: player.failure().map(|f| f.to_string()),
             done: player.is_done(),
         })
@@ -489,7 +508,7 @@ impl RaftLab {
     ) -> Js<()> {
         let (ctx, width, height, dpr) = Self::canvas("render", &ctx, &width, &height, &dpr)?;
         let style = self.style(arg!("render", style))?;
-        self.layout = Some(render::draw_cluster(ctx, self.session.world(), width, height, dpr, &style));
+        self.layout = Some(render::draw_cluster(ctx, self.session.world(), width, height, dpr, &style, &self.labels));
         Ok(())
     }
 
@@ -506,7 +525,7 @@ impl RaftLab {
     ) -> Js<()> {
         let (ctx, width, height, dpr) = Self::canvas("renderLog", &ctx, &width, &height, &dpr)?;
         let style = self.style(arg!("renderLog", style))?;
-        render::draw_log(ctx, self.session.world(), width, height, dpr, &style);
+        render::draw_log(ctx, self.session.world(), width, height, dpr, &style, &self.labels);
         Ok(())
     }
 

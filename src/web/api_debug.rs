@@ -6,6 +6,8 @@ use wasm_bindgen::prelude::*;
 
 use crate::raft::NodeId;
 use crate::sim::{Breakpoint, Hit, OverBudget, BREAKPOINT_NAMES};
+use crate::view::feed::stop_phrase;
+use crate::view::phrase::{self, Phrase};
 use crate::view::snapshot::{ms, node_view_with, INSPECT_LOG_LIMIT};
 use crate::view::why::Why;
 
@@ -19,7 +21,10 @@ const WHY: &str = "export type Why = {key: string, args: Record<string, number |
 /// Where a run stopped, for the .d.ts (`takeStop`, `runToNext`).
 #[wasm_bindgen(typescript_custom_section)]
 const STOP: &str =
-    "export type Stop = {event: number, kind: string, cause: string, nodes: number[], invariant?: string};";
+    "export type Stop = {event: number, kind: string, cause: string, nodes: number[], invariant?: string, \
+phrase?: Phrase};
+/** Language-neutral text: a key of the page's message catalogues (www/i18n/) and its arguments. */
+export type Phrase = {key: string, args: {[name: string]: number | string | Phrase}};";
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -31,11 +36,15 @@ struct StopView {
     nodes: Vec<NodeId>,
     #[serde(skip_serializing_if = "Option::is_none")]
     invariant: Option<&'static str>,
+    /// The cause as a phrase, for the page's language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    phrase: Option<Phrase>,
 }
 
 impl StopView {
-    fn of(hit: Hit) -> StopView {
+    fn of(hit: Hit, world: &crate::sim::World) -> StopView {
         StopView {
+            phrase: stop_phrase(&hit, world),
             event: hit.event,
             kind: hit.breakpoint.to_string(),
             cause: hit.cause,
@@ -47,6 +56,7 @@ impl StopView {
     /// The run went over its budget: kind `budget`, the limit in the cause.
     fn halted(over: OverBudget) -> StopView {
         StopView {
+            phrase: None,
             event: over.event,
             kind: "budget".into(),
             cause: over.to_string(),
@@ -66,6 +76,9 @@ struct EventView {
     effects: Vec<String>,
     /// The reason of every decision a node took in the event, in order.
     why: Vec<Why>,
+    /// `text` and `effects` as phrases, for the page's language.
+    phrase: Phrase,
+    effect_phrases: Vec<Phrase>,
 }
 
 #[derive(Serialize)]
@@ -118,9 +131,9 @@ struct BudgetView {
     log_entries: u64,
 }
 
-fn stop_js(hit: Option<Hit>) -> Js<JsValue> {
+fn stop_js(hit: Option<Hit>, world: &crate::sim::World) -> Js<JsValue> {
     match hit {
-        Some(hit) => to_js(&StopView::of(hit)),
+        Some(hit) => to_js(&StopView::of(hit, world)),
         None => Ok(JsValue::NULL),
     }
 }
@@ -168,7 +181,8 @@ impl RaftLab {
         if let Some(over) = self.session.take_halt() {
             return to_js(&StopView::halted(over));
         }
-        stop_js(self.session.take_stop())
+        let hit = self.session.take_stop();
+        stop_js(hit, self.session.world())
     }
 
     /// Runs until the next event of `kind` (a breakpoint name, see
@@ -179,7 +193,8 @@ impl RaftLab {
     pub fn run_to_next(&mut self, #[wasm_bindgen(unchecked_param_type = "string")] kind: JsValue) -> Js<JsValue> {
         let kind = arg!("runToNext", kind).string()?;
         let breakpoint = self.breakpoint(&kind)?;
-        stop_js(self.session.run_to_next(breakpoint))
+        let hit = self.session.run_to_next(breakpoint);
+        stop_js(hit, self.session.world())
     }
 
     /// Replaces the breakpoints. Names: `election-started`,
@@ -275,10 +290,15 @@ impl RaftLab {
     }
 
     /// The event that produced the current state, `{number, timeMs, text,
-    /// effects, why}`, or `null` at the start. `why` lists the reason of
-    /// every decision a node took in it, each `{key, args, section, lesion?,
-    /// text}` (docs/why.md).
-    #[wasm_bindgen(js_name = lastEvent, unchecked_return_type = "{number: number, timeMs: number, text: string, effects: string[], why: Why[]} | null")]
+    /// effects, phrase, effectPhrases, why}`, or `null` at the start.
+    /// `phrase` and `effectPhrases` are `text` and `effects` as
+    /// language-neutral data; `why` lists the reason of every decision a
+    /// node took in it, each `{key, args, section, lesion?, text}`
+    /// (docs/why.md).
+    #[wasm_bindgen(
+        js_name = lastEvent,
+        unchecked_return_type = "{number: number, timeMs: number, text: string, effects: string[], phrase: Phrase, effectPhrases: Phrase[], why: Why[]} | null"
+    )]
     pub fn last_event(&self) -> Js<JsValue> {
         let world = self.session.world();
         match world.last_event() {
@@ -288,6 +308,13 @@ impl RaftLab {
                 time_ms: ms(e.time),
                 text: e.kind.to_string(),
                 effects: world.last_effects().iter().filter(|x| x.reason().is_none()).map(|x| x.to_string()).collect(),
+                phrase: phrase::event(&e.kind, world),
+                effect_phrases: world
+                    .last_effects()
+                    .iter()
+                    .filter(|x| x.reason().is_none())
+                    .map(phrase::effect)
+                    .collect(),
                 why: world.last_effects().iter().filter_map(Why::of_effect).collect(),
             }),
         }

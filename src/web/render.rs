@@ -6,23 +6,29 @@
 //! every animation frame, so text goes through a stack buffer ([`Txt`])
 //! instead of `format!`, and the few dash patterns are built once.
 
-use std::f64::consts::{FRAC_PI_2, TAU};
+use std::f64::consts::TAU;
 use std::fmt::{self, Write as _};
 
 use wasm_bindgen::JsValue;
 use web_sys::CanvasRenderingContext2d as Ctx;
 
-use crate::raft::{AppendEntries, AppendEntriesReply, Message, RequestVoteReply, Role};
-use crate::sim::{InFlight, NodeSlot, World};
+use crate::raft::Role;
+use crate::sim::{NodeSlot, World};
 use crate::view::layout::{self, lane, lerp, toward, Layout};
 use crate::view::trig;
 
+#[path = "render_legend.rs"]
+mod render_legend;
 #[path = "render_log.rs"]
 mod render_log;
 #[path = "render_msg.rs"]
 mod render_msg;
+#[path = "render_node.rs"]
+mod render_node;
+pub use render_legend::{page_style, Labels};
 pub use render_log::draw_log;
-use render_msg::{draw_message, draw_messages};
+use render_msg::draw_messages;
+use render_node::{draw_highlight, draw_node, draw_node_labels};
 
 /// How the page wants the canvas drawn; sent from JavaScript as an object.
 #[derive(Clone, Debug, Default)]
@@ -35,6 +41,20 @@ pub struct Style {
     /// Nodes a breakpoint stop names (bit `id`): drawn with a warning ring,
     /// so the cause of a stop is visible on the canvas.
     pub highlight_nodes: u16,
+    /// Presentation mode: nodes, messages and text this many times larger
+    /// (1 to 3; 0 reads as 1).
+    pub scale: f64,
+    /// A touch screen: larger hit areas for fingers.
+    pub coarse_pointer: bool,
+    /// A link chosen from the keyboard, smaller id first.
+    pub selected_link: Option<(u8, u8)>,
+}
+
+impl Style {
+    /// The presentation scale, at least 1.
+    pub fn scale(&self) -> f64 {
+        self.scale.max(1.0)
+    }
 }
 
 /// One colour scheme. Role fills are dark enough for white text in the
@@ -115,13 +135,13 @@ pub(super) fn role_colour(pal: &Palette, slot: &NodeSlot) -> &'static str {
 /// A short text built on the stack: labels are drawn every frame and this
 /// avoids a heap string for each. Longer text is cut at a char boundary.
 pub(super) struct Txt {
-    buf: [u8; 64],
+    buf: [u8; 96],
     len: usize,
 }
 
 impl Txt {
     pub fn new(args: fmt::Arguments<'_>) -> Txt {
-        let mut t = Txt { buf: [0; 64], len: 0 };
+        let mut t = Txt { buf: [0; 96], len: 0 };
         let _ = t.write_fmt(args);
         t
     }
@@ -210,13 +230,16 @@ pub(super) fn polygon(ctx: &Ctx, pts: &[(f64, f64)]) {
     ctx.close_path();
 }
 
-/// Height of the legend band at the bottom of the cluster canvas.
-fn legend_height(height: f64) -> f64 {
-    (height * 0.05).clamp(22.0, 34.0)
-}
-
 /// Draws the cluster and returns where everything went, for hit testing.
-pub fn draw_cluster(ctx: &Ctx, world: &World, width: f64, height: f64, dpr: f64, style: &Style) -> Layout {
+pub fn draw_cluster(
+    ctx: &Ctx,
+    world: &World,
+    width: f64,
+    height: f64,
+    dpr: f64,
+    style: &Style,
+    labels: &Labels,
+) -> Layout {
     let pal = palette(style);
     let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
     ctx.set_global_alpha(1.0);
@@ -227,31 +250,35 @@ pub fn draw_cluster(ctx: &Ctx, world: &World, width: f64, height: f64, dpr: f64,
     ctx.fill_rect(0.0, 0.0, width, height);
 
     let n = world.nodes().len();
-    let legend_h = legend_height(height);
-    let mut lay = Layout::for_ring(n, width, height - legend_h);
+    let mut lay = Layout::for_ring_scaled(n, width, height, style.scale());
+    lay.set_coarse_pointer(style.coarse_pointer);
     let r = lay.node_radius;
-    lay.client = if n <= 1 { (width / 2.0, (height - legend_h) / 2.0 + 3.0 * r) } else { lay.client };
+    lay.client = if n <= 1 { (width / 2.0, height / 2.0 + 3.0 * r) } else { lay.client };
 
     if world.network().is_partitioned() {
         draw_groups(ctx, pal, world, &lay);
     }
-    draw_links(ctx, pal, world, &lay);
-    draw_client(ctx, pal, lay.client, r);
+    draw_links(ctx, pal, world, &lay, style.selected_link);
+    render_legend::draw_client(ctx, pal, labels, lay.client, r);
     for (i, slot) in world.nodes().iter().enumerate() {
         let id = i as u8 + 1;
         draw_node(ctx, pal, world, slot, lay.nodes[i], r, style.selected_node == Some(id));
-        if style.highlight_nodes & (1 << id) != 0 {
+    }
+    draw_messages(ctx, pal, world, style, &mut lay);
+    ctx.set_global_alpha(1.0);
+    dash(ctx, Dash::Solid);
+    for (i, slot) in world.nodes().iter().enumerate() {
+        draw_node_labels(ctx, pal, labels, world, slot, lay.nodes[i], r);
+        if style.highlight_nodes & (1 << (i + 1)) != 0 {
             draw_highlight(ctx, pal, lay.nodes[i], r);
         }
     }
-    draw_messages(ctx, pal, world, style, &mut lay);
 
-    ctx.set_global_alpha(1.0);
-    dash(ctx, Dash::Solid);
     ctx.set_fill_style_str(pal.fg);
-    font(ctx, true, (r * 0.34).clamp(12.0, 20.0));
+    // max/min, not clamp: clamp with bounds not known at compile time links
+    // float formatting for its panic message.
+    font(ctx, true, (r * 0.34).max(12.0).min(20.0 * style.scale()));
     text(ctx, &crate::sim::fmt_time(world.now()), 10.0, 8.0, "left", "top");
-    draw_legend(ctx, pal, width, height, legend_h);
     lay
 }
 
@@ -311,11 +338,19 @@ fn rounded_hull(ctx: &Ctx, pts: &[(f64, f64)], pad: f64) {
 /// Every pair of nodes is joined by a faint line. Across a partition the
 /// line is dashed and fainter; a cut link is red and dashed, with an arrow
 /// head on each direction that is down and a cross in the middle.
-fn draw_links(ctx: &Ctx, pal: &Palette, world: &World, lay: &Layout) {
+fn draw_links(ctx: &Ctx, pal: &Palette, world: &World, lay: &Layout, selected: Option<(u8, u8)>) {
     let net = world.network();
     let r = lay.node_radius;
     let offset = lane_offset(r);
     for l in &lay.links {
+        if selected == Some((l.a, l.b)) {
+            // Chosen from the keyboard: a wide halo under the link.
+            ctx.set_stroke_style_str(pal.client);
+            ctx.set_line_width((r * 0.3).max(8.0));
+            ctx.set_global_alpha(0.45);
+            line(ctx, l.from, l.to);
+            ctx.set_global_alpha(1.0);
+        }
         let (ab, ba) = (net.is_cut(l.a, l.b), net.is_cut(l.b, l.a));
         let apart = net.group_of(l.a) != net.group_of(l.b);
         if ab || ba {
@@ -370,197 +405,6 @@ pub(super) fn cross(ctx: &Ctx, (x, y): (f64, f64), half: f64, width: f64) {
 /// Sideways shift of each direction's lane: replies do not hide requests.
 pub(super) fn lane_offset(r: f64) -> f64 {
     (r * 0.13).max(3.0)
-}
-
-fn draw_client(ctx: &Ctx, pal: &Palette, (x, y): (f64, f64), r: f64) {
-    let (w, h) = ((r * 1.5).max(44.0), (r * 0.5).max(18.0));
-    ctx.begin_path();
-    let _ = ctx.round_rect_with_f64(x - w / 2.0, y - h / 2.0, w, h, h / 2.0);
-    ctx.set_fill_style_str(pal.bg);
-    ctx.fill();
-    ctx.set_stroke_style_str(pal.client);
-    ctx.set_line_width(2.0);
-    ctx.stroke();
-    ctx.set_fill_style_str(pal.client);
-    font(ctx, true, (h * 0.6).max(10.0));
-    text(ctx, "client", x, y, "center", "middle");
-}
-
-/// A dashed warning ring outside the selection ring: where a breakpoint or
-/// a violation stopped the run.
-fn draw_highlight(ctx: &Ctx, pal: &Palette, c: (f64, f64), r: f64) {
-    ctx.save();
-    ctx.set_stroke_style_str(pal.bad);
-    ctx.set_line_width((r * 0.1).max(3.0));
-    let dash = js_sys::Array::of2(&(r * 0.3).into(), &(r * 0.18).into());
-    let _ = ctx.set_line_dash(&dash);
-    circle(ctx, c, r * 1.6);
-    ctx.stroke();
-    ctx.restore();
-}
-
-fn draw_node(ctx: &Ctx, pal: &Palette, world: &World, slot: &NodeSlot, c: (f64, f64), r: f64, selected: bool) {
-    let node = &slot.node;
-    let colour = role_colour(pal, slot);
-    let now = world.now();
-    let arc_r = r * 1.2;
-
-    // The timer: a ring that empties clockwise from the top as the deadline
-    // nears. Leaders show their heartbeat timer, thinner.
-    if slot.alive {
-        let (deadline, armed, width) = if node.role() == Role::Leader {
-            (slot.heartbeat_deadline, slot.heartbeat_armed_at, (r * 0.07).max(2.0))
-        } else {
-            (slot.election_deadline, slot.election_armed_at, (r * 0.14).max(3.5))
-        };
-        ctx.set_line_width(width);
-        ctx.set_stroke_style_str(pal.track);
-        circle(ctx, c, arc_r);
-        ctx.stroke();
-        if let Some(deadline) = deadline {
-            let left = layout::timer_left(armed, deadline, now);
-            if left > 0.0 {
-                ctx.begin_path();
-                let _ = ctx.arc(c.0, c.1, arc_r, -FRAC_PI_2, -FRAC_PI_2 + TAU * left);
-                ctx.set_stroke_style_str(colour);
-                ctx.set_line_cap("butt");
-                ctx.stroke();
-                ctx.set_line_cap("round");
-            }
-        }
-    }
-    if selected {
-        ctx.set_stroke_style_str(pal.fg);
-        ctx.set_line_width((r * 0.08).max(2.5));
-        circle(ctx, c, r * 1.37);
-        ctx.stroke();
-    }
-
-    circle(ctx, c, r);
-    ctx.set_fill_style_str(colour);
-    ctx.fill();
-    if node.role() == Role::Leader && slot.alive {
-        // A second outline: the leader stands out even without colour.
-        ctx.set_stroke_style_str(pal.fg);
-        ctx.set_line_width((r * 0.06).max(2.0));
-        circle(ctx, c, r * 0.86);
-        ctx.stroke();
-    }
-    ctx.set_fill_style_str(if slot.alive { pal.on_role } else { pal.fg });
-    font(ctx, true, r * 0.62);
-    text(ctx, txt!("S{}", node.id()).as_str(), c.0, c.1 - r * 0.14, "center", "middle");
-    font(ctx, false, r * 0.36);
-    let term = if r >= 28.0 { txt!("term {}", node.term()) } else { txt!("T{}", node.term()) };
-    text(ctx, term.as_str(), c.0, c.1 + r * 0.44, "center", "middle");
-    if !slot.alive {
-        ctx.set_stroke_style_str(pal.bad);
-        cross(ctx, c, r * 0.62, (r * 0.1).max(3.0));
-    }
-
-    // Under the node: its vote in this term.
-    let small = (r * 0.34).max(10.0);
-    font(ctx, false, small);
-    ctx.set_fill_style_str(if slot.alive { pal.fg } else { pal.muted });
-    let below = c.1 + r * 1.5;
-    let label = match (slot.alive, node.voted_for()) {
-        (false, _) => txt!("crashed"),
-        (true, Some(v)) => txt!("voted S{v}"),
-        (true, None) => txt!("voted \u{2013}"),
-    };
-    text(ctx, label.as_str(), c.0, below, "center", "top");
-
-    // Above the node: a candidate's votes (one dot per server: filled when
-    // granted, a cross when refused, hollow while unanswered); a crown for
-    // the leader.
-    let above = c.1 - r * 1.58;
-    if slot.alive && node.role() == Role::Candidate {
-        let n = node.cluster_size() as usize;
-        let (mut granted, mut denied) = (0u16, 0u16);
-        node.votes_granted().for_each(|v| granted |= 1 << v);
-        node.votes_denied().for_each(|v| denied |= 1 << v);
-        let dot = (r * 0.1).max(3.0);
-        let step = dot * 2.9;
-        let x0 = c.0 - step * (n as f64 - 1.0) / 2.0;
-        for i in 0..n {
-            let p = (x0 + step * i as f64, above);
-            let bit = 1u16 << (i + 1);
-            ctx.set_line_width(1.5);
-            if granted & bit != 0 {
-                circle(ctx, p, dot);
-                ctx.set_fill_style_str(pal.candidate);
-                ctx.fill();
-            } else if denied & bit != 0 {
-                ctx.set_stroke_style_str(pal.bad);
-                cross(ctx, p, dot * 0.8, 2.0);
-            } else {
-                circle(ctx, p, dot);
-                ctx.set_stroke_style_str(pal.muted);
-                ctx.stroke();
-            }
-        }
-    } else if slot.alive && node.role() == Role::Leader {
-        ctx.set_fill_style_str(pal.leader);
-        crown(ctx, (c.0, above + r * 0.05), r * 0.5);
-    }
-}
-
-/// A crown of width `w` centred on `c`. Drawn as a path rather than the
-/// U+265B glyph: the font fallback for that glyph cost milliseconds a frame.
-pub(super) fn crown(ctx: &Ctx, (x, y): (f64, f64), w: f64) {
-    let (hw, h) = (w / 2.0, w * 0.7);
-    let (top, bottom) = (y - h / 2.0, y + h / 2.0);
-    polygon(
-        ctx,
-        &[
-            (x - hw, bottom),
-            (x - hw, top),
-            (x - hw * 0.45, y),
-            (x, top),
-            (x + hw * 0.45, y),
-            (x + hw, top),
-            (x + hw, bottom),
-        ],
-    );
-    ctx.fill();
-}
-
-/// One line at the bottom: the role colours, then the message shapes.
-fn draw_legend(ctx: &Ctx, pal: &Palette, width: f64, height: f64, band: f64) {
-    let y = height - band / 2.0;
-    let px = (band * 0.45).clamp(11.0, 15.0);
-    font(ctx, false, px);
-    let dot = px * 0.42;
-    let mut x = 12.0;
-    let roles =
-        [("follower", pal.follower), ("candidate", pal.candidate), ("leader", pal.leader), ("crashed", pal.crashed)];
-    for (name, colour) in roles {
-        circle(ctx, (x + dot, y), dot);
-        ctx.set_fill_style_str(colour);
-        ctx.fill();
-        ctx.set_fill_style_str(pal.fg);
-        text(ctx, name, x + dot * 2.0 + 4.0, y, "left", "middle");
-        x += dot * 2.0 + 4.0 + text_width(ctx, name) + 14.0;
-    }
-    // The message shapes, if there is room on the line.
-    let shapes: [(&str, Message); 4] = [
-        ("vote", Message::RequestVoteReply(RequestVoteReply { term: 0, vote_granted: true })),
-        ("heartbeat / entries", Message::AppendEntries(AppendEntries::default())),
-        ("ack", Message::AppendEntriesReply(AppendEntriesReply { success: true, ..Default::default() })),
-        ("client", Message::ClientRequest { request: 0, command: crate::raft::Command::Noop }),
-    ];
-    x += 10.0;
-    for (name, msg) in shapes {
-        let w = dot * 3.0 + 4.0 + text_width(ctx, name) + 14.0;
-        if x + w > width {
-            break;
-        }
-        let m = InFlight { id: 0, from: 1, to: 2, sent_at: 0, arrives_at: 0, msg, duplicate: false };
-        draw_message(ctx, pal, &m, (x + dot, y), (1.0, 0.0), dot * 0.9, false);
-        ctx.set_fill_style_str(pal.fg);
-        font(ctx, false, px);
-        text(ctx, name, x + dot * 2.5 + 4.0, y, "left", "middle");
-        x += w;
-    }
 }
 
 pub(super) fn text_width(ctx: &Ctx, s: &str) -> f64 {

@@ -3,17 +3,46 @@
 //! Only the last columns that fit are drawn (at most [`MAX_COLUMNS`]), so a
 //! frame costs at most a few hundred cells whatever the log length. Cell
 //! text goes through the stack buffer [`Txt`], not `format!`.
+//!
+//! The grid is sized to its content: text is at least 11 px (16 px in
+//! presentation mode), the page makes the canvas [`grid_height`] tall for
+//! the cluster's size, and columns are as wide as the longest command shown,
+//! so nothing is cut short while there is room.
 
 use web_sys::CanvasRenderingContext2d as Ctx;
 
-use super::{crown, dash, font, palette, role_colour, text, txt, Dash, Palette, Style, Txt};
+use super::render_legend::Labels;
+use super::render_node::crown;
+use super::{dash, font, palette, role_colour, text, text_width, txt, Dash, Palette, Style, Txt};
 use crate::raft::{Command, LogIndex, NodeId, Term};
 use crate::sim::World;
 use crate::view::layout::log_window;
 
 /// More columns than this would be too narrow to read on a projector.
 const MAX_COLUMNS: usize = 60;
-const HEADER: f64 = 22.0;
+/// The smallest text in the grid, before the presentation scale.
+const TEXT_PX: f64 = 11.0;
+
+/// Text size for a presentation `scale`: 11 px, and 16 px from scale 1.45.
+fn text_px(scale: f64) -> f64 {
+    (TEXT_PX * scale).round().max(TEXT_PX)
+}
+
+fn header_height(px: f64) -> f64 {
+    px * 1.9
+}
+
+/// One node's row: the band for the leader's m/n marks, two lines of text
+/// (the term where a run starts, the command) and some padding.
+fn row_height(px: f64) -> f64 {
+    px * 3.6
+}
+
+/// The canvas height (CSS px) that fits `nodes` rows at presentation `scale`.
+pub fn grid_height(nodes: u8, scale: f64) -> f64 {
+    let px = text_px(scale.max(1.0));
+    (header_height(px) + nodes.max(1) as f64 * row_height(px) + 6.0).ceil()
+}
 
 /// The grid's geometry for one frame.
 struct Grid {
@@ -26,6 +55,10 @@ struct Grid {
     cell_h: f64,
     first: LogIndex,
     cols: usize,
+    /// The text size.
+    px: f64,
+    /// Commands longer than this are cut with an ellipsis.
+    max_chars: usize,
 }
 
 impl Grid {
@@ -40,7 +73,7 @@ impl Grid {
     }
 }
 
-pub fn draw_log(ctx: &Ctx, world: &World, width: f64, height: f64, dpr: f64, style: &Style) {
+pub fn draw_log(ctx: &Ctx, world: &World, width: f64, height: f64, dpr: f64, style: &Style, labels: &Labels) {
     let pal = palette(style);
     let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
     ctx.set_global_alpha(1.0);
@@ -48,22 +81,36 @@ pub fn draw_log(ctx: &Ctx, world: &World, width: f64, height: f64, dpr: f64, sty
     ctx.set_fill_style_str(pal.bg);
     ctx.fill_rect(0.0, 0.0, width, height);
     let n = world.nodes().len();
-    if n == 0 || width < 40.0 || height < HEADER + 10.0 {
+    let px = text_px(style.scale());
+    let header = header_height(px);
+    if n == 0 || width < 40.0 || height < header + 10.0 {
         return;
     }
 
-    let label_w = (width * 0.08).clamp(52.0, 84.0);
-    let row_h = ((height - HEADER - 4.0) / n as f64).min(60.0);
-    let tick_h = (row_h * 0.26).max(8.0);
+    let label_w = (px * 5.2).clamp(52.0, 110.0);
+    let row_h = ((height - header - 4.0) / n as f64).min(row_height(px) * 1.4);
+    let tick_h = (row_h * 0.3).max(px * 1.05);
     let cell_h = (row_h - tick_h - 3.0).max(6.0);
-    let min_cell_w = (cell_h * 1.3).clamp(22.0, 64.0);
-    let fit = (((width - label_w - 10.0) / min_cell_w).floor() as usize).clamp(1, MAX_COLUMNS);
+    let room = width - label_w - 10.0;
     // One column past the longest log, where an up-to-date follower's
     // nextIndex points.
     let longest = world.nodes().iter().map(|s| s.node.log().last_index()).max().unwrap_or(0);
+    let narrowest = (px * 3.2).max(cell_h * 0.9);
+    let fit = ((room / narrowest).floor() as usize).clamp(1, MAX_COLUMNS);
+    // As wide as the longest command among the columns that could show:
+    // one measurement of the longest text, not one per cell.
+    font(ctx, true, px);
+    let (first, _) = log_window(longest + 1, fit);
+    let widest = widest_command(world, first, longest);
+    let measured = text_width(ctx, widest.as_str());
+    let wanted = (measured + px).max(narrowest).min(px * 12.0);
+    let fit = ((room / wanted).floor() as usize).clamp(1, fit);
     let (first, cols) = log_window(longest + 1, fit);
-    let cell_w = ((width - label_w - 10.0) / cols as f64).min(min_cell_w * 1.6);
-    let g = Grid { left: label_w, top: HEADER, row_h, tick_h, cell_w, cell_h, first, cols };
+    let cell_w = (room / cols as f64).min(wanted * 1.3);
+    // Commands are cut only when even the widest column allowed is too narrow.
+    let per_char = measured / widest.as_str().chars().count().max(1) as f64;
+    let max_chars = if cell_w >= measured + 4.0 { usize::MAX } else { ((cell_w - 4.0) / per_char) as usize };
+    let g = Grid { left: label_w, top: header, row_h, tick_h, cell_w, cell_h, first, cols, px, max_chars };
 
     draw_header(ctx, pal, &g);
     for (row, slot) in world.nodes().iter().enumerate() {
@@ -72,13 +119,32 @@ pub fn draw_log(ctx: &Ctx, world: &World, width: f64, height: f64, dpr: f64, sty
     }
     ctx.set_global_alpha(1.0);
     if let Some(leader) = world.current_leader() {
-        draw_progress(ctx, pal, &g, world, leader);
+        draw_progress(ctx, pal, &g, world, leader, labels);
     }
+}
+
+/// The command of most characters among log indexes `first..=last` of any node.
+fn widest_command(world: &World, first: LogIndex, last: LogIndex) -> Txt {
+    let mut best = txt!("noop");
+    let mut best_len = 4;
+    for slot in world.nodes() {
+        let log = slot.node.log();
+        for index in first..=last.min(log.last_index()) {
+            let Some(entry) = log.entry(index) else { break };
+            let t = short_command(&entry.command, usize::MAX);
+            let len = t.as_str().chars().count();
+            if len > best_len {
+                best_len = len;
+                best = t;
+            }
+        }
+    }
+    best
 }
 
 /// Index numbers above the columns; every fifth only when columns are narrow.
 fn draw_header(ctx: &Ctx, pal: &Palette, g: &Grid) {
-    let px = (g.cell_w * 0.4).clamp(10.0, 13.0);
+    let px = g.px;
     font(ctx, false, px);
     ctx.set_fill_style_str(pal.muted);
     let every = if g.cell_w >= px * 2.6 { 1 } else { 5 };
@@ -108,7 +174,7 @@ fn draw_row(ctx: &Ctx, pal: &Palette, g: &Grid, row: usize, slot: &crate::sim::N
         ctx.stroke();
     }
     ctx.set_fill_style_str(if slot.alive { pal.on_role } else { pal.fg });
-    font(ctx, true, (ch * 0.42).clamp(10.0, 18.0));
+    font(ctx, true, (ch * 0.42).min(g.px * 1.6).max(g.px));
     text(ctx, txt!("S{}", node.id()).as_str(), 4.0 + (g.left - 12.0) / 2.0, y + ch / 2.0, "center", "middle");
 
     let log = node.log();
@@ -152,8 +218,8 @@ fn draw_row(ctx: &Ctx, pal: &Palette, g: &Grid, row: usize, slot: &crate::sim::N
 
     // 4. The term, small in the top-left corner, where a run of one term
     // starts (the colour carries it along the run).
-    let term_px = (ch * 0.3).clamp(7.0, 13.0);
-    let two_lines = ch >= 16.0;
+    let term_px = g.px;
+    let two_lines = ch >= g.px * 2.2;
     if two_lines {
         font(ctx, false, term_px);
         ctx.set_text_align("left");
@@ -166,10 +232,9 @@ fn draw_row(ctx: &Ctx, pal: &Palette, g: &Grid, row: usize, slot: &crate::sim::N
             }
         }
     }
-    // 5. The command, cut to what fits.
-    // Small enough that a typical command ("k3=12") fits the cell width.
-    let cmd_px = (ch * 0.36).min((cw - 6.0) / 3.2).clamp(7.0, 15.0);
-    let max_chars = ((cw - 6.0) / (cmd_px * 0.6)).max(0.0) as usize;
+    // 5. The command, cut only when wider than the widest column allowed.
+    let cmd_px = g.px;
+    let max_chars = g.max_chars;
     if max_chars >= 2 {
         font(ctx, true, cmd_px);
         ctx.set_text_align("center");
@@ -193,7 +258,7 @@ fn draw_row(ctx: &Ctx, pal: &Palette, g: &Grid, row: usize, slot: &crate::sim::N
 }
 
 /// The fill of a term's cells.
-fn term_colour(pal: &Palette, term: Term) -> Txt {
+pub(super) fn term_colour(pal: &Palette, term: Term) -> Txt {
     let (sat, light) = pal.term_sl;
     txt!("hsl({},{sat}%,{light}%)", term_hue(term))
 }
@@ -225,9 +290,9 @@ fn short_command(command: &Command, max: usize) -> Txt {
 /// On each follower's row, the leader's view of it: "m" over its
 /// matchIndex column and "n" over its nextIndex column, in the leader's
 /// colour, in the band above the row's cells.
-fn draw_progress(ctx: &Ctx, pal: &Palette, g: &Grid, world: &World, leader: NodeId) {
+fn draw_progress(ctx: &Ctx, pal: &Palette, g: &Grid, world: &World, leader: NodeId, labels: &Labels) {
     let node = world.node(leader);
-    let px = (g.tick_h * 0.85).clamp(8.0, 13.0);
+    let px = g.px;
     font(ctx, true, px);
     for (row, slot) in world.nodes().iter().enumerate() {
         let peer = slot.node.id();
@@ -239,7 +304,7 @@ fn draw_progress(ctx: &Ctx, pal: &Palette, g: &Grid, world: &World, leader: Node
             }
             let x = g.col_x(index) + g.cell_w / 2.0;
             // A small downward triangle pointing at the column, and its letter.
-            let s = (g.tick_h * 0.35).clamp(3.0, 6.0);
+            let s = (g.tick_h * 0.35).clamp(3.0, 7.0);
             ctx.begin_path();
             ctx.move_to(x - s, base - s);
             ctx.line_to(x + s, base - s);
@@ -255,5 +320,6 @@ fn draw_progress(ctx: &Ctx, pal: &Palette, g: &Grid, world: &World, leader: Node
     ctx.set_fill_style_str(pal.leader);
     font(ctx, false, px);
     crown(ctx, (6.0 + px * 0.5, y - px * 0.45), px);
-    text(ctx, "leader", 6.0 + px * 1.3, y, "left", "bottom");
+    ctx.fill();
+    text(ctx, &labels.leader, 6.0 + px * 1.3, y, "left", "bottom");
 }

@@ -18,7 +18,8 @@ use crate::view::layout::{self, lane, lerp, toward, Layout, MessageSpot};
 /// faded: they will be lost when they arrive unless it heals first.
 pub(super) fn draw_messages(ctx: &Ctx, pal: &Palette, world: &World, style: &Style, lay: &mut Layout) {
     let r = lay.node_radius;
-    let size = (r * 0.2).max(4.5);
+    // Big enough to see from the back of a room: about a third of a node.
+    let size = (r * 0.28).max(6.0);
     let offset = lane_offset(r);
     let mut flights: Vec<&InFlight> = world.network().in_flight().collect();
     // Sending order: stable from frame to frame, newest drawn on top.
@@ -49,7 +50,8 @@ pub(super) fn draw_messages(ctx: &Ctx, pal: &Palette, world: &World, style: &Sty
             && (world.network().link_state(m.from, m.to).is_err() || !world.slot(m.to).alive);
         ctx.set_global_alpha(if blocked && !emphasis { 0.4 } else { 1.0 });
         let dir = unit(start, end);
-        let radius = draw_message(ctx, pal, m, p, dir, if emphasis { size * 1.6 } else { size }, emphasis);
+        let size = if emphasis { size * 1.6 } else { size };
+        let radius = draw_message(ctx, pal, Shape::of(&m.msg), m.duplicate, p, dir, size, emphasis);
         lay.messages.push(MessageSpot { id: m.id, x: p.0, y: p.1, radius });
     }
     ctx.set_global_alpha(1.0);
@@ -61,14 +63,45 @@ fn unit(a: (f64, f64), b: (f64, f64)) -> (f64, f64) {
     (dx / len, dy / len)
 }
 
+/// How a message is drawn: its type and the one fact its shape shows.
+#[derive(Clone, Copy, PartialEq)]
+pub(super) enum Shape {
+    RequestVote,
+    /// Granted or refused.
+    VoteReply(bool),
+    /// How many entries (0: a heartbeat).
+    AppendEntries(usize),
+    /// Success or failure.
+    AppendReply(bool),
+    ClientRequest,
+    /// A result, or a redirect.
+    ClientReply(bool),
+}
+
+impl Shape {
+    pub(super) fn of(msg: &Message) -> Shape {
+        match msg {
+            Message::RequestVote { .. } => Shape::RequestVote,
+            Message::RequestVoteReply(reply) => Shape::VoteReply(reply.vote_granted),
+            Message::AppendEntries(append) => Shape::AppendEntries(append.entries.len()),
+            Message::AppendEntriesReply(reply) => Shape::AppendReply(reply.success),
+            Message::ClientRequest { .. } => Shape::ClientRequest,
+            Message::ClientReply { outcome, .. } => Shape::ClientReply(matches!(outcome, ClientOutcome::Applied(_))),
+        }
+    }
+}
+
 /// One message's shape at `p`; returns its radius for hit testing.
 /// The vote family is drawn in the candidate colour and round, the
 /// replication family in the leader colour and square (requests) or
-/// diamond (replies), the client's in violet and pointed.
+/// diamond (replies), the client's in violet and pointed. A copy made by a
+/// duplicate fault is ringed.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn draw_message(
     ctx: &Ctx,
     pal: &Palette,
-    m: &InFlight,
+    shape: Shape,
+    duplicate: bool,
     p: (f64, f64),
     dir: (f64, f64),
     s: f64,
@@ -76,21 +109,20 @@ pub(super) fn draw_message(
 ) -> f64 {
     let (x, y) = p;
     ctx.set_line_width((s * 0.3).max(2.0));
-    let radius = match &m.msg {
-        Message::RequestVote(_) => {
+    let radius = match shape {
+        Shape::RequestVote => {
             circle(ctx, p, s * 1.1);
             ctx.set_fill_style_str(pal.candidate);
             ctx.fill();
             s * 1.1
         }
-        Message::RequestVoteReply(reply) => {
-            let vote_granted = &reply.vote_granted;
+        Shape::VoteReply(granted) => {
             circle(ctx, p, s * 1.1);
-            ctx.set_fill_style_str(if *vote_granted { pal.candidate } else { pal.bg });
+            ctx.set_fill_style_str(if granted { pal.candidate } else { pal.bg });
             ctx.fill();
             ctx.set_stroke_style_str(pal.candidate);
             ctx.stroke();
-            if *vote_granted {
+            if granted {
                 // A check mark in the background colour.
                 ctx.set_stroke_style_str(pal.bg);
                 ctx.begin_path();
@@ -104,33 +136,31 @@ pub(super) fn draw_message(
             }
             s * 1.1
         }
-        Message::AppendEntries(append) if append.entries.is_empty() => {
+        Shape::AppendEntries(0) => {
             let h = s * 0.75;
             ctx.set_fill_style_str(pal.leader);
             ctx.fill_rect(x - h, y - h, 2.0 * h, 2.0 * h);
             h * 1.2
         }
-        Message::AppendEntries(append) => {
-            let entries = &append.entries;
+        Shape::AppendEntries(entries) => {
             let h = s * 1.35;
             ctx.set_fill_style_str(pal.leader);
             ctx.fill_rect(x - h, y - h, 2.0 * h, 2.0 * h);
             ctx.set_fill_style_str(pal.on_role);
             font(ctx, true, h * 1.3);
-            text(ctx, txt!("{}", entries.len()).as_str(), x, y + h * 0.08, "center", "middle");
+            text(ctx, txt!("{entries}").as_str(), x, y + h * 0.08, "center", "middle");
             h * 1.3
         }
-        Message::AppendEntriesReply(reply) => {
-            let success = &reply.success;
+        Shape::AppendReply(success) => {
             let h = s * 1.25;
             polygon(ctx, &[(x, y - h), (x + h, y), (x, y + h), (x - h, y)]);
-            ctx.set_fill_style_str(if *success { pal.leader } else { pal.bg });
+            ctx.set_fill_style_str(if success { pal.leader } else { pal.bg });
             ctx.fill();
             ctx.set_stroke_style_str(pal.leader);
             ctx.stroke();
             h
         }
-        Message::ClientRequest { .. } => {
+        Shape::ClientRequest => {
             // A triangle pointing where it goes.
             let h = s * 1.5;
             let (ux, uy) = dir;
@@ -144,7 +174,7 @@ pub(super) fn draw_message(
             ctx.fill();
             h
         }
-        Message::ClientReply { outcome, .. } => {
+        Shape::ClientReply(applied) => {
             // A hexagon: filled when it carries a result, hollow for a redirect.
             let h = s * 1.2;
             let mut pts = [(0.0, 0.0); 6];
@@ -153,7 +183,6 @@ pub(super) fn draw_message(
                 *q = (x + h * trig::cos(a), y + h * trig::sin(a));
             }
             polygon(ctx, &pts);
-            let applied = matches!(outcome, ClientOutcome::Applied(_));
             ctx.set_fill_style_str(if applied { pal.client } else { pal.bg });
             ctx.fill();
             ctx.set_stroke_style_str(pal.client);
@@ -161,7 +190,7 @@ pub(super) fn draw_message(
             h
         }
     };
-    if m.duplicate {
+    if duplicate {
         // A copy made by a duplicate fault: a dashed ring around it.
         ctx.set_stroke_style_str(pal.fg);
         ctx.set_line_width(1.5);
@@ -173,8 +202,8 @@ pub(super) fn draw_message(
     if emphasis {
         ctx.set_stroke_style_str(pal.fg);
         ctx.set_line_width(2.5);
-        circle(ctx, p, radius + if m.duplicate { 8.0 } else { 4.0 });
+        circle(ctx, p, radius + if duplicate { 8.0 } else { 4.0 });
         ctx.stroke();
     }
-    radius + if m.duplicate { 4.0 } else { 0.0 }
+    radius + if duplicate { 4.0 } else { 0.0 }
 }

@@ -17,15 +17,18 @@ export function launch() {
  * Starts a server and a browser, opens the page (`path` under www/, default
  * index.html; query: a URL query string; hash: the part after #) and
  * records every console error and page error in `errors`. `ready` is the
- * page function to wait for (default: window.raftlab exists).
+ * page function to wait for (default: window.raftlab exists). The
+ * first-visit tour is marked as seen unless `tour` is true; `context` adds
+ * browser context options (locale, hasTouch, isMobile, ...).
  */
 export async function openPage({
-  path = '', query = '', hash = '', viewport = { width: 1280, height: 900 }, media,
+  path = '', query = '', hash = '', viewport = { width: 1280, height: 900 }, media, tour = false, context: extra = {},
   ready = () => window.raftlab && window.raftlab.snapshot,
 } = {}) {
   const server = await serve();
   const browser = await launch();
-  const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1, ...extra });
+  if (!tour) await context.addInitScript(() => { try { localStorage.setItem('raftlab-tour', 'done'); } catch { /* opaque origin */ } });
   const page = await context.newPage();
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });

@@ -1,6 +1,8 @@
 // A seeded moment of a fixed scenario draws the same cluster picture as the
 // committed baseline (tests/e2e/baseline/cluster.png), within a small threshold.
-// UPDATE_BASELINE=1 rewrites the baseline.
+// UPDATE_BASELINE=1 rewrites the baseline. The run also writes a picture of
+// the whole page at a moment of a lesson to docs/screenshot.png, which
+// README shows, so that picture is always the page as it is.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -8,6 +10,8 @@ import { PNG } from 'pngjs';
 import { openPage } from './helpers.mjs';
 
 const BASELINE = new URL('./baseline/cluster.png', import.meta.url);
+const PAGE_PICTURE = new URL('../../docs/screenshot.png', import.meta.url);
+const LESSON = new URL('../../www/scenarios/partition-3-4.txt', import.meta.url);
 const OUT = new URL('./output/', import.meta.url);
 const SCENARIO = `# screenshot baseline
 cluster 5 seed=42
@@ -81,4 +85,34 @@ test('the cluster canvas at a seeded moment matches the baseline', async () => {
   assert.ok(d.fraction <= MAX_DIFF_FRACTION,
     `${(d.fraction * 100).toFixed(2)}% of pixels differ (limit ${MAX_DIFF_FRACTION * 100}%); see tests/e2e/output/`);
   assert.deepEqual(errors, []);
+});
+
+test('a picture of the whole page during a lesson goes to docs/screenshot.png', async () => {
+  const whole = await openPage({ viewport: { width: 1280, height: 800 }, media: { colorScheme: 'light' } });
+  const { page, errors } = whole;
+  try {
+    const text = fs.readFileSync(LESSON, 'utf8');
+    const state = await page.evaluate((t) => {
+      const v = window.raftlabUI.view;
+      document.getElementById('scenario').value = t;
+      const ok = v.loadScenario(t);
+      window.raftlabUI.setPlaying(false);
+      // Just after the old leader took b=2 it cannot commit: two leaders, a
+      // caption, messages in flight, the quorum line in red.
+      window.raftlab.advance(1010);
+      window.raftlabUI.redraw();
+      return { ok, leaders: window.raftlab.snapshot().quorum.leaders.length };
+    }, text);
+    assert.ok(state.ok);
+    assert.equal(state.leaders, 2, 'two leaders at once');
+    await page.waitForTimeout(300);
+    const shot = await page.screenshot();
+    const picture = PNG.sync.read(shot);
+    assert.deepEqual([picture.width, picture.height], [1280, 800]);
+    fs.mkdirSync(new URL('.', PAGE_PICTURE), { recursive: true });
+    if (!fs.existsSync(PAGE_PICTURE) || !fs.readFileSync(PAGE_PICTURE).equals(shot)) fs.writeFileSync(PAGE_PICTURE, shot);
+    assert.deepEqual(errors, []);
+  } finally {
+    await whole.close();
+  }
 });

@@ -1,0 +1,29 @@
+// The view's buttons, menus and forms that call straight into its methods:
+// the bar (play, step, reset, theme, presentation, language, help, speed,
+// size), the node and message actions, the client form and the scenario box.
+export function wireControls(v) {
+  const r = v.r;
+  const click = (name, fn) => { if (r[name]) v.on(r[name], 'click', fn); };
+  click('play', () => v.togglePlay());
+  click('step', () => v.stepOne());
+  click('reset', () => v.reset());
+  click('fatalReset', () => v.reset());
+  click('theme', () => v.chooseTheme(!v.dark));
+  click('present', () => v.setPresent(!v.present, true));
+  click('helpBtn', () => v.showHelp());
+  click('startErrorClose', () => { r.startError.hidden = true; });
+  click('crash', () => v.nodeAction('crash'));
+  click('restart', () => v.nodeAction('restart'));
+  click('timeout', () => v.nodeAction('timeout'));
+  click('drop', () => v.messageAction('dropMessage'));
+  click('dup', () => v.messageAction('duplicateMessage'));
+  click('loadScenario', () => v.loadScenario());
+  if (r.lang) v.on(r.lang, 'change', () => v.setLanguage(r.lang.value, true));
+  if (r.speed) v.on(r.speed, 'input', (e) => v.setSpeedExp(Number(e.target.value)));
+  if (r.nodes) { v.on(r.nodes, 'change', () => v.resize()); v.on(r.seed, 'change', () => v.resize()); }
+  if (r.clientForm) {
+    v.on(r.clientForm, 'submit', (e) => { e.preventDefault(); v.submitOp(r.op.value, r.key.value.trim(), r.value.value, r.via.value); });
+    v.on(r.op, 'change', () => { r.value.disabled = r.op.value !== 'put'; });
+    v.on(r.load, 'change', () => v.applyLoad());
+  }
+}
