@@ -196,7 +196,7 @@ test('run to next that finds nothing stays where it is and says so', async () =>
   // No safety violation ever happens in a correct run.
   await page.selectOption('#runKind', 'violation');
   await page.click('#runNext');
-  await waitFor(page, () => /^No 'violation' event in the next 60 s of virtual time/.test(document.getElementById('status').textContent));
+  await waitFor(page, () => /^No “invariant violated” event in the next 60 s of virtual time/.test(document.getElementById('status').textContent));
   assert.match(await page.locator('#status').textContent(), new RegExp(`the run stays at event ${before[0]}\\.$`));
   assert.deepEqual(await page.evaluate(() => [window.raftlab.eventCount(), window.raftlab.nowMs()]), before);
   assert.ok(await page.evaluate(() => window.raftlab.endEvent()) > before[0], 'what it looked at is the recorded future');

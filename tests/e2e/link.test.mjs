@@ -83,7 +83,7 @@ test('a link whose event cannot be reached says so and keeps its run', async () 
   const { page, errors } = await open(`v=1&at=100&paused=1&s=${encodeURIComponent(text)}`);
   await page.waitForSelector('#startError', { state: 'visible' });
   const banner = await page.locator('#startErrorText').textContent();
-  assert.match(banner, /^This link's moment could not be reached: the run ends at event 3 \(nothing more happens\), before event 100; it stays there\.$/);
+  assert.match(banner, /^This link’s moment could not be reached: the run ends at event 3 \(nothing more happens\), before event 100; it stays there\.$/);
   assert.doesNotMatch(banner, /default simulation/);
   const snap = await page.evaluate(() => window.raftlab.snapshot());
   assert.equal(snap.nodes.length, 3, 'the link\'s own run, not a default one');

@@ -62,7 +62,7 @@ export default {
   'embed.styles': 'could not load the styles ({error})',
   'link.noSeek': 'this version of the engine cannot go to event {event}',
   'link.cannotSeek': 'cannot go to event {event}: {error}',
-  'link.runEnds': 'the run ends at event {now}, before event {event}',
+  'link.runEnds': 'the run ends at event {now} (nothing more happens), before event {event}; it stays there',
   'link.badTime': 't={t} does not belong to event {event}',
   'status.forked': 'Acted in the past: the run forks here and the old future is discarded.',
   'status.nothingLeft': 'nothing left to happen',

@@ -63,7 +63,7 @@ export default {
   'embed.styles': '스타일을 불러오지 못했습니다 ({error})',
   'link.noSeek': '이 버전의 엔진은 이벤트 {event} 시점으로 갈 수 없습니다',
   'link.cannotSeek': '이벤트 {event} 시점으로 갈 수 없습니다: {error}',
-  'link.runEnds': '실행이 이벤트 {now}에서 끝나서 이벤트 {event}까지 갈 수 없습니다',
+  'link.runEnds': '실행이 이벤트 {now}에서 끝나서(더 일어나는 일이 없음) 이벤트 {event}까지 갈 수 없습니다. 거기에 머뭅니다',
   'link.badTime': 't={t}: 이벤트 {event}의 시각이 아닙니다',
   'status.forked': '과거 시점에서 조작했습니다: 실행이 여기서 갈라지고 이전의 미래는 버려집니다.',
   'status.nothingLeft': '더 일어날 일이 없습니다',
