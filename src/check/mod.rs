@@ -50,6 +50,7 @@
 //! [`Chunked`]: crate::util::Chunked
 
 mod invariants;
+pub mod linearizability;
 #[cfg(test)]
 mod tests;
 

@@ -1,0 +1,433 @@
+//! One partition of the history: the keys that must be checked together,
+//! their open operations, and every configuration the history so far
+//! allows. See the module documentation of `linearizability` for the
+//! algorithm.
+
+use std::collections::HashSet;
+use std::rc::Rc;
+
+use crate::raft::{Applied, Command, RequestId};
+
+use super::model::{self, Outcome, State, Val};
+use super::path::{Path, Point};
+
+/// Open operations per partition are bits of a `u128`.
+pub(super) const MAX_OPEN: usize = 128;
+type Bits = u128;
+
+fn bit(slot: usize) -> Bits {
+    1 << slot
+}
+
+/// The set bits of `bits`, lowest first.
+fn slots_of(mut bits: Bits) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        (bits != 0).then(|| {
+            let slot = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            slot
+        })
+    })
+}
+
+/// An operation whose invocation the checker has processed and whose
+/// response it has not.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct Open {
+    pub id: RequestId,
+    pub command: Command,
+    /// `None`: a write not answered yet. Reads enter with their result.
+    pub result: Option<Applied>,
+    pub invoked_at: u64,
+}
+
+impl Open {
+    /// The one key of a `get`, `put` or `del`.
+    fn key(&self) -> Option<&str> {
+        match &self.command {
+            Command::Put { key, .. } | Command::Del { key } | Command::Get { key } => Some(key),
+            _ => None,
+        }
+    }
+
+    fn is_list(&self) -> bool {
+        matches!(self.command, Command::List { .. })
+    }
+
+    /// Whether the operation reads or writes `key` (a list: any key under
+    /// its prefix).
+    fn touches(&self, key: &str) -> bool {
+        match &self.command {
+            Command::List { prefix } => key.starts_with(&**prefix),
+            _ => self.key() == Some(key),
+        }
+    }
+}
+
+/// One way the operations so far can have been linearized: the model state
+/// it leaves, which open operations it has already placed, and in what order.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct Config {
+    pub state: State,
+    pub lin: Bits,
+    pub path: Path,
+}
+
+/// What the checker passes down for one event.
+pub(super) struct Ctx {
+    /// The time of the event being processed: where operations placed now
+    /// are linearized.
+    pub now: u64,
+    pub seq: u64,
+    /// The live check keeps paths to this many points; `None` keeps them
+    /// whole (the one-shot check, which reports the whole order).
+    pub keep: Option<usize>,
+    /// Most configurations one event may explore before the checker gives
+    /// up on a partition.
+    pub budget: usize,
+}
+
+impl Ctx {
+    fn point(&mut self, op: RequestId) -> Point {
+        self.seq += 1;
+        Point { op, at: self.now, seq: self.seq }
+    }
+}
+
+/// Why an operation's response could not be placed.
+pub(super) struct Stuck {
+    pub op: Open,
+    pub keys: Vec<Rc<str>>,
+    /// The configurations just before its response.
+    pub before: Vec<Config>,
+    /// The open operations that might have been placed before it.
+    pub concurrent: Vec<Open>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct Partition {
+    /// Sorted; the state holds one value per key, in this order.
+    pub keys: Vec<Rc<str>>,
+    /// Open operations; configurations refer to them by position (bit).
+    pub slots: Vec<Option<Open>>,
+    /// Never empty while the partition is decided.
+    pub configs: Vec<Config>,
+    /// Why the checker gave up on these keys, until it can start over.
+    pub undecided: Option<String>,
+}
+
+impl Partition {
+    /// Keys nobody has written yet: missing.
+    pub(super) fn new(keys: Vec<Rc<str>>) -> Partition {
+        let state: State = vec![Val::Missing; keys.len()].into();
+        Partition {
+            keys,
+            slots: Vec::new(),
+            configs: vec![Config { state, lin: 0, path: Path::default() }],
+            undecided: None,
+        }
+    }
+
+    pub(super) fn open(&self) -> impl Iterator<Item = &Open> {
+        self.slots.iter().flatten()
+    }
+
+    pub(super) fn has_open_list(&self) -> bool {
+        self.open().any(Open::is_list)
+    }
+
+    pub(super) fn slot_of(&self, id: RequestId) -> Option<usize> {
+        self.slots.iter().position(|s| s.as_ref().is_some_and(|o| o.id == id))
+    }
+
+    /// Gives up on these keys: their operations are not judged until none
+    /// is open, when [`Partition::resync`] starts over.
+    pub(super) fn give_up(&mut self, why: String) {
+        self.configs.clear();
+        self.undecided.get_or_insert(why);
+    }
+
+    /// Starts over when nothing is open, knowing nothing of the values.
+    fn resync(&mut self) {
+        if self.undecided.is_some() && self.open().next().is_none() {
+            self.slots.clear();
+            let state: State = vec![Val::Unknown; self.keys.len()].into();
+            self.configs = vec![Config { state, lin: 0, path: Path::default() }];
+            self.undecided = None;
+        }
+    }
+
+    /// The invocation of `op` (a read with its result).
+    pub(super) fn add(&mut self, op: Open, ctx: &mut Ctx) {
+        let free = self.slots.iter().position(Option::is_none);
+        let slot = match free {
+            Some(slot) => slot,
+            None => {
+                if self.slots.len() == MAX_OPEN && self.undecided.is_none() {
+                    self.give_up(format!("more than {MAX_OPEN} operations open at once on these keys"));
+                }
+                self.slots.push(None);
+                self.slots.len() - 1
+            }
+        };
+        self.slots[slot] = Some(op);
+        if self.undecided.is_some() {
+            return;
+        }
+        let reads = self.reads();
+        for config in &mut self.configs {
+            Self::settle_reads(&self.keys, &self.slots, reads & bit(slot), config, ctx);
+        }
+    }
+
+    /// Open reads (the slots of `get` and `list`).
+    fn reads(&self) -> Bits {
+        self.slots
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.as_ref().is_some_and(|o| model::is_read(&o.command)))
+            .fold(0, |bits, (slot, _)| bits | bit(slot))
+    }
+
+    /// Places every read among `reads` that `config` has not placed and
+    /// that sees exactly its state. Free: a read leaves the state alone, so
+    /// placing it as soon as it can be placed loses no linearization.
+    fn settle_reads(keys: &[Rc<str>], slots: &[Option<Open>], reads: Bits, config: &mut Config, ctx: &mut Ctx) {
+        for slot in slots_of(reads & !config.lin) {
+            let op = slots[slot].as_ref().expect("a read slot holds a read");
+            if model::apply(keys, &config.state, &op.command, op.result.as_ref()) == Outcome::Same {
+                config.lin |= bit(slot);
+                config.path = config.path.push(ctx.point(op.id));
+            }
+        }
+    }
+
+    /// Open operations that may have to be placed before `slot` when it
+    /// returns. Operations on other keys commute with it, so they can wait,
+    /// unless an open `list` could observe them together.
+    fn relevant(&self, slot: usize) -> Bits {
+        let op = self.slots[slot].as_ref().expect("returning slot is open");
+        let others_list =
+            self.slots.iter().enumerate().any(|(s, o)| s != slot && o.as_ref().is_some_and(Open::is_list));
+        self.slots
+            .iter()
+            .enumerate()
+            .filter(|&(s, o)| {
+                s != slot
+                    && o.as_ref().is_some_and(|o| {
+                        others_list
+                            || match (op.key(), o.key()) {
+                                (Some(a), Some(b)) => a == b,
+                                (None, Some(b)) => op.touches(b),
+                                _ => true,
+                            }
+                    })
+            })
+            .fold(0, |bits, (s, _)| bits | bit(s))
+    }
+
+    /// The response of the operation in `slot`: every configuration must
+    /// place it now if it has not already, possibly after placing other open
+    /// operations first (just-in-time linearization, as in Lowe's and
+    /// Knossos' "linear" checkers). Configurations that cannot are dropped,
+    /// and those reached twice are kept once (Lowe's memoisation of
+    /// (placed operations, state), as Porcupine does it).
+    pub(super) fn respond(&mut self, slot: usize, ctx: &mut Ctx) -> Result<(), Box<Stuck>> {
+        if self.undecided.is_some() {
+            self.slots[slot] = None;
+            self.resync();
+            return Ok(());
+        }
+        let relevant = self.relevant(slot);
+        let reads = self.reads() & !bit(slot);
+        let op = self.slots[slot].clone().expect("returning slot is open");
+        let before = std::mem::take(&mut self.configs);
+        let mut out: Vec<Config> = Vec::new();
+        let mut kept: HashSet<(State, Bits)> = HashSet::new();
+        let mut seen: HashSet<(State, Bits)> = HashSet::new();
+        let mut stack: Vec<Config> = Vec::new();
+        let mut keep = |config: Config, out: &mut Vec<Config>| {
+            let config = Config { lin: config.lin & !bit(slot), ..config };
+            if kept.insert((config.state.clone(), config.lin)) {
+                out.push(config);
+            }
+        };
+        for config in &before {
+            if config.lin & bit(slot) != 0 {
+                keep(config.clone(), &mut out);
+            } else if seen.insert((config.state.clone(), config.lin)) {
+                stack.push(config.clone());
+            }
+        }
+        while let Some(config) = stack.pop() {
+            // Place the returning operation now...
+            let placed = match model::apply(&self.keys, &config.state, &op.command, op.result.as_ref()) {
+                Outcome::Invalid => None,
+                Outcome::Same => Some(config.state.clone()),
+                Outcome::Next(state) => Some(state),
+            };
+            if let Some(state) = placed {
+                let mut next = Config { state, lin: config.lin, path: config.path.push(ctx.point(op.id)) };
+                Self::settle_reads(&self.keys, &self.slots, reads, &mut next, ctx);
+                keep(next, &mut out);
+            }
+            // ...or another open operation first.
+            for other in slots_of(relevant & !config.lin) {
+                let o = self.slots[other].as_ref().expect("relevant slots are open");
+                let state = match model::apply(&self.keys, &config.state, &o.command, o.result.as_ref()) {
+                    Outcome::Invalid => continue,
+                    Outcome::Same => config.state.clone(),
+                    Outcome::Next(state) => state,
+                };
+                let mut next = Config { state, lin: config.lin | bit(other), path: config.path.push(ctx.point(o.id)) };
+                Self::settle_reads(&self.keys, &self.slots, reads, &mut next, ctx);
+                if seen.insert((next.state.clone(), next.lin)) {
+                    if seen.len() > ctx.budget {
+                        self.slots[slot] = None;
+                        self.give_up(format!(
+                            "more than {} possible states when #{} returned, with {} operations open",
+                            ctx.budget,
+                            op.id,
+                            self.open().count() + 1
+                        ));
+                        self.resync();
+                        return Ok(());
+                    }
+                    stack.push(next);
+                }
+            }
+        }
+        self.slots[slot] = None;
+        while self.slots.last().is_some_and(Option::is_none) {
+            self.slots.pop();
+        }
+        if out.is_empty() {
+            let concurrent = slots_of(relevant).filter_map(|s| self.slots[s].clone()).collect();
+            let stuck = Stuck { op, keys: self.keys.clone(), before, concurrent };
+            self.give_up(format!("after #{} could not be linearized", stuck.op.id));
+            self.resync();
+            return Err(Box::new(stuck));
+        }
+        if let Some(keep) = ctx.keep {
+            for config in &mut out {
+                config.path = std::mem::take(&mut config.path).bounded(keep);
+            }
+        }
+        self.configs = out;
+        Ok(())
+    }
+
+    /// Joins `other` into this partition (a `list` reads both). Returns
+    /// where each of `other`'s open operations now sits.
+    pub(super) fn merge(&mut self, other: Partition, ctx: &Ctx) -> Vec<(RequestId, usize)> {
+        let mut keys: Vec<Rc<str>> = self.keys.iter().chain(&other.keys).cloned().collect();
+        keys.sort();
+        let place = |k: &Rc<str>| model::index(&keys, k).expect("merged keys hold both");
+        let ours: Vec<usize> = self.keys.iter().map(place).collect();
+        let theirs: Vec<usize> = other.keys.iter().map(place).collect();
+        let mut moved = Vec::new();
+        let mut remap: Vec<Option<usize>> = vec![None; other.slots.len()];
+        for (old, op) in other.slots.into_iter().enumerate() {
+            let Some(op) = op else { continue };
+            let slot = match self.slots.iter().position(Option::is_none) {
+                Some(s) => s,
+                None => {
+                    self.slots.push(None);
+                    self.slots.len() - 1
+                }
+            };
+            moved.push((op.id, slot));
+            self.slots[slot] = Some(op);
+            remap[old] = Some(slot);
+        }
+        let undecided = self.undecided.take().or(other.undecided);
+        let product = self.configs.len().saturating_mul(other.configs.len());
+        self.configs = match undecided {
+            Some(_) => Vec::new(),
+            None if product > ctx.budget || self.slots.len() > MAX_OPEN => Vec::new(),
+            None => {
+                let mut configs = Vec::with_capacity(product);
+                for a in &self.configs {
+                    for b in &other.configs {
+                        let mut state = vec![Val::Missing; keys.len()];
+                        for (i, v) in a.state.iter().enumerate() {
+                            state[ours[i]] = v.clone();
+                        }
+                        for (i, v) in b.state.iter().enumerate() {
+                            state[theirs[i]] = v.clone();
+                        }
+                        let lin = slots_of(b.lin).fold(a.lin, |l, s| l | bit(remap[s].expect("open in b")));
+                        configs.push(Config { state: state.into(), lin, path: a.path.join(&b.path) });
+                    }
+                }
+                configs
+            }
+        };
+        self.keys = keys;
+        self.undecided = undecided;
+        if self.configs.is_empty() && self.undecided.is_none() {
+            self.undecided = Some(format!(
+                "joining keys for a list gave {product} possible states with {} operations open",
+                self.slots.len()
+            ));
+        }
+        self.resync();
+        moved
+    }
+
+    /// Splits off the keys that no longer need the others: while no `list`
+    /// is open, a key whose (value, placed operations) pairs combine freely
+    /// with those of the rest is checked alone again. `whole_paths`: only
+    /// split a single configuration with an empty path (the one-shot check,
+    /// whose paths must stay whole).
+    pub(super) fn split(&mut self, whole_paths: bool) -> Vec<Partition> {
+        let mut parts = Vec::new();
+        if self.undecided.is_some() || self.keys.len() < 2 || self.has_open_list() {
+            return parts;
+        }
+        if whole_paths && !(self.configs.len() == 1 && self.configs[0].path.is_empty()) {
+            return parts;
+        }
+        let mut i = 0;
+        while self.keys.len() > 1 && i < self.keys.len() {
+            let key = self.keys[i].clone();
+            let own: Vec<usize> = (0..self.slots.len())
+                .filter(|&s| self.slots[s].as_ref().is_some_and(|o| o.key() == Some(&key)))
+                .collect();
+            let rest_slots: Vec<usize> =
+                (0..self.slots.len()).filter(|&s| self.slots[s].is_some() && !own.contains(&s)).collect();
+            let rest_keys: Vec<usize> = (0..self.keys.len()).filter(|&k| k != i).collect();
+            let alone = self.project(&[i], &own);
+            let rest = self.project(&rest_keys, &rest_slots);
+            if alone.len() * rest.len() != self.configs.len() {
+                i += 1;
+                continue;
+            }
+            parts.push(Partition {
+                keys: vec![key],
+                slots: own.iter().map(|&s| self.slots[s].clone()).collect(),
+                configs: alone,
+                undecided: None,
+            });
+            self.keys.remove(i);
+            self.slots = rest_slots.iter().map(|&s| self.slots[s].clone()).collect();
+            self.configs = rest;
+        }
+        parts
+    }
+
+    /// The configurations seen through some keys and open slots only,
+    /// renumbered, each kept once (with the first path that gives it).
+    fn project(&self, keys: &[usize], slots: &[usize]) -> Vec<Config> {
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        for c in &self.configs {
+            let state: State = keys.iter().map(|&k| c.state[k].clone()).collect();
+            let lin = slots.iter().enumerate().filter(|&(_, &s)| c.lin & bit(s) != 0).fold(0, |l, (j, _)| l | bit(j));
+            if seen.insert((state.clone(), lin)) {
+                out.push(Config { state, lin, path: c.path.clone() });
+            }
+        }
+        out
+    }
+}
