@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use super::message::Applied;
-use super::types::{Command, Entry, RequestId};
+use super::types::{Command, Entry, Fnv, RequestId};
 use crate::util::Chunked;
 
 #[derive(Clone, Debug, Default)]
@@ -20,6 +20,25 @@ pub struct KvStore {
     /// vector indexed by id is dense; and it grows with the run, so it is
     /// chunked for checkpoints to share.
     done: Chunked<Option<Applied>>,
+    /// A fingerprint of `map`'s contents, kept up to date by every change:
+    /// the wrapping sum of one hash per (key, value) pair. Two stores with
+    /// the same pairs have the same digest, whatever their history, which
+    /// lets the checker compare a node's state with its committed log in
+    /// constant time (the `applied-state` invariant).
+    digest: u64,
+}
+
+/// The hash of one (key, value) pair of the map.
+pub fn pair_digest(key: &str, value: &str) -> u64 {
+    let mut h = Fnv::new();
+    h.str(key);
+    h.str(value);
+    // FNV is nearly linear in its last bytes; a sum of such hashes would
+    // cancel too easily. The splitmix64 finalizer spreads every bit.
+    let mut z = h.finish();
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
 }
 
 /// Where request `id` sits in `done`.
@@ -41,11 +60,16 @@ impl KvStore {
         let result = match &entry.command {
             Command::Noop => Applied::Done,
             Command::Put { key, value } => {
-                self.map.insert(key.clone(), value.clone());
+                if let Some(old) = self.map.insert(key.clone(), value.clone()) {
+                    self.digest = self.digest.wrapping_sub(pair_digest(key, &old));
+                }
+                self.digest = self.digest.wrapping_add(pair_digest(key, value));
                 Applied::Done
             }
             Command::Del { key } => {
-                self.map.remove(key);
+                if let Some(old) = self.map.remove(key) {
+                    self.digest = self.digest.wrapping_sub(pair_digest(key, &old));
+                }
                 Applied::Done
             }
             Command::Get { key } => Applied::Value(self.map.get(key).cloned()),
@@ -70,6 +94,11 @@ impl KvStore {
     /// The result of a client operation already applied, if it was.
     pub fn result_of(&self, request: RequestId) -> Option<&Applied> {
         self.done.get(slot(request))?.as_ref()
+    }
+
+    /// The fingerprint of the key-value pairs (see the field): 0 when empty.
+    pub fn digest(&self) -> u64 {
+        self.digest
     }
 
     pub fn get(&self, key: &str) -> Option<&str> {
@@ -109,6 +138,27 @@ mod tests {
         kv.apply(&entry(Command::del("/registry/pods/a"), Some(6)));
         assert_eq!(kv.get("/registry/pods/a"), None);
         assert_eq!(kv.len(), 2);
+    }
+
+    #[test]
+    fn the_digest_depends_on_the_pairs_only() {
+        let recomputed = |kv: &KvStore| kv.iter().fold(0u64, |d, (k, v)| d.wrapping_add(pair_digest(k, v)));
+        let mut a = KvStore::new();
+        let mut b = KvStore::new();
+        assert_eq!(a.digest(), 0);
+        a.apply(&entry(Command::put("x", "1"), Some(1)));
+        a.apply(&entry(Command::put("y", "2"), Some(2)));
+        a.apply(&entry(Command::put("x", "3"), Some(3)));
+        b.apply(&entry(Command::put("y", "2"), Some(1)));
+        b.apply(&entry(Command::put("z", "9"), Some(2)));
+        b.apply(&entry(Command::put("x", "3"), Some(3)));
+        assert_ne!(a.digest(), b.digest());
+        b.apply(&entry(Command::del("z"), Some(4)));
+        assert_eq!(a.digest(), b.digest());
+        assert_eq!(a.digest(), recomputed(&a));
+        a.apply(&entry(Command::del("x"), Some(5)));
+        a.apply(&entry(Command::del("y"), Some(6)));
+        assert_eq!(a.digest(), 0);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The simulated client: sends each operation to a node, follows redirects,
 //! retries after a timeout, and records every operation's history.
 
+use crate::check::Completion;
 use crate::raft::{Applied, ClientOutcome, Command, Message, NodeId, RequestId, CLIENT};
 
 use crate::util::chunked::ElemMut;
@@ -259,6 +260,28 @@ impl World {
             next_at: self.now + interval,
             count: self.load.as_ref().map_or(0, |l| l.count),
         });
+    }
+
+    /// Tells the checker what the client saw in the event just processed:
+    /// an operation invoked, answers received. Returns the violations found.
+    pub(super) fn check_client(&mut self, kind: &EventKind) -> usize {
+        let (event, now) = (self.event_count(), self.now);
+        let mut found = 0;
+        if let EventKind::Submit(op) | EventKind::ClientLoad(Some(op)) = kind {
+            if let Some(o) = self.client.op(*op) {
+                // Every operation goes through the log today, so every one
+                // promises linearizability.
+                found += self.checker.client_invoked(event, now, o.id, &o.command, true);
+            }
+        }
+        for effect in &self.effects {
+            if let Effect::ClientDone { op, node, result } = effect {
+                let Some(o) = self.client.op(*op) else { continue };
+                let done = Completion { op: *op, command: &o.command, node: *node, result, through_log: true };
+                found += self.checker.client_completed(event, now, done);
+            }
+        }
+        found
     }
 
     pub(super) fn load_tick(&mut self) -> Option<RequestId> {

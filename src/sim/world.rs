@@ -50,7 +50,7 @@ pub struct World {
     pub(super) nodes: Vec<NodeSlot>,
     pub(super) network: Network,
     pub(super) client: Client,
-    checker: Checker,
+    pub(super) checker: Checker,
     events: u64,
     stats: Stats,
     pub(super) load: Option<ClientLoad>,
@@ -289,9 +289,11 @@ impl World {
                 log: slot.node.log(),
                 commit_index: slot.node.commit_index(),
                 last_applied: slot.node.last_applied(),
+                kv: slot.node.kv(),
             }
         });
-        let found = self.checker.after_event(self.events, self.now, &views[..self.nodes.len()], touched);
+        let mut found = self.checker.after_event(self.events, self.now, &views[..self.nodes.len()], touched);
+        found += self.check_client(&kind);
         if found > 0 {
             let total = self.checker.violations().len();
             for v in &self.checker.violations()[total.saturating_sub(found)..] {

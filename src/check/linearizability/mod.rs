@@ -528,6 +528,16 @@ impl Default for Linearizability {
 /// Checks a whole history at once: every operation, pending ones included.
 /// Returns the finished checker (its verdict, counterexamples and order).
 pub fn check_history<'a>(ops: impl IntoIterator<Item = &'a Operation>) -> Linearizability {
+    Linearizability::one_shot().check_all(ops)
+}
+
+impl Linearizability {
+    fn check_all<'a>(self, ops: impl IntoIterator<Item = &'a Operation>) -> Linearizability {
+        check_all(self, ops)
+    }
+}
+
+fn check_all<'a>(mut check: Linearizability, ops: impl IntoIterator<Item = &'a Operation>) -> Linearizability {
     // Events in time order; at equal times invocations first, so that
     // operations that meet at one instant count as concurrent.
     let mut events: Vec<(u64, bool, &Operation)> = Vec::new();
@@ -538,7 +548,6 @@ pub fn check_history<'a>(ops: impl IntoIterator<Item = &'a Operation>) -> Linear
         }
     }
     events.sort_by_key(|&(at, respond, op)| (at, respond, op.id));
-    let mut check = Linearizability::one_shot();
     for (_, respond, op) in events {
         if respond {
             check.push(Event::Respond(op.id));

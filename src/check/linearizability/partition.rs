@@ -69,8 +69,55 @@ impl Open {
 #[derive(Clone, Debug, PartialEq)]
 pub(super) struct Config {
     pub state: State,
+    /// Open operations placed.
     pub lin: Bits,
+    /// Open writes not placed, but which can be taken as placed just before
+    /// a write of the same key that this configuration placed after they
+    /// were invoked: overwritten at once, nobody could have seen them. Such
+    /// a write may still take effect later, or quietly be done with when it
+    /// returns.
+    pub free: Bits,
     pub path: Path,
+}
+
+impl Config {
+    fn initial(state: State) -> Config {
+        Config { state, lin: 0, free: 0, path: Path::default() }
+    }
+
+    fn key(&self) -> (State, Bits, Bits) {
+        (self.state.clone(), self.lin, self.free)
+    }
+}
+
+/// Which open operations touch which: built once per response.
+struct Reach {
+    /// For a write: the open writes of its key, itself included.
+    same_key: Vec<Bits>,
+    /// For a read: the open writes of the keys it reads.
+    observes: Vec<Bits>,
+}
+
+impl Reach {
+    fn new(slots: &[Option<Open>]) -> Reach {
+        let writes: Vec<(usize, &str)> = slots
+            .iter()
+            .enumerate()
+            .filter_map(|(s, o)| o.as_ref().filter(|o| !model::is_read(&o.command)).and_then(|o| Some((s, o.key()?))))
+            .collect();
+        let mask = |f: &dyn Fn(&str) -> bool| writes.iter().filter(|(_, k)| f(k)).fold(0, |m, &(s, _)| m | bit(s));
+        let mut same_key = vec![0; slots.len()];
+        let mut observes = vec![0; slots.len()];
+        for (s, op) in slots.iter().enumerate() {
+            let Some(op) = op else { continue };
+            if model::is_read(&op.command) {
+                observes[s] = mask(&|k| op.touches(k));
+            } else if let Some(key) = op.key() {
+                same_key[s] = mask(&|k| k == key);
+            }
+        }
+        Reach { same_key, observes }
+    }
 }
 
 /// What the checker passes down for one event.
@@ -120,12 +167,7 @@ impl Partition {
     /// Keys nobody has written yet: missing.
     pub(super) fn new(keys: Vec<Rc<str>>) -> Partition {
         let state: State = vec![Val::Missing; keys.len()].into();
-        Partition {
-            keys,
-            slots: Vec::new(),
-            configs: vec![Config { state, lin: 0, path: Path::default() }],
-            undecided: None,
-        }
+        Partition { keys, slots: Vec::new(), configs: vec![Config::initial(state)], undecided: None }
     }
 
     pub(super) fn open(&self) -> impl Iterator<Item = &Open> {
@@ -152,7 +194,7 @@ impl Partition {
         if self.undecided.is_some() && self.open().next().is_none() {
             self.slots.clear();
             let state: State = vec![Val::Unknown; self.keys.len()].into();
-            self.configs = vec![Config { state, lin: 0, path: Path::default() }];
+            self.configs = vec![Config::initial(state)];
             self.undecided = None;
         }
     }
@@ -175,8 +217,9 @@ impl Partition {
             return;
         }
         let reads = self.reads();
+        let reach = Reach::new(&self.slots);
         for config in &mut self.configs {
-            Self::settle_reads(&self.keys, &self.slots, reads & bit(slot), config, ctx);
+            Self::settle_reads(&self.keys, &self.slots, &reach, reads & bit(slot), config, ctx);
         }
     }
 
@@ -192,14 +235,39 @@ impl Partition {
     /// Places every read among `reads` that `config` has not placed and
     /// that sees exactly its state. Free: a read leaves the state alone, so
     /// placing it as soon as it can be placed loses no linearization.
-    fn settle_reads(keys: &[Rc<str>], slots: &[Option<Open>], reads: Bits, config: &mut Config, ctx: &mut Ctx) {
+    /// Returns the writes the placed reads observe.
+    fn settle_reads(
+        keys: &[Rc<str>],
+        slots: &[Option<Open>],
+        reach: &Reach,
+        reads: Bits,
+        config: &mut Config,
+        ctx: &mut Ctx,
+    ) -> Bits {
+        let mut observed = 0;
         for slot in slots_of(reads & !config.lin) {
             let op = slots[slot].as_ref().expect("a read slot holds a read");
             if model::apply(keys, &config.state, &op.command, op.result.as_ref()) == Outcome::Same {
                 config.lin |= bit(slot);
                 config.path = config.path.push(ctx.point(op.id));
+                observed |= reach.observes[slot];
             }
         }
+        observed
+    }
+
+    /// Places the open operation in `slot` in `config` (its result valid
+    /// there); a write frees the unplaced writes of its key.
+    fn place(&self, config: &Config, slot: usize, reach: &Reach, ctx: &mut Ctx) -> Option<Config> {
+        let op = self.slots[slot].as_ref().expect("placed slots are open");
+        let state = match model::apply(&self.keys, &config.state, &op.command, op.result.as_ref()) {
+            Outcome::Invalid => return None,
+            Outcome::Same => config.state.clone(),
+            Outcome::Next(state) => state,
+        };
+        let lin = config.lin | bit(slot);
+        let free = (config.free | reach.same_key[slot]) & !lin;
+        Some(Config { state, lin, free, path: config.path.push(ctx.point(op.id)) })
     }
 
     /// Open operations that may have to be placed before `slot` when it
@@ -232,6 +300,14 @@ impl Partition {
     /// Knossos' "linear" checkers). Configurations that cannot are dropped,
     /// and those reached twice are kept once (Lowe's memoisation of
     /// (placed operations, state), as Porcupine does it).
+    ///
+    /// A write placed first that no read sees before it is overwritten, or
+    /// before the returning operation, changes nothing anyone observes, so
+    /// such a placement is only explored when a read then sees it. The
+    /// configuration that leaves the write open (and free, if a write of
+    /// its key was placed after it was invoked) can do all the other can:
+    /// place it later, or take it as overwritten at once. This keeps keys
+    /// with many concurrent writes polynomial instead of exponential.
     pub(super) fn respond(&mut self, slot: usize, ctx: &mut Ctx) -> Result<(), Box<Stuck>> {
         if self.undecided.is_some() {
             self.slots[slot] = None;
@@ -240,48 +316,53 @@ impl Partition {
         }
         let relevant = self.relevant(slot);
         let reads = self.reads() & !bit(slot);
+        let reach = Reach::new(&self.slots);
         let op = self.slots[slot].clone().expect("returning slot is open");
+        let op_is_read = model::is_read(&op.command);
         let before = std::mem::take(&mut self.configs);
         let mut out: Vec<Config> = Vec::new();
-        let mut kept: HashSet<(State, Bits)> = HashSet::new();
-        let mut seen: HashSet<(State, Bits)> = HashSet::new();
-        let mut stack: Vec<Config> = Vec::new();
+        let mut kept: HashSet<(State, Bits, Bits)> = HashSet::new();
+        // Search nodes: a configuration, and the writes it placed first
+        // that no read has seen yet.
+        let mut seen: HashSet<((State, Bits, Bits), Bits)> = HashSet::new();
+        let mut stack: Vec<(Config, Bits)> = Vec::new();
         let mut keep = |config: Config, out: &mut Vec<Config>| {
-            let config = Config { lin: config.lin & !bit(slot), ..config };
-            if kept.insert((config.state.clone(), config.lin)) {
+            let done = !bit(slot);
+            let config = Config { lin: config.lin & done, free: config.free & done, ..config };
+            if kept.insert(config.key()) {
                 out.push(config);
             }
         };
         for config in &before {
-            if config.lin & bit(slot) != 0 {
+            if config.lin & bit(slot) != 0 || (!op_is_read && config.free & bit(slot) != 0) {
+                // Placed already, or taken as overwritten unseen.
                 keep(config.clone(), &mut out);
-            } else if seen.insert((config.state.clone(), config.lin)) {
-                stack.push(config.clone());
+            }
+            if config.lin & bit(slot) == 0 && seen.insert((config.key(), 0)) {
+                stack.push((config.clone(), 0));
             }
         }
-        while let Some(config) = stack.pop() {
-            // Place the returning operation now...
-            let placed = match model::apply(&self.keys, &config.state, &op.command, op.result.as_ref()) {
-                Outcome::Invalid => None,
-                Outcome::Same => Some(config.state.clone()),
-                Outcome::Next(state) => Some(state),
-            };
-            if let Some(state) = placed {
-                let mut next = Config { state, lin: config.lin, path: config.path.push(ctx.point(op.id)) };
-                Self::settle_reads(&self.keys, &self.slots, reads, &mut next, ctx);
-                keep(next, &mut out);
+        while let Some((config, unseen)) = stack.pop() {
+            // Place the returning operation now, once every write placed
+            // before it has been seen (by it, if it reads)...
+            let unseen_then = if op_is_read { unseen & !reach.observes[slot] } else { unseen };
+            if unseen_then == 0 {
+                if let Some(mut next) = self.place(&config, slot, &reach, ctx) {
+                    Self::settle_reads(&self.keys, &self.slots, &reach, reads, &mut next, ctx);
+                    keep(next, &mut out);
+                }
             }
             // ...or another open operation first.
             for other in slots_of(relevant & !config.lin) {
-                let o = self.slots[other].as_ref().expect("relevant slots are open");
-                let state = match model::apply(&self.keys, &config.state, &o.command, o.result.as_ref()) {
-                    Outcome::Invalid => continue,
-                    Outcome::Same => config.state.clone(),
-                    Outcome::Next(state) => state,
-                };
-                let mut next = Config { state, lin: config.lin | bit(other), path: config.path.push(ctx.point(o.id)) };
-                Self::settle_reads(&self.keys, &self.slots, reads, &mut next, ctx);
-                if seen.insert((next.state.clone(), next.lin)) {
+                let is_read = reach.same_key[other] == 0;
+                // A write over one not seen yet would hide it for good.
+                if !is_read && unseen & reach.same_key[other] != 0 {
+                    continue;
+                }
+                let Some(mut next) = self.place(&config, other, &reach, ctx) else { continue };
+                let mut unseen = if is_read { unseen & !reach.observes[other] } else { unseen | bit(other) };
+                unseen &= !Self::settle_reads(&self.keys, &self.slots, &reach, reads, &mut next, ctx);
+                if seen.insert((next.key(), unseen)) {
                     if seen.len() > ctx.budget {
                         self.slots[slot] = None;
                         self.give_up(format!(
@@ -293,7 +374,7 @@ impl Partition {
                         self.resync();
                         return Ok(());
                     }
-                    stack.push(next);
+                    stack.push((next, unseen));
                 }
             }
         }
@@ -356,8 +437,13 @@ impl Partition {
                         for (i, v) in b.state.iter().enumerate() {
                             state[theirs[i]] = v.clone();
                         }
-                        let lin = slots_of(b.lin).fold(a.lin, |l, s| l | bit(remap[s].expect("open in b")));
-                        configs.push(Config { state: state.into(), lin, path: a.path.join(&b.path) });
+                        let moved = |bits: Bits| slots_of(bits).fold(0, |l, s| l | bit(remap[s].expect("open in b")));
+                        configs.push(Config {
+                            state: state.into(),
+                            lin: a.lin | moved(b.lin),
+                            free: a.free | moved(b.free),
+                            path: a.path.join(&b.path),
+                        });
                     }
                 }
                 configs
@@ -423,9 +509,12 @@ impl Partition {
         let mut out = Vec::new();
         for c in &self.configs {
             let state: State = keys.iter().map(|&k| c.state[k].clone()).collect();
-            let lin = slots.iter().enumerate().filter(|&(_, &s)| c.lin & bit(s) != 0).fold(0, |l, (j, _)| l | bit(j));
-            if seen.insert((state.clone(), lin)) {
-                out.push(Config { state, lin, path: c.path.clone() });
+            let renumber = |bits: Bits| {
+                slots.iter().enumerate().filter(|&(_, &s)| bits & bit(s) != 0).fold(0, |l, (j, _)| l | bit(j))
+            };
+            let config = Config { state, lin: renumber(c.lin), free: renumber(c.free), path: c.path.clone() };
+            if seen.insert(config.key()) {
+                out.push(config);
             }
         }
         out
