@@ -346,6 +346,10 @@ fn command(n: u8) -> impl Strategy<Value = Command> {
         (key(), value(), via()).prop_map(|(key, value, on)| Command::ExpectValue { key, value, on }),
         (key(), via()).prop_map(|(key, on)| Command::ExpectMissing { key, on }),
         Just(Command::ExpectNoViolations),
+        // `missing` is the word for a missing key, never a value.
+        (any::<u64>(), prop::option::of(value().prop_filter("a value", |v| v != "missing")))
+            .prop_map(|(op, value)| Command::ExpectRead { op, value }),
+        any::<bool>().prop_map(Command::ExpectLinearizable),
         show.prop_map(Command::Show),
     ]
 }

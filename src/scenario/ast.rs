@@ -167,6 +167,15 @@ pub enum Command {
         on: Option<NodeRef>,
     },
     ExpectNoViolations,
+    /// `expect read N VALUE` / `expect read N missing`: client operation #N
+    /// (a `get`) returned VALUE / that the key is missing.
+    ExpectRead {
+        op: u64,
+        value: Option<String>,
+    },
+    /// `expect linearizable` (true) / `expect not-linearizable` (false): the
+    /// whole client history so far, every operation included.
+    ExpectLinearizable(bool),
     Show(ShowWhat),
 }
 
@@ -510,6 +519,11 @@ impl fmt::Display for Command {
             }
             Command::ExpectMissing { key, on } => write!(f, "expect missing {key}{}", Suffix("on", on)),
             Command::ExpectNoViolations => f.write_str("expect no-violations"),
+            Command::ExpectRead { op, value } => {
+                write!(f, "expect read {op} {}", value.as_deref().unwrap_or("missing"))
+            }
+            Command::ExpectLinearizable(true) => f.write_str("expect linearizable"),
+            Command::ExpectLinearizable(false) => f.write_str("expect not-linearizable"),
             Command::Show(what) => write!(f, "show {what}"),
         }
     }

@@ -4,6 +4,7 @@
 pub mod ast;
 pub mod check;
 pub mod fuzz;
+mod history;
 pub mod parse;
 pub mod record;
 pub mod runner;

@@ -6,6 +6,8 @@
 
 // Declared here rather than in mod.rs so that the module tree of
 // `scenario` stays `ast` + `parse`.
+#[path = "parse_history.rs"]
+mod history;
 #[path = "lexer.rs"]
 mod lexer;
 
@@ -44,7 +46,8 @@ const KEYWORDS: [&str; 20] = [
     "break",
     "unbreak",
 ];
-const EXPECTS: &str = "one of: leader, term, role, committed, log, value, missing, no-violations";
+const EXPECTS: &str =
+    "one of: leader, term, role, committed, log, value, missing, read, linearizable, not-linearizable, no-violations";
 const MESSAGE_TYPE: &str = "a message type: RequestVote, RequestVoteReply, AppendEntries, AppendEntriesReply, any";
 const OPTIONS: &str = "an option: seed, election, heartbeat, latency, loss";
 const LOG_ENTRY: &str = "a log entry like 1:noop, 1:put(x=1), 2:del(x), 2:get(x) or 3:list(prefix)";
@@ -563,6 +566,7 @@ impl Parser {
                 return Ok((Command::ExpectMissing { key, on }, "'on N' or end of line"));
             }
             "no-violations" => Command::ExpectNoViolations,
+            "read" | "linearizable" | "not-linearizable" => history::expect(c, &what)?,
             _ => return Err(what.error(EXPECTS)),
         };
         Ok((command, END))

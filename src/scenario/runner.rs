@@ -10,7 +10,7 @@ use crate::raft::{Command as KvCommand, NodeId, Role, CLIENT};
 use crate::sim::{fmt_time, Effect, Hit, MessageFault, Micros, SimError, Watch, World, WorldConfig};
 
 use super::ast::{format_duration, ClusterSpec, Command, ExpectedRole, LinkKind, NodeRef, Scenario, ShowWhat, Step};
-use super::show;
+use super::{history, show};
 
 /// How much of the event stream `run` commands print.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -479,6 +479,8 @@ impl Runner {
                     return Err(format!("{} safety violation(s), the first: {v}", w.checker().violations().len()));
                 }
             }
+            Command::ExpectRead { op, value } => history::expect_read(w, *op, value.as_deref())?,
+            Command::ExpectLinearizable(expected) => history::expect_linearizable(w, *expected)?,
             other => return Err(format!("internal error: `{other}` is not an expectation")),
         }
         Ok(())

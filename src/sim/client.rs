@@ -1,6 +1,7 @@
 //! The simulated client: sends each operation to a node, follows redirects,
 //! retries after a timeout, and records every operation's history.
 
+use crate::check::linearizability::Operation;
 use crate::check::Completion;
 use crate::raft::{Applied, ClientOutcome, Command, Message, NodeId, RequestId, CLIENT};
 
@@ -34,6 +35,19 @@ pub struct ClientOp {
 impl ClientOp {
     pub fn is_done(&self) -> bool {
         self.completed_at.is_some()
+    }
+
+    /// The operation as the linearizability checker reads a history.
+    pub fn to_operation(&self) -> Operation {
+        Operation {
+            id: self.id,
+            command: self.command.clone(),
+            invoked_at: self.invoked_at,
+            response: self.completed_at.zip(self.result.clone()),
+            // The client only takes an answer from the node its latest
+            // attempt went to.
+            node: self.is_done().then_some(self.target),
+        }
     }
 }
 

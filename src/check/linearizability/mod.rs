@@ -62,6 +62,7 @@
 //! partition starts over the same way.
 
 mod model;
+mod order;
 mod partition;
 mod path;
 mod report;
@@ -81,7 +82,7 @@ pub use report::{Counterexample, OpSummary};
 pub const MAX_QUEUE: usize = 20_000;
 /// Configurations one response may explore before the checker gives up on
 /// its keys, in the live check.
-pub const LIVE_BUDGET: usize = 20_000;
+pub const LIVE_BUDGET: usize = 4_000;
 /// The same for a one-shot check of a whole history (not run per event).
 pub const ONE_SHOT_BUDGET: usize = 200_000;
 /// Points kept per path in the live check: enough to explain a violation.
@@ -149,9 +150,13 @@ pub struct Linearizability {
     not_judged: u64,
     /// Why partitions were given up, the first few.
     gave_up: Vec<String>,
-    /// The one-shot check: the points of configurations that became the
-    /// only ones left.
+    /// The one-shot check: the paths of configurations that became the only
+    /// ones left, in order.
+    settled: Vec<path::Path>,
+    /// After [`Linearizability::finish`] of a one-shot check: the order.
     order: Vec<Point>,
+    /// Whether the order was replayed and found right ([`check_history`]).
+    order_checked: Option<Result<(), String>>,
     peak: Peak,
 }
 
@@ -193,7 +198,9 @@ impl Linearizability {
             violations: 0,
             not_judged: 0,
             gave_up: Vec::new(),
+            settled: Vec::new(),
             order: Vec::new(),
+            order_checked: None,
             peak: Peak::default(),
         }
     }
@@ -245,10 +252,10 @@ impl Linearizability {
         if self.keep.is_none() {
             for part in self.parts.iter_mut().flatten() {
                 if let Some(config) = part.configs.first_mut() {
-                    self.order.extend(std::mem::take(&mut config.path).points());
+                    self.settled.push(std::mem::take(&mut config.path));
                 }
             }
-            self.order.sort_unstable_by_key(|p| (p.at, p.seq));
+            self.order = order::assemble(path::resolve(&std::mem::take(&mut self.settled)));
         }
         found
     }
@@ -278,12 +285,25 @@ impl Linearizability {
         &self.gave_up
     }
 
-    /// After [`Linearizability::finish`] of a one-shot check: a
-    /// linearization of the history (as far as it was judged), each
-    /// operation with its linearization point. Pending writes missing from
-    /// it did not take effect in this linearization.
+    /// After [`check_history`] found the history linearizable: a
+    /// linearization, each operation with its linearization point, replayed
+    /// through the key-value store and found right. Pending writes missing
+    /// from it did not take effect in this linearization. Empty otherwise.
     pub fn order(&self) -> &[Point] {
-        &self.order
+        match self.order_checked {
+            Some(Ok(())) => &self.order,
+            _ => &[],
+        }
+    }
+
+    /// Why the order could not be given, if it could not (a linearizable
+    /// history whose points, assembled from partitions that split, do not
+    /// replay: reported rather than shown wrong).
+    pub fn order_problem(&self) -> Option<&str> {
+        match &self.order_checked {
+            Some(Err(why)) => Some(why),
+            _ => None,
+        }
     }
 
     pub fn peak(&self) -> Peak {
@@ -431,7 +451,10 @@ impl Linearizability {
             }
         };
         let mut ctx = self.ctx(at);
-        let p = self.parts[part].as_mut().expect("live partition");
+        // A list split off as done (see `Partition::split`) finds nothing.
+        let Some(Some(p)) = self.parts.get_mut(part) else {
+            return Vec::new();
+        };
         let Some(slot) = p.slot_of(id) else {
             return Vec::new();
         };
@@ -463,7 +486,7 @@ impl Linearizability {
         let p = self.parts[part].as_mut().expect("live partition");
         self.peak.configs = self.peak.configs.max(p.configs.len());
         if one_shot && p.configs.len() == 1 {
-            self.order.extend(std::mem::take(&mut p.configs[0].path).points());
+            self.settled.push(std::mem::take(&mut p.configs[0].path));
         }
         if p.keys.is_empty() && p.open().next().is_none() {
             self.parts[part] = None;
@@ -514,8 +537,10 @@ impl Linearizability {
         };
         // The one-shot check's settled order, as far back as operations are
         // remembered.
-        let settled = &self.order[self.order.len().saturating_sub(RECENT)..];
-        report::explain(stuck, settled, describe)
+        let mut settled: Vec<Point> =
+            self.settled.iter().rev().take(RECENT).flat_map(|p| p.points().into_iter().rev()).take(RECENT).collect();
+        settled.reverse();
+        report::explain(stuck, &settled, describe)
     }
 }
 
@@ -548,6 +573,7 @@ fn check_all<'a>(mut check: Linearizability, ops: impl IntoIterator<Item = &'a O
         }
     }
     events.sort_by_key(|&(at, respond, op)| (at, respond, op.id));
+    let all: Vec<&Operation> = events.iter().filter(|e| !e.1).map(|e| e.2).collect();
     for (_, respond, op) in events {
         if respond {
             check.push(Event::Respond(op.id));
@@ -562,5 +588,13 @@ fn check_all<'a>(mut check: Linearizability, ops: impl IntoIterator<Item = &'a O
         }
     }
     check.finish();
+    if check.verdict() == Verdict::Linearizable {
+        let mut checked = order::validate(&check.order, all.iter().copied());
+        if checked.is_err() {
+            check.order = order::place_lists(&check.order, all.iter().copied());
+            checked = order::validate(&check.order, all.iter().copied());
+        }
+        check.order_checked = Some(checked);
+    }
     check
 }

@@ -35,8 +35,106 @@ impl fmt::Display for Val {
 }
 
 /// One model state: a value per key of the partition. Shared: many
-/// configurations of a partition hold the same state.
-pub(super) type State = Rc<[Val]>;
+/// configurations of a partition hold the same state. Its hash is kept
+/// (a sum over the keys, updated in constant time when one key changes),
+/// since the checker hashes configurations far more often than it makes
+/// new states.
+#[derive(Clone)]
+pub(super) struct State {
+    vals: Rc<[Val]>,
+    hash: u64,
+}
+
+impl State {
+    pub(super) fn new(vals: Vec<Val>) -> State {
+        let hash = vals.iter().enumerate().fold(0u64, |h, (i, v)| h.wrapping_add(slot_hash(i, v)));
+        State { vals: vals.into(), hash }
+    }
+
+    /// This state with key `i` set to `val`.
+    pub(super) fn with(&self, i: usize, val: Val) -> State {
+        let hash = self.hash.wrapping_sub(slot_hash(i, &self.vals[i])).wrapping_add(slot_hash(i, &val));
+        let mut vals = self.vals.to_vec();
+        vals[i] = val;
+        State { vals: vals.into(), hash }
+    }
+}
+
+/// The share of key `i` holding `val` in a state's hash.
+fn slot_hash(i: usize, val: &Val) -> u64 {
+    let mut h = crate::raft::types::Fnv::new();
+    h.u64(i as u64);
+    match val {
+        Val::Missing => h.byte(0),
+        Val::Unknown => h.byte(1),
+        Val::Present => h.byte(2),
+        Val::Is(v) => h.str(v),
+    }
+    // Spread the bits before they are summed.
+    let z = h.finish();
+    (z ^ (z >> 31)).wrapping_mul(0x94d0_49bb_1331_11eb)
+}
+
+impl std::ops::Deref for State {
+    type Target = [Val];
+    fn deref(&self) -> &[Val] {
+        &self.vals
+    }
+}
+
+impl PartialEq for State {
+    fn eq(&self, other: &State) -> bool {
+        self.hash == other.hash && (Rc::ptr_eq(&self.vals, &other.vals) || self.vals == other.vals)
+    }
+}
+
+impl Eq for State {}
+
+impl std::hash::Hash for State {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u64(self.hash);
+    }
+}
+
+impl fmt::Debug for State {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.vals.fmt(f)
+    }
+}
+
+impl FromIterator<Val> for State {
+    fn from_iter<I: IntoIterator<Item = Val>>(iter: I) -> State {
+        State::new(iter.into_iter().collect())
+    }
+}
+
+/// A quick hasher for the checker's sets of configurations (whose states
+/// bring their own hash): FxHash's step, deterministic.
+#[derive(Default)]
+pub(super) struct Quick(u64);
+
+impl std::hash::Hasher for Quick {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    fn write_u128(&mut self, n: u128) {
+        self.write_u64(n as u64);
+        self.write_u64((n >> 64) as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+pub(super) type QuickSet<T> = std::collections::HashSet<T, std::hash::BuildHasherDefault<Quick>>;
+pub(super) type QuickMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<Quick>>;
 
 /// What applying an operation with its result to a state gives.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -69,12 +167,8 @@ pub(super) fn is_read(command: &Command) -> bool {
 
 /// Applies `command`, which returned `result` (`None`: a write still
 /// pending, whose result, `ok`, is known in advance), to `state`.
-pub(super) fn apply(keys: &[Rc<str>], state: &[Val], command: &Command, result: Option<&Applied>) -> Outcome {
-    let set = |i: usize, val: Val| -> Outcome {
-        let mut next: Vec<Val> = state.to_vec();
-        next[i] = val;
-        Outcome::Next(next.into())
-    };
+pub(super) fn apply(keys: &[Rc<str>], state: &State, command: &Command, result: Option<&Applied>) -> Outcome {
+    let set = |i: usize, val: Val| -> Outcome { Outcome::Next(state.with(i, val)) };
     match command {
         Command::Put { key, value } => match (index(keys, key), result) {
             (Some(i), None | Some(Applied::Done)) => set(i, Val::Is(value.clone())),
@@ -110,7 +204,7 @@ pub(super) fn apply(keys: &[Rc<str>], state: &[Val], command: &Command, result: 
 /// `list PREFIX` returned `listed`: exactly the keys under the prefix that
 /// are present. A key the partition does not hold was never written, so it
 /// cannot be listed.
-fn list(keys: &[Rc<str>], state: &[Val], prefix: &str, listed: &[Rc<str>]) -> Outcome {
+fn list(keys: &[Rc<str>], state: &State, prefix: &str, listed: &[Rc<str>]) -> Outcome {
     let scope = prefix_range(keys, prefix);
     let mut seen = vec![false; scope.len()];
     for key in listed {
@@ -119,7 +213,7 @@ fn list(keys: &[Rc<str>], state: &[Val], prefix: &str, listed: &[Rc<str>]) -> Ou
             _ => return Outcome::Invalid,
         }
     }
-    let mut next: Option<Vec<Val>> = None;
+    let mut next: Option<State> = None;
     for (offset, &present) in seen.iter().enumerate() {
         let i = scope.start + offset;
         let pinned = match (&state[i], present) {
@@ -128,10 +222,10 @@ fn list(keys: &[Rc<str>], state: &[Val], prefix: &str, listed: &[Rc<str>]) -> Ou
             (Val::Unknown, false) => Val::Missing,
             _ => return Outcome::Invalid,
         };
-        next.get_or_insert_with(|| state.to_vec())[i] = pinned;
+        next = Some(next.as_ref().unwrap_or(state).with(i, pinned));
     }
     match next {
-        Some(next) => Outcome::Next(next.into()),
+        Some(next) => Outcome::Next(next),
         None => Outcome::Same,
     }
 }
@@ -185,7 +279,7 @@ mod tests {
     #[test]
     fn writes_set_and_reads_compare() {
         let ks = keys(&["x"]);
-        let s = [Val::Missing];
+        let s = State::new(vec![Val::Missing]);
         let Outcome::Next(s) = apply(&ks, &s, &Command::put("x", "1"), Some(&Applied::Done)) else { panic!() };
         assert_eq!(&*s, &[is("1")]);
         assert_eq!(apply(&ks, &s, &Command::get("x"), Some(&value(Some("1")))), Outcome::Same);
@@ -200,7 +294,7 @@ mod tests {
     #[test]
     fn list_sees_exactly_the_present_keys_under_its_prefix() {
         let ks = keys(&["a", "k1", "k2", "k3"]);
-        let s = [is("0"), is("1"), Val::Missing, is("3")];
+        let s = State::new(vec![is("0"), is("1"), Val::Missing, is("3")]);
         let list = Command::list("k");
         assert_eq!(apply(&ks, &s, &list, Some(&listed(&["k1", "k3"]))), Outcome::Same);
         assert_eq!(apply(&ks, &s, &list, Some(&listed(&["k1"]))), Outcome::Invalid);
@@ -214,7 +308,7 @@ mod tests {
     #[test]
     fn unknown_values_are_pinned_by_the_first_read() {
         let ks = keys(&["k1", "k2"]);
-        let s = [Val::Unknown, Val::Unknown];
+        let s = State::new(vec![Val::Unknown, Val::Unknown]);
         let Outcome::Next(s) = apply(&ks, &s, &Command::list("k"), Some(&listed(&["k2"]))) else { panic!() };
         assert_eq!(&*s, &[Val::Missing, Val::Present]);
         assert_eq!(apply(&ks, &s, &Command::get("k2"), Some(&value(None))), Outcome::Invalid);

@@ -3,13 +3,12 @@
 //! allows. See the module documentation of `linearizability` for the
 //! algorithm.
 
-use std::collections::HashSet;
 use std::rc::Rc;
 
 use crate::raft::{Applied, Command, RequestId};
 
-use super::model::{self, Outcome, State, Val};
-use super::path::{Path, Point};
+use super::model::{self, Outcome, QuickMap, QuickSet, State, Val};
+use super::path::{Path, Point, Scope, SplitRecord};
 
 /// Open operations per partition are bits of a `u128`.
 pub(super) const MAX_OPEN: usize = 128;
@@ -48,6 +47,19 @@ impl Open {
             Command::Put { key, .. } | Command::Del { key } | Command::Get { key } => Some(key),
             _ => None,
         }
+    }
+
+    fn scope(&self) -> Scope {
+        match &self.command {
+            Command::List { prefix } => Scope::Prefix(prefix.clone()),
+            _ => Scope::Key(self.key().expect("a key operation").into()),
+        }
+    }
+
+    /// Whether the operation is on `keys` only (a `get`, `put` or `del` of
+    /// one of them).
+    fn covered_by(&self, keys: &[Rc<str>]) -> bool {
+        self.key().is_some_and(|k| keys.iter().any(|x| &**x == k))
     }
 
     fn is_list(&self) -> bool {
@@ -96,6 +108,9 @@ struct Reach {
     same_key: Vec<Bits>,
     /// For a read: the open writes of the keys it reads.
     observes: Vec<Bits>,
+    /// For a write: the open reads whose answer it could explain (a get of
+    /// its value, a list that shows its key as the write leaves it).
+    seers: Vec<Bits>,
 }
 
 impl Reach {
@@ -108,15 +123,37 @@ impl Reach {
         let mask = |f: &dyn Fn(&str) -> bool| writes.iter().filter(|(_, k)| f(k)).fold(0, |m, &(s, _)| m | bit(s));
         let mut same_key = vec![0; slots.len()];
         let mut observes = vec![0; slots.len()];
+        let mut seers = vec![0; slots.len()];
         for (s, op) in slots.iter().enumerate() {
             let Some(op) = op else { continue };
             if model::is_read(&op.command) {
                 observes[s] = mask(&|k| op.touches(k));
+                for &(w, _) in &writes {
+                    let write = &slots[w].as_ref().expect("a write slot").command;
+                    if could_explain(write, &op.command, op.result.as_ref()) {
+                        seers[w] |= bit(s);
+                    }
+                }
             } else if let Some(key) = op.key() {
                 same_key[s] = mask(&|k| k == key);
             }
         }
-        Reach { same_key, observes }
+        Reach { same_key, observes, seers }
+    }
+}
+
+/// Whether `read`, which returned `result`, could see what `write` left.
+fn could_explain(write: &Command, read: &Command, result: Option<&Applied>) -> bool {
+    match (write, read, result) {
+        (Command::Put { key, value }, Command::Get { key: k }, Some(Applied::Value(Some(v)))) => key == k && value == v,
+        (Command::Del { key }, Command::Get { key: k }, Some(Applied::Value(None))) => key == k,
+        (Command::Put { key, .. }, Command::List { prefix }, Some(Applied::Keys(keys))) => {
+            key.starts_with(&**prefix) && keys.contains(key)
+        }
+        (Command::Del { key }, Command::List { prefix }, Some(Applied::Keys(keys))) => {
+            key.starts_with(&**prefix) && !keys.contains(key)
+        }
+        _ => false,
     }
 }
 
@@ -166,7 +203,7 @@ pub(super) struct Partition {
 impl Partition {
     /// Keys nobody has written yet: missing.
     pub(super) fn new(keys: Vec<Rc<str>>) -> Partition {
-        let state: State = vec![Val::Missing; keys.len()].into();
+        let state = State::new(vec![Val::Missing; keys.len()]);
         Partition { keys, slots: Vec::new(), configs: vec![Config::initial(state)], undecided: None }
     }
 
@@ -174,8 +211,16 @@ impl Partition {
         self.slots.iter().flatten()
     }
 
-    pub(super) fn has_open_list(&self) -> bool {
-        self.open().any(Open::is_list)
+    /// Open lists that some configuration has not placed yet: they can
+    /// still observe several keys together. A list every configuration
+    /// has placed constrains nothing more.
+    fn unplaced_lists(&self) -> Bits {
+        let unplaced = self.configs.iter().fold(0, |bits, c| bits | !c.lin);
+        self.slots
+            .iter()
+            .enumerate()
+            .filter(|(s, o)| unplaced & bit(*s) != 0 && o.as_ref().is_some_and(Open::is_list))
+            .fold(0, |bits, (s, _)| bits | bit(s))
     }
 
     pub(super) fn slot_of(&self, id: RequestId) -> Option<usize> {
@@ -193,7 +238,7 @@ impl Partition {
     fn resync(&mut self) {
         if self.undecided.is_some() && self.open().next().is_none() {
             self.slots.clear();
-            let state: State = vec![Val::Unknown; self.keys.len()].into();
+            let state = State::new(vec![Val::Unknown; self.keys.len()]);
             self.configs = vec![Config::initial(state)];
             self.undecided = None;
         }
@@ -249,7 +294,7 @@ impl Partition {
             let op = slots[slot].as_ref().expect("a read slot holds a read");
             if model::apply(keys, &config.state, &op.command, op.result.as_ref()) == Outcome::Same {
                 config.lin |= bit(slot);
-                config.path = config.path.push(ctx.point(op.id));
+                config.path = config.path.push(ctx.point(op.id), op.scope());
                 observed |= reach.observes[slot];
             }
         }
@@ -257,7 +302,8 @@ impl Partition {
     }
 
     /// Places the open operation in `slot` in `config` (its result valid
-    /// there); a write frees the unplaced writes of its key.
+    /// there); a write frees the unplaced writes of its key, each with a
+    /// tentative point just before it.
     fn place(&self, config: &Config, slot: usize, reach: &Reach, ctx: &mut Ctx) -> Option<Config> {
         let op = self.slots[slot].as_ref().expect("placed slots are open");
         let state = match model::apply(&self.keys, &config.state, &op.command, op.result.as_ref()) {
@@ -267,7 +313,16 @@ impl Partition {
         };
         let lin = config.lin | bit(slot);
         let free = (config.free | reach.same_key[slot]) & !lin;
-        Some(Config { state, lin, free, path: config.path.push(ctx.point(op.id)) })
+        let point = ctx.point(op.id);
+        let mut path = config.path.clone();
+        // Only the order a one-shot check reports needs tentative points.
+        if ctx.keep.is_none() {
+            for freed in slots_of(free & !config.free) {
+                let w = self.slots[freed].as_ref().expect("freed slots are open");
+                path = path.push_tentative(Point { op: w.id, ..point }, w.scope());
+            }
+        }
+        Some(Config { state, lin, free, path: path.push(point, op.scope()) })
     }
 
     /// Open operations that may have to be placed before `slot` when it
@@ -275,8 +330,7 @@ impl Partition {
     /// unless an open `list` could observe them together.
     fn relevant(&self, slot: usize) -> Bits {
         let op = self.slots[slot].as_ref().expect("returning slot is open");
-        let others_list =
-            self.slots.iter().enumerate().any(|(s, o)| s != slot && o.as_ref().is_some_and(Open::is_list));
+        let others_list = self.unplaced_lists() & !bit(slot) != 0;
         self.slots
             .iter()
             .enumerate()
@@ -320,11 +374,21 @@ impl Partition {
         let op = self.slots[slot].clone().expect("returning slot is open");
         let op_is_read = model::is_read(&op.command);
         let before = std::mem::take(&mut self.configs);
+        if before.len() > ctx.budget {
+            self.slots[slot] = None;
+            self.give_up(format!(
+                "more than {} possible states with {} operations open",
+                ctx.budget,
+                self.open().count() + 1
+            ));
+            self.resync();
+            return Ok(());
+        }
         let mut out: Vec<Config> = Vec::new();
-        let mut kept: HashSet<(State, Bits, Bits)> = HashSet::new();
+        let mut kept: QuickSet<(State, Bits, Bits)> = QuickSet::default();
         // Search nodes: a configuration, and the writes it placed first
         // that no read has seen yet.
-        let mut seen: HashSet<((State, Bits, Bits), Bits)> = HashSet::new();
+        let mut seen: QuickSet<((State, Bits, Bits), Bits)> = QuickSet::default();
         let mut stack: Vec<(Config, Bits)> = Vec::new();
         let mut keep = |config: Config, out: &mut Vec<Config>| {
             let done = !bit(slot);
@@ -353,17 +417,20 @@ impl Partition {
                 }
             }
             // ...or another open operation first.
+            // The reads that can still see a write placed now.
+            let watching = (reads & !config.lin) | if op_is_read { bit(slot) } else { 0 };
             for other in slots_of(relevant & !config.lin) {
                 let is_read = reach.same_key[other] == 0;
-                // A write over one not seen yet would hide it for good.
-                if !is_read && unseen & reach.same_key[other] != 0 {
+                // A write over one not seen yet would hide it for good, and
+                // one that no read could see is not worth placing early.
+                if !is_read && (unseen & reach.same_key[other] != 0 || reach.seers[other] & watching == 0) {
                     continue;
                 }
                 let Some(mut next) = self.place(&config, other, &reach, ctx) else { continue };
                 let mut unseen = if is_read { unseen & !reach.observes[other] } else { unseen | bit(other) };
                 unseen &= !Self::settle_reads(&self.keys, &self.slots, &reach, reads, &mut next, ctx);
                 if seen.insert((next.key(), unseen)) {
-                    if seen.len() > ctx.budget {
+                    if seen.len() + out.len() > ctx.budget {
                         self.slots[slot] = None;
                         self.give_up(format!(
                             "more than {} possible states when #{} returned, with {} operations open",
@@ -439,7 +506,7 @@ impl Partition {
                         }
                         let moved = |bits: Bits| slots_of(bits).fold(0, |l, s| l | bit(remap[s].expect("open in b")));
                         configs.push(Config {
-                            state: state.into(),
+                            state: State::new(state),
                             lin: a.lin | moved(b.lin),
                             free: a.free | moved(b.free),
                             path: a.path.join(&b.path),
@@ -462,61 +529,101 @@ impl Partition {
     }
 
     /// Splits off the keys that no longer need the others: while no `list`
-    /// is open, a key whose (value, placed operations) pairs combine freely
-    /// with those of the rest is checked alone again. `whole_paths`: only
-    /// split a single configuration with an empty path (the one-shot check,
-    /// whose paths must stay whole).
-    pub(super) fn split(&mut self, whole_paths: bool) -> Vec<Partition> {
-        let mut parts = Vec::new();
-        if self.undecided.is_some() || self.keys.len() < 2 || self.has_open_list() {
-            return parts;
+    /// is open, a key whose configurations (value, placed and free
+    /// operations) combine freely with those of the rest is checked alone
+    /// again. This partition keeps the rest; the keys split off are returned.
+    ///
+    /// Each piece's configurations need paths. With `record` (the one-shot
+    /// check, which reports the order) they start from a marker of this
+    /// split, which keeps every joint configuration's path: the pieces'
+    /// final configurations together name the one joint path that leads to
+    /// all of them (see `path::resolve`). Otherwise (the live check, which
+    /// keeps paths to explain a violation) each piece keeps its own keys'
+    /// points from the first configuration that gives it.
+    pub(super) fn split(&mut self, record: bool) -> Vec<Partition> {
+        if self.undecided.is_some() || self.keys.len() < 2 || self.unplaced_lists() != 0 {
+            return Vec::new();
         }
-        if whole_paths && !(self.configs.len() == 1 && self.configs[0].path.is_empty()) {
-            return parts;
-        }
-        let mut i = 0;
-        while self.keys.len() > 1 && i < self.keys.len() {
-            let key = self.keys[i].clone();
-            let own: Vec<usize> = (0..self.slots.len())
-                .filter(|&s| self.slots[s].as_ref().is_some_and(|o| o.key() == Some(&key)))
-                .collect();
-            let rest_slots: Vec<usize> =
-                (0..self.slots.len()).filter(|&s| self.slots[s].is_some() && !own.contains(&s)).collect();
-            let rest_keys: Vec<usize> = (0..self.keys.len()).filter(|&k| k != i).collect();
-            let alone = self.project(&[i], &own);
-            let rest = self.project(&rest_keys, &rest_slots);
-            if alone.len() * rest.len() != self.configs.len() {
-                i += 1;
-                continue;
+        // Lists every configuration has placed are done with: their
+        // responses will find nothing left to judge.
+        for s in 0..self.slots.len() {
+            if self.slots[s].as_ref().is_some_and(Open::is_list) {
+                self.slots[s] = None;
+                for c in &mut self.configs {
+                    c.lin &= !bit(s);
+                }
             }
-            parts.push(Partition {
-                keys: vec![key],
-                slots: own.iter().map(|&s| self.slots[s].clone()).collect(),
-                configs: alone,
-                undecided: None,
-            });
-            self.keys.remove(i);
-            self.slots = rest_slots.iter().map(|&s| self.slots[s].clone()).collect();
-            self.configs = rest;
         }
-        parts
+        let mut rest: Vec<usize> = (0..self.keys.len()).collect();
+        let mut alone: Vec<usize> = Vec::new();
+        let mut i = 0;
+        while rest.len() > 1 && i < rest.len() {
+            let key = rest[i];
+            let others: Vec<usize> = rest.iter().copied().filter(|&k| k != key).collect();
+            let whole = self.project(&rest, false).0.len();
+            if self.project(&[key], false).0.len() * self.project(&others, false).0.len() == whole {
+                alone.push(key);
+                rest.remove(i);
+            } else {
+                i += 1;
+            }
+        }
+        if alone.is_empty() {
+            return Vec::new();
+        }
+        let groups: Vec<Vec<usize>> = alone.iter().map(|&k| vec![k]).chain(std::iter::once(rest)).collect();
+        let projections: Vec<(Vec<Config>, Vec<usize>)> = groups.iter().map(|g| self.project(g, !record)).collect();
+        let record = record.then(|| {
+            let joint = (0..self.configs.len())
+                .map(|j| (projections.iter().map(|(_, index)| index[j]).collect(), self.configs[j].path.clone()))
+                .collect();
+            Rc::new(SplitRecord { joint })
+        });
+        let mut pieces: Vec<Partition> = groups
+            .iter()
+            .zip(projections)
+            .enumerate()
+            .map(|(piece, (group, (mut configs, _)))| {
+                let keys: Vec<Rc<str>> = group.iter().map(|&k| self.keys[k].clone()).collect();
+                if let Some(record) = &record {
+                    for (index, config) in configs.iter_mut().enumerate() {
+                        config.path = Path::origin(record.clone(), piece, index);
+                    }
+                }
+                let slots =
+                    self.slots.iter().filter(|o| o.as_ref().is_some_and(|o| o.covered_by(&keys))).cloned().collect();
+                Partition { keys, slots, configs, undecided: None }
+            })
+            .collect();
+        let remaining = pieces.pop().expect("the rest is a piece");
+        *self = remaining;
+        pieces
     }
 
-    /// The configurations seen through some keys and open slots only,
-    /// renumbered, each kept once (with the first path that gives it).
-    fn project(&self, keys: &[usize], slots: &[usize]) -> Vec<Config> {
-        let mut seen = HashSet::new();
+    /// The configurations seen through some keys only (and the open
+    /// operations on them, renumbered), each kept once, with the points of
+    /// those keys from the first configuration that gives it if `paths`;
+    /// and for each configuration of this partition, which of them it gives.
+    fn project(&self, keys: &[usize], paths: bool) -> (Vec<Config>, Vec<usize>) {
+        let names: Vec<Rc<str>> = keys.iter().map(|&k| self.keys[k].clone()).collect();
+        let slots: Vec<usize> =
+            (0..self.slots.len()).filter(|&s| self.slots[s].as_ref().is_some_and(|o| o.covered_by(&names))).collect();
+        let renumber =
+            |bits: Bits| slots.iter().enumerate().filter(|&(_, &s)| bits & bit(s) != 0).fold(0, |l, (j, _)| l | bit(j));
+        let mut index_of: QuickMap<(State, Bits, Bits), usize> = QuickMap::default();
         let mut out = Vec::new();
+        let mut index = Vec::with_capacity(self.configs.len());
         for c in &self.configs {
             let state: State = keys.iter().map(|&k| c.state[k].clone()).collect();
-            let renumber = |bits: Bits| {
-                slots.iter().enumerate().filter(|&(_, &s)| bits & bit(s) != 0).fold(0, |l, (j, _)| l | bit(j))
-            };
-            let config = Config { state, lin: renumber(c.lin), free: renumber(c.free), path: c.path.clone() };
-            if seen.insert(config.key()) {
-                out.push(config);
+            let config = Config { state, lin: renumber(c.lin), free: renumber(c.free), path: Path::default() };
+            let next = out.len();
+            let i = *index_of.entry(config.key()).or_insert(next);
+            if i == next {
+                let path = if paths { c.path.only(&names) } else { Path::default() };
+                out.push(Config { path, ..config });
             }
+            index.push(i);
         }
-        out
+        (out, index)
     }
 }

@@ -335,7 +335,7 @@ fn brute_force(ops: &[Operation]) -> bool {
         keys.sort();
         keys.dedup();
         let mut used = vec![false; chosen.len()];
-        let state: Vec<model::Val> = vec![model::Val::Missing; keys.len()];
+        let state = model::State::new(vec![model::Val::Missing; keys.len()]);
         if search(&chosen, &keys, &mut used, &state) {
             return true;
         }
@@ -343,7 +343,7 @@ fn brute_force(ops: &[Operation]) -> bool {
     false
 }
 
-fn search(ops: &[&Operation], keys: &[Rc<str>], used: &mut [bool], state: &[model::Val]) -> bool {
+fn search(ops: &[&Operation], keys: &[Rc<str>], used: &mut [bool], state: &model::State) -> bool {
     if used.iter().all(|&u| u) {
         return true;
     }
@@ -360,8 +360,8 @@ fn search(ops: &[&Operation], keys: &[Rc<str>], used: &mut [bool], state: &[mode
         let result = ops[i].response.as_ref().map(|(_, r)| r);
         let next = match model::apply(keys, state, &ops[i].command, result) {
             model::Outcome::Invalid => continue,
-            model::Outcome::Same => state.to_vec(),
-            model::Outcome::Next(s) => s.to_vec(),
+            model::Outcome::Same => state.clone(),
+            model::Outcome::Next(s) => s,
         };
         used[i] = true;
         if search(ops, keys, used, &next) {
@@ -413,7 +413,7 @@ fn linearizable_history() -> impl Strategy<Value = Vec<Operation>> {
     let op = (0..3u8, 0..5u8, 0..4u8, 0..30u64, 0..30u64, 0..10u8);
     proptest::collection::vec(op, 1..60).prop_map(|raw| {
         let keys: Vec<Rc<str>> = ["a", "b", "c"].iter().map(|&k| Rc::from(k)).collect();
-        let mut state = vec![model::Val::Missing; 3];
+        let mut state = model::State::new(vec![model::Val::Missing; 3]);
         let mut ops = Vec::new();
         for (i, (key, kind, value, left, right, pend)) in raw.into_iter().enumerate() {
             let at = 100 * (i as u64 + 1);
@@ -431,7 +431,7 @@ fn linearizable_history() -> impl Strategy<Value = Vec<Operation>> {
                 }),
                 Command::List { .. } => Applied::Keys(
                     keys.iter()
-                        .zip(&state)
+                        .zip(state.iter())
                         .filter(|(_, v)| **v != model::Val::Missing)
                         .map(|(k, _)| k.clone())
                         .collect(),
@@ -439,7 +439,7 @@ fn linearizable_history() -> impl Strategy<Value = Vec<Operation>> {
                 _ => Applied::Done,
             };
             if let model::Outcome::Next(s) = model::apply(&keys, &state, &command, Some(&result)) {
-                state = s.to_vec();
+                state = s;
             }
             // Some writes never answer; they took effect all the same.
             let pending = pend == 0 && command.is_write();
@@ -460,7 +460,11 @@ proptest! {
     fn agrees_with_brute_force_on_small_histories(ops in small_history(3, 8)) {
         let h = History(ops.clone());
         let expected = if brute_force(&ops) { Verdict::Linearizable } else { Verdict::NotLinearizable };
-        prop_assert_eq!(h.verdict(), expected, "{:#?}", ops);
+        prop_assert_eq!(h.verdict(), expected.clone(), "{:#?}", ops);
+        if expected == Verdict::Linearizable {
+            let check = h.check();
+            prop_assert_eq!(check.order_problem(), None);
+        }
     }
 
     /// One key, many overlapping writes and reads of few values.
@@ -475,8 +479,10 @@ proptest! {
     fn histories_generated_from_the_model_are_linearizable(ops in linearizable_history()) {
         let h = History(ops.clone());
         prop_assert_eq!(h.verdict(), Verdict::Linearizable, "{:#?}", ops);
-        // The order names every operation that returned.
+        // The order replays through the store, and names every operation
+        // that returned.
         let check = h.check();
+        prop_assert_eq!(check.order_problem(), None);
         let placed = order(&check);
         for op in ops.iter().filter(|o| o.response.is_some()) {
             prop_assert!(placed.contains(&op.id), "#{} missing from {:?}", op.id, placed);
