@@ -349,13 +349,19 @@ impl Linearizability {
     }
 
     fn new_part(&mut self, part: Partition) -> usize {
+        // Free slots are reused, so the partitions lists join and split
+        // again do not grow the slab.
+        let at = self.parts.iter().position(Option::is_none).unwrap_or(self.parts.len());
         for key in &part.keys {
-            self.key_part.insert(key.clone(), self.parts.len());
+            self.key_part.insert(key.clone(), at);
         }
-        self.parts.push(Some(part));
+        if at == self.parts.len() {
+            self.parts.push(None);
+        }
+        self.parts[at] = Some(part);
         let live = self.parts.iter().flatten().count();
         self.peak.partitions = self.peak.partitions.max(live);
-        self.parts.len() - 1
+        at
     }
 
     /// The partition of `key`, new (the key missing) if nobody used it yet.
@@ -502,7 +508,6 @@ impl Linearizability {
                 }
             }
         }
-        // Free slots are reused so a long run does not grow the slab.
         while self.parts.last().is_some_and(Option::is_none) {
             self.parts.pop();
         }
