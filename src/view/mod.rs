@@ -4,8 +4,10 @@
 //! - [`snapshot`]: the world's visible state as plain data for JavaScript;
 //! - [`player`]: plays a scenario progressively in virtual time;
 //! - [`feed`]: the bounded list of notable lines the page shows as a log;
-//! - [`layout`]: where nodes and messages are drawn, and what a click hits.
+//! - [`layout`]: where nodes and messages are drawn, and what a click hits;
+//! - [`client_history`]: the client history, judged for linearizability.
 
+pub mod client_history;
 pub mod feed;
 pub mod history;
 pub mod layout;
