@@ -86,9 +86,9 @@ pub const LIVE_BUDGET: usize = 4_000;
 /// The same for a one-shot check of a whole history (not run per event).
 pub const ONE_SHOT_BUDGET: usize = 200_000;
 /// Points kept per path in the live check: enough to explain a violation.
-pub const LIVE_PATH: usize = 64;
+pub const LIVE_PATH: usize = 16;
 /// Returned operations remembered to explain a violation.
-const RECENT: usize = 128;
+const RECENT: usize = 64;
 
 /// One client operation, as the history records it.
 #[derive(Clone, Debug, PartialEq)]
