@@ -141,9 +141,8 @@ impl Checker {
             expected.apply(entry);
         }
         let mut differences = Vec::new();
-        let mut keys: Vec<&str> = expected.iter().map(|(k, _)| k).chain(view.kv.iter().map(|(k, _)| k)).collect();
-        keys.sort_unstable();
-        keys.dedup();
+        let mut keys: Vec<&str> = expected.iter().map(|(k, _)| k).collect();
+        keys.extend(view.kv.iter().map(|(k, _)| k).filter(|k| expected.get(k).is_none()));
         for key in keys {
             let (want, have) = (expected.get(key), view.kv.get(key));
             if want != have {

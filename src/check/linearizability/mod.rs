@@ -411,14 +411,17 @@ impl Linearizability {
         let part = match &op.command {
             Command::Put { key, .. } | Command::Del { key } | Command::Get { key } => self.part_of_key(key),
             Command::List { prefix } => {
-                let mut under: Vec<usize> = self
+                let under: Vec<usize> = self
                     .key_part
                     .range::<str, _>((std::ops::Bound::Included(&**prefix), std::ops::Bound::Unbounded))
                     .take_while(|(k, _)| k.starts_with(&**prefix))
                     .map(|(_, &p)| p)
-                    .collect();
-                under.sort_unstable();
-                under.dedup();
+                    .fold(Vec::new(), |mut parts, p| {
+                        if !parts.contains(&p) {
+                            parts.push(p);
+                        }
+                        parts
+                    });
                 match under.split_first() {
                     None => self.new_part(Partition::new(Vec::new())),
                     Some((&first, rest)) => rest.iter().fold(first, |a, &b| self.merge(a, b)),
@@ -577,7 +580,7 @@ fn check_all<'a>(mut check: Linearizability, ops: impl IntoIterator<Item = &'a O
             events.push((*at, true, op));
         }
     }
-    events.sort_by_key(|&(at, respond, op)| (at, respond, op.id));
+    events.sort_unstable_by_key(|&(at, respond, op)| (at, respond, op.id));
     let all: Vec<&Operation> = events.iter().filter(|e| !e.1).map(|e| e.2).collect();
     for (_, respond, op) in events {
         if respond {

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::raft::{Command, Entry, KvStore, RequestId};
 
-use super::path::{Entry as PathEntry, Point};
+use super::path::{self, Entry as PathEntry, Point};
 use super::Operation;
 
 /// Sorts the entries of the settled paths into one order, each operation
@@ -21,8 +21,13 @@ use super::Operation;
 /// (a write taken as overwritten unseen), and a `list`'s point, which can
 /// come from several pieces of a partition that split, once.
 pub(super) fn assemble(mut entries: Vec<PathEntry>) -> Vec<Point> {
-    entries.sort_by_key(|e| (e.point.at, e.point.seq, !e.tentative, e.point.op));
-    let real: BTreeSet<RequestId> = entries.iter().filter(|e| !e.tentative).map(|e| e.point.op).collect();
+    path::sort(&mut entries);
+    // Built by insertion: collecting into a B-tree sorts, which costs the
+    // browser's build one more sort routine.
+    let mut real = BTreeSet::new();
+    for e in entries.iter().filter(|e| !e.tentative) {
+        real.insert(e.point.op);
+    }
     let mut seen = BTreeSet::new();
     entries
         .into_iter()
@@ -35,7 +40,7 @@ pub(super) fn assemble(mut entries: Vec<PathEntry>) -> Vec<Point> {
 /// Checks that `order` is a linearization of `ops`: what the checker
 /// claims, shown without the checker.
 pub(super) fn validate<'a>(order: &[Point], ops: impl IntoIterator<Item = &'a Operation>) -> Result<(), String> {
-    let ops: BTreeMap<RequestId, &Operation> = ops.into_iter().map(|o| (o.id, o)).collect();
+    let ops = by_id(ops);
     let mut store = KvStore::new();
     let mut placed = BTreeSet::new();
     let mut last = 0;
@@ -73,7 +78,7 @@ pub(super) fn validate<'a>(order: &[Point], ops: impl IntoIterator<Item = &'a Op
 /// its own. Leaves a list where it was when no such moment exists (then the
 /// order does not validate, and is reported as not found).
 pub(super) fn place_lists<'a>(order: &[Point], ops: impl IntoIterator<Item = &'a Operation>) -> Vec<Point> {
-    let ops: BTreeMap<RequestId, &Operation> = ops.into_iter().map(|o| (o.id, o)).collect();
+    let ops = by_id(ops);
     let is_list = |p: &Point| ops.get(&p.op).is_some_and(|o| matches!(o.command, Command::List { .. }));
     let others: Vec<Point> = order.iter().filter(|p| !is_list(p)).copied().collect();
     let mut placed: Vec<(usize, Point)> = Vec::new();
@@ -101,9 +106,11 @@ pub(super) fn place_lists<'a>(order: &[Point], ops: impl IntoIterator<Item = &'a
             }
         }
         let index = others.iter().position(|p| (p.at, p.seq) > (list.at, list.seq)).unwrap_or(others.len());
-        placed.push(found.unwrap_or((index, *list)));
+        let (i, point) = found.unwrap_or((index, *list));
+        // In order of position, then time (lists are few).
+        let at = placed.iter().position(|&(j, q): &(usize, Point)| (j, q.at) > (i, point.at)).unwrap_or(placed.len());
+        placed.insert(at, (i, point));
     }
-    placed.sort_by_key(|&(i, p)| (i, p.at));
     let mut out = Vec::with_capacity(order.len());
     let mut lists = placed.into_iter().peekable();
     for (i, p) in others.iter().enumerate() {
@@ -114,4 +121,13 @@ pub(super) fn place_lists<'a>(order: &[Point], ops: impl IntoIterator<Item = &'a
     }
     out.extend(lists.map(|(_, list)| list));
     out
+}
+
+/// The operations by id (built by insertion, see `assemble`).
+fn by_id<'a>(ops: impl IntoIterator<Item = &'a Operation>) -> BTreeMap<RequestId, &'a Operation> {
+    let mut map = BTreeMap::new();
+    for op in ops {
+        map.insert(op.id, op);
+    }
+    map
 }

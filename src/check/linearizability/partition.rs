@@ -10,7 +10,8 @@ use crate::raft::{Applied, Command, RequestId};
 use super::model::{self, Outcome, QuickMap, QuickSet, State, Val};
 use super::path::{Path, Point, Scope, SplitRecord};
 
-/// Open operations per partition are bits of a `u128`.
+/// Open operations per partition are bits of a `u128`: a client retrying
+/// through a long outage can have dozens of writes to one key open.
 pub(super) const MAX_OPEN: usize = 128;
 type Bits = u128;
 
@@ -468,8 +469,16 @@ impl Partition {
     /// Joins `other` into this partition (a `list` reads both). Returns
     /// where each of `other`'s open operations now sits.
     pub(super) fn merge(&mut self, other: Partition, ctx: &Ctx) -> Vec<(RequestId, usize)> {
-        let mut keys: Vec<Rc<str>> = self.keys.iter().chain(&other.keys).cloned().collect();
-        keys.sort();
+        // Both sorted: merged in one pass.
+        let mut keys: Vec<Rc<str>> = Vec::with_capacity(self.keys.len() + other.keys.len());
+        let (mut a, mut b) = (self.keys.iter().peekable(), other.keys.iter().peekable());
+        while let Some(k) = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) if x <= y => a.next(),
+            (Some(_), Some(_)) | (None, _) => b.next(),
+            (_, None) => a.next(),
+        } {
+            keys.push(k.clone());
+        }
         let place = |k: &Rc<str>| model::index(&keys, k).expect("merged keys hold both");
         let ours: Vec<usize> = self.keys.iter().map(place).collect();
         let theirs: Vec<usize> = other.keys.iter().map(place).collect();

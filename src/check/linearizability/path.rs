@@ -133,7 +133,7 @@ impl Path {
             stack.extend(node.prev.as_deref());
             stack.extend(node.other.as_deref());
         }
-        entries.sort_unstable_by_key(|e| (e.point.at, e.point.seq, !e.tentative, e.point.op));
+        sort(&mut entries);
         // A list's point goes with every key it reads when a partition
         // splits, so paths joined again can hold it twice.
         entries.dedup_by(|a, b| a.point == b.point && a.tentative == b.tentative);
@@ -161,6 +161,12 @@ impl Path {
         let entries = self.entries();
         Path::from_entries(&entries[entries.len().saturating_sub(keep)..])
     }
+}
+
+/// Sorts entries into order: by time, then along a path by sequence; a
+/// tentative entry just before the write that shares its time and sequence.
+pub(super) fn sort(entries: &mut [Entry]) {
+    entries.sort_unstable_by_key(|e| (e.point.at, e.point.seq, !e.tentative, e.point.op));
 }
 
 /// Every entry of `roots`, the paths that settled one after the other and

@@ -98,10 +98,12 @@ impl Counterexample {
 
     /// The nodes that answered those operations.
     pub fn nodes(&self) -> Vec<NodeId> {
-        let mut nodes: Vec<NodeId> =
-            std::iter::once(&self.op).chain(&self.before).chain(&self.concurrent).filter_map(|s| s.node).collect();
-        nodes.sort_unstable();
-        nodes.dedup();
+        let mut nodes: Vec<NodeId> = Vec::new();
+        for n in std::iter::once(&self.op).chain(&self.before).chain(&self.concurrent).filter_map(|s| s.node) {
+            if let Err(at) = nodes.binary_search(&n) {
+                nodes.insert(at, n);
+            }
+        }
         nodes
     }
 }
