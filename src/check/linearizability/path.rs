@@ -176,7 +176,7 @@ pub(super) fn sort(entries: &mut [Entry]) {
 /// turn (splits can nest).
 pub(super) fn resolve(roots: &[Path]) -> Vec<Entry> {
     let mut entries = Vec::new();
-    let mut visited: std::collections::HashSet<*const Node> = std::collections::HashSet::new();
+    let mut visited: super::model::QuickSet<*const Node> = super::model::QuickSet::default();
     // The records met, each with the configuration each piece ended in.
     let mut records: Vec<(Rc<SplitRecord>, Vec<Option<usize>>, bool)> = Vec::new();
     let mut stack: Vec<Rc<Node>> = roots.iter().filter_map(|p| p.0.clone()).collect();
