@@ -357,6 +357,10 @@ fn command(n: u8) -> impl Strategy<Value = Command> {
         prop::sample::select(Invariant::ALL.to_vec()).prop_map(Command::ExpectViolation),
         (prop::sample::select(raft::Rule::ALL.to_vec()), any::<bool>())
             .prop_map(|(rule, on)| Command::Rule { rule, on }),
+        // `missing` is the word for a missing key, never a value.
+        (any::<u64>(), prop::option::of(value().prop_filter("a value", |v| v != "missing")))
+            .prop_map(|(op, value)| Command::ExpectRead { op, value }),
+        any::<bool>().prop_map(Command::ExpectLinearizable),
         show.prop_map(Command::Show),
     ]
 }

@@ -42,10 +42,10 @@ struct Mark {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(super) struct Committed {
     /// The term of the entry.
-    term: Term,
-    digest: u64,
+    pub(super) term: Term,
+    pub(super) digest: u64,
     /// The node that first committed the index, whose log gave the digest.
-    node: NodeId,
+    pub(super) node: NodeId,
     /// The lowest term in which some node was seen to have committed this
     /// index (commits of later indexes count too, as they commit the prefix).
     /// Leaders of higher terms must hold the entry. Kept non-decreasing along
@@ -432,12 +432,14 @@ impl Checker {
         }
         let changed = if upto > len {
             for index in len + 1..=upto {
+                let entry = view.log.entry(index).expect("committed index within the log");
                 self.committed.push(Committed {
-                    term: view.log.term_at(index).expect("committed index within the log"),
+                    term: entry.term,
                     digest: digest(view.log, index),
                     node: id,
                     commit_term: view.term,
                 });
+                self.clients.committed(entry);
             }
             self.lower_commit_terms(len, view.term);
             true

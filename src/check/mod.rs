@@ -49,16 +49,23 @@
 //!
 //! [`Chunked`]: crate::util::Chunked
 
+mod client;
+#[cfg(test)]
+mod client_tests;
 mod invariants;
+pub mod linearizability;
 #[cfg(test)]
 mod tests;
 
 use std::fmt;
 
-use crate::raft::{Log, LogIndex, NodeId, Role, Term};
+use crate::raft::{Command, KvStore, Log, LogIndex, NodeId, RequestId, Role, Term};
 use crate::util::Chunked;
 
+use client::ClientChecks;
+pub use client::Completion;
 use invariants::{Committed, MatchTable, NodeState};
+use linearizability::Linearizability;
 
 /// At most this many violations are kept; later ones are only counted.
 pub const MAX_VIOLATIONS: usize = 100;
@@ -74,10 +81,13 @@ pub struct NodeView<'a> {
     pub log: &'a Log,
     pub commit_index: LogIndex,
     pub last_applied: LogIndex,
+    /// The node's key-value state (for Applied State).
+    pub kv: &'a KvStore,
 }
 
-/// The five properties of Figure 3 of the Raft paper, and the control
-/// plane's own.
+/// The five properties of Figure 3 of the Raft paper, three on what
+/// clients see (extensions: `client.rs`, `linearizability/`), and the
+/// control plane's own.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Invariant {
     ElectionSafety,
@@ -86,18 +96,26 @@ pub enum Invariant {
     LeaderCompleteness,
     StateMachineSafety,
     /// In a `kubernetes` world: at most one instance of each controller
-    /// leads at a time (checked by the world, `sim::kube_world`). Not in
-    /// [`Invariant::ALL`], which lists Figure 3.
+    /// leads at a time (checked by the world, `sim::kube_world`).
     LeaseSafety,
+    ClientAcknowledged,
+    AppliedState,
+    Linearizability,
 }
 
 impl Invariant {
-    pub const ALL: [Invariant; 5] = [
+    /// Every invariant: Figure 3's five, the three on what clients see, and
+    /// the control plane's.
+    pub const ALL: [Invariant; 9] = [
         Invariant::ElectionSafety,
         Invariant::LeaderAppendOnly,
         Invariant::LogMatching,
         Invariant::LeaderCompleteness,
         Invariant::StateMachineSafety,
+        Invariant::ClientAcknowledged,
+        Invariant::AppliedState,
+        Invariant::Linearizability,
+        Invariant::LeaseSafety,
     ];
 
     pub fn name(self) -> &'static str {
@@ -108,6 +126,9 @@ impl Invariant {
             Invariant::LeaderCompleteness => "Leader Completeness",
             Invariant::StateMachineSafety => "State Machine Safety",
             Invariant::LeaseSafety => "Lease Safety",
+            Invariant::ClientAcknowledged => "Client Acknowledged",
+            Invariant::AppliedState => "Applied State",
+            Invariant::Linearizability => "Linearizability",
         }
     }
 
@@ -120,22 +141,14 @@ impl Invariant {
             Invariant::LeaderCompleteness => "leader-completeness",
             Invariant::StateMachineSafety => "state-machine-safety",
             Invariant::LeaseSafety => "lease-safety",
+            Invariant::ClientAcknowledged => "client-acknowledged",
+            Invariant::AppliedState => "applied-state",
+            Invariant::Linearizability => "linearizability",
         }
     }
 
-    /// Every invariant a scenario can name: Figure 3's and the control
-    /// plane's.
-    pub const NAMED: [Invariant; 6] = [
-        Invariant::ElectionSafety,
-        Invariant::LeaderAppendOnly,
-        Invariant::LogMatching,
-        Invariant::LeaderCompleteness,
-        Invariant::StateMachineSafety,
-        Invariant::LeaseSafety,
-    ];
-
     pub fn from_word(word: &str) -> Option<Invariant> {
-        Invariant::NAMED.into_iter().find(|i| i.word() == word)
+        Invariant::ALL.into_iter().find(|i| i.word() == word)
     }
 
     /// The property as Figure 3 of the paper states it.
@@ -160,6 +173,16 @@ impl Invariant {
             Invariant::LeaseSafety => {
                 "At most one instance of each controller (kube-controller-manager, kube-scheduler) \
                  acts as leader at any moment."
+            }
+            Invariant::ClientAcknowledged => {
+                "Every operation acknowledged to the client is in the committed log, with the result the \
+                 client got: the result of applying the committed log up to its entry."
+            }
+            Invariant::AppliedState => "Each node's key-value state is its committed log applied in order.",
+            Invariant::Linearizability => {
+                "Every client operation that promises linearizability takes effect at one moment between its \
+                 invocation and its response, and in that order the operations are what a single key-value \
+                 store would answer."
             }
         }
     }
@@ -196,6 +219,8 @@ pub struct Violation {
     pub invariant: Invariant,
     pub nodes: Vec<NodeId>,
     pub entries: Vec<EntryInfo>,
+    /// The client operations involved (the invariants on what clients see).
+    pub operations: Vec<RequestId>,
     pub detail: String,
 }
 
@@ -246,6 +271,9 @@ pub struct Checker {
     reported: Vec<Key>,
     /// Violations found after `MAX_VIOLATIONS` were kept.
     dropped: u64,
+    clients: ClientChecks,
+    /// The operations that promise linearizability, checked as they come.
+    linearizability: Linearizability,
 }
 
 /// What a check needs to know about the event it runs after.
@@ -273,6 +301,8 @@ impl Checker {
             violations: Vec::new(),
             reported: Vec::new(),
             dropped: 0,
+            clients: ClientChecks::new(nodes),
+            linearizability: Linearizability::live(),
         }
     }
 
@@ -299,7 +329,56 @@ impl Checker {
         for &id in touched.iter().filter(|&&id| valid(id)) {
             self.check_commit(&ev, id);
         }
+        for &id in touched.iter().filter(|&&id| valid(id)) {
+            self.check_applied_state(&ev, id);
+        }
         self.violations.len() - kept_before
+    }
+
+    /// The client invoked an operation. `promises_linearizability`: its
+    /// mode promises it (every operation goes through the log today), so
+    /// the `linearizability` invariant judges it. Returns the number of new
+    /// violations, as [`Checker::after_event`] does.
+    pub fn client_invoked(
+        &mut self,
+        event: u64,
+        time_us: u64,
+        op: RequestId,
+        command: &Command,
+        promises_linearizability: bool,
+    ) -> usize {
+        if !promises_linearizability {
+            return 0;
+        }
+        let found = self.linearizability.invoke(op, command.clone(), time_us);
+        self.record_linearizability(event, time_us, found)
+    }
+
+    /// The client received the answer to an operation: Client Acknowledged
+    /// and Linearizability. Returns the number of new violations.
+    pub fn client_completed(&mut self, event: u64, time_us: u64, done: Completion<'_>) -> usize {
+        let acknowledged = usize::from(self.check_acknowledged(event, time_us, &done));
+        let found = self.linearizability.respond(done.op, time_us, done.result.clone(), Some(done.node));
+        acknowledged + self.record_linearizability(event, time_us, found)
+    }
+
+    /// The live linearizability check of the operations that promise it.
+    pub fn linearizability(&self) -> &Linearizability {
+        &self.linearizability
+    }
+
+    fn record_linearizability(
+        &mut self,
+        event: u64,
+        time_us: u64,
+        found: Vec<linearizability::Counterexample>,
+    ) -> usize {
+        let before = self.violations.len();
+        for c in found {
+            let (nodes, ops, detail) = (c.nodes(), c.operations(), c.to_string());
+            self.push(event, time_us, Invariant::Linearizability, nodes, Vec::new(), ops, detail);
+        }
+        self.violations.len() - before
     }
 
     /// The violations found so far, oldest first, at most [`MAX_VIOLATIONS`].
@@ -337,7 +416,15 @@ impl Checker {
             self.dropped += 1;
             return false;
         }
-        self.violations.push(Violation { event, time_us, invariant, nodes, entries: Vec::new(), detail });
+        self.violations.push(Violation {
+            event,
+            time_us,
+            invariant,
+            nodes,
+            entries: Vec::new(),
+            operations: Vec::new(),
+            detail,
+        });
         true
     }
 
@@ -359,10 +446,6 @@ impl Checker {
         entries: Vec<EntryInfo>,
         detail: String,
     ) {
-        if self.violations.len() >= MAX_VIOLATIONS {
-            self.dropped += 1;
-            return;
-        }
-        self.violations.push(Violation { event: ev.event, time_us: ev.time_us, invariant, nodes, entries, detail });
+        self.push(ev.event, ev.time_us, invariant, nodes, entries, Vec::new(), detail);
     }
 }

@@ -5,19 +5,23 @@ use super::*;
 use crate::raft::{Command, Entry};
 
 /// A node as the tests drive it.
-struct Node {
-    alive: bool,
-    role: Role,
-    term: Term,
-    log: Log,
-    commit: LogIndex,
-    applied: LogIndex,
+pub(super) struct Node {
+    pub(super) alive: bool,
+    pub(super) role: Role,
+    pub(super) term: Term,
+    pub(super) log: Log,
+    pub(super) commit: LogIndex,
+    pub(super) applied: LogIndex,
+    /// Its log applied up to `kv_applied`: kept in step with `applied` by
+    /// [`World::step`], as a correct node keeps it.
+    pub(super) kv: KvStore,
+    pub(super) kv_applied: LogIndex,
 }
 
-struct World {
-    nodes: Vec<Node>,
-    checker: Checker,
-    event: u64,
+pub(super) struct World {
+    pub(super) nodes: Vec<Node>,
+    pub(super) checker: Checker,
+    pub(super) event: u64,
 }
 
 /// `noop`, or `k=v` for a put.
@@ -30,24 +34,45 @@ fn command(text: &str) -> Command {
 }
 
 impl World {
-    fn new(n: usize) -> Self {
+    pub(super) fn new(n: usize) -> Self {
         let nodes = (0..n)
-            .map(|_| Node { alive: true, role: Role::Follower, term: 0, log: Log::new(), commit: 0, applied: 0 })
+            .map(|_| Node {
+                alive: true,
+                role: Role::Follower,
+                term: 0,
+                log: Log::new(),
+                commit: 0,
+                applied: 0,
+                kv: KvStore::new(),
+                kv_applied: 0,
+            })
             .collect();
         World { nodes, checker: Checker::new(n), event: 0 }
     }
 
-    fn node(&mut self, id: NodeId) -> &mut Node {
+    pub(super) fn node(&mut self, id: NodeId) -> &mut Node {
         &mut self.nodes[id as usize - 1]
     }
 
-    fn get(&self, id: NodeId) -> &Node {
+    pub(super) fn get(&self, id: NodeId) -> &Node {
         &self.nodes[id as usize - 1]
     }
 
     /// One event that touched `touched`; returns the new violations.
-    fn step(&mut self, touched: &[NodeId]) -> usize {
+    pub(super) fn step(&mut self, touched: &[NodeId]) -> usize {
         self.event += 1;
+        for n in &mut self.nodes {
+            // A restarted node starts from an empty state and applies again.
+            if n.applied < n.kv_applied {
+                n.kv = KvStore::new();
+                n.kv_applied = 0;
+            }
+            let upto = n.applied.min(n.log.last_index());
+            for entry in n.log.range(n.kv_applied + 1, upto) {
+                n.kv.apply(entry);
+            }
+            n.kv_applied = n.kv_applied.max(upto);
+        }
         let views: Vec<NodeView<'_>> = self
             .nodes
             .iter()
@@ -60,16 +85,17 @@ impl World {
                 log: &n.log,
                 commit_index: n.commit,
                 last_applied: n.applied,
+                kv: &n.kv,
             })
             .collect();
         self.checker.after_event(self.event, self.event * 1_000, &views, touched)
     }
 
-    fn all(&self) -> Vec<NodeId> {
+    pub(super) fn all(&self) -> Vec<NodeId> {
         (1..=self.nodes.len() as NodeId).collect()
     }
 
-    fn append(&mut self, id: NodeId, entries: &[(Term, &str)]) {
+    pub(super) fn append(&mut self, id: NodeId, entries: &[(Term, &str)]) {
         for &(term, text) in entries {
             self.node(id).log.append(Entry { term, command: command(text), request: None });
         }
@@ -81,30 +107,30 @@ impl World {
         self.append(id, entries);
     }
 
-    fn lead(&mut self, id: NodeId, term: Term) {
+    pub(super) fn lead(&mut self, id: NodeId, term: Term) {
         let n = self.node(id);
         n.role = Role::Leader;
         n.term = term;
     }
 
-    fn follow(&mut self, id: NodeId, term: Term) {
+    pub(super) fn follow(&mut self, id: NodeId, term: Term) {
         let n = self.node(id);
         n.role = Role::Follower;
         n.term = term;
     }
 
-    fn commit(&mut self, id: NodeId, index: LogIndex) {
+    pub(super) fn commit(&mut self, id: NodeId, index: LogIndex) {
         let n = self.node(id);
         n.commit = index;
         n.applied = index;
     }
 
-    fn only(&self) -> &Violation {
+    pub(super) fn only(&self) -> &Violation {
         assert_eq!(self.checker.violations().len(), 1, "{:#?}", self.checker.violations());
         &self.checker.violations()[0]
     }
 
-    fn assert_clean(&self) {
+    pub(super) fn assert_clean(&self) {
         assert!(self.checker.is_clean(), "{:#?}", self.checker.violations());
     }
 }
@@ -586,6 +612,7 @@ fn reports_read_as_one_line() {
         invariant: Invariant::LogMatching,
         nodes: vec![2, 4],
         entries: Vec::new(),
+        operations: Vec::new(),
         detail: "nodes 2 and 4 both hold term 3 at index 7 but differ before it".to_string(),
     };
     assert_eq!(
@@ -595,8 +622,22 @@ fn reports_read_as_one_line() {
     let names: Vec<String> = Invariant::ALL.iter().map(|i| i.to_string()).collect();
     assert_eq!(
         names,
-        ["Election Safety", "Leader Append-Only", "Log Matching", "Leader Completeness", "State Machine Safety"]
+        [
+            "Election Safety",
+            "Leader Append-Only",
+            "Log Matching",
+            "Leader Completeness",
+            "State Machine Safety",
+            "Client Acknowledged",
+            "Applied State",
+            "Linearizability",
+            "Lease Safety",
+        ]
     );
+    for i in Invariant::ALL {
+        assert_eq!(Invariant::from_word(i.word()), Some(i));
+    }
+    assert_eq!(Invariant::Linearizability.word(), "linearizability");
     assert!(Invariant::ALL.iter().all(|i| i.describe().ends_with('.')));
     assert_eq!(info(2, 7, 3, "put(x=1)").to_string(), "node 2 index 7: 3:put(x=1)");
 }

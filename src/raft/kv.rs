@@ -124,6 +124,12 @@ impl KvStore {
         &self.store
     }
 
+    /// A fingerprint of the key-value pairs, equal for equal states
+    /// whatever their history (see `Store::digest`).
+    pub fn digest(&self) -> u64 {
+        self.store.digest()
+    }
+
     pub fn get(&self, key: &str) -> Option<&str> {
         self.store.get(key).map(|kv| &*kv.value)
     }
@@ -227,5 +233,35 @@ mod tests {
         kv.apply(&entry(Command::put("late", "1"), Some(200_000)));
         assert!(!kv.results.applied(150_000));
         assert_eq!(kv.results.above.len(), 1);
+    }
+
+    #[test]
+    fn the_digest_depends_on_the_pairs_only() {
+        let recomputed =
+            |kv: &KvStore| kv.iter().fold(0u64, |d, (k, v)| d.wrapping_add(crate::store::pair_digest(k, v)));
+        let mut a = KvStore::new();
+        let mut b = KvStore::new();
+        assert_eq!(a.digest(), 0);
+        a.apply(&entry(Command::put("x", "1"), Some(1)));
+        a.apply(&entry(Command::put("y", "2"), Some(2)));
+        a.apply(&entry(Command::put("x", "3"), Some(3)));
+        b.apply(&entry(Command::put("y", "2"), Some(1)));
+        b.apply(&entry(Command::put("z", "9"), Some(2)));
+        b.apply(&entry(Command::put("x", "3"), Some(3)));
+        assert_ne!(a.digest(), b.digest());
+        b.apply(&entry(Command::del("z"), Some(4)));
+        assert_eq!(a.digest(), b.digest());
+        assert_eq!(a.digest(), recomputed(&a));
+        a.apply(&entry(Command::del("x"), Some(5)));
+        a.apply(&entry(Command::del("y"), Some(6)));
+        assert_eq!(a.digest(), 0);
+        // etcd requests change it too: a put, then a delete by prefix.
+        a.apply(&entry(Command::Etcd(Rc::new(crate::store::Request::put("k", "v"))), Some(7)));
+        assert_eq!(a.digest(), recomputed(&a));
+        a.apply(&entry(
+            Command::Etcd(Rc::new(crate::store::Request::delete(crate::store::Keys::Prefix("".into())))),
+            Some(8),
+        ));
+        assert_eq!(a.digest(), 0);
     }
 }

@@ -179,6 +179,15 @@ pub enum Command {
     /// `expect violation INVARIANT` (version 2): the run broke it. Checked
     /// where the violation stops the run; the scenario then ends there.
     ExpectViolation(Invariant),
+    /// `expect read N VALUE` / `expect read N missing`: client operation #N
+    /// (a `get`) returned VALUE / that the key is missing.
+    ExpectRead {
+        op: u64,
+        value: Option<String>,
+    },
+    /// `expect linearizable` (true) / `expect not-linearizable` (false): the
+    /// whole client history so far, every operation included.
+    ExpectLinearizable(bool),
     Show(ShowWhat),
     /// `etcdctl ...`: `put`, `get` and `del` go to the cluster and wait for
     /// the answer (at most etcdctl's 5 s command timeout); `member list` and
@@ -542,6 +551,11 @@ impl fmt::Display for Command {
             Command::ExpectMissing { key, on } => write!(f, "expect missing {key}{}", Suffix("on", on)),
             Command::ExpectNoViolations => f.write_str("expect no-violations"),
             Command::ExpectViolation(invariant) => write!(f, "expect violation {}", invariant.word()),
+            Command::ExpectRead { op, value } => {
+                write!(f, "expect read {op} {}", value.as_deref().unwrap_or("missing"))
+            }
+            Command::ExpectLinearizable(true) => f.write_str("expect linearizable"),
+            Command::ExpectLinearizable(false) => f.write_str("expect not-linearizable"),
             Command::Show(what) => write!(f, "show {what}"),
             Command::Etcdctl(call) => write!(f, "etcdctl {call}"),
             Command::Kube(command) => write!(f, "{command}"),

@@ -7,6 +7,7 @@ pub mod check;
 pub mod failover;
 pub mod fuzz;
 pub mod fuzz_kube;
+mod history;
 pub mod parse;
 pub mod record;
 pub mod runner;

@@ -6,6 +6,8 @@
 
 // Declared here rather than in mod.rs so that the module tree of
 // `scenario` stays `ast` + `parse`.
+#[path = "parse_history.rs"]
+mod history;
 #[path = "lexer.rs"]
 mod lexer;
 #[path = "parse_expect.rs"]

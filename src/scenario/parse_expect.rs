@@ -8,12 +8,12 @@ use crate::raft;
 use crate::scenario::ast::{Command, ExpectedRole, ParseError};
 
 pub(super) const EXPECTS: &str =
-    "one of: leader, term, role, committed, log, value, missing, no-violations, violation, lease, apiserver";
+    "one of: leader, term, role, committed, log, value, missing, read, linearizable, not-linearizable, no-violations, violation, lease, apiserver";
 const LOG_ENTRY: &str = "a log entry like 1:noop, 1:put(x=1), 2:del(x), 2:get(x) or 3:list(prefix)";
 
 /// What `expect violation` takes: the invariants' words.
 fn invariants() -> String {
-    let words: Vec<&str> = Invariant::NAMED.iter().map(|i| i.word()).collect();
+    let words: Vec<&str> = Invariant::ALL.iter().map(|i| i.word()).collect();
     format!("an invariant: {}", words.join(", "))
 }
 
@@ -76,6 +76,7 @@ impl Parser {
                 let w = c.word(&invariants())?;
                 Command::ExpectViolation(Invariant::from_word(w.text).ok_or_else(|| w.error(invariants()))?)
             }
+            "read" | "linearizable" | "not-linearizable" => super::history::expect(c, &what)?,
             "lease" => self.expect_lease(&what, c)?,
             "apiserver" => self.expect_apiserver(&what, c)?,
             _ => return Err(what.error(EXPECTS)),

@@ -10,7 +10,7 @@ use crate::raft::{Command as KvCommand, NodeId, CLIENT};
 use crate::sim::{fmt_time, Effect, Hit, MessageFault, Micros, SimError, Watch, World, WorldConfig};
 
 use super::ast::{format_duration, ClusterSpec, Command, LinkKind, NodeRef, Scenario, ShowWhat, Step};
-use super::show;
+use super::{history, show};
 use crate::raft::RequestId;
 use crate::store::etcdctl::Call;
 

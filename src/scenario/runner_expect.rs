@@ -82,6 +82,8 @@ impl Runner {
                     return Err(format!("{} safety violation(s), the first: {v}", w.checker().violations().len()));
                 }
             }
+            Command::ExpectRead { op, value } => super::history::expect_read(w, *op, value.as_deref())?,
+            Command::ExpectLinearizable(expected) => super::history::expect_linearizable(w, *expected)?,
             Command::ExpectViolation(invariant) => {
                 let violations = w.checker().violations();
                 if !violations.iter().any(|v| v.invariant == *invariant) {

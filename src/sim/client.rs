@@ -5,6 +5,8 @@
 
 use std::rc::Rc;
 
+use crate::check::linearizability::Operation;
+use crate::check::Completion;
 use crate::raft::{Applied, ClientOutcome, Command, Message, NodeId, RequestId, CLIENT};
 use crate::store::etcdctl::{Call, COMMAND_TIMEOUT_US};
 
@@ -38,6 +40,19 @@ pub struct ClientOp {
 impl ClientOp {
     pub fn is_done(&self) -> bool {
         self.completed_at.is_some()
+    }
+
+    /// The operation as the linearizability checker reads a history.
+    pub fn to_operation(&self) -> Operation {
+        Operation {
+            id: self.id,
+            command: self.command.clone(),
+            invoked_at: self.invoked_at,
+            response: self.completed_at.zip(self.result.clone()),
+            // The client only takes an answer from the node its latest
+            // attempt went to.
+            node: self.is_done().then_some(self.target),
+        }
     }
 }
 
@@ -357,6 +372,28 @@ impl World {
             next_at: self.now + interval,
             count: self.load.as_ref().map_or(0, |l| l.count),
         });
+    }
+
+    /// Tells the checker what the client saw in the event just processed:
+    /// an operation invoked, answers received. Returns the violations found.
+    pub(super) fn check_client(&mut self, kind: &EventKind) -> usize {
+        let (event, now) = (self.event_count(), self.now);
+        let mut found = 0;
+        if let EventKind::Submit(op) | EventKind::ClientLoad(Some(op)) = kind {
+            if let Some(o) = self.client.op(*op) {
+                // Every operation goes through the log today, so every one
+                // promises linearizability.
+                found += self.checker.client_invoked(event, now, o.id, &o.command, true);
+            }
+        }
+        for effect in &self.effects {
+            if let Effect::ClientDone { op, node, result } = effect {
+                let Some(o) = self.client.op(*op) else { continue };
+                let done = Completion { op: *op, command: &o.command, node: *node, result, through_log: true };
+                found += self.checker.client_completed(event, now, done);
+            }
+        }
+        found
     }
 
     pub(super) fn load_tick(&mut self) -> Option<RequestId> {

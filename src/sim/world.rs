@@ -313,12 +313,14 @@ impl World {
                 log: slot.node.log(),
                 commit_index: slot.node.commit_index(),
                 last_applied: slot.node.last_applied(),
+                kv: slot.node.kv(),
             }
         });
         let mut found = self.checker.after_event(self.events, self.now, &views[..self.nodes.len()], touched);
         if self.kube.is_some() {
             found += self.check_leaderships();
         }
+        found += self.check_client(&kind);
         if found > 0 {
             let total = self.checker.violations().len();
             for v in &self.checker.violations()[total.saturating_sub(found)..] {

@@ -34,11 +34,33 @@ pub const FIRST_REVISION: Revision = 1;
 pub struct Store {
     kvs: BTreeMap<Rc<str>, KeyValue>,
     revision: Revision,
+    /// A fingerprint of the (key, value) pairs, kept up to date by every
+    /// change: the wrapping sum of one [`pair_digest`] per pair. Two stores
+    /// with the same pairs have the same digest, whatever their history,
+    /// which lets the checker compare a node's state with its committed log
+    /// in constant time (the `applied-state` invariant).
+    digest: u64,
+}
+
+/// The hash of one (key, value) pair of a store.
+pub fn pair_digest(key: &str, value: &str) -> u64 {
+    // FNV-1a, then the splitmix64 finalizer: FNV is nearly linear in its
+    // last bytes, so a sum of plain FNV hashes would cancel too easily.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in [key, value] {
+        for b in (part.len() as u64).to_le_bytes().into_iter().chain(part.bytes()) {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    h ^ (h >> 31)
 }
 
 impl Default for Store {
     fn default() -> Self {
-        Store { kvs: BTreeMap::new(), revision: FIRST_REVISION }
+        Store { kvs: BTreeMap::new(), revision: FIRST_REVISION, digest: 0 }
     }
 }
 
@@ -50,6 +72,21 @@ impl Store {
     /// The revision of the last change (1 for an empty store).
     pub fn revision(&self) -> Revision {
         self.revision
+    }
+
+    /// The fingerprint of the store's (key, value) pairs (see `digest`).
+    pub fn digest(&self) -> u64 {
+        self.digest
+    }
+
+    fn remove(&mut self, key: &str) -> bool {
+        match self.kvs.remove(key) {
+            Some(old) => {
+                self.digest = self.digest.wrapping_sub(pair_digest(key, &old.value));
+                true
+            }
+            None => false,
+        }
     }
 
     pub fn get(&self, key: &str) -> Option<&KeyValue> {
@@ -91,7 +128,7 @@ impl Store {
 
     /// Deletes one key; whether it was there (the revision moves if so).
     pub fn delete_key(&mut self, key: &str) -> bool {
-        let deleted = self.kvs.remove(key).is_some();
+        let deleted = self.remove(key);
         self.revision += i64::from(deleted);
         deleted
     }
@@ -139,7 +176,7 @@ impl Writer<'_> {
             Request::Delete(d) => {
                 let doomed: Vec<Rc<str>> = self.store.range(&d.keys).map(|kv| kv.key.clone()).collect();
                 for key in &doomed {
-                    self.store.kvs.remove(key);
+                    self.store.remove(key);
                 }
                 self.wrote |= !doomed.is_empty();
                 Response::Delete { deleted: doomed.len() as i64 }
@@ -155,9 +192,12 @@ impl Writer<'_> {
 
     fn put(&mut self, key: Rc<str>, value: Rc<str>) {
         let revision = self.next();
-        match self.store.kvs.entry(key) {
+        let store = &mut *self.store;
+        store.digest = store.digest.wrapping_add(pair_digest(&key, &value));
+        match store.kvs.entry(key) {
             Entry::Occupied(mut e) => {
                 let kv = e.get_mut();
+                store.digest = store.digest.wrapping_sub(pair_digest(&kv.key, &kv.value));
                 kv.value = value;
                 kv.mod_revision = revision;
                 kv.version += 1;

@@ -8,8 +8,10 @@
 //! - [`layout`]: where nodes and messages are drawn, and what a click hits;
 //! - [`why`]: each decision's reason as a language-neutral `{key, args}`.
 //! - [`quorum`]: the quorum table of the course notes, live;
-//! - [`etcdctl`]: the etcdctl console.
+//! - [`etcdctl`]: the etcdctl console;
+//! - [`client_history`]: the client history, judged for linearizability.
 
+pub mod client_history;
 pub mod etcdctl;
 pub mod feed;
 pub mod history;

@@ -118,6 +118,9 @@ pub const KEYS: &[&str] = &[
     "fx.kubeBackendDown",
     "res.etcd",
     "inv.leaseSafety",
+    "inv.clientAcknowledged",
+    "inv.appliedState",
+    "inv.linearizability",
     "fx.becameFollower",
     "fx.becameCandidate",
     "fx.becameLeader",
@@ -209,6 +212,9 @@ pub fn invariant(invariant: Invariant) -> Phrase {
         Invariant::LeaderCompleteness => "inv.leaderCompleteness",
         Invariant::StateMachineSafety => "inv.stateMachineSafety",
         Invariant::LeaseSafety => "inv.leaseSafety",
+        Invariant::ClientAcknowledged => "inv.clientAcknowledged",
+        Invariant::AppliedState => "inv.appliedState",
+        Invariant::Linearizability => "inv.linearizability",
     })
 }
 

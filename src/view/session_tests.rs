@@ -209,6 +209,7 @@ fn a_violation_always_stops_and_names_the_invariant() {
         invariant: Invariant::LogMatching,
         nodes: vec![1, 2],
         entries: vec![EntryInfo { node: 1, index: 2, term: 1, command: "put(x=1)".into() }],
+        operations: Vec::new(),
         detail: "nodes 1 and 2 differ at index 2".into(),
     }));
     let (mut stop, mut halt, mut news) = (None, None, false);

@@ -417,6 +417,9 @@ export default {
   'fx.kubeBackendDown': 'load balancer marks {code} down',
   'res.etcd': '{code}',
   'inv.leaseSafety': 'Lease Safety',
+  'inv.clientAcknowledged': 'Client Acknowledged',
+  'inv.appliedState': 'Applied State',
+  'inv.linearizability': 'Linearizability',
 
   // ---- why: the engine's reasons for its decisions ----
   // Another part of the engine adds a "why" to decisions (a vote refused,

@@ -418,6 +418,9 @@ export default {
   'fx.kubeBackendDown': '로드 밸런서가 {code}을(를) 장애로 표시',
   'res.etcd': '{code}',
   'inv.leaseSafety': '리스 안전성(Lease Safety)',
+  'inv.clientAcknowledged': '클라이언트 응답 확인(Client Acknowledged)',
+  'inv.appliedState': '적용 상태(Applied State)',
+  'inv.linearizability': '선형화 가능성(Linearizability)',
 
   // ---- why: 엔진이 내린 결정의 이유 ----
   // 엔진의 다른 부분이 결정(투표 거절, 아직 커밋되지 않은 엔트리 등)에

@@ -1,0 +1,240 @@
+//! What clients see, checked against the committed log (extensions to the
+//! five properties of Figure 3):
+//!
+//! * **Client Acknowledged** (`client-acknowledged`): every operation
+//!   acknowledged to the client is in the committed log, with the result
+//!   the client got, which is the result of applying the committed log up
+//!   to its entry. A leader that answers before its entry commits, or
+//!   answers with another result, breaks it.
+//! * **Applied State** (`applied-state`): each node's key-value state is
+//!   its committed log applied in order. A node that applies an entry
+//!   twice, skips one, or keeps state across a restart breaks it.
+//!
+//! Both read one reference: the committed prefix the checker already keeps
+//! (see the module documentation), applied in order to a [`KvStore`] of
+//! the checker's own as it grows. It records each request's result and,
+//! for every committed index, the digest of the state after it. A node
+//! that applied up to index `i` must then have a store whose digest
+//! ([`KvStore::digest`], kept up to date by every change) is the recorded
+//! digest at `i`: one comparison per touched node and event, no replay.
+//! Only a failure replays the node's log, to name the keys that differ.
+
+use std::fmt;
+
+use crate::raft::{Applied, Command, Entry, KvStore, LogIndex, NodeId, RequestId, UNTRACKED_REQUEST};
+use crate::util::Chunked;
+
+use super::{Checker, EntryInfo, Event, Invariant, Violation};
+
+/// The committed log applied in order, as the reference for both checks.
+#[derive(Clone, Default)]
+pub(super) struct ClientChecks {
+    shadow: KvStore,
+    /// `state_digests[i - 1]`: the digest of the state after index `i`.
+    state_digests: Chunked<u64>,
+    /// `request_index[id]`: the committed index of request `id`'s first
+    /// entry, 0 while none (slot 0 unused).
+    request_index: Chunked<LogIndex>,
+    /// Per node: the applied index at which its state was last reported
+    /// wrong, so that a lasting difference is reported once.
+    reported: Vec<Option<LogIndex>>,
+}
+
+impl ClientChecks {
+    pub(super) fn new(nodes: usize) -> Self {
+        ClientChecks { reported: vec![None; nodes], ..Self::default() }
+    }
+
+    /// The committed prefix grew by `entry`, at the next index.
+    pub(super) fn committed(&mut self, entry: &Entry) {
+        let index = self.state_digests.len() as LogIndex + 1;
+        // The control plane's own requests (apiservers, untracked) are not
+        // the client's operations: they have no slot.
+        if let Some(request) = entry.request.filter(|&r| r & UNTRACKED_REQUEST == 0) {
+            let slot = usize::try_from(request).expect("request ids number client operations");
+            if slot >= self.request_index.len() {
+                self.request_index.resize(slot + 1, 0);
+            }
+            let mut first = self.request_index.get_mut(slot).expect("grown to hold it");
+            if *first == 0 {
+                *first = index;
+            }
+        }
+        self.shadow.apply(entry);
+        self.state_digests.push(self.shadow.digest());
+    }
+
+    /// The digest of the committed state after `index`.
+    fn state_digest(&self, index: LogIndex) -> u64 {
+        if index == 0 {
+            0
+        } else {
+            self.state_digests[index as usize - 1]
+        }
+    }
+
+    fn request_index(&self, request: RequestId) -> Option<LogIndex> {
+        if request & UNTRACKED_REQUEST != 0 {
+            return None;
+        }
+        let slot = usize::try_from(request).ok()?;
+        self.request_index.get(slot).copied().filter(|&i| i > 0)
+    }
+}
+
+/// Equal when they recorded the same committed history.
+impl PartialEq for ClientChecks {
+    fn eq(&self, other: &Self) -> bool {
+        self.state_digests == other.state_digests
+            && self.request_index == other.request_index
+            && self.reported == other.reported
+            && self.shadow.digest() == other.shadow.digest()
+    }
+}
+
+impl fmt::Debug for ClientChecks {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientChecks")
+            .field("committed", &self.state_digests.len())
+            .field("state_digest", &self.shadow.digest())
+            .field("reported", &self.reported)
+            .finish()
+    }
+}
+
+/// An answer the client received.
+#[derive(Clone, Copy, Debug)]
+pub struct Completion<'a> {
+    pub op: RequestId,
+    pub command: &'a Command,
+    /// The node that answered.
+    pub node: NodeId,
+    pub result: &'a Applied,
+    /// Whether the operation went through the log (every one does today;
+    /// reads that do not, such as ReadIndex or lease reads, are not in it).
+    pub through_log: bool,
+}
+
+impl Checker {
+    /// Applied State for node `id`, after its commits were checked.
+    pub(super) fn check_applied_state(&mut self, ev: &Event<'_, '_>, id: NodeId) {
+        let view = ev.view(id);
+        let applied = view.last_applied;
+        if !view.alive || applied > self.committed.len() as LogIndex {
+            return;
+        }
+        // A log that left the committed prefix is State Machine Safety's
+        // to report.
+        if applied > 0 && view.log.digest_at(applied) != Some(self.committed[applied as usize - 1].digest) {
+            return;
+        }
+        let i = id as usize - 1;
+        if i >= self.clients.reported.len() {
+            self.clients.reported.resize(i + 1, None);
+        }
+        if view.kv.digest() == self.clients.state_digest(applied) {
+            self.clients.reported[i] = None;
+            return;
+        }
+        if self.clients.reported[i] == Some(applied) {
+            return;
+        }
+        self.clients.reported[i] = Some(applied);
+        // Only now replay the node's log, to say which keys differ.
+        let mut expected = KvStore::new();
+        for entry in view.log.range(1, applied) {
+            expected.apply(entry);
+        }
+        let mut differences = Vec::new();
+        let mut keys: Vec<&str> = expected.iter().map(|(k, _)| k).collect();
+        keys.extend(view.kv.iter().map(|(k, _)| k).filter(|k| expected.get(k).is_none()));
+        for key in keys {
+            let (want, have) = (expected.get(key), view.kv.get(key));
+            if want != have {
+                let show = |v: Option<&str>| v.map_or_else(|| format!("{key} missing"), |v| format!("{key} = {v}"));
+                differences.push((key, format!("{}, but the log gives {}", show(have), show(want))));
+            }
+        }
+        let first_key = differences.first().map(|(k, _)| *k);
+        let last_write = first_key.and_then(|key| {
+            (1..=applied).rev().find(|&index| {
+                view.log.entry(index).is_some_and(|e| match &e.command {
+                    Command::Put { key: k, .. } | Command::Del { key: k } => &**k == key,
+                    _ => false,
+                })
+            })
+        });
+        let entries = last_write
+            .and_then(|index| view.log.entry(index).map(|e| (index, e)))
+            .map(|(index, e)| EntryInfo { node: id, index, term: e.term, command: e.command.to_string() })
+            .into_iter()
+            .collect();
+        let what: Vec<String> = differences.iter().take(3).map(|(_, d)| d.clone()).collect();
+        let detail = if what.is_empty() {
+            format!(
+                "node {id}'s key-value state is not its committed log applied in order up to index {applied} \
+                 (the digests differ)"
+            )
+        } else {
+            format!(
+                "node {id}'s key-value state is not its committed log applied in order up to index {applied}: {}",
+                what.join("; ")
+            )
+        };
+        self.push(ev.event, ev.time_us, Invariant::AppliedState, vec![id], entries, Vec::new(), detail);
+    }
+
+    /// Client Acknowledged for one answer the client received.
+    pub(super) fn check_acknowledged(&mut self, event: u64, time_us: u64, done: &Completion<'_>) -> bool {
+        if !done.through_log {
+            return false;
+        }
+        let (op, node) = (done.op, done.node);
+        let index = self.clients.request_index(op);
+        let committed = self.clients.shadow.result_of(op);
+        if committed == Some(done.result) {
+            return false;
+        }
+        let entry = index.map(|index| {
+            let c = self.committed[index as usize - 1];
+            EntryInfo { node: c.node, index, term: c.term, command: done.command.to_string() }
+        });
+        let detail = match (committed, index) {
+            (Some(result), Some(index)) => format!(
+                "client operation #{op} {} was acknowledged by node {node} with {}, but the committed log gives {result} \
+                 (index {index})",
+                done.command, done.result
+            ),
+            _ => format!(
+                "client operation #{op} {} was acknowledged by node {node} with {}, but no committed entry serves it \
+                 (the committed log ends at index {})",
+                done.command,
+                done.result,
+                self.committed.len()
+            ),
+        };
+        let mut nodes = vec![node];
+        nodes.extend(entry.as_ref().map(|e| e.node).filter(|&n| n != node));
+        let before = self.violations.len();
+        self.push(event, time_us, Invariant::ClientAcknowledged, nodes, entry.into_iter().collect(), vec![op], detail);
+        self.violations.len() > before
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn push(
+        &mut self,
+        event: u64,
+        time_us: u64,
+        invariant: Invariant,
+        nodes: Vec<NodeId>,
+        entries: Vec<EntryInfo>,
+        operations: Vec<RequestId>,
+        detail: String,
+    ) {
+        if self.violations.len() >= super::MAX_VIOLATIONS {
+            self.dropped += 1;
+            return;
+        }
+        self.violations.push(Violation { event, time_us, invariant, nodes, entries, operations, detail });
+    }
+}

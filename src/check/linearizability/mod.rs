@@ -1,0 +1,610 @@
+//! A linearizability checker for the client history, as a key-value store
+//! (Herlihy & Wing's definition; Wing & Gong's search with Lowe's
+//! memoisation, as Porcupine and Knossos check it), built to run live:
+//! after every event, for hours.
+//!
+//! # The algorithm
+//!
+//! A history is linearizable when every operation can be given a point
+//! between its invocation and its response such that, taken in the order of
+//! those points, the operations are what a sequential key-value store would
+//! answer. An operation that never returned (pending) may take effect at
+//! any moment after its invocation, or not at all.
+//!
+//! The checker reads the history as a sequence of events in time order
+//! (invocations and responses) and keeps, instead of one search tree over
+//! the whole history, the set of *configurations* the events so far allow:
+//! a model state, and which of the open operations it has already placed.
+//! An invocation adds an open operation. A response of operation `o` keeps,
+//! from every configuration, each way of placing `o` now, possibly after
+//! some other open operations (just-in-time linearization: Lowe's "linear"
+//! algorithm, which Knossos also implements). A configuration reached twice
+//! is kept once: that is the memoisation of (placed operations, state) that
+//! makes Wing & Gong's search practical (Lowe 2017; Porcupine's cache).
+//! When no configuration survives a response, the history up to it is not
+//! linearizable, and `o` is the operation that cannot be placed.
+//!
+//! Two reductions keep the set small:
+//! * **Reads settle at once.** A read that sees exactly a configuration's
+//!   state is placed there immediately: it does not change the state, so
+//!   placing it later can only lose options.
+//! * **P-compositionality.** A history is linearizable iff each key's
+//!   sub-history is (Herlihy & Wing's locality), so each key is its own
+//!   *partition* with its own configurations, and a response only places
+//!   operations of its own key before it. A `list` reads many keys at once,
+//!   so it joins every key it can observe (those under its prefix, including
+//!   keys first written while it is open) into one partition, which keeps
+//!   the check exact; once no `list` is open and the configurations of a
+//!   key combine freely with the rest's, the key is split off again.
+//!
+//! # Bounded memory and time
+//!
+//! Nothing is kept of an operation once it has returned, except in paths
+//! (the order a configuration placed its operations, kept to the last 64
+//! in the live check). Memory therefore follows the operations *open* at
+//! once and the keys, not the length of the history.
+//!
+//! A read's result is known only at its response, and a configuration must
+//! know it to place the read. So the checker processes events in order up
+//! to the invocation of the oldest read still pending, and queues the
+//! events after it: a read holds the queue for one round trip. A read that
+//! stays pending while [`MAX_QUEUE`] events pile up is left out: a history
+//! that is linearizable stays so without a read, so this never reports a
+//! false violation; the read is counted among the operations not judged.
+//!
+//! Checking linearizability is NP-complete in general, and a key with many
+//! concurrent writes can have exponentially many configurations. When one
+//! response would explore more than the budget ([`LIVE_BUDGET`]), the
+//! checker gives up on that partition, counts its operations as not
+//! judged, and starts over with the values unknown at the next moment when
+//! none of its operations is open (the first read of each key then pins its
+//! value). Giving up never reports a false violation. After a violation the
+//! partition starts over the same way.
+
+mod model;
+mod order;
+mod partition;
+mod path;
+mod report;
+#[cfg(test)]
+mod tests;
+
+use std::collections::{BTreeMap, VecDeque};
+use std::rc::Rc;
+
+use crate::raft::{Applied, Command, NodeId, RequestId};
+
+use partition::{Ctx, Open, Partition, Stuck};
+pub use path::Point;
+pub use report::{Counterexample, OpSummary};
+
+/// Events queued behind a pending read before it is left out.
+pub const MAX_QUEUE: usize = 20_000;
+/// Configurations one response may explore before the checker gives up on
+/// its keys, in the live check.
+pub const LIVE_BUDGET: usize = 4_000;
+/// The same for a one-shot check of a whole history (not run per event).
+pub const ONE_SHOT_BUDGET: usize = 200_000;
+/// Points kept per path in the live check: enough to explain a violation.
+pub const LIVE_PATH: usize = 16;
+/// Returned operations remembered to explain a violation.
+const RECENT: usize = 64;
+
+/// One client operation, as the history records it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Operation {
+    pub id: RequestId,
+    pub command: Command,
+    pub invoked_at: u64,
+    /// When it returned and what; `None` while pending.
+    pub response: Option<(u64, Applied)>,
+    /// The node that answered, if any.
+    pub node: Option<NodeId>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Event {
+    Invoke(RequestId),
+    Respond(RequestId),
+}
+
+/// An operation invoked and not yet done with.
+#[derive(Clone, Debug, PartialEq)]
+struct Known {
+    op: Operation,
+    /// The partition it is open in, once its invocation is processed.
+    part: Option<usize>,
+    /// A read left out (see [`MAX_QUEUE`]).
+    left_out: bool,
+}
+
+/// The answer of a check.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Verdict {
+    Linearizable,
+    NotLinearizable,
+    /// No violation found, but some operations were not judged.
+    Undecided,
+}
+
+/// The incremental checker. Feed it invocations and responses in the
+/// order they happened; it reports a violation as soon as a response
+/// cannot be placed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Linearizability {
+    known: BTreeMap<RequestId, Known>,
+    queue: VecDeque<Event>,
+    parts: Vec<Option<Partition>>,
+    key_part: BTreeMap<Rc<str>, usize>,
+    /// Lists whose invocation is processed and response not, in order.
+    open_lists: Vec<RequestId>,
+    now: u64,
+    seq: u64,
+    keep: Option<usize>,
+    budget: usize,
+    recent: VecDeque<OpSummary>,
+    /// Violations found, the first [`MAX_KEPT`] kept.
+    found: Vec<Counterexample>,
+    violations: u64,
+    /// Operations whose responses were not judged.
+    not_judged: u64,
+    /// Why partitions were given up, the first few.
+    gave_up: Vec<String>,
+    /// The one-shot check: the paths of configurations that became the only
+    /// ones left, in order.
+    settled: Vec<path::Path>,
+    /// After [`Linearizability::finish`] of a one-shot check: the order.
+    order: Vec<Point>,
+    /// Whether the order was replayed and found right ([`check_history`]).
+    order_checked: Option<Result<(), String>>,
+    peak: Peak,
+}
+
+const MAX_KEPT: usize = 16;
+
+/// The largest sizes seen, for the benchmark and the docs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Peak {
+    pub configs: usize,
+    pub open: usize,
+    pub queue: usize,
+    pub partitions: usize,
+}
+
+impl Linearizability {
+    /// The live check: bounded paths, the live budget.
+    pub fn live() -> Self {
+        Self::with(Some(LIVE_PATH), LIVE_BUDGET)
+    }
+
+    /// A check of one whole history that also reports a linearization order.
+    pub fn one_shot() -> Self {
+        Self::with(None, ONE_SHOT_BUDGET)
+    }
+
+    fn with(keep: Option<usize>, budget: usize) -> Self {
+        Linearizability {
+            known: BTreeMap::new(),
+            queue: VecDeque::new(),
+            parts: Vec::new(),
+            key_part: BTreeMap::new(),
+            open_lists: Vec::new(),
+            now: 0,
+            seq: 0,
+            keep,
+            budget,
+            recent: VecDeque::new(),
+            found: Vec::new(),
+            violations: 0,
+            not_judged: 0,
+            gave_up: Vec::new(),
+            settled: Vec::new(),
+            order: Vec::new(),
+            order_checked: None,
+            peak: Peak::default(),
+        }
+    }
+
+    /// An operation was invoked. Ids must be new; a repeated id is ignored.
+    pub fn invoke(&mut self, id: RequestId, command: Command, at: u64) -> Vec<Counterexample> {
+        if matches!(command, Command::Noop) || self.known.contains_key(&id) {
+            return Vec::new();
+        }
+        let op = Operation { id, command, invoked_at: at, response: None, node: None };
+        self.known.insert(id, Known { op, part: None, left_out: false });
+        self.push(Event::Invoke(id))
+    }
+
+    /// An operation returned. Returns the violations this makes known (a
+    /// response can also release the queue behind a pending read).
+    pub fn respond(&mut self, id: RequestId, at: u64, result: Applied, node: Option<NodeId>) -> Vec<Counterexample> {
+        let Some(known) = self.known.get_mut(&id) else {
+            return Vec::new();
+        };
+        if known.op.response.is_some() {
+            return Vec::new();
+        }
+        known.op.response = Some((at, result));
+        known.op.node = node;
+        self.push(Event::Respond(id))
+    }
+
+    fn push(&mut self, event: Event) -> Vec<Counterexample> {
+        self.queue.push_back(event);
+        self.drain()
+    }
+
+    /// The end of a finished history: reads still pending constrain
+    /// nothing, so they are dropped and everything queued is judged.
+    /// Writes still pending may have taken effect or not.
+    pub fn finish(&mut self) -> Vec<Counterexample> {
+        let mut found = Vec::new();
+        loop {
+            found.extend(self.drain());
+            match self.queue.front() {
+                Some(&Event::Invoke(id)) => {
+                    self.queue.pop_front();
+                    self.known.remove(&id);
+                }
+                _ => break,
+            }
+        }
+        if self.keep.is_none() {
+            for part in self.parts.iter_mut().flatten() {
+                if let Some(config) = part.configs.first_mut() {
+                    self.settled.push(std::mem::take(&mut config.path));
+                }
+            }
+            self.order = order::assemble(path::resolve(&std::mem::take(&mut self.settled)));
+        }
+        found
+    }
+
+    pub fn verdict(&self) -> Verdict {
+        if self.violations > 0 {
+            Verdict::NotLinearizable
+        } else if self.not_judged > 0 || self.parts.iter().flatten().any(|p| p.undecided.is_some()) {
+            Verdict::Undecided
+        } else {
+            Verdict::Linearizable
+        }
+    }
+
+    /// The violations found, oldest first (at most 16 kept).
+    pub fn counterexamples(&self) -> &[Counterexample] {
+        &self.found
+    }
+
+    /// Operations whose responses were not judged (left out or given up).
+    pub fn not_judged(&self) -> u64 {
+        self.not_judged
+    }
+
+    /// Why the checker gave up on some keys (the first few reasons).
+    pub fn gave_up(&self) -> &[String] {
+        &self.gave_up
+    }
+
+    /// After [`check_history`] found the history linearizable: a
+    /// linearization, each operation with its linearization point, replayed
+    /// through the key-value store and found right. Pending writes missing
+    /// from it did not take effect in this linearization. Empty otherwise.
+    pub fn order(&self) -> &[Point] {
+        match self.order_checked {
+            Some(Ok(())) => &self.order,
+            _ => &[],
+        }
+    }
+
+    /// Why the order could not be given, if it could not (a linearizable
+    /// history whose points, assembled from partitions that split, do not
+    /// replay: reported rather than shown wrong).
+    pub fn order_problem(&self) -> Option<&str> {
+        match &self.order_checked {
+            Some(Err(why)) => Some(why),
+            _ => None,
+        }
+    }
+
+    pub fn peak(&self) -> Peak {
+        self.peak
+    }
+
+    /// Operations invoked and not yet done with (open or queued).
+    pub fn in_flight(&self) -> usize {
+        self.known.len()
+    }
+
+    // ----- processing -----
+
+    fn drain(&mut self) -> Vec<Counterexample> {
+        let mut found = Vec::new();
+        while let Some(&event) = self.queue.front() {
+            match event {
+                Event::Invoke(id) => {
+                    let known = &self.known[&id];
+                    if model::is_read(&known.op.command) && known.op.response.is_none() {
+                        if self.queue.len() <= MAX_QUEUE {
+                            break;
+                        }
+                        self.known.get_mut(&id).expect("queued").left_out = true;
+                        self.queue.pop_front();
+                        continue;
+                    }
+                    self.queue.pop_front();
+                    self.process_invoke(id);
+                }
+                Event::Respond(id) => {
+                    self.queue.pop_front();
+                    found.extend(self.process_response(id));
+                }
+            }
+        }
+        self.peak.queue = self.peak.queue.max(self.queue.len());
+        found
+    }
+
+    fn ctx(&self, now: u64) -> Ctx {
+        Ctx { now, seq: self.seq, keep: self.keep, budget: self.budget }
+    }
+
+    fn new_part(&mut self, part: Partition) -> usize {
+        // Free slots are reused, so the partitions lists join and split
+        // again do not grow the slab.
+        let at = self.parts.iter().position(Option::is_none).unwrap_or(self.parts.len());
+        for key in &part.keys {
+            self.key_part.insert(key.clone(), at);
+        }
+        if at == self.parts.len() {
+            self.parts.push(None);
+        }
+        self.parts[at] = Some(part);
+        let live = self.parts.iter().flatten().count();
+        self.peak.partitions = self.peak.partitions.max(live);
+        at
+    }
+
+    /// The partition of `key`, new (the key missing) if nobody used it yet.
+    fn part_of_key(&mut self, key: &Rc<str>) -> usize {
+        if let Some(&p) = self.key_part.get(key) {
+            return p;
+        }
+        let mut p = self.new_part(Partition::new(vec![key.clone()]));
+        // Every open list under whose prefix the key falls can observe it.
+        let lists: Vec<RequestId> = self.open_lists.clone();
+        for list in lists {
+            let known = &self.known[&list];
+            if let (Command::List { prefix }, Some(lp)) = (&known.op.command, known.part) {
+                if key.starts_with(&**prefix) {
+                    p = self.merge(lp, p);
+                }
+            }
+        }
+        p
+    }
+
+    /// Joins partition `b` into `a`; returns `a`.
+    fn merge(&mut self, a: usize, b: usize) -> usize {
+        if a == b {
+            return a;
+        }
+        let other = self.parts[b].take().expect("live partition");
+        for key in &other.keys {
+            self.key_part.insert(key.clone(), a);
+        }
+        let ctx = self.ctx(self.now);
+        let part = self.parts[a].as_mut().expect("live partition");
+        let moved = part.merge(other, &ctx);
+        for (id, _) in moved {
+            if let Some(k) = self.known.get_mut(&id) {
+                k.part = Some(a);
+            }
+        }
+        self.note_give_up(a);
+        a
+    }
+
+    fn process_invoke(&mut self, id: RequestId) {
+        let known = &self.known[&id];
+        let op = known.op.clone();
+        self.now = op.invoked_at;
+        let part = match &op.command {
+            Command::Put { key, .. } | Command::Del { key } | Command::Get { key } => self.part_of_key(key),
+            Command::List { prefix } => {
+                let under: Vec<usize> = self
+                    .key_part
+                    .range::<str, _>((std::ops::Bound::Included(&**prefix), std::ops::Bound::Unbounded))
+                    .take_while(|(k, _)| k.starts_with(&**prefix))
+                    .map(|(_, &p)| p)
+                    .fold(Vec::new(), |mut parts, p| {
+                        if !parts.contains(&p) {
+                            parts.push(p);
+                        }
+                        parts
+                    });
+                match under.split_first() {
+                    None => self.new_part(Partition::new(Vec::new())),
+                    Some((&first, rest)) => rest.iter().fold(first, |a, &b| self.merge(a, b)),
+                }
+            }
+            // etcd's requests are not judged: the register model has no
+            // revisions or transactions (docs/checking.md).
+            Command::Noop | Command::Etcd(_) => return,
+        };
+        if matches!(op.command, Command::List { .. }) {
+            self.open_lists.push(id);
+        }
+        self.known.get_mut(&id).expect("known").part = Some(part);
+        let mut ctx = self.ctx(self.now);
+        let (result, invoked_at) = (op.response.map(|(_, r)| r), op.invoked_at);
+        let open = Open { id, command: op.command, result, invoked_at };
+        let p = self.parts[part].as_mut().expect("live partition");
+        p.add(open, &mut ctx);
+        self.seq = ctx.seq;
+        let open = p.open().count();
+        self.peak.open = self.peak.open.max(open);
+        self.note_give_up(part);
+    }
+
+    fn process_response(&mut self, id: RequestId) -> Vec<Counterexample> {
+        let Some(known) = self.known.remove(&id) else {
+            return Vec::new();
+        };
+        self.open_lists.retain(|&l| l != id);
+        let (at, _) = known.op.response.clone().expect("responded");
+        self.now = at;
+        self.remember(&known.op);
+        let part = match known.part {
+            Some(part) if !known.left_out => part,
+            _ => {
+                self.not_judged += 1;
+                return Vec::new();
+            }
+        };
+        let mut ctx = self.ctx(at);
+        // A list split off as done (see `Partition::split`) finds nothing.
+        let Some(Some(p)) = self.parts.get_mut(part) else {
+            return Vec::new();
+        };
+        let Some(slot) = p.slot_of(id) else {
+            return Vec::new();
+        };
+        let was_undecided = p.undecided.is_some();
+        let outcome = p.respond(slot, &mut ctx);
+        self.seq = ctx.seq;
+        let mut found = Vec::new();
+        match outcome {
+            Ok(()) if was_undecided => self.not_judged += 1,
+            Ok(()) => self.note_give_up(part),
+            Err(stuck) => {
+                let counterexample = self.explain(&stuck);
+                self.violations += 1;
+                if self.found.len() < MAX_KEPT {
+                    self.found.push(counterexample.clone());
+                }
+                found.push(counterexample);
+            }
+        }
+        self.after_response(part);
+        found
+    }
+
+    /// Keeps the partition small: the one-shot check records the order once
+    /// a single configuration is left; keys that need each other no more
+    /// are split; a partition with no keys and nothing open goes.
+    fn after_response(&mut self, part: usize) {
+        let one_shot = self.keep.is_none();
+        let p = self.parts[part].as_mut().expect("live partition");
+        self.peak.configs = self.peak.configs.max(p.configs.len());
+        if one_shot && p.configs.len() == 1 {
+            self.settled.push(std::mem::take(&mut p.configs[0].path));
+        }
+        if p.keys.is_empty() && p.open().next().is_none() {
+            self.parts[part] = None;
+            return;
+        }
+        let split = p.split(one_shot);
+        for piece in split {
+            let moved: Vec<RequestId> = piece.open().map(|o| o.id).collect();
+            let new = self.new_part(piece);
+            for id in moved {
+                if let Some(k) = self.known.get_mut(&id) {
+                    k.part = Some(new);
+                }
+            }
+        }
+        while self.parts.last().is_some_and(Option::is_none) {
+            self.parts.pop();
+        }
+    }
+
+    fn note_give_up(&mut self, part: usize) {
+        if let Some(why) = self.parts[part].as_ref().and_then(|p| p.undecided.as_ref()) {
+            if self.gave_up.len() < MAX_KEPT && !self.gave_up.contains(why) {
+                self.gave_up.push(why.clone());
+            }
+        }
+    }
+
+    fn remember(&mut self, op: &Operation) {
+        if self.recent.len() == RECENT {
+            self.recent.pop_front();
+        }
+        self.recent.push_back(OpSummary::of(op));
+    }
+
+    fn explain(&self, stuck: &Stuck) -> Counterexample {
+        let describe = |id: RequestId| -> Option<OpSummary> {
+            self.recent.iter().rev().find(|s| s.id == id).cloned().or_else(|| {
+                self.known.get(&id).map(|k| OpSummary::of(&k.op)).or_else(|| {
+                    stuck
+                        .concurrent
+                        .iter()
+                        .find(|o| o.id == id)
+                        .map(|o| OpSummary::open(o.id, &o.command, o.invoked_at))
+                })
+            })
+        };
+        // The one-shot check's settled order, as far back as operations are
+        // remembered.
+        let mut settled: Vec<Point> =
+            self.settled.iter().rev().take(RECENT).flat_map(|p| p.points().into_iter().rev()).take(RECENT).collect();
+        settled.reverse();
+        report::explain(stuck, &settled, describe)
+    }
+}
+
+impl Default for Linearizability {
+    fn default() -> Self {
+        Self::live()
+    }
+}
+
+/// Checks a whole history at once: every operation, pending ones included.
+/// Returns the finished checker (its verdict, counterexamples and order).
+pub fn check_history<'a>(ops: impl IntoIterator<Item = &'a Operation>) -> Linearizability {
+    Linearizability::one_shot().check_all(ops)
+}
+
+impl Linearizability {
+    fn check_all<'a>(self, ops: impl IntoIterator<Item = &'a Operation>) -> Linearizability {
+        check_all(self, ops)
+    }
+}
+
+fn check_all<'a>(mut check: Linearizability, ops: impl IntoIterator<Item = &'a Operation>) -> Linearizability {
+    // Events in time order; at equal times invocations first, so that
+    // operations that meet at one instant count as concurrent.
+    let mut events: Vec<(u64, bool, &Operation)> = Vec::new();
+    for op in ops {
+        events.push((op.invoked_at, false, op));
+        if let Some((at, _)) = &op.response {
+            events.push((*at, true, op));
+        }
+    }
+    events.sort_unstable_by_key(|&(at, respond, op)| (at, respond, op.id));
+    let all: Vec<&Operation> = events.iter().filter(|e| !e.1).map(|e| e.2).collect();
+    for (_, respond, op) in events {
+        if respond {
+            check.push(Event::Respond(op.id));
+        } else if op.response.is_some() || !model::is_read(&op.command) {
+            // The whole history is known, results included, so no read
+            // holds the queue; a read that never returned constrains
+            // nothing and is left out.
+            if !matches!(op.command, Command::Noop) && !check.known.contains_key(&op.id) {
+                check.known.insert(op.id, Known { op: op.clone(), part: None, left_out: false });
+                check.push(Event::Invoke(op.id));
+            }
+        }
+    }
+    check.finish();
+    if check.verdict() == Verdict::Linearizable {
+        let mut checked = order::validate(&check.order, all.iter().copied());
+        if checked.is_err() {
+            check.order = order::place_lists(&check.order, all.iter().copied());
+            checked = order::validate(&check.order, all.iter().copied());
+        }
+        check.order_checked = Some(checked);
+    }
+    check
+}
