@@ -115,6 +115,21 @@ pub struct Completion<'a> {
     pub through_log: bool,
 }
 
+/// Whether `result` is what a node answers to a committed request whose
+/// result it no longer keeps (only the newest [`RESULT_WINDOW`](crate::raft::kv::RESULT_WINDOW) are kept,
+/// by the nodes and by this checker's reference alike): a retried write
+/// answers `ok` without acting again; a read reads again at the current
+/// state, which is within the read's interval (the linearizability
+/// checker judges its value); an etcd request answers at the store's
+/// current revision.
+fn answers_a_forgotten_request(command: &Command, result: &Applied) -> bool {
+    match command {
+        Command::Put { .. } | Command::Del { .. } => *result == Applied::Done,
+        Command::Noop => false,
+        Command::Get { .. } | Command::List { .. } | Command::Etcd(_) => true,
+    }
+}
+
 impl Checker {
     /// Applied State for node `id`, after its commits were checked.
     pub(super) fn check_applied_state(&mut self, ev: &Event<'_, '_>, id: NodeId) {
@@ -193,6 +208,9 @@ impl Checker {
         let index = self.clients.request_index(op);
         let committed = self.clients.shadow.result_of(op);
         if committed == Some(done.result) {
+            return false;
+        }
+        if committed.is_none() && index.is_some() && answers_a_forgotten_request(done.command, done.result) {
             return false;
         }
         let entry = index.map(|index| {

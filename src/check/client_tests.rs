@@ -120,6 +120,31 @@ fn an_acknowledgement_with_another_result_breaks_client_acknowledged() {
     assert_eq!(w.checker.client_completed(11, 11_000, done), 0);
 }
 
+/// A client retries an old write long after it committed: the nodes, like
+/// the checker's reference, keep only the newest `RESULT_WINDOW` results,
+/// and answer the forgotten one `ok` without applying it again. That is
+/// the right answer; another is not. (The fuzzer's crash runs found the
+/// checker reporting such retries.)
+#[test]
+fn a_retry_answered_after_its_result_is_forgotten_is_judged_by_what_the_nodes_answer() {
+    let mut w = committed_puts();
+    let window = crate::raft::kv::RESULT_WINDOW as RequestId;
+    for id in 1..=3 {
+        for request in 3..3 + window {
+            append_request(&mut w, id, 1, Command::put("z", &request.to_string()), request);
+        }
+        w.commit(id, 3 + window);
+    }
+    assert_eq!(w.step(&w.all()), 0);
+    let put = Command::put("x", "1");
+    let done = Completion { op: 1, command: &put, node: 2, result: &Applied::Done, through_log: true };
+    assert_eq!(w.checker.client_completed(9, 9_000, done), 0);
+    let wrong = Applied::Value(None);
+    let done = Completion { op: 1, command: &put, node: 2, result: &wrong, through_log: true };
+    assert_eq!(w.checker.client_completed(10, 10_000, done), 1);
+    only_of(&w, Invariant::ClientAcknowledged);
+}
+
 /// The engine cannot produce a stale read yet (every read goes through the
 /// log), so it is planted: the client history is built by hand.
 #[test]
