@@ -9,6 +9,8 @@
 #                      (also the first step of test)
 #   ./build.sh bench   build the package and measure per-frame work, time-travel jumps and
 #                      memory (a simulated day in headless Chromium; the CLI's hour)
+#   ./build.sh dist    build the package and write the static site for course authors:
+#                      dist/raftlab/ and dist/raftlab.tar.gz (relative URLs only)
 # Installs what it needs idempotently: fast when everything is present.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -164,6 +166,7 @@ cmd_test() {
   cargo build --release --bin raftlab
   log "scenario files: expectation blocks"
   ./target/release/raftlab check tests/scenarios/*.txt examples/*.txt www/scenarios/*.txt
+  ./target/release/raftlab check www/lessons/*.txt
   log "fuzz: $FUZZ_SEEDS seeds x $FUZZ_DURATION simulated per cluster size, every fault"
   for nodes in 5 3 7 9; do
     ./target/release/raftlab fuzz --seeds "$FUZZ_SEEDS" --nodes "$nodes" --duration "$FUZZ_DURATION" \
@@ -215,10 +218,22 @@ cmd_bench() {
   bash scripts/bench-cli-memory.sh
 }
 
+# The static site a course author hosts (README, "Hosting for course
+# authors"): the pages, raft-lab.js, the wasm, the lessons and the scenarios
+# in dist/raftlab/, relative URLs only, and the same as dist/raftlab.tar.gz.
+cmd_dist() {
+  build_pkg
+  log "dist: the static site in dist/raftlab/ and dist/raftlab.tar.gz"
+  bash scripts/dist.sh dist/raftlab
+  tar -czf dist/raftlab.tar.gz -C dist raftlab
+  ls -l dist/raftlab.tar.gz
+}
+
 case "${1:-}" in
   test) cmd_test ;;
   serve) cmd_serve ;;
   bench) cmd_bench ;;
   lint) cmd_lint ;;
-  *) echo "usage: ./build.sh test | serve | bench | lint" >&2; exit 2 ;;
+  dist) cmd_dist ;;
+  *) echo "usage: ./build.sh test | serve | bench | lint | dist" >&2; exit 2 ;;
 esac

@@ -497,3 +497,67 @@ fn a_control_plane_loses_its_apiserver_with_its_bigger_zone() {
     let text = lab.recorded_scenario().unwrap();
     assert!(text.contains("\nfail zone a\n") && text.contains("\nrestore zone a\n"), "{text}");
 }
+
+/// A lesson through the API (docs/lessons.md): its state, the world held
+/// still at a pause, an action refused with its catalogue key until the
+/// learner's turn, a task completed by an action, a wrong and a right
+/// answer; its arguments checked, its errors named FILE:LINE:COLUMN.
+#[wasm_bindgen_test]
+fn a_lesson_plays_through_the_api_and_checks_its_arguments() {
+    const LESSON: &str =
+        "title T\ntitle[ko] 티\ncluster 3 seed=2\nrun until leader\npause\nact leader crashed\ndo crash leader\n\
+                          predict\nchoice no\nfeedback nope\nanswer yes\nrun 100ms\n";
+    let mut lab = RaftLab::from_lesson(s(LESSON), s("lessons/t.txt"), U).unwrap();
+    let state = |lab: &RaftLab| lab.lesson_state().unwrap();
+    assert_eq!(get(&state(&lab), "kind").as_string().as_deref(), Some("script"));
+    assert_eq!(get(&state(&lab), "steps").as_f64(), Some(4.0));
+    let leader = advance_until_leader(&mut lab, None);
+    for _ in 0..100 {
+        lab.advance(n(10.0)).unwrap();
+    }
+    assert_eq!(get(&state(&lab), "kind").as_string().as_deref(), Some("pause"));
+    // Held still, and not the learner's turn.
+    let now = lab.now_ms();
+    lab.advance(n(500.0)).unwrap();
+    assert_eq!(lab.now_ms(), now);
+    let refused = lab.crash(n(leader as f64)).unwrap_err();
+    assert_eq!(get(&refused, "key").as_string().as_deref(), Some("lesson.notYourTurn"));
+    assert!(lab.lesson_answer(n(0.0)).is_err());
+    lab.lesson_continue().unwrap();
+    assert_eq!(get(&state(&lab), "kind").as_string().as_deref(), Some("act"));
+    lab.crash(n(leader as f64)).unwrap();
+    let st = state(&lab);
+    assert_eq!(get(&st, "kind").as_string().as_deref(), Some("predict"));
+    assert_eq!(get(&st, "solved").as_f64(), Some(2.0));
+    assert!(!lab.lesson_answer(n(0.0)).unwrap());
+    let feedback = get(&state(&lab), "feedback");
+    assert_eq!(get(&feedback, "correct").as_bool(), Some(false));
+    assert!(lab.lesson_answer(n(1.0)).unwrap());
+    assert_eq!(get(&state(&lab), "step").as_f64(), Some(4.0));
+    // A later step, reached by the scripted path; the info for the list.
+    let lab3 = RaftLab::from_lesson(s(LESSON), U, n(3.0)).unwrap();
+    assert_eq!(get(&lab3.lesson_state().unwrap(), "kind").as_string().as_deref(), Some("predict"));
+    let info = RaftLab::lesson_info(s(LESSON), U).unwrap();
+    assert_eq!(get(&info, "steps").as_f64(), Some(4.0));
+    assert_eq!(Array::from(&get(&info, "title")).length(), 2);
+    assert!(RaftLab::create(U).unwrap().lesson_state().unwrap().is_null());
+
+    assert_type_error(RaftLab::from_lesson(n(1.0), U, U), "RaftLab.fromLesson: 'text' must be a string");
+    assert_type_error(
+        RaftLab::from_lesson(s(LESSON), n(1.0), U),
+        "RaftLab.fromLesson: 'file' must be a string or undefined",
+    );
+    assert_type_error(
+        RaftLab::from_lesson(s(LESSON), U, s("2")),
+        "RaftLab.fromLesson: 'step' must be a number or undefined",
+    );
+    assert_type_error(RaftLab::lesson_info(U, U), "RaftLab.lessonInfo: 'text' must be a string");
+    assert_type_error(lab.lesson_answer(s("1")), "lessonAnswer: 'choice' must be a number");
+    let range = RaftLab::from_lesson(s(LESSON), U, n(9.0)).err().unwrap();
+    assert!(range.is_instance_of::<js_sys::RangeError>());
+    assert!(error_text(range).contains("from 1 to 4"));
+    let bad = RaftLab::from_lesson(s("title T\ncluster 3\nact leader crashd\ndo crash 1\n"), s("lessons/t.txt"), U)
+        .err()
+        .unwrap();
+    assert!(error_text(bad).starts_with("lessons/t.txt:3:12: unexpected 'crashd'"));
+}

@@ -1,6 +1,7 @@
 // embed.html: one view with minimal chrome, for an <iframe> in course notes.
 // Everything comes from the hash, e.g.
 //   embed.html#nodes=5&seed=7&paused&controls=play,step&lang=ko&s=<encodeURIComponent(scenario)>
+//   embed.html#lesson=leader-election&step=2&lang=ko   (a lesson, docs/lessons.md)
 // Options that cannot be used are named on the page; the rest still apply.
 import { RaftLabView, isPanic } from './lab-view.js';
 import { readHash, fetchScenario } from './lab-options.js';
@@ -28,13 +29,22 @@ const viewOptions = {
   linkBase: linkBase.href,
   onSim: (sim) => { window.raftlab = sim; },
 };
-const view = new RaftLabView(document.getElementById('lab'), viewOptions);
-document.documentElement.lang = view.lang;
-// A copied link opens index.html in the embed's language.
-linkBase.searchParams.set('lang', view.lang);
-viewOptions.linkBase = linkBase.href;
-window.raftlabView = view;
-window.addEventListener('error', (e) => { if (e.error && isPanic(e.error)) view.fatal(e.error); });
+// A lesson: its panel above the canvas; a name that is no lesson, the list.
+const lesson = options.lesson != null ? await import('./lab-lesson-embed.js').then((m) => m.prepareLesson(options, viewOptions, {
+  root: document.getElementById('lab'), lang: viewOptions.lang, link: (name) => `#lesson=${name}&lang=${viewOptions.lang}`,
+})) : null;
 // An edited hash is a new embed.
 window.addEventListener('hashchange', () => location.reload());
-view.start();
+if (options.lesson == null || lesson) {
+  const view = new RaftLabView(document.getElementById('lab'), viewOptions);
+  if (lesson) lesson.mount(view);
+  document.documentElement.lang = view.lang;
+  // A copied link opens index.html in the embed's language.
+  linkBase.searchParams.set('lang', view.lang);
+  viewOptions.linkBase = linkBase.href;
+  window.raftlabView = view;
+  window.addEventListener('error', (e) => { if (e.error && isPanic(e.error)) view.fatal(e.error); });
+  view.start();
+} else {
+  document.documentElement.lang = viewOptions.lang;
+}

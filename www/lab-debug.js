@@ -10,6 +10,7 @@ const PAD = 8; // px left and right of the timeline
 const MIN_SPAN = 20; // events: the closest zoom
 const JUMP_AHEAD_MAX = 2_000_000; // new events one seek plays at most (the engine's bound)
 const ZOOM_STEP = 2; // + and - on the focused timeline
+const TIME_TRAVEL = ['stepBack', 'seek', 'timeline', 'runToNext'];
 const MARKER_COLOURS = {
   election: '#d4a017', leader: '#1d9a4a', crash: '#6b7280', restart: '#2f7dd1', partition: '#8e44ad',
   heal: '#16a3a3', action: '#2458c6', violation: '#d93025', breakpoint: '#e07b00',
@@ -88,7 +89,11 @@ export class Debugger {
     }
   }
 
-  has(name) { return !!this.v.sim && typeof this.v.sim[name] === 'function'; }
+  has(name) {
+    // A lesson's view has no time travel: its steps follow the run's end.
+    if (this.v.o.timeTravel === false && TIME_TRAVEL.includes(name)) return false;
+    return !!this.v.sim && typeof this.v.sim[name] === 'function';
+  }
 
   /** The current event is behind the end of the recorded run. */
   inPast() {

@@ -53,7 +53,7 @@ export function parseHash(hash) {
 const clip = (s, n = 40) => (s.length > n ? `${s.slice(0, n)}…` : s);
 
 const NAMES = ['v', 'at', 't', 'paused', 'autoplay', 'nodes', 'seed', 'election', 'heartbeat', 'latency', 'loss',
-  'speed', 'controls', 's', 'scenario', 'src', 'height', 'theme'];
+  'speed', 'controls', 's', 'scenario', 'src', 'height', 'theme', 'lesson', 'step'];
 
 function whole(text, name, lo, hi, errors) {
   const t = String(text).trim();
@@ -124,6 +124,9 @@ export function readOptions(get) {
   const text = get('s') ?? get('scenario');
   if (text != null) o.scenario = text;
   if (has('src')) o.src = String(get('src'));
+  // A lesson (www/lessons/NAME.txt) and the step to open it at (docs/lessons.md).
+  if (has('lesson')) o.lesson = String(get('lesson')).trim();
+  if (has('step')) o.step = whole(get('step'), 'step (a lesson\'s step)', 1, 999, errors);
   if (has('at')) o.at = whole(get('at'), 'at (an event number)', 0, Number.MAX_SAFE_INTEGER, errors);
   if (has('t')) {
     const t = String(get('t')).trim();

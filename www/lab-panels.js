@@ -1,7 +1,9 @@
 // The DOM panels of a view, filled from snapshot() (and, where the engine
 // has them, inspect() and lastEvent()), in the view's language. Every
 // string from the simulator goes in as text, never as markup; what the
-// engine says about events arrives as phrases ({key, args}).
+// engine says about events arrives as phrases ({key, args}), and the reason
+// of each decision as a "why" (lab-why.js), which opens its rule's explanation.
+import { whyButton } from './lab-why.js';
 
 const FEED_LINES = 50;
 const LOG_ROWS_PAUSED = 500; // of a paused node's log; more would only slow the page
@@ -123,8 +125,10 @@ function momentPanel(v) {
   panel(v, 'moment', ev, () => {
     if (!ev) { r.moment.replaceChildren(el('p', { class: 'muted' }, t('moment.none'))); return; }
     const effects = (ev.effectPhrases || ev.effects || []).map((x) => el('li', null, t.text(x)));
+    const why = (ev.why || []).map((w) => el('li', null, whyButton(v, w)));
     r.moment.replaceChildren(el('p', { class: 'mono small' }, t('moment.event', { number: ev.number, time: fmtMs(ev.timeMs), text: ev.phrase ? t.text(ev.phrase) : ev.text })),
-      effects.length ? el('ul', { class: 'effects mono small' }, ...effects) : el('p', { class: 'muted small' }, t('moment.noEffects')));
+      effects.length ? el('ul', { class: 'effects mono small' }, ...effects) : el('p', { class: 'muted small' }, t('moment.noEffects')),
+      ...(why.length ? [el('h3', null, t('why.title')), el('ul', { class: 'whys small' }, ...why)] : []));
   });
 }
 
@@ -206,7 +210,7 @@ function feedPanel(v) {
   const texts = shown.map((l) => (l.phrase ? v.t.text(l.phrase) : l.text));
   // Screen readers hear a summary at most once a second, not every line.
   if (fresh) v.learn.announce(texts, shown);
-  shown.forEach((l, i) => list.append(el('li', null, el('span', { class: 't' }, fmtMs(l.timeMs)), texts[i])));
+  shown.forEach((l, i) => list.append(el('li', null, el('span', { class: 't' }, fmtMs(l.timeMs)), texts[i], l.why ? whyButton(v, l.why) : '')));
   while (list.children.length > FEED_LINES) list.firstElementChild.remove();
   list.scrollTop = list.scrollHeight;
 }
@@ -290,4 +294,5 @@ export function refreshPanels(v, now = performance.now()) {
   scenarioPanel(v, st);
   v.learn.refresh(snap, st);
   v.debug.refresh();
+  for (const hook of v.hooks) hook(snap);
 }

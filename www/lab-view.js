@@ -44,7 +44,9 @@ export class RaftLabView {
    * remembers the language and presentation mode), library (the scenario
    * picker), tour (the first-visit tour), fill (the view is the whole
    * window: as tall as it), onSim(sim), onTheme(dark),
-   * onLink(hash), onLang(lang).
+   * onLink(hash), onLang(lang), makeSim (a function giving the first
+   * simulation and Reset's, in place of scenario and cluster options: a
+   * lesson's), timeTravel (false: no step back, seek or timeline).
    */
   constructor(root, options = {}) {
     this.root = root;
@@ -80,12 +82,14 @@ export class RaftLabView {
     this.groupKey = false; // 'g' was pressed: the next digit picks a group
     this.statusTimer = 0;
     this.observers = [];
+    this.hooks = []; // called after every refresh of the panels (a lesson's panel)
     this.ac = new AbortController();
     this.lang = pickLanguage(options.lang);
     if (!isLoaded(this.lang)) this.lang = 'en';
     this.t = translator(this.lang);
     // What Reset starts again: the starting scenario, or a cluster.
-    this.origin = options.scenario != null ? { scenario: options.scenario } : clusterOptions(options);
+    this.origin = options.makeSim ? { make: options.makeSim }
+      : options.scenario != null ? { scenario: options.scenario } : clusterOptions(options);
 
     const p = options.idPrefix ?? `rl${nextPrefix++}-`;
     root.classList.add('rl');
@@ -161,6 +165,15 @@ export class RaftLabView {
   // The first simulation: the starting scenario, else a cluster. A bad
   // scenario or option is reported (in `errors`) and a default cluster runs.
   initialSim(errors) {
+    if (this.origin.make) {
+      try {
+        return this.origin.make();
+      } catch (e) {
+        if (isPanic(e)) throw e;
+        errors.push(message(e));
+        this.origin = clusterOptions(this.o.fallback || this.o);
+      }
+    }
     if (this.origin.scenario != null) {
       try {
         return RaftLab.fromScenario(this.origin.scenario);
@@ -284,7 +297,8 @@ export class RaftLabView {
     try {
       return fn(this.sim);
     } catch (e) {
-      if (isPanic(e)) this.fatal(e); else this.status(message(e), true);
+      // An error with a catalogue key (a lesson's "not your turn") speaks the view's language.
+      if (isPanic(e)) this.fatal(e); else this.status(e && e.key ? { key: e.key } : message(e), true);
       if (failed) failed(e);
       return undefined;
     }
@@ -324,7 +338,8 @@ export class RaftLabView {
 
   reset() {
     try {
-      const sim = this.origin.scenario != null ? RaftLab.fromScenario(this.origin.scenario) : RaftLab.create(this.origin);
+      const sim = this.origin.make ? this.origin.make()
+        : this.origin.scenario != null ? RaftLab.fromScenario(this.origin.scenario) : RaftLab.create(this.origin);
       if (this.fatalState) { this.fatalState = false; this.playing = true; this.syncPlay(); }
       this.r.fatal.hidden = true;
       this.selectedNode = null;

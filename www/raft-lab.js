@@ -2,7 +2,8 @@
 //   <script type="module" src="raft-lab.js"></script>
 //   <raft-lab scenario="cluster 5 seed=7&#10;run until leader" controls="play,step,faults" paused></raft-lab>
 //   <raft-lab src="scenarios/leader-crash.txt" height="320"></raft-lab>
-// Attributes: scenario, src, controls, paused, autoplay, nodes, seed, election,
+//   <raft-lab lesson="leader-election" step="2"></raft-lab>   (a lesson, docs/lessons.md)
+// Attributes: scenario, src, lesson, step, controls, paused, autoplay, nodes, seed, election,
 // heartbeat, latency, loss, speed, height, theme, at, lang; without scenario or
 // src, the element's own text is the scenario, if it has any. Each element
 // runs its own simulation in a shadow root: its styles and the page's stay
@@ -11,8 +12,8 @@ import { RaftLabView } from './lab-view.js';
 import { readOptions, fetchScenario } from './lab-options.js';
 import { loadLanguage, normalizeLang, phrase, pickLanguage } from './i18n.js';
 
-const ATTRIBUTES = ['scenario', 'src', 'controls', 'paused', 'autoplay', 'nodes', 'seed', 'election', 'heartbeat',
-  'latency', 'loss', 'speed', 'height', 'theme', 'at', 'lang'];
+const ATTRIBUTES = ['scenario', 'src', 'lesson', 'step', 'controls', 'paused', 'autoplay', 'nodes', 'seed', 'election',
+  'heartbeat', 'latency', 'loss', 'speed', 'height', 'theme', 'at', 'lang'];
 const CSS_URL = new URL('lab.css', import.meta.url).href;
 // Inherited page styles (font, colour, letter spacing...) stop at the host.
 const HOST_CSS = ':host{all:initial;display:block;margin:1em 0}:host([hidden]){display:none}.rl{border:1px solid var(--line);border-radius:8px;overflow:hidden}';
@@ -43,7 +44,7 @@ class RaftLabElement extends HTMLElement {
 
   disconnectedCallback() { this.teardown(); }
 
-  attributeChangedCallback() { if (this.view || this.mounting) this.schedule(); }
+  attributeChangedCallback() { if (this.view || this.mounting || this.listed) this.schedule(); }
 
   get sim() { return this.view ? this.view.sim : null; }
 
@@ -80,10 +81,8 @@ class RaftLabElement extends HTMLElement {
     }
     const loaded = await loadLanguage(pickLanguage(lang));
     if (this.mounting !== token) return; // disconnected or changed meanwhile
-    this.mounting = null;
     const root = document.createElement('div');
-    shadow.replaceChildren(root);
-    this.view = new RaftLabView(root, {
+    const viewOptions = {
       height: 360,
       ...options,
       lang: loaded,
@@ -92,7 +91,23 @@ class RaftLabElement extends HTMLElement {
       errorIntro: 'element.error',
       linkBase: linkBase(loaded),
       onSim: (sim) => this.dispatchEvent(new CustomEvent('raftlab-sim', { detail: sim })),
-    });
+    };
+    // A lesson: its panel above the canvas; a name that is no lesson, the list.
+    let lesson = null;
+    if (options.lesson != null) {
+      const { prepareLesson } = await import('./lab-lesson-embed.js');
+      lesson = await prepareLesson(options, viewOptions, {
+        root, lang: loaded, pick: (name) => { this.setAttribute('step', '1'); this.setAttribute('lesson', name); },
+      });
+      if (this.mounting !== token) return;
+    }
+    this.mounting = null;
+    shadow.replaceChildren(root);
+    // No such lesson: the list is shown; picking one sets the attribute.
+    this.listed = options.lesson != null && !lesson;
+    if (this.listed) return;
+    this.view = new RaftLabView(root, viewOptions);
+    if (lesson) lesson.mount(this.view);
     await this.view.start();
   }
 

@@ -8,10 +8,12 @@ use raftlab::scenario::check::check;
 use raftlab::scenario::failover::{self, Sample};
 use raftlab::scenario::fuzz::{run_seed, Fault, FuzzOptions, FuzzRun};
 use raftlab::scenario::fuzz_kube::{self, KubeFuzzOptions};
+use raftlab::scenario::lesson_parse::{is_lesson, parse_lesson};
 use raftlab::scenario::parse::parse;
 use raftlab::scenario::runner::{Runner, Trace};
 use raftlab::scenario::{Command, Scenario, Step};
 use raftlab::sim::{fmt_time, Budget, Micros};
+use raftlab::view::lesson::check as lesson_check;
 
 const USAGE: &str = "\
 usage:
@@ -24,6 +26,8 @@ usage:
       operations, user actions, log entries) stops with a message naming the limit.
   raftlab check [--rewrite] FILE...
       Run scenario files and compare their expectation blocks (`----`).
+      A lesson (a file that starts with `title`, docs/lessons.md) plays its scripted path:
+      Continue, the right answers, and each task's `do` actions until its predicate holds.
       --rewrite replaces each block with the actual output.
   raftlab fuzz --seeds N [--start S] [--nodes K] [--faults crash,partition,cut,loss,duplicate,drop]
                [--duration 60s] [--jobs J]
@@ -218,6 +222,12 @@ fn cmd_check(args: &[String]) -> Result<ExitCode, String> {
     }
     let mut worst = 0u8;
     for path in &files {
+        if let Ok(text) = std::fs::read_to_string(path) {
+            if is_lesson(&text) {
+                worst = worst.max(check_lesson(path, &text, rewrite)?);
+                continue;
+            }
+        }
         let (text, scenario) = match load(path) {
             Ok(x) => x,
             Err(_) => {
@@ -246,6 +256,40 @@ fn cmd_check(args: &[String]) -> Result<ExitCode, String> {
         }
     }
     Ok(ExitCode::from(worst))
+}
+
+/// `raftlab check` of a lesson: its scripted path (Continue, the right
+/// answers, the actions of "show me") played to the end, and its
+/// expectation blocks compared. Returns the exit status it deserves.
+fn check_lesson(path: &str, text: &str, rewrite: bool) -> Result<u8, String> {
+    let lesson = match parse_lesson(text) {
+        Ok(lesson) => lesson,
+        Err(e) => {
+            eprintln!("{}", e.with_file(path));
+            return Ok(2);
+        }
+    };
+    let report = lesson_check(text, &lesson);
+    if rewrite && report.rewritten != text {
+        std::fs::write(path, &report.rewritten).map_err(|e| format!("{path}: cannot write: {e}"))?;
+        println!("{path}: rewrote {} expectation block(s)", report.mismatches.len());
+    }
+    for m in &report.mismatches {
+        if !rewrite {
+            print!("{path}:{m}");
+        }
+    }
+    if let Some(f) = &report.failure {
+        println!("{path}:{}: `{}` failed: {}", f.line, f.command, f.message);
+    }
+    if report.failure.is_some() || (!rewrite && !report.mismatches.is_empty()) {
+        return Ok(1);
+    }
+    println!(
+        "{path}: ok (lesson, {} steps played by its scripted path, {} expectation blocks)",
+        report.stages, report.blocks
+    );
+    Ok(0)
 }
 
 fn parse_duration(text: &str) -> Option<u64> {

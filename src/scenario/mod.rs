@@ -8,6 +8,8 @@ pub mod failover;
 pub mod fuzz;
 pub mod fuzz_kube;
 mod history;
+pub mod lesson;
+pub mod lesson_parse;
 pub mod parse;
 pub mod record;
 pub mod runner;

@@ -9,7 +9,7 @@
 #[path = "parse_history.rs"]
 mod history;
 #[path = "lexer.rs"]
-mod lexer;
+pub(crate) mod lexer;
 #[path = "parse_expect.rs"]
 mod parse_expect;
 #[path = "parse_kube.rs"]

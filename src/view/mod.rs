@@ -16,6 +16,8 @@ pub mod etcdctl;
 pub mod feed;
 pub mod history;
 pub mod layout;
+pub mod lesson;
+pub mod lesson_predicate;
 pub mod phrase;
 pub mod player;
 pub mod quorum;

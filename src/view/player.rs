@@ -61,6 +61,9 @@ pub struct Player {
     captions: Vec<Vec<CaptionLine>>,
     /// Per step begun so far, the event count when it began.
     started: Vec<u64>,
+    /// Once every step has played, the world stands still instead of
+    /// running on live (a lesson waits there for the learner).
+    hold: bool,
 }
 
 /// One comment line of a caption: `# text` (no language) or `#[ko] text`.
@@ -123,8 +126,16 @@ impl Player {
             hit: None,
             captions: Vec::new(),
             started: Vec::new(),
+            hold: false,
         };
         Ok((world, player))
+    }
+
+    /// Makes the world stand still once every step has played (or one
+    /// failed), instead of running on live: [`Player::advance`] then
+    /// processes nothing more and reports `capped`.
+    pub fn set_hold(&mut self, hold: bool) {
+        self.hold = hold;
     }
 
     /// Reads the captions from the text the scenario was parsed from.
@@ -202,7 +213,9 @@ impl Player {
         if paused.get() || hit {
             return Advance { events: world.event_count() - start, capped: true };
         }
-        if !capped && !self.is_playing() {
+        if !capped && !self.is_playing() && self.hold {
+            capped = true;
+        } else if !capped && !self.is_playing() {
             let used = world.event_count() - start;
             let Player { watch, hit, .. } = self;
             capped = run_live(world, target, max_events.saturating_sub(used), &mut |w| {

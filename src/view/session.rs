@@ -24,7 +24,7 @@
 
 use serde::Serialize;
 
-use crate::scenario::{record, Scenario};
+use crate::scenario::{record, Scenario, Step};
 use crate::sim::{
     thousands, Breakpoint, Budget, Effect, Hit, Micros, OverBudget, SimError, Timeline, UserAction, Watch, World,
     WorldConfig, SECOND,
@@ -443,6 +443,20 @@ impl Session {
         Ok(())
     }
 
+    /// Plays `steps` from the current moment on, at the end of the recorded
+    /// future, in place of what the player was playing (a lesson plays its
+    /// script a segment at a time). With `hold`, the world stands still once
+    /// they have played instead of running on live. The breakpoints stay.
+    pub fn play(&mut self, steps: Vec<Step>, hold: bool) -> Result<(), String> {
+        let scenario = Scenario { cluster: self.world().config().clone(), cluster_line: 0, steps };
+        let (_, mut player) = Player::new(scenario)?;
+        *player.watch_mut() = self.player.watch().clone();
+        player.set_hold(hold);
+        self.player = player;
+        self.scenario_note = None;
+        Ok(())
+    }
+
     /// Runs until the next event that `breakpoint` matches, looking at most
     /// [`RUN_TO_NEXT_LIMIT`] of virtual time and [`RUN_TO_NEXT_MAX_EVENTS`]
     /// events ahead. When there is none, the run stays where it was (the
@@ -463,7 +477,9 @@ impl Session {
             let advance = self.advance((deadline - now).min(SECOND), RUN_TO_NEXT_MAX_EVENTS - events);
             events += advance.events;
             let idle = self.world().next_event_time().is_none() && self.player.is_done();
-            if advance.events == 0 && (idle || self.halted_here()) {
+            // A player holding the world still moves neither events nor the clock.
+            let still = self.world().now() == now;
+            if advance.events == 0 && (idle || still || self.halted_here()) {
                 break;
             }
         }

@@ -21,6 +21,7 @@ use crate::raft::{Command, NodeId};
 use crate::scenario;
 use crate::sim::{MessageFault, Micros, SimError, UserAction, MS};
 use crate::view::layout::{Hit, Layout};
+use crate::view::lesson::LessonPlayer;
 use crate::view::player::CaptionLine;
 use crate::view::session::Session;
 use crate::view::snapshot::snapshot;
@@ -64,6 +65,8 @@ pub struct RaftLab {
     layout: Option<Layout>,
     /// The words on the canvases, in the page's language (`setLabels`).
     pub(super) labels: render::Labels,
+    /// The lesson this cluster plays, if any (`api_lesson.rs`).
+    pub(super) lesson: Option<LessonPlayer>,
 }
 
 #[derive(Serialize)]
@@ -109,8 +112,8 @@ pub(super) fn to_js<T: Serialize + ?Sized>(value: &T) -> Js<JsValue> {
 }
 
 impl RaftLab {
-    fn with(session: Session) -> RaftLab {
-        RaftLab { session, layout: None, labels: render::Labels::default() }
+    pub(super) fn with(session: Session) -> RaftLab {
+        RaftLab { session, layout: None, labels: render::Labels::default(), lesson: None }
     }
 
     /// A node id of this cluster, from the argument `arg`.
@@ -129,9 +132,18 @@ impl RaftLab {
         Ok(arg.whole(1.0, MAX_SAFE, "a message id")? as u64)
     }
 
-    /// Applies a user action (in the past, forking the run).
-    fn act(&mut self, action: UserAction) -> Js<()> {
-        Ok(sim(self.session.act(action))?)
+    /// Applies a user action (in the past, forking the run). During a
+    /// lesson, only when the lesson lets the learner act; the action may
+    /// complete its task.
+    pub(super) fn act(&mut self, action: UserAction) -> Js<()> {
+        if self.lesson.as_ref().is_some_and(|l| !l.may_act(&self.session)) {
+            return Err(super::api_lesson::not_your_turn());
+        }
+        sim(self.session.act(action))?;
+        if let Some(lesson) = self.lesson.as_mut() {
+            lesson.acted(&mut self.session);
+        }
+        Ok(())
     }
 
     fn style(&self, style: Arg) -> Js<Style> {
@@ -255,7 +267,11 @@ impl RaftLab {
             )));
         }
         let us = (virtual_ms.min(MAX_ADVANCE_MS) * MS as f64).round() as Micros;
-        Ok(self.session.advance(us, MAX_EVENTS_PER_ADVANCE).events as u32)
+        let advance = match self.lesson.as_mut() {
+            Some(lesson) => lesson.advance(&mut self.session, us, MAX_EVENTS_PER_ADVANCE),
+            None => self.session.advance(us, MAX_EVENTS_PER_ADVANCE),
+        };
+        Ok(advance.events as u32)
     }
 
     /// Processes exactly one event and returns it as text (`#12 182.345ms
@@ -265,7 +281,10 @@ impl RaftLab {
     /// after seeking back, the step replays the recorded future.
     #[wasm_bindgen(js_name = stepEvent)]
     pub fn step_event(&mut self) -> Option<String> {
-        self.session.step_forward()
+        match self.lesson.as_mut() {
+            Some(lesson) => lesson.step(&mut self.session),
+            None => self.session.step_forward(),
+        }
     }
 
     /// Virtual time in milliseconds.

@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 use crate::raft::Rule;
 use crate::sim::UserAction;
 
-use super::api::{sim, to_js, Js, RaftLab};
+use super::api::{to_js, Js, RaftLab};
 use super::args::{arg, range_error, type_error};
 
 #[derive(Serialize)]
@@ -45,7 +45,7 @@ impl RaftLab {
             range_error(&format!("setRule: unknown rule \"{shown}\": expected one of: {}", rule_names()))
         })?;
         let on = enabled.as_bool().ok_or_else(|| type_error("setRule", "enabled", "true or false", &enabled))?;
-        Ok(sim(self.session.act(UserAction::SetRule { rule, on }))?)
+        self.act(UserAction::SetRule { rule, on })
     }
 
     /// Every rule, in menu order: `[{name, on, description}]`, `on` false

@@ -5,6 +5,7 @@
 pub mod api;
 mod api_debug;
 mod api_kube;
+mod api_lesson;
 mod api_rules;
 mod args;
 mod options;

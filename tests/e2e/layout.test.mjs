@@ -50,6 +50,8 @@ const problems = (page, root = 'body') => page.evaluate(async (sel) => {
   }
   // Reachable: scrolled into view, the control itself is what a click hits.
   for (const c of controls) {
+    // A feed line (and the reason button in it) scrolled out of the feed meanwhile is gone, not unreachable.
+    if (!c.isConnected) continue;
     c.scrollIntoView({ block: 'center', inline: 'center' });
     await new Promise((r) => requestAnimationFrame(r));
     const r = box(c);
