@@ -141,7 +141,7 @@ export class Debugger {
     const severe = st.kind === 'violation' || st.kind === 'budget';
     // Over its budget the run goes no further; the past stays reachable.
     const text = st.kind === 'violation' ? t('stop.violation', { event: st.event, cause, nodes })
-      : st.kind === 'budget' ? t('stop.budget', { cause: (st.cause || '').replace(/^the run /, '') })
+      : st.kind === 'budget' ? t('stop.budget', { cause: st.phrase ? cause : (st.cause || '').replace(/^the run /, '') })
         : t('stop.at', { event: st.event, kind: st.kind, kindName, cause, nodes });
     if (v.r.stop) {
       v.r.stopText.textContent = text;

@@ -145,6 +145,11 @@ pub const KEYS: &[&str] = &[
     "inv.leaderCompleteness",
     "inv.stateMachineSafety",
     "stop.termChange",
+    "stop.over.events",
+    "stop.over.inFlight",
+    "stop.over.pending",
+    "stop.over.actions",
+    "stop.over.logEntries",
 ];
 
 impl Phrase {

@@ -6,7 +6,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::raft::NodeId;
 use crate::sim::{Breakpoint, Hit, OverBudget, BREAKPOINT_NAMES};
-use crate::view::feed::stop_phrase;
+use crate::view::feed::{budget_phrase, stop_phrase};
 use crate::view::phrase::{self, Phrase};
 use crate::view::snapshot::{ms, node_view_with, INSPECT_LOG_LIMIT};
 use crate::view::why::Why;
@@ -56,7 +56,7 @@ impl StopView {
     /// The run went over its budget: kind `budget`, the limit in the cause.
     fn halted(over: OverBudget) -> StopView {
         StopView {
-            phrase: None,
+            phrase: Some(budget_phrase(&over)),
             event: over.event,
             kind: "budget".into(),
             cause: over.to_string(),

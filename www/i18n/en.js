@@ -96,6 +96,11 @@ export default {
   'stop.violation': 'Safety violation at event {event}: {cause}{nodes}',
   'stop.nodes': ' ({count:node|nodes} {nodes})',
   'stop.termChange': 'the highest term rose to {term} (node {node})',
+  'stop.over.events': 'stopped at event {event}: it reached {value} events, the most one run may process (the limits keep memory bounded)',
+  'stop.over.inFlight': 'stopped at event {event}: {value} messages are in flight, more than the {max} one run may hold (the limits keep memory bounded)',
+  'stop.over.pending': 'stopped at event {event}: {value} client operations wait for an answer, more than the {max} one run may hold (the limits keep memory bounded)',
+  'stop.over.actions': 'stopped at event {event}: it holds {value} user actions, more than the {max} one run may record (the limits keep memory bounded)',
+  'stop.over.logEntries': "stopped at event {event}: the nodes' logs hold {value} entries in all, more than the {max} one run may hold (the limits keep memory bounded)",
 
   // ---- the canvases ----
   'canvas.faults': 'Cluster: nodes and messages in flight. Click a node or message to inspect it, a link to cut it. Drag a node onto another to group them, onto empty space to isolate it. Keys: m selects a message, l a link.',

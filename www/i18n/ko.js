@@ -23,7 +23,7 @@ export default {
   'size.newSeed': '새 시드',
   'size.newSeedTitle': '새 무작위 시드: 아무도 본 적 없는 실행',
   'keys.zoom': '타임라인에서: 확대 / 축소 (휠이나 두 손가락으로도)',
-  'stop.budget': '실행이 {cause}. 시간을 되돌리거나(그 시점에서 동작하면 새 실행으로 갈라짐) 초기화하세요.',
+  'stop.budget': '{cause}. 시간을 되돌리거나(그 시점에서 동작하면 새 실행으로 갈라짐) 초기화하세요.',
   'status.reachableStart': '되돌아갈 수 있는 과거의 처음, 이벤트 {event}입니다. 그 이전은 메모리를 제한하려고 버렸습니다.',
   'link.tooFar': '이벤트 {event}은(는) 너무 멉니다: 한 번에 새 이벤트를 최대 {max}개까지만 실행하므로 이벤트 {now}에 머뭅니다',
   'link.atUnreachable': '이 링크가 가리키는 시점에 도달할 수 없습니다',
@@ -97,6 +97,11 @@ export default {
   'stop.violation': '이벤트 {event}에서 안전성 위반: {cause}{nodes}',
   'stop.nodes': ' (노드 {nodes})',
   'stop.termChange': '가장 높은 임기(term) 상승: {term} (노드 {node})',
+  'stop.over.events': '이벤트 {event}에서 멈춤: 한 실행이 처리할 수 있는 최대치인 이벤트 {value}개에 도달함 (이 한도가 메모리를 제한함)',
+  'stop.over.inFlight': '이벤트 {event}에서 멈춤: 전송 중인 메시지 {value}개로, 한 실행이 담을 수 있는 {max}개를 넘음 (이 한도가 메모리를 제한함)',
+  'stop.over.pending': '이벤트 {event}에서 멈춤: 응답을 기다리는 클라이언트 요청 {value}개로, 한 실행이 담을 수 있는 {max}개를 넘음 (이 한도가 메모리를 제한함)',
+  'stop.over.actions': '이벤트 {event}에서 멈춤: 사용자 동작 {value}개로, 한 실행이 기록할 수 있는 {max}개를 넘음 (이 한도가 메모리를 제한함)',
+  'stop.over.logEntries': '이벤트 {event}에서 멈춤: 노드들의 로그 항목이 모두 {value}개로, 한 실행이 담을 수 있는 {max}개를 넘음 (이 한도가 메모리를 제한함)',
 
   // ---- 캔버스 ----
   'canvas.faults': '클러스터: 노드와 전송 중인 메시지. 노드나 메시지를 클릭하면 살펴보고, 연결선을 클릭하면 끊습니다. 노드를 다른 노드 위로 끌면 같은 그룹이 되고, 빈 곳으로 끌면 고립됩니다. 키보드: m은 메시지, l은 연결을 고릅니다.',
