@@ -359,7 +359,7 @@ export class Debugger {
     let best = null;
     for (const m of t.markers || []) if (Math.abs(px(m.event) - x) <= 5 && (!best || Math.abs(px(m.event) - x) < Math.abs(px(best.event) - x))) best = m;
     const tr = this.v.t;
-    if (best) return tr('timeline.marker', { event: best.event, label: best.label });
+    if (best) return tr('timeline.marker', { event: best.event, label: tr.text(best.label) });
     const e = Math.round(this.eventAtX(x));
     if (e < (t.reachable ?? t.start)) return tr('timeline.dropped', { event: t.reachable });
     return tr('timeline.at', { event: this.eventAt(x) });

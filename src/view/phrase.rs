@@ -145,6 +145,7 @@ pub const KEYS: &[&str] = &[
     "inv.leaderCompleteness",
     "inv.stateMachineSafety",
     "stop.termChange",
+    "marker.stop",
     "stop.over.events",
     "stop.over.inFlight",
     "stop.over.pending",
@@ -176,7 +177,7 @@ impl Phrase {
         self.arg(name, Arg::End(id))
     }
 
-    fn nested(self, name: &'static str, phrase: Phrase) -> Phrase {
+    pub fn nested(self, name: &'static str, phrase: Phrase) -> Phrase {
         self.arg(name, Arg::Phrase(Box::new(phrase)))
     }
 }

@@ -96,6 +96,7 @@ export default {
   'stop.violation': 'Safety violation at event {event}: {cause}{nodes}',
   'stop.nodes': ' ({count:node|nodes} {nodes})',
   'stop.termChange': 'the highest term rose to {term} (node {node})',
+  'marker.stop': '{name}: {cause}',
   'stop.over.events': 'stopped at event {event}: it reached {value} events, the most one run may process (the limits keep memory bounded)',
   'stop.over.inFlight': 'stopped at event {event}: {value} messages are in flight, more than the {max} one run may hold (the limits keep memory bounded)',
   'stop.over.pending': 'stopped at event {event}: {value} client operations wait for an answer, more than the {max} one run may hold (the limits keep memory bounded)',

@@ -97,6 +97,7 @@ export default {
   'stop.violation': '이벤트 {event}에서 안전성 위반: {cause}{nodes}',
   'stop.nodes': ' (노드 {nodes})',
   'stop.termChange': '가장 높은 임기(term) 상승: {term} (노드 {node})',
+  'marker.stop': '{name}: {cause}',
   'stop.over.events': '이벤트 {event}에서 멈춤: 한 실행이 처리할 수 있는 최대치인 이벤트 {value}개에 도달함 (이 한도가 메모리를 제한함)',
   'stop.over.inFlight': '이벤트 {event}에서 멈춤: 전송 중인 메시지 {value}개로, 한 실행이 담을 수 있는 {max}개를 넘음 (이 한도가 메모리를 제한함)',
   'stop.over.pending': '이벤트 {event}에서 멈춤: 응답을 기다리는 클라이언트 요청 {value}개로, 한 실행이 담을 수 있는 {max}개를 넘음 (이 한도가 메모리를 제한함)',
