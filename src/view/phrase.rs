@@ -235,6 +235,7 @@ pub fn event(kind: &EventKind, world: &World) -> Phrase {
         }
         EventKind::ElectionTimeout(id) => node("ev.electionTimeout", *id),
         EventKind::HeartbeatTimeout(id) => node("ev.heartbeatTimeout", *id),
+        EventKind::LeaseTimeout(id) => node("ev.leaseTimeout", *id),
         EventKind::ClientRetry(op) => {
             let p = Phrase::new("ev.clientRetry").num("op", *op);
             match world.client().op(*op) {
@@ -254,6 +255,7 @@ pub fn event(kind: &EventKind, world: &World) -> Phrase {
         EventKind::Crash(id) => node("ev.crash", *id),
         EventKind::Restart(id) => node("ev.restart", *id),
         EventKind::ForcedTimeout(id) => node("ev.forcedTimeout", *id),
+        EventKind::TransferLeader { from, to } => node("ev.transferLeader", *from).num("to", *to),
         EventKind::Partition(groups) => {
             let mut text = String::new();
             for (i, g) in groups.iter().enumerate() {
@@ -332,6 +334,7 @@ pub fn effect(effect: &Effect) -> Phrase {
         Effect::Node(id, NodeEvent::Became { role, term }) => {
             let key = match role {
                 Role::Follower => "fx.becameFollower",
+                Role::PreCandidate => "fx.becamePreCandidate",
                 Role::Candidate => "fx.becameCandidate",
                 Role::Leader => "fx.becameLeader",
             };

@@ -202,6 +202,7 @@ pub fn role_name(alive: bool, role: Role) -> &'static str {
     match (alive, role) {
         (false, _) => "crashed",
         (true, Role::Follower) => "follower",
+        (true, Role::PreCandidate) => "pre-candidate",
         (true, Role::Candidate) => "candidate",
         (true, Role::Leader) => "leader",
     }

@@ -84,7 +84,7 @@ pub(crate) fn append_entries(
 }
 
 pub(crate) fn request_vote(term: Term, candidate: NodeId, last_log_index: LogIndex, last_log_term: Term) -> Message {
-    Message::RequestVote(RequestVote { term, candidate, last_log_index, last_log_term })
+    Message::RequestVote(RequestVote { term, candidate, last_log_index, last_log_term, leader_transfer: false })
 }
 
 /// Gives `node` the log `entries` as a follower would get it: through an
