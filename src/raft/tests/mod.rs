@@ -17,6 +17,7 @@ use super::*;
 mod client;
 mod commit;
 mod election;
+mod election_options;
 mod lesions;
 mod persistence;
 mod reasons;
@@ -162,7 +163,7 @@ impl Cluster {
     }
 
     /// Queues what a node sent and records its events.
-    fn absorb(&mut self, from: NodeId, ready: &Ready) {
+    pub(crate) fn absorb(&mut self, from: NodeId, ready: &Ready) {
         self.events.extend(ready.events.iter().map(|e| (from, e.clone())));
         self.reasons.extend(ready.reasons.iter().copied());
         for (to, msg) in &ready.messages {
