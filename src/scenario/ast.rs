@@ -381,12 +381,19 @@ impl fmt::Display for ClusterSpec {
             format_range(self.latency),
             format_percent(self.loss_ppm)
         )?;
-        // Written only when on, so version-1 lines read back unchanged.
-        if self.prevote {
-            f.write_str(" prevote=on")?;
+        // Written only when they differ from the line's default (off on a
+        // `cluster` line, etcd's on a `kubernetes` one), so lines without
+        // them read back unchanged.
+        let (prevote, check_quorum) = match self.kube {
+            Some(_) => (crate::kube::ETCD_RAFT.prevote, crate::kube::ETCD_RAFT.checkquorum),
+            None => (false, false),
+        };
+        let word = |on: bool| if on { "on" } else { "off" };
+        if self.prevote != prevote {
+            write!(f, " prevote={}", word(self.prevote))?;
         }
-        if self.check_quorum {
-            f.write_str(" checkquorum=on")?;
+        if self.check_quorum != check_quorum {
+            write!(f, " checkquorum={}", word(self.check_quorum))?;
         }
         Ok(())
     }
