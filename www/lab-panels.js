@@ -80,6 +80,8 @@ function nodePanel(v, snap) {
     r.restart.disabled = !node || node.alive;
     r.timeout.disabled = !node || !node.alive;
   }
+  // Leadership goes to the selected node: there must be a leader, and it is another node.
+  if (r.transfer) r.transfer.disabled = !node || snap.leader == null || snap.leader === node.id;
   if (!r.nodeInfo) return;
   // Paused, the inspector shows the node's whole state at this moment
   // (inspect(): up to 10,000 log entries); running, the snapshot's view,

@@ -23,7 +23,8 @@ expect no-violations`;
 // [name, catalogue key]. A safety violation always stops the run: it needs no checkbox.
 export const BREAKPOINTS = ['election-started', 'leader-elected', 'term-change', 'entry-committed', 'timeout', 'action']
   .map((b) => [b, `bp.${b}`]);
-export const MESSAGE_TYPES = ['any', 'RequestVote', 'RequestVoteReply', 'AppendEntries', 'AppendEntriesReply', 'ClientRequest', 'ClientReply'];
+export const MESSAGE_TYPES = ['any', 'RequestVote', 'RequestVoteReply', 'AppendEntries', 'AppendEntriesReply', 'PreVote',
+  'PreVoteReply', 'TimeoutNow', 'ClientRequest', 'ClientReply'];
 const RUN_KINDS = [...BREAKPOINTS.slice(0, 4), ['violation', 'bp.violation'], ['deliver', 'bp.deliver'], ...BREAKPOINTS.slice(4)];
 
 const opts = (list) => list.map(([v, key]) => `<option value="${v}" data-t="${key}"></option>`).join('');
@@ -47,7 +48,10 @@ function header(p, show, title) {
     c.push(`<label><span data-t="size.nodes"></span> <select id="${p}nodes">${[1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => `<option${n === 5 ? ' selected' : ''}>${n}</option>`).join('')}</select></label>`,
       `<label><span data-t="size.seed"></span> <input id="${p}seed" class="seed" type="number" min="0" value="1" inputmode="numeric"></label>`,
       // A fresh random seed (RaftLab.randomSeed), wired in lab-share.js.
-      `<button id="${p}newSeed" type="button" data-t="size.newSeed" data-t-title="size.newSeedTitle"></button>`);
+      `<button id="${p}newSeed" type="button" data-t="size.newSeed" data-t-title="size.newSeedTitle"></button>`,
+      // The cluster line's options (thesis §9.6, §4.2.3): a new cluster with them.
+      `<label class="option"${titled('size.prevoteTitle')}><input id="${p}prevote" type="checkbox"> <span data-t="size.prevote"></span></label>`,
+      `<label class="option"${titled('size.checkQuorumTitle')}><input id="${p}checkQuorum" type="checkbox"> <span data-t="size.checkQuorum"></span></label>`);
   }
   if (show.has('theme')) {
     c.push(btn(p, 'theme', 'theme.dark', ` aria-pressed="false"${titled('theme.title')}`),
@@ -90,7 +94,8 @@ function nodePanel(p, show) {
   const buttons = show.has('faults') ? `<div class="row">
     ${btn(p, 'crash', 'node.crash', ' title="c"')}
     ${btn(p, 'restart', 'node.restart', ' title="r"')}
-    ${btn(p, 'timeout', 'node.timeout', ' title="t"')}</div>` : '';
+    ${btn(p, 'timeout', 'node.timeout', ' title="t"')}
+    ${btn(p, 'transfer', 'node.transfer', titled('node.transferTitle'))}</div>` : '';
   const info = show.has('inspector') ? `<div id="${p}nodeInfo" class="info"><p class="muted" data-t="node.pick"></p></div>` : '';
   return `<section class="panel">
   <h2 id="${p}nodeTitle" data-t="node.title"></h2>${buttons}${info}</section>`;

@@ -16,6 +16,9 @@ pub enum Message {
     RequestVoteReply(RequestVoteReply),
     AppendEntries(AppendEntries),
     AppendEntriesReply(AppendEntriesReply),
+    PreVote(PreVote),
+    PreVoteReply(PreVoteReply),
+    TimeoutNow(TimeoutNow),
     /// A client operation, sent to any node. `request` stays the same across
     /// retries so the state machine applies it once.
     ClientRequest {
@@ -38,6 +41,36 @@ pub struct RequestVote {
     pub candidate: NodeId,
     pub last_log_index: LogIndex,
     pub last_log_term: Term,
+    /// Sent on a leader's `TimeoutNow` (thesis §3.10): voters that still
+    /// hear from a live leader vote anyway, since that leader asked for it.
+    pub leader_transfer: bool,
+}
+
+/// Sent before a real election when PreVote is on (thesis §9.6): would the
+/// receiver vote for `candidate` in `term` (the sender's term + 1)? Neither
+/// side changes its term or vote for it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PreVote {
+    pub term: Term,
+    pub candidate: NodeId,
+    pub last_log_index: LogIndex,
+    pub last_log_term: Term,
+}
+
+/// The answer to PreVote: granted, it carries the term asked about; refused,
+/// the voter's own term, so a pre-candidate behind the times learns it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PreVoteReply {
+    pub term: Term,
+    pub vote_granted: bool,
+}
+
+/// A leader transferring its leadership tells the up-to-date target to start
+/// an election at once (thesis §3.10).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TimeoutNow {
+    pub term: Term,
+    pub leader: NodeId,
 }
 
 /// The answer to RequestVote; `term` lets a stale candidate step down.
@@ -149,16 +182,22 @@ pub enum MessageKind {
     RequestVoteReply,
     AppendEntries,
     AppendEntriesReply,
+    PreVote,
+    PreVoteReply,
+    TimeoutNow,
     ClientRequest,
     ClientReply,
 }
 
 impl MessageKind {
-    pub const ALL: [MessageKind; 6] = [
+    pub const ALL: [MessageKind; 9] = [
         MessageKind::RequestVote,
         MessageKind::RequestVoteReply,
         MessageKind::AppendEntries,
         MessageKind::AppendEntriesReply,
+        MessageKind::PreVote,
+        MessageKind::PreVoteReply,
+        MessageKind::TimeoutNow,
         MessageKind::ClientRequest,
         MessageKind::ClientReply,
     ];
@@ -169,6 +208,9 @@ impl MessageKind {
             MessageKind::RequestVoteReply => "RequestVoteReply",
             MessageKind::AppendEntries => "AppendEntries",
             MessageKind::AppendEntriesReply => "AppendEntriesReply",
+            MessageKind::PreVote => "PreVote",
+            MessageKind::PreVoteReply => "PreVoteReply",
+            MessageKind::TimeoutNow => "TimeoutNow",
             MessageKind::ClientRequest => "ClientRequest",
             MessageKind::ClientReply => "ClientReply",
         }
@@ -186,6 +228,9 @@ impl Message {
             Message::RequestVoteReply(_) => MessageKind::RequestVoteReply,
             Message::AppendEntries(_) => MessageKind::AppendEntries,
             Message::AppendEntriesReply(_) => MessageKind::AppendEntriesReply,
+            Message::PreVote(_) => MessageKind::PreVote,
+            Message::PreVoteReply(_) => MessageKind::PreVoteReply,
+            Message::TimeoutNow(_) => MessageKind::TimeoutNow,
             Message::ClientRequest { .. } => MessageKind::ClientRequest,
             Message::ClientReply { .. } => MessageKind::ClientReply,
         }
@@ -198,6 +243,9 @@ impl Message {
             Message::RequestVoteReply(m) => Some(m.term),
             Message::AppendEntries(m) => Some(m.term),
             Message::AppendEntriesReply(m) => Some(m.term),
+            Message::PreVote(m) => Some(m.term),
+            Message::PreVoteReply(m) => Some(m.term),
+            Message::TimeoutNow(m) => Some(m.term),
             Message::ClientRequest { .. } | Message::ClientReply { .. } => None,
         }
     }
@@ -212,9 +260,20 @@ impl Message {
 impl fmt::Display for Message {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Message::RequestVote(RequestVote { term, candidate, last_log_index, last_log_term }) => {
-                write!(f, "RequestVote term={term} candidate={candidate} last_log={last_log_term}/{last_log_index}")
+            Message::RequestVote(RequestVote { term, candidate, last_log_index, last_log_term, leader_transfer }) => {
+                write!(f, "RequestVote term={term} candidate={candidate} last_log={last_log_term}/{last_log_index}")?;
+                if *leader_transfer {
+                    f.write_str(" transfer")?;
+                }
+                Ok(())
             }
+            Message::PreVote(PreVote { term, candidate, last_log_index, last_log_term }) => {
+                write!(f, "PreVote term={term} candidate={candidate} last_log={last_log_term}/{last_log_index}")
+            }
+            Message::PreVoteReply(PreVoteReply { term, vote_granted }) => {
+                write!(f, "PreVoteReply term={term} granted={vote_granted}")
+            }
+            Message::TimeoutNow(TimeoutNow { term, leader }) => write!(f, "TimeoutNow term={term} leader={leader}"),
             Message::RequestVoteReply(RequestVoteReply { term, vote_granted }) => {
                 write!(f, "RequestVoteReply term={term} granted={vote_granted}")
             }

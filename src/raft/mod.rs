@@ -87,6 +87,7 @@
 // .cargo/config.toml has `cargo doc` document private items, so they resolve.
 #![allow(rustdoc::private_intra_doc_links)]
 
+mod election;
 pub mod kv;
 pub mod log;
 pub mod message;
@@ -103,10 +104,12 @@ pub mod types;
 #[cfg(test)]
 mod tests;
 
+pub use election::{CampaignKind, ElectionOptions};
 pub use kv::KvStore;
 pub use log::Log;
 pub use message::{
-    AppendEntries, AppendEntriesReply, Applied, ClientOutcome, Message, MessageKind, RequestVote, RequestVoteReply,
+    AppendEntries, AppendEntriesReply, Applied, ClientOutcome, Message, MessageKind, PreVote, PreVoteReply,
+    RequestVote, RequestVoteReply, TimeoutNow,
 };
 pub use node::Node;
 pub use progress::{Progress, ProgressState};

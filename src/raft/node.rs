@@ -7,6 +7,7 @@
 
 use std::collections::BTreeSet;
 
+use super::election::{ElectionOptions, Transfer};
 use super::kv::KvStore;
 use super::log::Mismatch;
 use super::message::{
@@ -58,6 +59,18 @@ pub struct Node {
     /// held back and that was reported, so the reason is given once per
     /// index of a leadership, not on every reply.
     pub(super) held_back: LogIndex,
+
+    /// PreVote and CheckQuorum (the `cluster` line's options). Not Raft
+    /// state: a restart keeps them.
+    pub(super) options: ElectionOptions,
+    /// Follower: it heard from its leader within the minimum election
+    /// timeout (the lease timer has not fired since), §4.2.3, §9.6.
+    pub(super) leader_lease: bool,
+    /// Leader with CheckQuorum: the followers that answered since the last
+    /// check (§4.2.3).
+    pub(super) recent_active: NodeSet,
+    /// Leader: a leadership transfer in progress (§3.10).
+    pub(super) transfer: Option<Transfer>,
 }
 
 impl Node {
@@ -82,6 +95,10 @@ impl Node {
             progress: [Progress::default(); MAX_NODES + 1],
             proposed: BTreeSet::new(),
             held_back: 0,
+            options: ElectionOptions::default(),
+            leader_lease: false,
+            recent_active: NodeSet::EMPTY,
+            transfer: None,
         }
     }
 
@@ -89,6 +106,9 @@ impl Node {
     pub fn start(&mut self, ready: &mut Ready) {
         ready.election_timer = Some(TimerRequest::Reset);
         ready.heartbeat_timer = Some(TimerRequest::Stop);
+        if self.options.uses_lease() {
+            ready.lease_timer = Some(TimerRequest::Stop);
+        }
     }
 
     /// The node restarts after a crash: it keeps only its persistent state
@@ -97,8 +117,10 @@ impl Node {
     /// `persist-*` rule switched off loses that part of the state.
     pub fn restart(&mut self, ready: &mut Ready) {
         let (term, vote, log, rules) = (self.current_term, self.voted_for, std::mem::take(&mut self.log), self.rules);
+        let options = self.options;
         *self = Node::new(self.id, self.cluster_size);
         self.rules = rules;
+        self.options = options;
         let id = self.id;
         if rules.is_on(Rule::PersistTerm) {
             self.current_term = term;
@@ -142,10 +164,19 @@ impl Node {
             Some(term) => term,
             None => return self.step_client(msg, ready),
         };
-        if term > self.current_term {
+        if let Message::PreVote(pre_vote) = msg {
+            // A question about a future term changes nothing here (§9.6).
+            return self.handle_pre_vote(pre_vote, ready);
+        }
+        if let Message::RequestVote(request) = msg {
+            if term > self.current_term && self.ignores_vote_request(request, ready) {
+                return;
+            }
+        }
+        if term > self.current_term && Self::adopts_term(msg) {
             // A higher term means our view is stale, whatever our role (§5.1).
-            // Only an AppendEntries proves who leads the new term.
-            let leader = matches!(msg, Message::AppendEntries(_)).then_some(from);
+            // Only an AppendEntries (or a TimeoutNow) proves who leads the new term.
+            let leader = matches!(msg, Message::AppendEntries(_) | Message::TimeoutNow(_)).then_some(from);
             let why = Reason::SawHigherTerm { node: self.id, term, old_term: self.current_term, from };
             self.become_follower(term, leader, why, ready);
         } else if term < self.current_term {
@@ -178,27 +209,28 @@ impl Node {
         }
         match msg {
             Message::RequestVote(request) => self.handle_request_vote(request, ready),
+            Message::TimeoutNow(_) => self.handle_timeout_now(from, ready),
             msg => match self.role {
                 Role::Follower => self.step_follower(from, msg, ready),
+                Role::PreCandidate => self.step_pre_candidate(from, msg, ready),
                 Role::Candidate => self.step_candidate(from, msg, ready),
                 Role::Leader => self.step_leader(from, msg, ready),
             },
         }
     }
 
-    /// The election timer fired: start an election (§5.2). The world only
-    /// arms this timer for followers and candidates; firing it on a leader is
-    /// the user's "force a timeout" fault, which also starts an election.
+    /// The election timer fired: start an election (§5.2), or with PreVote
+    /// a pre-election (§9.6). The world only arms this timer for followers
+    /// and (pre-)candidates; firing it on a leader is the user's "force a
+    /// timeout" fault, which also starts one.
     pub fn election_timeout(&mut self, ready: &mut Ready) {
-        let why = Reason::ElectionTimerFired { node: self.id, term: self.current_term + 1 };
-        self.become_candidate(why, ready);
+        self.start_campaign(false, ready);
     }
 
-    /// The user forced this node's election timeout: it starts an election
-    /// now, whatever its role, exactly as when its timer fires.
+    /// The user forced this node's election timeout: it campaigns now,
+    /// whatever its role, exactly as when its timer fires.
     pub fn force_timeout(&mut self, ready: &mut Ready) {
-        let why = Reason::ForcedTimeout { node: self.id, term: self.current_term + 1 };
-        self.become_candidate(why, ready);
+        self.start_campaign(true, ready);
     }
 
     /// The heartbeat timer fired: a leader sends AppendEntries to everyone,
@@ -215,10 +247,11 @@ impl Node {
 
     // ----- role handlers -----
 
-    fn step_follower(&mut self, from: NodeId, msg: &Message, ready: &mut Ready) {
+    pub(super) fn step_follower(&mut self, from: NodeId, msg: &Message, ready: &mut Ready) {
         if let Message::AppendEntries(append) = msg {
             self.leader = Some(from);
             ready.election_timer = Some(TimerRequest::Reset);
+            self.renew_lease(ready);
             self.handle_append_entries(from, append, ready);
         }
         // Vote replies and AppendEntries replies of this term are left over
@@ -252,6 +285,7 @@ impl Node {
     fn step_leader(&mut self, from: NodeId, msg: &Message, ready: &mut Ready) {
         if let Message::AppendEntriesReply(reply) = msg {
             self.handle_append_reply(from, reply, ready);
+            self.heard_from_follower(from, ready);
         }
         // Election Safety makes an AppendEntries of our own term from another
         // node impossible; vote replies are late answers to our candidacy.
@@ -264,6 +298,12 @@ impl Node {
                     // Applied already: the answer was lost or is late.
                     let result = result.clone();
                     self.reply_client(*request, result, ready);
+                } else if let Some(to) = self.transferee() {
+                    // A leader handing over takes no new requests (§3.10): the
+                    // client waits a little and finds the new leader.
+                    ready.reasons.push(Reason::RequestRefusedTransfer { leader: self.id, to });
+                    let outcome = ClientOutcome::Redirect { leader: None };
+                    self.send(CLIENT, Message::ClientReply { request: *request, outcome }, ready);
                 } else if !self.proposed.contains(request) {
                     self.propose(command.clone(), Some(*request), ready);
                 }
@@ -425,6 +465,8 @@ impl Node {
     /// reason `why`, reported when the role or the term changes.
     pub(super) fn become_follower(&mut self, term: Term, leader: Option<NodeId>, why: Reason, ready: &mut Ready) {
         let changed = term != self.current_term || self.role != Role::Follower;
+        self.stop_leading(ready);
+        self.leader_lease = false;
         if term > self.current_term {
             self.current_term = term;
             self.voted_for = None;
@@ -451,7 +493,9 @@ impl Node {
     /// Figure 2, Candidates: "on conversion to candidate, start election:
     /// increment currentTerm, vote for self, reset election timer, send
     /// RequestVote RPCs to all other servers".
-    fn become_candidate(&mut self, why: Reason, ready: &mut Ready) {
+    pub(super) fn become_candidate(&mut self, why: Reason, ready: &mut Ready) {
+        self.stop_leading(ready);
+        self.leader_lease = false;
         self.current_term += 1;
         self.role = Role::Candidate;
         self.leader = None;
@@ -463,28 +507,21 @@ impl Node {
         ready.events.push(NodeEvent::Became { role: Role::Candidate, term: self.current_term });
         ready.reasons.push(why);
         ready.events.push(NodeEvent::Voted { term: self.current_term, candidate: self.id });
-        if self.voters.vote_result(self.votes_granted, self.votes_denied) == VoteResult::Won {
-            // A one-node cluster is its own majority.
-            return self.become_leader(ready);
-        }
-        let request = RequestVote {
-            term: self.current_term,
-            candidate: self.id,
-            last_log_index: self.log.last_index(),
-            last_log_term: self.log.last_term(),
-        };
-        for peer in self.peers() {
-            self.send(peer, Message::RequestVote(request), ready);
-        }
     }
 
     /// Figure 2, Leaders: "upon election: send initial empty AppendEntries
     /// RPCs (heartbeat) to each server" (here with the no-op, below), with
     /// nextIndex and matchIndex initialized in each [`Progress`].
-    fn become_leader(&mut self, ready: &mut Ready) {
+    pub(super) fn become_leader(&mut self, ready: &mut Ready) {
         self.role = Role::Leader;
         self.leader = Some(self.id);
         self.held_back = 0;
+        self.recent_active = NodeSet::EMPTY;
+        self.transfer = None;
+        if self.options.check_quorum {
+            // The first CheckQuorum comes one election timeout from now.
+            ready.lease_timer = Some(TimerRequest::Reset);
+        }
         let next_index = self.log.last_index() + 1;
         self.progress = [Progress::new(next_index); MAX_NODES + 1];
         // Requests of earlier terms still unapplied in our log will commit

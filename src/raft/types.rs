@@ -160,6 +160,9 @@ impl fmt::Display for Entry {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Role {
     Follower,
+    /// With PreVote (thesis §9.6): asking whether it could win an election
+    /// before starting one, in its unchanged term.
+    PreCandidate,
     Candidate,
     Leader,
 }
@@ -168,6 +171,7 @@ impl fmt::Display for Role {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Role::Follower => "follower",
+            Role::PreCandidate => "pre-candidate",
             Role::Candidate => "candidate",
             Role::Leader => "leader",
         })

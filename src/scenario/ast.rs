@@ -44,6 +44,8 @@ pub use crate::sim::WorldConfig as ClusterSpec;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ExpectedRole {
     Follower,
+    /// With `prevote=on` (an extension of `expect role`).
+    PreCandidate,
     Candidate,
     Leader,
     Crashed,
@@ -87,6 +89,8 @@ pub enum Command {
     Crash(NodeRef),
     Restart(NodeRef),
     Timeout(NodeRef),
+    /// `transfer leader to N` (thesis §3.10).
+    TransferLeader(NodeRef),
     /// The groups as written; nodes not listed form one more group. No
     /// groups at all is `partition none` (extension): everyone in one
     /// group again, cut links left as they are.
@@ -376,7 +380,22 @@ impl fmt::Display for ClusterSpec {
             format_duration(self.heartbeat),
             format_range(self.latency),
             format_percent(self.loss_ppm)
-        )
+        )?;
+        // Written only when they differ from the line's default (off on a
+        // `cluster` line, etcd's on a `kubernetes` one), so lines without
+        // them read back unchanged.
+        let (prevote, check_quorum) = match self.kube {
+            Some(_) => (crate::kube::ETCD_RAFT.prevote, crate::kube::ETCD_RAFT.checkquorum),
+            None => (false, false),
+        };
+        let word = |on: bool| if on { "on" } else { "off" };
+        if self.prevote != prevote {
+            write!(f, " prevote={}", word(self.prevote))?;
+        }
+        if self.check_quorum != check_quorum {
+            write!(f, " checkquorum={}", word(self.check_quorum))?;
+        }
+        Ok(())
     }
 }
 
@@ -394,6 +413,7 @@ impl ExpectedRole {
     pub fn name(self) -> &'static str {
         match self {
             ExpectedRole::Follower => "follower",
+            ExpectedRole::PreCandidate => "pre-candidate",
             ExpectedRole::Candidate => "candidate",
             ExpectedRole::Leader => "leader",
             ExpectedRole::Crashed => "crashed",
@@ -468,6 +488,7 @@ impl Command {
             Command::Crash(_)
                 | Command::Restart(_)
                 | Command::Timeout(_)
+                | Command::TransferLeader(_)
                 | Command::Partition(_)
                 | Command::Cut { .. }
                 | Command::Uncut { .. }
@@ -496,6 +517,7 @@ impl fmt::Display for Command {
             Command::Crash(n) => write!(f, "crash {n}"),
             Command::Restart(n) => write!(f, "restart {n}"),
             Command::Timeout(n) => write!(f, "timeout {n}"),
+            Command::TransferLeader(n) => write!(f, "transfer leader to {n}"),
             Command::Partition(groups) if groups.is_empty() => f.write_str("partition none"),
             Command::Partition(groups) => {
                 f.write_str("partition ")?;

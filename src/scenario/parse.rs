@@ -26,12 +26,12 @@ use lexer::{check_controls, check_invisible, duration, percent, range, uint, uin
 pub use lexer::{is_invisible, lines, shown};
 
 const SEPARATOR: &str = "----";
-const COMMANDS: &str = "one of: run, step, crash, restart, timeout, partition, cut, uncut, heal, \
+const COMMANDS: &str = "one of: run, step, crash, restart, timeout, transfer, partition, cut, uncut, heal, \
                         drop, duplicate, put, get, del, list, client, break, unbreak, rule, expect, show, \
                         etcdctl, kubectl, fail, restore, isolate";
 /// The first words of commands (`client` only when `load` follows it: the
 /// runner prints lines like `client submits #1 ...`).
-const KEYWORDS: [&str; 27] = [
+const KEYWORDS: [&str; 28] = [
     "cluster",
     "kubernetes",
     "etcdctl",
@@ -44,6 +44,7 @@ const KEYWORDS: [&str; 27] = [
     "crash",
     "restart",
     "timeout",
+    "transfer",
     "partition",
     "cut",
     "uncut",
@@ -60,8 +61,10 @@ const KEYWORDS: [&str; 27] = [
     "unbreak",
     "rule",
 ];
-const MESSAGE_TYPE: &str = "a message type: RequestVote, RequestVoteReply, AppendEntries, AppendEntriesReply, any";
-const OPTIONS: &str = "an option: seed, election, heartbeat, latency, loss";
+const MESSAGE_TYPE: &str =
+    "a message type: RequestVote, RequestVoteReply, AppendEntries, AppendEntriesReply, PreVote, \
+                            PreVoteReply, TimeoutNow, any";
+const OPTIONS: &str = "an option: seed, election, heartbeat, latency, loss, prevote, checkquorum";
 const END: &str = "end of line";
 
 /// Parses a whole scenario, stopping at the first error.
@@ -168,7 +171,7 @@ fn parse_cluster(line: &Line) -> Result<ClusterSpec, ParseError> {
         };
         let name = w.sub(0, key.len());
         let v = w.tail(key.len() + 1);
-        if !["seed", "election", "heartbeat", "latency", "loss"].contains(&key) {
+        if !["seed", "election", "heartbeat", "latency", "loss", "prevote", "checkquorum"].contains(&key) {
             return Err(name.error(OPTIONS));
         }
         if seen.contains(&key) {
@@ -203,9 +206,20 @@ fn cluster_option(spec: &mut ClusterSpec, key: &str, v: &Word) -> Result<(), Par
         }
         "latency" => spec.latency = range(v)?,
         "loss" => spec.loss_ppm = percent(v)?,
+        "prevote" => spec.prevote = on_off(v)?,
+        "checkquorum" => spec.check_quorum = on_off(v)?,
         _ => return Err(v.error(OPTIONS)),
     }
     Ok(())
+}
+
+/// `on` or `off`, the value of a protocol option such as `prevote=on`.
+fn on_off(v: &Word) -> Result<bool, ParseError> {
+    match v.text {
+        "on" => Ok(true),
+        "off" => Ok(false),
+        _ => Err(v.error("'on' or 'off'")),
+    }
 }
 
 /// The grammar of every command but `cluster`, for a cluster of `nodes`.
@@ -323,6 +337,7 @@ impl Parser {
             "kubectl" => self.kubectl(&w, &mut c)?,
             "etcdctl" => parse_kube::etcdctl(&mut c)?,
             "timeout" => Command::Timeout(self.next_node(&mut c)?),
+            "transfer" => self.transfer(&mut c)?,
             "partition" => match c.peek() {
                 Some(w) if w.text == "none" => {
                     c.next();
@@ -472,6 +487,22 @@ impl Parser {
 
     /// `run DURATION`, `run until leader [within D]`,
     /// `run until committed INDEX [within D]`.
+    /// `transfer leader to N` (version 2, thesis §3.10). N may not be
+    /// `leader`: the leader cannot hand over to itself.
+    fn transfer(&self, c: &mut Cursor) -> Result<Command, ParseError> {
+        for keyword in ["leader", "to"] {
+            let w = c.word(&format!("'{keyword}'"))?;
+            if w.text != keyword {
+                return Err(w.error(format!("'{keyword}'")));
+            }
+        }
+        let w = c.word(&self.node_expected("leader"))?;
+        if w.text == "leader" {
+            return Err(w.error(format!("a node other than the leader: a node id 1..{}", self.nodes)));
+        }
+        Ok(Command::TransferLeader(self.node(&w)?))
+    }
+
     fn run(&self, c: &mut Cursor) -> Result<(Command, &'static str), ParseError> {
         let first = format!("{DURATION}, or 'until'");
         let w = c.word(&first)?;

@@ -35,11 +35,12 @@ impl Parser {
                 Command::ExpectTerm { node, term }
             }
             "role" => {
-                const ROLES: &str = "one of: follower, candidate, leader, crashed";
+                const ROLES: &str = "one of: follower, pre-candidate, candidate, leader, crashed";
                 let node = self.next_node(c)?;
                 let w = c.word(ROLES)?;
                 let role = match w.text {
                     "follower" => ExpectedRole::Follower,
+                    "pre-candidate" => ExpectedRole::PreCandidate,
                     "candidate" => ExpectedRole::Candidate,
                     "leader" => ExpectedRole::Leader,
                     "crashed" => ExpectedRole::Crashed,

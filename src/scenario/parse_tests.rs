@@ -76,9 +76,19 @@ fn cluster_defaults_and_options() {
             heartbeat: 50 * MS,
             latency: (10 * MS, 20 * MS),
             loss_ppm: 0,
+            prevote: false,
+            check_quorum: false,
             kube: None
         }
     );
+    let on = cluster("cluster 3 prevote=on checkquorum=on");
+    assert!(on.prevote && on.check_quorum);
+    assert_eq!(
+        on.to_string(),
+        "cluster 3 seed=0 election=150..300ms heartbeat=50ms latency=10..20ms loss=0% prevote=on checkquorum=on"
+    );
+    let off = cluster("cluster 3 prevote=off checkquorum=off");
+    assert_eq!(off, d);
     let c = cluster("cluster 9 loss=5% latency=1ms..2ms heartbeat=20ms election=1..1.5s seed=18446744073709551615");
     assert_eq!(c.nodes, 9);
     assert_eq!(c.seed, u64::MAX);
@@ -114,11 +124,12 @@ fn cluster_errors() {
     assert_eq!(err("cluster 0"), "1:9: unexpected '0', expected a cluster size 1..9");
     assert_eq!(err("cluster 10"), "1:9: unexpected '10', expected a cluster size 1..9");
     assert_eq!(err("cluster +3"), "1:9: unexpected '+3', expected a cluster size 1..9");
+    assert_eq!(err("cluster 5 seed=1 prevote=maybe"), "1:26: unexpected 'maybe', expected 'on' or 'off'");
+    assert_eq!(err("cluster 5 checkquorum="), "1:11: unexpected 'checkquorum=', expected a value after 'checkquorum='");
     assert_eq!(
-        err("cluster 5 seed=1 prevote=on"),
-        "1:18: unexpected 'prevote', expected an option: seed, election, heartbeat, latency, loss"
+        err("cluster 5 quorum=on"),
+        "1:11: unexpected 'quorum', expected an option: seed, election, heartbeat, latency, loss, prevote, checkquorum"
     );
-    assert!(err("cluster 5 checkquorum=on").starts_with("1:11: unexpected 'checkquorum'"));
     assert_eq!(err("cluster 5 seed=1 seed=2"), "1:18: unexpected 'seed', expected each option at most once");
     assert_eq!(err("cluster 5 seed=-1"), "1:16: unexpected '-1', expected a seed like 7");
     assert_eq!(err("cluster 5 seed="), "1:11: unexpected 'seed=', expected a value after 'seed='");
@@ -215,11 +226,35 @@ fn node_commands_and_ids() {
     assert_eq!(err2("heal now"), "2:6: unexpected 'now', expected end of line");
 }
 
+/// `transfer leader to N` (version 2, thesis §3.10), and its errors.
+#[test]
+fn transfer_leader_to_n() {
+    assert_eq!(cmd("transfer leader to 3"), Command::TransferLeader(Id(3)));
+    assert_eq!(cmd("transfer leader to 3").to_string(), "transfer leader to 3");
+    for (line, error) in [
+        ("transfer", "2:9: missing word, expected 'leader'"),
+        ("transfer node to 3", "2:10: unexpected 'node', expected 'leader'"),
+        ("transfer leader 3", "2:17: unexpected '3', expected 'to'"),
+        ("transfer leader to", "2:19: missing word, expected a node id 1..5 or 'leader'"),
+        ("transfer leader to 6", "2:20: unexpected '6', expected a node id 1..5 or 'leader'"),
+        (
+            "transfer leader to leader",
+            "2:20: unexpected 'leader', expected a node other than the leader: a node id 1..5",
+        ),
+        ("transfer leader to 2 now", "2:22: unexpected 'now', expected end of line"),
+    ] {
+        assert_eq!(err2(line), error, "{line}");
+    }
+    for kind in ["PreVote", "PreVoteReply", "TimeoutNow"] {
+        assert!(matches!(cmd(&format!("drop next {kind} 1->2")), Command::Message { .. }), "{kind}");
+    }
+}
+
 #[test]
 fn unknown_command_on_line_3() {
     assert_eq!(
         err("cluster 3\nrun 1s\nreboot 2\n"),
-        "3:1: unexpected 'reboot', expected one of: run, step, crash, restart, timeout, partition, cut, \
+        "3:1: unexpected 'reboot', expected one of: run, step, crash, restart, timeout, transfer, partition, cut, \
          uncut, heal, drop, duplicate, put, get, del, list, client, break, unbreak, rule, expect, show, etcdctl, kubectl, fail, restore, isolate"
     );
     // Keywords are case-sensitive.
@@ -275,7 +310,7 @@ fn message_actions() {
     for kind in MessageKind::ALL {
         assert_eq!(cmd(&format!("drop next {} 1->2", kind.name())), m(LinkKind::Drop, Some(kind), Id(1), Id(2)));
     }
-    let types = "expected a message type: RequestVote, RequestVoteReply, AppendEntries, AppendEntriesReply, any";
+    let types = "expected a message type: RequestVote, RequestVoteReply, AppendEntries, AppendEntriesReply, PreVote, PreVoteReply, TimeoutNow, any";
     assert_eq!(err2("drop next Vote 1->2"), format!("2:11: unexpected 'Vote', {types}"));
     assert_eq!(err2("drop next requestvote 1->2"), format!("2:11: unexpected 'requestvote', {types}"));
     assert_eq!(err2("drop next"), format!("2:10: missing word, {types}"));
@@ -370,7 +405,7 @@ fn breakpoints() {
     assert_eq!(err2("break leader"), format!("2:7: unexpected 'leader', {names}"));
     assert_eq!(err2("break leader-elected now"), "2:22: unexpected 'now', expected end of line");
     let types = "expected a message type: RequestVote, RequestVoteReply, AppendEntries, AppendEntriesReply, \
-                 ClientRequest, ClientReply, or any";
+                 PreVote, PreVoteReply, TimeoutNow, ClientRequest, ClientReply, or any";
     assert_eq!(err2("break message Vote 1->2"), format!("2:15: unexpected 'Vote', {types}"));
     assert_eq!(err2("break message"), format!("2:14: missing word, {types}"));
     let ends = "expected a node id 1..5 or 'client'";
@@ -487,7 +522,7 @@ fn expectations() {
     assert!(err2("expect lead 1").starts_with("2:8: unexpected 'lead', expected one of: leader, term, role,"));
     assert_eq!(
         err2("expect role 1 boss"),
-        "2:15: unexpected 'boss', expected one of: follower, candidate, leader, crashed"
+        "2:15: unexpected 'boss', expected one of: follower, pre-candidate, candidate, leader, crashed"
     );
     assert_eq!(err2("expect term 1"), "2:14: missing word, expected a term like 2");
     assert_eq!(err2("expect committed 1 -1"), "2:20: unexpected '-1', expected a log index like 3");

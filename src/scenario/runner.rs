@@ -444,6 +444,10 @@ impl Runner {
                 let id = self.resolve(node)?;
                 self.act(out, |w| w.force_timeout(id))?;
             }
+            Command::TransferLeader(node) => {
+                let id = self.resolve(node)?;
+                self.act(out, |w| w.transfer_leader(id))?;
+            }
             Command::Partition(groups) => {
                 let groups = groups
                     .iter()

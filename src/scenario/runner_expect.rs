@@ -4,7 +4,7 @@
 use crate::raft::{NodeId, Role};
 use crate::sim::World;
 
-use super::super::ast::{Command, ExpectedRole};
+use super::super::ast::Command;
 use super::Runner;
 
 impl Runner {
@@ -31,12 +31,7 @@ impl Runner {
             Command::ExpectRole { node, role } => {
                 let id = self.resolve(node)?;
                 let actual = role_of(w, id);
-                let wanted = match role {
-                    ExpectedRole::Follower => "follower",
-                    ExpectedRole::Candidate => "candidate",
-                    ExpectedRole::Leader => "leader",
-                    ExpectedRole::Crashed => "crashed",
-                };
+                let wanted = role.name();
                 if actual != wanted {
                     return Err(format!("expected node {id} to be {wanted}, but it is {actual}"));
                 }
@@ -106,6 +101,7 @@ fn role_of(world: &World, id: NodeId) -> &'static str {
     }
     match slot.node.role() {
         Role::Follower => "follower",
+        Role::PreCandidate => "pre-candidate",
         Role::Candidate => "candidate",
         Role::Leader => "leader",
     }

@@ -27,6 +27,9 @@ pub enum EventKind {
     Undeliverable(InFlight, LossReason),
     ElectionTimeout(NodeId),
     HeartbeatTimeout(NodeId),
+    /// A node's lease timer fired: a leader checks its quorum or ends a
+    /// transfer, a follower stops trusting that its leader is alive.
+    LeaseTimeout(NodeId),
     /// The client gave up waiting on an attempt and tried again.
     ClientRetry(RequestId),
     /// The steady load generator submitted an operation (None: paused
@@ -37,6 +40,11 @@ pub enum EventKind {
     Crash(NodeId),
     Restart(NodeId),
     ForcedTimeout(NodeId),
+    /// `transfer leader to N`: the leader `from` starts handing over to `to`.
+    TransferLeader {
+        from: NodeId,
+        to: NodeId,
+    },
     Partition(Vec<Vec<NodeId>>),
     Cut {
         from: NodeId,
@@ -100,6 +108,7 @@ impl EventKind {
                 | EventKind::Undeliverable(..)
                 | EventKind::ElectionTimeout(_)
                 | EventKind::HeartbeatTimeout(_)
+                | EventKind::LeaseTimeout(_)
                 | EventKind::ClientRetry(_)
                 | EventKind::ClientLoad(_)
                 | EventKind::ClientGiveUp(_)
@@ -170,6 +179,7 @@ impl fmt::Display for EventKind {
             }
             EventKind::ElectionTimeout(id) => write!(f, "node {id} election timeout"),
             EventKind::HeartbeatTimeout(id) => write!(f, "node {id} heartbeat timeout"),
+            EventKind::LeaseTimeout(id) => write!(f, "node {id} lease timeout"),
             EventKind::ClientRetry(op) => write!(f, "client retries #{op}"),
             EventKind::ClientLoad(Some(op)) => write!(f, "client load submits #{op}"),
             EventKind::ClientLoad(None) => write!(f, "client load paused: too many unanswered operations"),
@@ -177,6 +187,7 @@ impl fmt::Display for EventKind {
             EventKind::Crash(id) => write!(f, "crash node {id}"),
             EventKind::Restart(id) => write!(f, "restart node {id}"),
             EventKind::ForcedTimeout(id) => write!(f, "force election timeout on node {id}"),
+            EventKind::TransferLeader { from, to } => write!(f, "transfer leader {from} to {to}"),
             EventKind::Partition(groups) => {
                 f.write_str("partition ")?;
                 for (i, g) in groups.iter().enumerate() {
@@ -297,11 +308,24 @@ impl Effect {
         }
         match (event, reason) {
             (NodeEvent::Became { role, .. }, r) => match role {
-                crate::raft::Role::Candidate => {
-                    matches!(r, Reason::ElectionTimerFired { .. } | Reason::ForcedTimeout { .. })
+                crate::raft::Role::Candidate => matches!(
+                    r,
+                    Reason::ElectionTimerFired { .. }
+                        | Reason::ForcedTimeout { .. }
+                        | Reason::PreVoteWon { .. }
+                        | Reason::TransferTimeoutNow { .. }
+                ),
+                crate::raft::Role::PreCandidate => {
+                    matches!(r, Reason::PreCampaignTimerFired { .. } | Reason::PreCampaignForced { .. })
                 }
                 crate::raft::Role::Leader => matches!(r, Reason::WonElection { .. }),
-                crate::raft::Role::Follower => matches!(r, Reason::SawHigherTerm { .. } | Reason::HeardLeader { .. }),
+                crate::raft::Role::Follower => matches!(
+                    r,
+                    Reason::SawHigherTerm { .. }
+                        | Reason::HeardLeader { .. }
+                        | Reason::PreVoteLost { .. }
+                        | Reason::CheckQuorumLost { .. }
+                ),
             },
             (NodeEvent::Voted { candidate, .. }, r) => match r {
                 Reason::VoteGranted { candidate: c, .. }

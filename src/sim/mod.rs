@@ -33,7 +33,7 @@ pub use timeline::Timeline;
 pub use world::{NodeSlot, Stats, World};
 
 use crate::kube::KubeSpec;
-use crate::raft::{NodeId, MAX_NODES};
+use crate::raft::{ElectionOptions, NodeId, MAX_NODES};
 
 /// Virtual time in microseconds since the start of the run.
 pub type Micros = u64;
@@ -53,6 +53,10 @@ pub struct WorldConfig {
     pub latency: (Micros, Micros),
     /// Probability that a message is lost, in parts per million.
     pub loss_ppm: u32,
+    /// `prevote=on`: PreVote (thesis §9.6).
+    pub prevote: bool,
+    /// `checkquorum=on`: CheckQuorum and leader stickiness (thesis §4.2.3).
+    pub check_quorum: bool,
     /// A Kubernetes control plane around the cluster (the `kubernetes`
     /// header); the Raft nodes are then its etcd members.
     pub kube: Option<KubeSpec>,
@@ -67,6 +71,8 @@ impl Default for WorldConfig {
             heartbeat: 50 * MS,
             latency: (10 * MS, 20 * MS),
             loss_ppm: 0,
+            prevote: false,
+            check_quorum: false,
             kube: None,
         }
     }
@@ -81,6 +87,11 @@ impl WorldConfig {
 
     pub fn with_nodes(nodes: u8, seed: u64) -> Self {
         WorldConfig { nodes, seed, ..Default::default() }
+    }
+
+    /// The election options every node runs with.
+    pub fn election_options(&self) -> ElectionOptions {
+        ElectionOptions { prevote: self.prevote, check_quorum: self.check_quorum }
     }
 
     pub fn validate(&self) -> Result<(), SimError> {
@@ -130,6 +141,8 @@ pub enum SimError {
     SelfLink(NodeId),
     NoSuchMessage(u64),
     NoLeader,
+    /// `transfer leader to N` where N already leads.
+    AlreadyLeader(NodeId),
     BadConfig(String),
     /// A request about the control plane's machines or zones that cannot be
     /// carried out, and why.
@@ -149,6 +162,7 @@ impl fmt::Display for SimError {
             SimError::SelfLink(id) => write!(f, "a link joins two different nodes, not node {id} to itself"),
             SimError::NoSuchMessage(id) => write!(f, "message {id} is no longer in flight"),
             SimError::NoLeader => write!(f, "there is no leader now"),
+            SimError::AlreadyLeader(id) => write!(f, "node {id} is already the leader"),
             SimError::BadConfig(what) => write!(f, "bad cluster options: {what}"),
             SimError::ControlPlane(what) => f.write_str(what),
         }

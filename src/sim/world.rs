@@ -29,6 +29,9 @@ pub struct NodeSlot {
     pub election_armed_at: Micros,
     pub heartbeat_deadline: Option<Micros>,
     pub heartbeat_armed_at: Micros,
+    /// When the lease timer fires (PreVote, CheckQuorum, transfer: one
+    /// minimum election timeout); `None` when stopped.
+    pub lease_deadline: Option<Micros>,
 }
 
 /// Counters over the whole run.
@@ -75,6 +78,7 @@ enum Due {
     Message,
     Election(NodeId),
     Heartbeat(NodeId),
+    Lease(NodeId),
     ClientRetry(RequestId),
     ClientLoad,
     Kube,
@@ -94,6 +98,7 @@ impl World {
                     election_armed_at: 0,
                     heartbeat_deadline: None,
                     heartbeat_armed_at: 0,
+                    lease_deadline: None,
                 })
                 .collect(),
             network: Network::default(),
@@ -110,7 +115,9 @@ impl World {
             now: 0,
             config,
         };
+        let options = world.config.election_options();
         for id in 1..=n {
+            world.slot_mut(id).node.set_election_options(options);
             world.with_node(id, |node, ready| node.start(ready));
         }
         world.start_kube();
@@ -135,6 +142,9 @@ impl World {
             }
             if let Some(t) = slot.heartbeat_deadline {
                 consider(t, Due::Heartbeat(id));
+            }
+            if let Some(t) = slot.lease_deadline {
+                consider(t, Due::Lease(id));
             }
         }
         if let Some((t, op)) = self.client.next_retry() {
@@ -168,6 +178,11 @@ impl World {
             Due::Heartbeat(id) => {
                 self.with_node(id, |node, ready| node.heartbeat_timeout(ready));
                 (EventKind::HeartbeatTimeout(id), Some(id))
+            }
+            Due::Lease(id) => {
+                self.slot_mut(id).lease_deadline = None;
+                self.with_node(id, |node, ready| node.lease_timeout(ready));
+                (EventKind::LeaseTimeout(id), Some(id))
             }
             Due::ClientRetry(op) if self.client_gives_up(op) => (EventKind::ClientGiveUp(op), None),
             Due::ClientRetry(op) => {
@@ -256,6 +271,11 @@ impl World {
                 slot.heartbeat_armed_at = now;
             }
             Some(TimerRequest::Stop) => self.slot_mut(id).heartbeat_deadline = None,
+            None => {}
+        }
+        match ready.lease_timer {
+            Some(TimerRequest::Reset) => self.slot_mut(id).lease_deadline = Some(now + self.config.election.0),
+            Some(TimerRequest::Stop) => self.slot_mut(id).lease_deadline = None,
             None => {}
         }
         for event in ready.events.drain(..) {
@@ -352,6 +372,7 @@ impl World {
         slot.alive = false;
         slot.election_deadline = None;
         slot.heartbeat_deadline = None;
+        slot.lease_deadline = None;
         let lost = self.network.discard_to(id);
         self.stats.undeliverable += lost as u64;
         if let Some(kube) = &mut self.kube {
@@ -391,6 +412,22 @@ impl World {
         self.effects.clear();
         self.with_node(id, |node, ready| node.force_timeout(ready));
         self.finish_event(EventKind::ForcedTimeout(id), Some(id));
+        Ok(())
+    }
+
+    /// The current leader hands its leadership to `to` (thesis §3.10). A
+    /// target that is crashed or cut off is accepted: the transfer then
+    /// aborts after an election timeout, as it would in a real cluster.
+    pub fn transfer_leader(&mut self, to: NodeId) -> Result<(), SimError> {
+        self.check_node(to)?;
+        let leader = self.current_leader().ok_or(SimError::NoLeader)?;
+        if leader == to {
+            return Err(SimError::AlreadyLeader(to));
+        }
+        self.record(UserAction::TransferLeader(to));
+        self.effects.clear();
+        self.with_node(leader, |node, ready| node.transfer_leadership(to, ready));
+        self.finish_event(EventKind::TransferLeader { from: leader, to }, Some(leader));
         Ok(())
     }
 

@@ -83,6 +83,7 @@ pub const KEYS: &[&str] = &[
     "ev.lost.crashed",
     "ev.electionTimeout",
     "ev.heartbeatTimeout",
+    "ev.leaseTimeout",
     "ev.clientRetry",
     "ev.clientLoad",
     "ev.clientLoadPaused",
@@ -90,6 +91,7 @@ pub const KEYS: &[&str] = &[
     "ev.crash",
     "ev.restart",
     "ev.forcedTimeout",
+    "ev.transferLeader",
     "ev.partition",
     "ev.cut",
     "ev.uncut",
@@ -123,6 +125,7 @@ pub const KEYS: &[&str] = &[
     "inv.linearizability",
     "fx.becameFollower",
     "fx.becameCandidate",
+    "fx.becamePreCandidate",
     "fx.becameLeader",
     "fx.votedSelf",
     "fx.voted",
@@ -241,6 +244,7 @@ pub fn event(kind: &EventKind, world: &World) -> Phrase {
         }
         EventKind::ElectionTimeout(id) => node("ev.electionTimeout", *id),
         EventKind::HeartbeatTimeout(id) => node("ev.heartbeatTimeout", *id),
+        EventKind::LeaseTimeout(id) => node("ev.leaseTimeout", *id),
         EventKind::ClientRetry(op) => {
             let p = Phrase::new("ev.clientRetry").num("op", *op);
             match world.client().op(*op) {
@@ -260,6 +264,7 @@ pub fn event(kind: &EventKind, world: &World) -> Phrase {
         EventKind::Crash(id) => node("ev.crash", *id),
         EventKind::Restart(id) => node("ev.restart", *id),
         EventKind::ForcedTimeout(id) => node("ev.forcedTimeout", *id),
+        EventKind::TransferLeader { from, to } => node("ev.transferLeader", *from).num("to", *to),
         EventKind::Partition(groups) => {
             let mut text = String::new();
             for (i, g) in groups.iter().enumerate() {
@@ -338,6 +343,7 @@ pub fn effect(effect: &Effect) -> Phrase {
         Effect::Node(id, NodeEvent::Became { role, term }) => {
             let key = match role {
                 Role::Follower => "fx.becameFollower",
+                Role::PreCandidate => "fx.becamePreCandidate",
                 Role::Candidate => "fx.becameCandidate",
                 Role::Leader => "fx.becameLeader",
             };

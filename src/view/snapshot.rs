@@ -85,6 +85,9 @@ pub struct ConfigView {
     pub heartbeat_ms: f64,
     pub latency_ms: [f64; 2],
     pub loss_percent: f64,
+    /// `prevote=on`, `checkquorum=on` on the cluster line.
+    pub prevote: bool,
+    pub check_quorum: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -202,6 +205,7 @@ pub fn role_name(alive: bool, role: Role) -> &'static str {
     match (alive, role) {
         (false, _) => "crashed",
         (true, Role::Follower) => "follower",
+        (true, Role::PreCandidate) => "pre-candidate",
         (true, Role::Candidate) => "candidate",
         (true, Role::Leader) => "leader",
     }
@@ -225,6 +229,8 @@ pub fn snapshot(world: &World) -> Snapshot {
             heartbeat_ms: ms(config.heartbeat),
             latency_ms: [ms(config.latency.0), ms(config.latency.1)],
             loss_percent: config.loss_ppm as f64 / 10_000.0,
+            prevote: config.prevote,
+            check_quorum: config.check_quorum,
         },
         nodes: (1..=n).map(|id| node_view(world, id)).collect(),
         messages: network.in_flight_sorted().into_iter().map(message_view).collect(),

@@ -287,6 +287,113 @@ impl Why {
                 };
                 (key, "figure-2", a.n("node", node).n(name, lost).word("rule", rule.name()))
             }
+            Reason::PreCampaignTimerFired { node, term } => {
+                ("role.pre_candidate.timeout", "9.6", a.n("node", node).n("term", term))
+            }
+            Reason::PreCampaignForced { node, term } => {
+                ("role.pre_candidate.forced", "9.6", a.n("node", node).n("term", term))
+            }
+            Reason::PreVoteWon { node, term, votes, voters } => (
+                "role.candidate.prevote_won",
+                "9.6",
+                a.n("node", node).n("term", term).nodes("votes", votes).n("voters", voters),
+            ),
+            Reason::PreVoteLost { node, term, refused, voters } => (
+                "role.follower.prevote_lost",
+                "9.6",
+                a.n("node", node).n("term", term).nodes("refused", refused).n("voters", voters),
+            ),
+            Reason::PreVoteGranted {
+                voter,
+                candidate,
+                term,
+                candidate_last_term,
+                candidate_last_index,
+                voter_last_term,
+                voter_last_index,
+            } => (
+                "prevote.granted",
+                "9.6",
+                a.n("voter", voter)
+                    .n("candidate", candidate)
+                    .n("term", term)
+                    .n("candidateLastTerm", candidate_last_term)
+                    .n("candidateLastIndex", candidate_last_index)
+                    .n("voterLastTerm", voter_last_term)
+                    .n("voterLastIndex", voter_last_index),
+            ),
+            Reason::PreVoteRefusedLeaderAlive { voter, candidate, term, leader } => (
+                "prevote.refused.leader_alive",
+                "9.6",
+                a.n("voter", voter).n("candidate", candidate).n("term", term).n("leader", leader),
+            ),
+            Reason::PreVoteRefusedAlreadyVoted { voter, candidate, term, voted_for } => (
+                "prevote.refused.already_voted",
+                "9.6",
+                a.n("voter", voter).n("candidate", candidate).n("term", term).n("votedFor", voted_for),
+            ),
+            Reason::PreVoteRefusedLogBehind {
+                voter,
+                candidate,
+                term,
+                candidate_last_term,
+                candidate_last_index,
+                voter_last_term,
+                voter_last_index,
+            } => (
+                "prevote.refused.log_behind",
+                "9.6",
+                a.n("voter", voter)
+                    .n("candidate", candidate)
+                    .n("term", term)
+                    .n("candidateLastTerm", candidate_last_term)
+                    .n("candidateLastIndex", candidate_last_index)
+                    .n("voterLastTerm", voter_last_term)
+                    .n("voterLastIndex", voter_last_index),
+            ),
+            Reason::PreVoteRefusedStaleTerm { voter, candidate, candidate_term, voter_term } => (
+                "prevote.refused.stale_term",
+                "9.6",
+                a.n("voter", voter)
+                    .n("candidate", candidate)
+                    .n("candidateTerm", candidate_term)
+                    .n("voterTerm", voter_term),
+            ),
+            Reason::VoteIgnoredLeaderAlive { voter, candidate, term, voter_term, leader } => (
+                "vote.ignored.leader_alive",
+                "4.2.3",
+                a.n("voter", voter)
+                    .n("candidate", candidate)
+                    .n("term", term)
+                    .n("voterTerm", voter_term)
+                    .n("leader", leader),
+            ),
+            Reason::CheckQuorumLost { node, term, heard, voters } => (
+                "role.follower.check_quorum",
+                "4.2.3",
+                a.n("node", node).n("term", term).nodes("heard", heard).n("voters", voters),
+            ),
+            Reason::TransferStarted { leader, to, term, match_index, last_index } => (
+                "transfer.started",
+                "3.10",
+                a.n("leader", leader)
+                    .n("to", to)
+                    .n("term", term)
+                    .n("matchIndex", match_index)
+                    .n("lastIndex", last_index),
+            ),
+            Reason::TransferTimeoutNowSent { leader, to, last_index } => {
+                ("transfer.timeout_now_sent", "3.10", a.n("leader", leader).n("to", to).n("lastIndex", last_index))
+            }
+            Reason::TransferAborted { leader, to, term } => {
+                ("transfer.aborted", "3.10", a.n("leader", leader).n("to", to).n("term", term))
+            }
+            Reason::TransferTimeoutNow { node, term, leader } => {
+                ("role.candidate.timeout_now", "3.10", a.n("node", node).n("term", term).n("leader", leader))
+            }
+            Reason::RequestRefusedTransfer { leader, to } => {
+                ("transfer.request_refused", "3.10", a.n("leader", leader).n("to", to))
+            }
         };
         Why { key, args, section, lesion: reason.lesion().map(Rule::name), text: reason.to_string() }
     }
@@ -363,6 +470,38 @@ mod tests {
             Reason::RestartLost { node: 2, rule: Rule::PersistTerm, lost: 3 },
             Reason::RestartLost { node: 2, rule: Rule::PersistVote, lost: 1 },
             Reason::RestartLost { node: 2, rule: Rule::PersistLog, lost: 5 },
+            Reason::PreCampaignTimerFired { node: 1, term: 5 },
+            Reason::PreCampaignForced { node: 1, term: 5 },
+            Reason::PreVoteWon { node: 1, term: 5, votes: NodeSet::of(&[1, 3]), voters: 5 },
+            Reason::PreVoteLost { node: 1, term: 5, refused: NodeSet::of(&[1, 3]), voters: 5 },
+            Reason::PreVoteGranted {
+                voter: 3,
+                candidate: 2,
+                term: 5,
+                candidate_last_term: 4,
+                candidate_last_index: 7,
+                voter_last_term: 4,
+                voter_last_index: 6,
+            },
+            Reason::PreVoteRefusedLeaderAlive { voter: 3, candidate: 2, term: 5, leader: 1 },
+            Reason::PreVoteRefusedAlreadyVoted { voter: 3, candidate: 2, term: 5, voted_for: 4 },
+            Reason::PreVoteRefusedLogBehind {
+                voter: 3,
+                candidate: 2,
+                term: 5,
+                candidate_last_term: 4,
+                candidate_last_index: 7,
+                voter_last_term: 4,
+                voter_last_index: 6,
+            },
+            Reason::PreVoteRefusedStaleTerm { voter: 3, candidate: 2, candidate_term: 3, voter_term: 4 },
+            Reason::VoteIgnoredLeaderAlive { voter: 3, candidate: 2, term: 5, voter_term: 4, leader: 1 },
+            Reason::CheckQuorumLost { node: 1, term: 5, heard: NodeSet::of(&[1, 3]), voters: 5 },
+            Reason::TransferStarted { leader: 1, to: 2, term: 5, match_index: 3, last_index: 7 },
+            Reason::TransferTimeoutNowSent { leader: 1, to: 2, last_index: 7 },
+            Reason::TransferAborted { leader: 1, to: 2, term: 5 },
+            Reason::TransferTimeoutNow { node: 1, term: 5, leader: 1 },
+            Reason::RequestRefusedTransfer { leader: 1, to: 2 },
         ]
     }
 

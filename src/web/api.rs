@@ -216,7 +216,7 @@ impl RaftLab {
     /// heartbeat 50 ms, latency 10..20 ms, no loss. Throws on a bad option.
     pub fn create(
         #[wasm_bindgen(
-            unchecked_param_type = "{nodes?: number, seed?: number, electionMs?: [number, number], heartbeatMs?: number, latencyMs?: [number, number], lossPercent?: number} | null | undefined"
+            unchecked_param_type = "{nodes?: number, seed?: number, electionMs?: [number, number], heartbeatMs?: number, latencyMs?: [number, number], lossPercent?: number, prevote?: boolean, checkQuorum?: boolean} | null | undefined"
         )]
         options: JsValue,
     ) -> Js<RaftLab> {
@@ -316,6 +316,15 @@ impl RaftLab {
     pub fn timeout(&mut self, #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue) -> Js<()> {
         let id = self.node(arg!("timeout", id))?;
         self.act(UserAction::Timeout(id))
+    }
+
+    /// The current leader hands its leadership to node `id` (thesis §3.10;
+    /// recorded as `transfer leader to N`). Throws if there is no leader or
+    /// `id` is the leader.
+    #[wasm_bindgen(js_name = transferLeader)]
+    pub fn transfer_leader(&mut self, #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue) -> Js<()> {
+        let id = self.node(arg!("transferLeader", id))?;
+        self.act(UserAction::TransferLeader(id))
     }
 
     /// Splits the cluster into groups, e.g. `[[1, 2], [3, 4, 5]]`; nodes not

@@ -17,6 +17,7 @@ use super::*;
 mod client;
 mod commit;
 mod election;
+mod election_options;
 mod lesions;
 mod persistence;
 mod reasons;
@@ -84,7 +85,7 @@ pub(crate) fn append_entries(
 }
 
 pub(crate) fn request_vote(term: Term, candidate: NodeId, last_log_index: LogIndex, last_log_term: Term) -> Message {
-    Message::RequestVote(RequestVote { term, candidate, last_log_index, last_log_term })
+    Message::RequestVote(RequestVote { term, candidate, last_log_index, last_log_term, leader_transfer: false })
 }
 
 /// Gives `node` the log `entries` as a follower would get it: through an
@@ -162,7 +163,7 @@ impl Cluster {
     }
 
     /// Queues what a node sent and records its events.
-    fn absorb(&mut self, from: NodeId, ready: &Ready) {
+    pub(crate) fn absorb(&mut self, from: NodeId, ready: &Ready) {
         self.events.extend(ready.events.iter().map(|e| (from, e.clone())));
         self.reasons.extend(ready.reasons.iter().copied());
         for (to, msg) in &ready.messages {
