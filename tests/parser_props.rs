@@ -381,7 +381,17 @@ fn scenario() -> impl Strategy<Value = Scenario> {
         let step = (command(n), prop::option::of(expected_lines()));
         (spec, prop::collection::vec(step, 0..12)).prop_map(
             move |((seed, election, heartbeat, latency, loss_ppm), steps)| Scenario {
-                cluster: ClusterSpec { nodes: n, seed, election, heartbeat, latency, loss_ppm, kube: None },
+                cluster: ClusterSpec {
+                    nodes: n,
+                    seed,
+                    election,
+                    heartbeat,
+                    latency,
+                    loss_ppm,
+                    prevote: false,
+                    check_quorum: false,
+                    kube: None,
+                },
                 cluster_line: 0,
                 steps: steps
                     .into_iter()
