@@ -457,6 +457,14 @@ export default {
   'why.restart.lost.term': 'S{node} lost its current term {term} on restart: rule {rule} is off (Figure 2, persistent state)',
   'why.restart.lost.vote': 'S{node} lost its vote for S{votedFor} on restart: rule {rule} is off (Figure 2, persistent state)',
   'why.restart.lost.log': 'S{node} lost its log of {entries:1 entry|{entries} entries} on restart: rule {rule} is off (Figure 2, persistent state)',
+  'why.read.local.leader': 'S{node} answered read #{request} from its own state at index {index} (term {term}) as a leader, asking no one: a local read may be stale (etcd’s serializable read)',
+  'why.read.local.candidate': 'S{node} answered read #{request} from its own state at index {index} (term {term}) as a candidate, asking no one: a local read may be stale (etcd’s serializable read)',
+  'why.read.local.follower': 'S{node} answered read #{request} from its own state at index {index} (term {term}) as a follower, asking no one: a local read may be stale (etcd’s serializable read)',
+  'why.read.index.waits_for_term': 'S{node} holds read #{request}: it has not yet committed an entry of its term {term}, so its commit index may be behind the last leader’s (thesis §6.4)',
+  'why.read.index.started': 'S{node} will answer read #{request} at its commit index {index} once a majority acknowledges heartbeat round {round}, proving it still leads (ReadIndex, thesis §6.4)',
+  'why.read.index.answered': 'S{node} answered read #{request}: {acked}, a majority, acknowledged its heartbeat round and it has applied index {index} (ReadIndex, thesis §6.4)',
+  'why.read.lease.answered': 'S{node} answered read #{request} from its state at index {index} without asking anyone: a majority acknowledged its heartbeats {age} of {lease} heartbeat intervals ago, so its lease holds (thesis §6.4.1)',
+  'why.read.lease.lapsed': 'S{node} has no lease (no heartbeat round acknowledged by a majority in the last {lease} heartbeat intervals, or no entry of its term committed yet): read #{request} falls back to ReadIndex (thesis §6.4.1)',
 
   // ---- lessons (www/lab-lesson.js, www/lessons.js; docs/lessons.md) ----
   'lesson.step': 'Step {step} of {steps}',

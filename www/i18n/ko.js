@@ -456,6 +456,14 @@ export default {
   'why.restart.lost.term': 'S{node}: 재시작하며 현재 임기({term})를 잃음. {rule} 규칙이 꺼져 있음 (그림 2, 영구 상태)',
   'why.restart.lost.vote': 'S{node}: 재시작하며 S{votedFor}에게 한 투표를 잃음. {rule} 규칙이 꺼져 있음 (그림 2, 영구 상태)',
   'why.restart.lost.log': 'S{node}: 재시작하며 엔트리 {entries}개의 로그를 잃음. {rule} 규칙이 꺼져 있음 (그림 2, 영구 상태)',
+  'why.read.local.leader': 'S{node}: 읽기 #{request}에 리더로서 아무에게도 묻지 않고 자기 상태(인덱스 {index}, 임기 {term})로 답함. 로컬 읽기는 오래된 값일 수 있음 (etcd의 serializable 읽기)',
+  'why.read.local.candidate': 'S{node}: 읽기 #{request}에 후보자로서 아무에게도 묻지 않고 자기 상태(인덱스 {index}, 임기 {term})로 답함. 로컬 읽기는 오래된 값일 수 있음 (etcd의 serializable 읽기)',
+  'why.read.local.follower': 'S{node}: 읽기 #{request}에 팔로워로서 아무에게도 묻지 않고 자기 상태(인덱스 {index}, 임기 {term})로 답함. 로컬 읽기는 오래된 값일 수 있음 (etcd의 serializable 읽기)',
+  'why.read.index.waits_for_term': 'S{node}: 읽기 #{request}를 보류함. 아직 자기 임기 {term}의 엔트리를 커밋하지 않아 커밋 인덱스가 이전 리더보다 뒤처져 있을 수 있음 (학위논문 §6.4)',
+  'why.read.index.started': 'S{node}: 과반수가 하트비트 라운드 {round}를 확인해 아직 리더임이 증명되면 커밋 인덱스 {index}에서 읽기 #{request}에 답할 것임 (ReadIndex, 학위논문 §6.4)',
+  'why.read.index.answered': 'S{node}: 읽기 #{request}에 답함. 과반수인 {acked}가 하트비트 라운드를 확인했고 인덱스 {index}까지 적용함 (ReadIndex, 학위논문 §6.4)',
+  'why.read.lease.answered': 'S{node}: 아무에게도 묻지 않고 인덱스 {index}의 상태로 읽기 #{request}에 답함. 과반수가 하트비트 간격 {age}번 전에 하트비트를 확인했고 리스는 {lease}간격이므로 리스가 유효함 (학위논문 §6.4.1)',
+  'why.read.lease.lapsed': 'S{node}: 리스가 없음(최근 하트비트 간격 {lease}번 안에 과반수가 확인한 라운드가 없거나, 아직 자기 임기의 엔트리를 커밋하지 않음). 읽기 #{request}는 ReadIndex로 처리함 (학위논문 §6.4.1)',
 
   // ---- 레슨 (www/lab-lesson.js, www/lessons.js; docs/lessons.md) ----
   'lesson.step': '{steps}단계 중 {step}단계',

@@ -80,7 +80,16 @@ pub(crate) fn append_entries(
         prev_log_term: prev.1,
         entries,
         leader_commit,
+        round: 0,
     })
+}
+
+/// `message` (an AppendEntries) as sent in heartbeat round `round`.
+pub(crate) fn with_round(message: Message, round: u64) -> Message {
+    match message {
+        Message::AppendEntries(append) => Message::AppendEntries(AppendEntries { round, ..append }),
+        other => other,
+    }
 }
 
 pub(crate) fn request_vote(term: Term, candidate: NodeId, last_log_index: LogIndex, last_log_term: Term) -> Message {
@@ -194,7 +203,11 @@ impl Cluster {
     }
 
     pub(crate) fn client_request(&mut self, to: NodeId, request: RequestId, command: Command) -> Ready {
-        let ready = step(self.node_mut(to), CLIENT, Message::ClientRequest { request, command });
+        let ready = step(
+            self.node_mut(to),
+            CLIENT,
+            Message::ClientRequest { request, command, read: crate::raft::ReadMode::Log },
+        );
         self.absorb(to, &ready);
         ready
     }
