@@ -508,6 +508,7 @@ impl Runner {
                 ShowWhat::Kv => show::kv(w),
                 ShowWhat::Messages => show::messages(w),
             }),
+            Command::ExpectLinearizable(false) => out.extend(super::history::explain_not_linearizable(w)?),
             expectation => self.expect(expectation)?,
         }
         Ok(())

@@ -375,7 +375,8 @@ impl World {
                     self.client.leader_hint = Some(from);
                 }
                 if self.client.complete(request, result.clone(), read_at, self.now) {
-                    self.effects.push(Effect::ClientDone { op: request, node: from, result: result.clone() });
+                    let (op, node, result) = (request, from, result.clone());
+                    self.effects.push(Effect::ClientDone { op, node, result, at: read_at });
                 }
             }
             ClientOutcome::Redirect { leader } => {
@@ -446,7 +447,7 @@ impl World {
             }
         }
         for effect in &self.effects {
-            if let Effect::ClientDone { op, node, result } = effect {
+            if let Effect::ClientDone { op, node, result, .. } = effect {
                 let Some(o) = self.client.op(*op) else { continue };
                 let done = Completion { op: *op, command: &o.command, node: *node, result, read: o.read };
                 found += self.checker.client_completed(event, now, done);

@@ -385,6 +385,7 @@ export default {
   'fx.faultDropped': '{kind} {from}->{to} dropped as armed',
   'fx.faultDuplicated': '{kind} {from}->{to} duplicated as armed',
   'fx.clientDone': 'client #{op} done by node {node}: {what}',
+  'fx.clientDoneRead': 'client #{op} done by node {node}: {what}, read at index {index} term {term}',
   'fx.redirect': 'client #{op} redirected by node {node} to node {to}',
   'fx.redirectNoLeader': 'client #{op}: node {node} knows no leader, will retry',
   'fx.violation': 'SAFETY VIOLATION: {what} violated: {detail}',

@@ -386,6 +386,7 @@ export default {
   'fx.faultDropped': '{kind} {from}->{to}: 예약대로 버림',
   'fx.faultDuplicated': '{kind} {from}->{to}: 예약대로 복제',
   'fx.clientDone': '클라이언트 #{op}: 노드 {node}에서 처리됨: {what}',
+  'fx.clientDoneRead': '클라이언트 #{op}: 노드 {node}에서 처리됨: {what}, 인덱스 {index} 임기 {term}에서 읽음',
   'fx.redirect': '클라이언트 #{op}: 리다이렉트됨, 노드 {node} → 노드 {to}',
   'fx.redirectNoLeader': '클라이언트 #{op}: 노드 {node}도 리더를 몰라 나중에 재시도',
   'fx.violation': '안전성 위반: {what} 위반: {detail}',

@@ -19,6 +19,7 @@ mod commit;
 mod election;
 mod lesions;
 mod persistence;
+mod reads;
 mod reasons;
 mod replication;
 mod safety;
@@ -203,11 +204,18 @@ impl Cluster {
     }
 
     pub(crate) fn client_request(&mut self, to: NodeId, request: RequestId, command: Command) -> Ready {
-        let ready = step(
-            self.node_mut(to),
-            CLIENT,
-            Message::ClientRequest { request, command, read: crate::raft::ReadMode::Log },
-        );
+        self.client_read(to, request, command, crate::raft::ReadMode::Log)
+    }
+
+    /// A client request with a read mode (`read=`).
+    pub(crate) fn client_read(
+        &mut self,
+        to: NodeId,
+        request: RequestId,
+        command: Command,
+        read: crate::raft::ReadMode,
+    ) -> Ready {
+        let ready = step(self.node_mut(to), CLIENT, Message::ClientRequest { request, command, read });
         self.absorb(to, &ready);
         ready
     }
