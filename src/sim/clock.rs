@@ -59,3 +59,7 @@ impl World {
         fastest * EXACT as u64 <= slowest * (EXACT as u64 + self.config.drift_ppm as u64)
     }
 }
+
+#[cfg(test)]
+#[path = "reads_tests.rs"]
+mod reads_tests;
