@@ -15,7 +15,10 @@ fn run(config: WorldConfig, modes: &[ReadMode]) -> World {
         w.run_for(40 * MS);
         let mode = modes[(i % modes.len() as u64) as usize];
         let key = format!("k{}", i % 8);
-        w.submit_read(Command::get(&key), None, mode).unwrap();
+        // Every other read goes to a node in turn, so a deposed leader cut
+        // off by the partition gets its share.
+        let via = (i % 2 == 0).then(|| (i / 2 % w.config().nodes as u64) as u8 + 1);
+        w.submit_read(Command::get(&key), via, mode).unwrap();
         i += 1;
         let leader = w.current_leader();
         match (i % 50, leader) {
