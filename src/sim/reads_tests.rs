@@ -11,6 +11,7 @@ fn run(config: WorldConfig, modes: &[ReadMode]) -> World {
     let mut w = World::new(config).unwrap();
     w.set_client_load(Some(25 * MS));
     let mut i = 0u64;
+    let mut cut_off = None;
     while w.now() < 6 * SECOND {
         w.run_for(40 * MS);
         let mode = modes[(i % modes.len() as u64) as usize];
@@ -19,6 +20,10 @@ fn run(config: WorldConfig, modes: &[ReadMode]) -> World {
         // off by the partition gets its share.
         let via = (i % 2 == 0).then(|| (i / 2 % w.config().nodes as u64) as u8 + 1);
         w.submit_read(Command::get(&key), via, mode).unwrap();
+        if let Some(old) = cut_off {
+            // The leader cut off by the partition, deposed meanwhile.
+            w.submit_read(Command::get(&key), Some(old), mode).unwrap();
+        }
         i += 1;
         let leader = w.current_leader();
         match (i % 50, leader) {
@@ -30,8 +35,14 @@ fn run(config: WorldConfig, modes: &[ReadMode]) -> World {
                     }
                 }
             }
-            (30, Some(l)) => w.partition(vec![vec![l]]).unwrap(),
-            (40, _) => w.heal(),
+            (30, Some(l)) => {
+                w.partition(vec![vec![l]]).unwrap();
+                cut_off = Some(l);
+            }
+            (40, _) => {
+                w.heal();
+                cut_off = None;
+            }
             _ => {}
         }
     }
