@@ -12,6 +12,7 @@ export const LIBRARY = [
   ['lib.group.partitions', ['quorum-3-3', 'quorum-3-4', 'availability-zones', 'availability-zones-2']],
   ['lib.group.paper', ['figure8', 'figure8-commit', 'restart-keeps-term-and-vote', 'lossy-network']],
   ['lib.group.demo', ['leader-crash', 'partition-3-4', 'catch-up']],
+  ['lib.group.reads', ['stale-read-local', 'stale-read-lease', 'read-index']],
 ];
 
 // Beside the page (index.html, whose bundle lives in pkg/).

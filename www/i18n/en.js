@@ -240,6 +240,7 @@ export default {
   'lib.group.partitions': 'Partitions and zones',
   'lib.group.paper': 'From the Raft paper',
   'lib.group.demo': 'First experiments',
+  'lib.group.reads': 'Reads: local, lease, ReadIndex',
   'lib.quorum-table-1': 'Quorum table: 1 server',
   'lib.quorum-table-2': 'Quorum table: 2 servers',
   'lib.quorum-table-3': 'Quorum table: 3 servers',
@@ -259,6 +260,9 @@ export default {
   'lib.leader-crash': 'The leader crashes',
   'lib.partition-3-4': 'A 3 | 4 partition with the leader on the small side',
   'lib.catch-up': 'A follower catches up',
+  'lib.stale-read-local': 'A local read is stale',
+  'lib.stale-read-lease': 'A lease read under clock drift',
+  'lib.read-index': 'ReadIndex stays linearizable',
 
   // ---- the legend (the rest is in en-more.js) ----
   'legend.title': 'What am I looking at?',

@@ -241,6 +241,7 @@ export default {
   'lib.group.partitions': '네트워크 분할과 가용 영역',
   'lib.group.paper': 'Raft 논문에서',
   'lib.group.demo': '첫 실험',
+  'lib.group.reads': '읽기: 로컬, 리스, ReadIndex',
   'lib.quorum-table-1': '과반수 표: 서버 1대',
   'lib.quorum-table-2': '과반수 표: 서버 2대',
   'lib.quorum-table-3': '과반수 표: 서버 3대',
@@ -260,6 +261,9 @@ export default {
   'lib.leader-crash': '리더가 다운되면',
   'lib.partition-3-4': '리더가 작은 쪽에 있는 3 : 4 분할',
   'lib.catch-up': '뒤처진 팔로워 따라잡기',
+  'lib.stale-read-local': '로컬 읽기는 오래된 값을 줄 수 있다',
+  'lib.stale-read-lease': '시계가 어긋날 때의 리스 읽기',
+  'lib.read-index': 'ReadIndex는 선형화 가능하다',
 
   // ---- 화면 설명 (나머지는 ko-more.js) ----
   'legend.title': '화면 설명',
