@@ -22,7 +22,7 @@ export function wireControls(v) {
   if (r.speed) v.on(r.speed, 'input', (e) => v.setSpeedExp(Number(e.target.value)));
   if (r.nodes) { v.on(r.nodes, 'change', () => v.resize()); v.on(r.seed, 'change', () => v.resize()); }
   if (r.clientForm) {
-    v.on(r.clientForm, 'submit', (e) => { e.preventDefault(); v.submitOp(r.op.value, r.key.value.trim(), r.value.value, r.via.value); });
+    v.on(r.clientForm, 'submit', (e) => { e.preventDefault(); v.submitOp(r.op.value, r.key.value.trim(), r.value.value, r.via.value, r.read?.value); });
     v.on(r.op, 'change', () => { r.value.disabled = r.op.value !== 'put'; });
     v.on(r.load, 'change', () => v.applyLoad());
   }
