@@ -32,6 +32,12 @@ use super::ready::Ready;
 use super::reason::Reason;
 use super::types::{Command, LogIndex, NodeId, ReadMode, RequestId, Role, CLIENT, MAX_NODES};
 
+/// ReadIndex reads a leader keeps waiting at most: a leader cut off from
+/// its majority keeps receiving reads it can never confirm (an apiserver
+/// retries every few seconds), so past this the oldest is dropped; its
+/// client times out and retries elsewhere, as for a lost message.
+pub(super) const MAX_PENDING_READS: usize = 256;
+
 /// A leader's read state, reset by each new leadership.
 #[derive(Clone, Debug, Default)]
 pub(super) struct ReadOnly {
@@ -123,6 +129,9 @@ impl Node {
         if self.read_only.pending.iter().any(|r| r.request == request) {
             // A retry of a read already waiting: its answer will come.
             return;
+        }
+        if self.read_only.pending.len() >= MAX_PENDING_READS {
+            self.read_only.pending.remove(0);
         }
         let node = self.id;
         if !self.committed_own_term() {

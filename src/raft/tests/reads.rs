@@ -111,3 +111,20 @@ fn s6_4_a_local_read_is_answered_by_any_node_and_index_and_lease_reads_are_redir
         role: Role::Follower
     }));
 }
+
+#[test]
+fn s6_4_a_cut_off_leader_keeps_a_bounded_number_of_reads_waiting() {
+    let mut c = with_x();
+    c.isolate(1);
+    let max = crate::raft::read_only::MAX_PENDING_READS as u64;
+    for request in 2..2 + max + 50 {
+        c.client_read(1, request, Command::get("x"), ReadMode::Index);
+    }
+    c.deliver_all();
+    c.heal(1);
+    c.heartbeat(1);
+    c.deliver_all();
+    // The oldest 50 were dropped; the rest are answered once it hears from a majority.
+    let answered: Vec<RequestId> = c.client_replies().iter().map(|(r, _)| *r).collect();
+    assert_eq!(answered, (52..2 + max + 50).collect::<Vec<_>>());
+}
