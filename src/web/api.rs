@@ -391,6 +391,10 @@ impl RaftLab {
         #[wasm_bindgen(unchecked_param_type = "number | null | undefined")] via: JsValue,
         #[wasm_bindgen(unchecked_param_type = "'log' | 'index' | 'lease' | 'local' | null | undefined")] read: JsValue,
     ) -> Js<f64> {
+        let op = arg!("submit", op).string()?;
+        let key = arg!("submit", key).string()?;
+        let value = arg!("submit", value).optional_string()?;
+        let via = arg!("submit", via).optional_number()?;
         let read = match arg!("submit", read).optional_string()? {
             None => ReadMode::Log,
             Some(name) => ReadMode::from_name(&name).ok_or_else(|| {
@@ -400,10 +404,6 @@ impl RaftLab {
                 ))
             })?,
         };
-        let op = arg!("submit", op).string()?;
-        let key = arg!("submit", key).string()?;
-        let value = arg!("submit", value).optional_string()?;
-        let via = arg!("submit", via).optional_number()?;
         if op != "list" && key.is_empty() {
             return Err(err(format!("{op} needs a key")).into());
         }
