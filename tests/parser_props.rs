@@ -341,10 +341,10 @@ fn command(n: u8) -> impl Strategy<Value = Command> {
         breakpoint(n).prop_map(|b| Command::Unbreak(Some(b))),
         Just(Command::Unbreak(None)),
         (key(), value(), via()).prop_map(|(key, value, via)| Command::Put { key, value, via }),
-        (key(), via()).prop_map(|(key, via)| Command::Get { key, via }),
+        (key(), via(), read_mode()).prop_map(|(key, via, read)| Command::Get { key, via, read }),
         (key(), via()).prop_map(|(key, via)| Command::Del { key, via }),
-        (prop_oneof![3 => key(), 1 => Just(String::new())], via())
-            .prop_map(|(prefix, via)| Command::List { prefix, via }),
+        (prop_oneof![3 => key(), 1 => Just(String::new())], via(), read_mode())
+            .prop_map(|(prefix, via, read)| Command::List { prefix, via, read }),
         prop::option::of(1..=n).prop_map(Command::ExpectLeader),
         (node(n), any::<u64>()).prop_map(|(node, term)| Command::ExpectTerm { node, term }),
         (node(n), role).prop_map(|(node, role)| Command::ExpectRole { node, role }),
@@ -375,12 +375,17 @@ fn expected_lines() -> impl Strategy<Value = Vec<String>> {
     prop::collection::vec(line, 0..4)
 }
 
+/// How a read is served (version 2, `read=`).
+fn read_mode() -> impl Strategy<Value = raft::ReadMode> {
+    prop::sample::select(raft::ReadMode::ALL.to_vec())
+}
+
 fn scenario() -> impl Strategy<Value = Scenario> {
     (1..=9u8).prop_flat_map(|n| {
-        let spec = (any::<u64>(), range(1), 1..=MAX_DURATION, range(0), 0..=1_000_000u32);
+        let spec = (any::<u64>(), range(1), 1..=MAX_DURATION, range(0), 0..=1_000_000u32, range(0), 0..=500_000u32);
         let step = (command(n), prop::option::of(expected_lines()));
         (spec, prop::collection::vec(step, 0..12)).prop_map(
-            move |((seed, election, heartbeat, latency, loss_ppm), steps)| Scenario {
+            move |((seed, election, heartbeat, latency, loss_ppm, disk, drift_ppm), steps)| Scenario {
                 cluster: ClusterSpec {
                     nodes: n,
                     seed,
@@ -390,6 +395,8 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                     loss_ppm,
                     prevote: false,
                     check_quorum: false,
+                    disk,
+                    drift_ppm,
                     kube: None,
                 },
                 cluster_line: 0,

@@ -80,7 +80,7 @@ fn bad_options_are_readable_errors() {
     assert!(lab.crash(n(9.0)).is_err());
     assert!(lab.crash(n(1.5)).is_err());
     assert!(lab.advance(n(f64::NAN)).is_err());
-    assert!(lab.submit(s("frob"), s("x"), U, U).is_err());
+    assert!(lab.submit(s("frob"), s("x"), U, U, U).is_err());
     assert!(lab.partition(options("[[1, 2], [2, 3]]")).is_err());
     assert!(lab.drop_message(n(0.0)).is_err());
 }
@@ -115,7 +115,7 @@ fn a_scenario_plays_as_time_advances() {
 fn a_submitted_put_is_committed() {
     let mut lab = RaftLab::create(options(r#"{"nodes": 3, "seed": 9}"#)).unwrap();
     let l = advance_until_leader(&mut lab, None);
-    let id = lab.submit(s("put"), s("x"), s("1"), U).unwrap();
+    let id = lab.submit(s("put"), s("x"), s("1"), U, U).unwrap();
     assert_eq!(id, 1.0);
     for _ in 0..200 {
         lab.advance(n(10.0)).unwrap();
@@ -236,7 +236,7 @@ fn a_leader_elected_breakpoint_stops_the_advance_there() {
 fn the_recorded_scenario_reproduces_the_state() {
     let mut lab = RaftLab::create(options(r#"{"nodes": 5, "seed": 4}"#)).unwrap();
     advance_until_leader(&mut lab, None);
-    lab.submit(s("put"), s("x"), s("1"), U).unwrap();
+    lab.submit(s("put"), s("x"), s("1"), U, U).unwrap();
     lab.partition(options("[[1, 2]]")).unwrap();
     lab.advance(n(120.0)).unwrap();
     let _ = lab.step_event();
@@ -338,12 +338,16 @@ fn every_method_type_checks_its_arguments() {
     assert_type_error(lab.drop_message(s("3")), "dropMessage: 'id' must be a number");
     assert_type_error(lab.duplicate_message(obj.clone()), "duplicateMessage: 'id' must be a number, not an object");
     assert_type_error(
-        lab.submit(s("put"), s("x"), n(1.0), U),
+        lab.submit(s("put"), s("x"), n(1.0), U, U),
         "submit: 'value' must be a string or undefined, not the number 1",
     );
-    assert_type_error(lab.submit(n(1.0), s("x"), U, U), "submit: 'op' must be a string");
-    assert_type_error(lab.submit(s("get"), n(5.0), U, U), "submit: 'key' must be a string");
-    assert_type_error(lab.submit(s("get"), s("x"), U, s("2")), "submit: 'via' must be a number or undefined");
+    assert_type_error(lab.submit(n(1.0), s("x"), U, U, U), "submit: 'op' must be a string");
+    assert_type_error(lab.submit(s("get"), n(5.0), U, U, U), "submit: 'key' must be a string");
+    assert_type_error(lab.submit(s("get"), s("x"), U, s("2"), U), "submit: 'via' must be a number or undefined");
+    assert_type_error(lab.submit(s("get"), s("x"), U, U, n(1.0)), "submit: 'read' must be a string or undefined");
+    assert!(lab.submit(s("get"), s("x"), U, U, s("fast")).is_err(), "an unknown read mode");
+    assert!(lab.submit(s("put"), s("x"), s("1"), U, s("local")).is_err(), "a write has no read mode");
+    assert!(lab.submit(s("get"), s("x"), U, n(1.0), s("local")).is_ok(), "a local read on node 1");
     assert_type_error(lab.set_client_load(s("10")), "setClientLoad: 'intervalMs' must be a number");
     assert_type_error(lab.feed(s("0")), "feed: 'sinceEvent' must be a number or undefined");
     assert_type_error(lab.hit_test(s("1"), n(2.0)), "hitTest: 'x' must be a number");
@@ -388,7 +392,7 @@ fn every_method_type_checks_its_arguments() {
         .is_instance_of::<js_sys::RangeError>());
     // And the object still works.
     advance_until_leader(&mut lab, None);
-    assert_eq!(lab.submit(s("put"), s("x"), s("1"), U).unwrap(), 1.0);
+    assert_eq!(lab.submit(s("put"), s("x"), s("1"), U, U).unwrap(), 1.0);
     lab.render(ctx, n(80.0), n(60.0), n(1.0), U).unwrap();
 }
 

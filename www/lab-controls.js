@@ -25,7 +25,7 @@ export function wireControls(v) {
     for (const input of [r.nodes, r.seed, r.prevote, r.checkQuorum]) if (input) v.on(input, 'change', () => v.resize());
   }
   if (r.clientForm) {
-    v.on(r.clientForm, 'submit', (e) => { e.preventDefault(); v.submitOp(r.op.value, r.key.value.trim(), r.value.value, r.via.value); });
+    v.on(r.clientForm, 'submit', (e) => { e.preventDefault(); v.submitOp(r.op.value, r.key.value.trim(), r.value.value, r.via.value, r.read?.value); });
     v.on(r.op, 'change', () => { r.value.disabled = r.op.value !== 'put'; });
     v.on(r.load, 'change', () => v.applyLoad());
   }

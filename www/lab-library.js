@@ -14,6 +14,7 @@ export const LIBRARY = [
   ['lib.group.demo', ['leader-crash', 'partition-3-4', 'catch-up']],
   ['lib.group.production', ['asymmetric-partition', 'asymmetric-partition-checkquorum', 'rejoining-follower',
     'rejoining-follower-prevote', 'transfer-leadership']],
+  ['lib.group.reads', ['stale-read-local', 'stale-read-lease', 'read-index']],
 ];
 
 // Beside the page (index.html, whose bundle lives in pkg/).

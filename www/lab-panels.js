@@ -3,6 +3,7 @@
 // string from the simulator goes in as text, never as markup; what the
 // engine says about events arrives as phrases ({key, args}), and the reason
 // of each decision as a "why" (lab-why.js), which opens its rule's explanation.
+import { historyPanel } from './lab-history.js';
 import { whyButton } from './lab-why.js';
 
 const FEED_LINES = 50;
@@ -160,9 +161,11 @@ function opText(t, o) {
   const notes = [];
   if (retries) notes.push(t('ops.retries', { count: retries }));
   if (o.redirects) notes.push(t('ops.redirects', { count: o.redirects }));
+  if (o.readAt) notes.push(t('ops.readAt', { index: o.readAt[0], term: o.readAt[1] }));
   const result = o.outcome ? t.text(o.outcome) : fmtValue(o.result);
   const state = done ? t('ops.done', { result, time: fmtMs(o.completedAtMs) }) : t('ops.pending');
-  return t('ops.line', { op: o.id, command: o.command, node: o.target ?? '?', state, notes: notes.length ? ` (${notes.join(', ')})` : '' });
+  const command = o.read && o.read !== 'log' ? `${o.command} read=${o.read}` : o.command;
+  return t('ops.line', { op: o.id, command, node: o.target ?? '?', state, notes: notes.length ? ` (${notes.join(', ')})` : '' });
 }
 
 function opsPanel(v, snap) {
@@ -291,6 +294,7 @@ export function refreshPanels(v, now = performance.now()) {
   momentPanel(v);
   if (r.msgTitle) messagePanel(v, snap);
   if (r.ops) { opsPanel(v, snap); kvPanel(v, snap); }
+  if (r.history) historyPanel(v, snap);
   feedPanel(v);
   const st = v.call((s) => s.scenarioStatus());
   scenarioPanel(v, st);

@@ -132,6 +132,9 @@ const MOMENT = (p) => `<section class="panel" id="${p}momentPanel" hidden>
   <div id="${p}moment" class="info"></div>
 </section>`;
 
+/** How a read is served (the scenario language's `read=` word). */
+export const READ_MODES = ['log', 'index', 'lease', 'local'];
+
 const CLIENT = (p) => `<section class="panel">
   <h2 id="${p}clientTitle" data-t="client.title"></h2>
   <form id="${p}clientForm" class="client">
@@ -139,6 +142,7 @@ const CLIENT = (p) => `<section class="panel">
     <label><span data-t="client.key"></span> <input id="${p}key" value="x" size="6" required></label>
     <label><span data-t="client.value"></span> <input id="${p}value" value="1" size="6"></label>
     <label><span data-t="client.to"></span> <select id="${p}via"></select></label>
+    <label><span data-t="client.read"></span> <select id="${p}read" data-t-title="client.readTitle">${READ_MODES.map((m) => `<option value="${m}" data-t="client.read.${m}"></option>`).join('')}</select></label>
     <button id="${p}submit" type="submit" data-t="client.send"></button>
   </form>
   <label class="small"><span data-t="client.load"></span> <select id="${p}load">
@@ -150,6 +154,15 @@ const CLIENT = (p) => `<section class="panel">
 <section class="panel">
   <h2 id="${p}kvTitle" data-t="kv.title"></h2>
   <table id="${p}kv" class="kv"></table>
+</section>
+<section class="panel">
+  <details id="${p}historyPanel" class="history-panel">
+    <summary><h2 id="${p}historyTitle" data-t="hist.title"></h2></summary>
+    <p id="${p}historyVerdict" class="small" role="status"></p>
+    <div id="${p}history" class="history" data-t-aria-label="hist.title"></div>
+    <p id="${p}historyWhy" class="small"></p>
+    <p class="muted small" data-t="hist.legend"></p>
+  </details>
 </section>`;
 
 const SCENARIO = (p, library) => `<section class="panel">

@@ -549,13 +549,15 @@ export class RaftLabView {
     if (this.r.load) this.call((s) => s.setClientLoad(Number(this.r.load.value)));
   }
 
-  submitOp(op, key, value, viaText) {
+  submitOp(op, key, value, viaText, read = 'log') {
     if (!key) { this.status(this.t('status.enterKey'), true); return; }
     const via = viaText ? Number(viaText) : undefined;
     const v = op === 'put' ? value : undefined;
-    const id = this.act((s) => s.submit(op, key, v, via));
+    // Writes always go through the log; the read mode is for get and list.
+    const mode = op === 'get' || op === 'list' ? read : 'log';
+    const id = this.act((s) => s.submit(op, key, v, via, mode));
     if (id !== undefined) {
-      const command = `${op} ${key}${op === 'put' ? ` ${value}` : ''}`;
+      const command = `${op} ${key}${op === 'put' ? ` ${value}` : ''}${mode !== 'log' ? ` read=${mode}` : ''}`;
       this.status(via ? this.t('status.sentTo', { op: id, command, node: via }) : this.t('status.sentLeader', { op: id, command }));
     }
     refreshPanels(this);

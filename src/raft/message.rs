@@ -5,7 +5,7 @@
 use std::fmt;
 use std::rc::Rc;
 
-use super::types::{Command, Entry, LogIndex, NodeId, RequestId, Term};
+use super::types::{Command, Entry, LogIndex, NodeId, ReadMode, RequestId, Term};
 use crate::store::Reply;
 
 /// Every message, as a typed payload: a handler receives the struct it
@@ -24,6 +24,8 @@ pub enum Message {
     ClientRequest {
         request: RequestId,
         command: Command,
+        /// How a read is served; `Log` for every write.
+        read: ReadMode,
     },
     /// A node's answer to a client.
     ClientReply {
@@ -93,6 +95,10 @@ pub struct AppendEntries {
     pub prev_log_term: Term,
     pub entries: Vec<Entry>,
     pub leader_commit: LogIndex,
+    /// The leader's heartbeat round when it sent this (etcd's heartbeat
+    /// context), echoed in the reply: an acknowledgement of round `r` proves
+    /// the leader still led after `r` began (ReadIndex, lease: `read_only.rs`).
+    pub round: u64,
 }
 
 /// The answer to AppendEntries. On success `match_index` is the last index
@@ -113,6 +119,8 @@ pub struct AppendEntriesReply {
     pub rejected_index: LogIndex,
     pub conflict_index: LogIndex,
     pub conflict_term: Option<Term>,
+    /// The `round` of the AppendEntries answered.
+    pub round: u64,
 }
 
 impl AppendEntriesReply {
@@ -129,7 +137,15 @@ impl AppendEntriesReply {
         conflict_index: LogIndex,
         conflict_term: Option<Term>,
     ) -> Self {
-        AppendEntriesReply { term, success: false, match_index: 0, rejected_index, conflict_index, conflict_term }
+        AppendEntriesReply {
+            term,
+            success: false,
+            match_index: 0,
+            rejected_index,
+            conflict_index,
+            conflict_term,
+            round: 0,
+        }
     }
 }
 
@@ -141,6 +157,19 @@ pub enum ClientOutcome {
     Applied(Applied),
     /// This node is not the leader; `leader` is the leader it knows, if any.
     Redirect { leader: Option<NodeId> },
+    /// A read served outside the log (ReadIndex, lease, local): the result
+    /// and where the node read it, its applied `index` and its current `term`.
+    Read { result: Applied, index: LogIndex, term: Term },
+}
+
+impl ClientOutcome {
+    /// The result the client gets, if this is an answer (not a redirect).
+    pub fn result(&self) -> Option<&Applied> {
+        match self {
+            ClientOutcome::Applied(result) | ClientOutcome::Read { result, .. } => Some(result),
+            ClientOutcome::Redirect { .. } => None,
+        }
+    }
 }
 
 /// The result of applying one command to the key-value state machine.
@@ -284,6 +313,7 @@ impl fmt::Display for Message {
                 prev_log_term,
                 entries,
                 leader_commit,
+                ..
             }) => {
                 write!(
                     f,
@@ -304,6 +334,7 @@ impl fmt::Display for Message {
                 rejected_index,
                 conflict_index,
                 conflict_term,
+                ..
             }) => {
                 write!(f, "AppendEntriesReply term={term} success={success}")?;
                 if *success {
@@ -317,11 +348,17 @@ impl fmt::Display for Message {
                 }
                 Ok(())
             }
-            Message::ClientRequest { request, command } => {
+            Message::ClientRequest { request, command, read: ReadMode::Log } => {
                 write!(f, "ClientRequest #{request} {command}")
+            }
+            Message::ClientRequest { request, command, read } => {
+                write!(f, "ClientRequest #{request} {command} read={read}")
             }
             Message::ClientReply { request, outcome } => match outcome {
                 ClientOutcome::Applied(a) => write!(f, "ClientReply #{request} {a}"),
+                ClientOutcome::Read { result, index, term } => {
+                    write!(f, "ClientReply #{request} {result} at index {index} term {term}")
+                }
                 ClientOutcome::Redirect { leader: Some(l) } => {
                     write!(f, "ClientReply #{request} redirect to {l}")
                 }

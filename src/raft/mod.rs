@@ -95,6 +95,7 @@ pub mod node;
 pub mod progress;
 mod query;
 pub mod quorum;
+mod read_only;
 mod ready;
 pub mod reason;
 mod replication;
@@ -117,4 +118,6 @@ pub use quorum::{Majority, NodeSet, VoteResult};
 pub use ready::{NodeEvent, Ready, TimerRequest};
 pub use reason::Reason;
 pub use rules::{Rule, Rules};
-pub use types::{Command, Entry, LogIndex, NodeId, RequestId, Role, Term, CLIENT, MAX_NODES, UNTRACKED_REQUEST};
+pub use types::{
+    Command, Entry, LogIndex, NodeId, ReadMode, RequestId, Role, Term, CLIENT, MAX_NODES, UNTRACKED_REQUEST,
+};

@@ -15,10 +15,11 @@ use super::message::{
 };
 use super::progress::Progress;
 use super::quorum::{Majority, NodeSet, VoteResult};
+use super::read_only::ReadOnly;
 use super::ready::{NodeEvent, Ready, TimerRequest};
 use super::reason::Reason;
 use super::rules::{Rule, Rules};
-use super::types::{Command, Entry, LogIndex, NodeId, RequestId, Role, Term, CLIENT, MAX_NODES};
+use super::types::{Command, Entry, LogIndex, NodeId, ReadMode, RequestId, Role, Term, CLIENT, MAX_NODES};
 use super::Log;
 
 /// Longest run of entries in one AppendEntries, so repairing a long log is
@@ -34,6 +35,10 @@ pub struct Node {
     /// The safety rules in force; all of them unless a lesion is asked for.
     /// Not Raft state: a restart keeps them.
     pub(super) rules: Rules,
+    /// How many heartbeat ticks a lease lasts (`read_only.rs`): set by the
+    /// world from the cluster's timing and drift. Not Raft state: a restart
+    /// keeps it.
+    pub(super) lease_ticks: u64,
 
     // Persistent state: survives a crash.
     pub(super) current_term: Term,
@@ -71,6 +76,8 @@ pub struct Node {
     pub(super) recent_active: NodeSet,
     /// Leader: a leadership transfer in progress (§3.10).
     pub(super) transfer: Option<Transfer>,
+    /// Leader only: heartbeat rounds and the reads served outside the log.
+    pub(super) read_only: ReadOnly,
 }
 
 impl Node {
@@ -82,6 +89,7 @@ impl Node {
             cluster_size,
             voters: Majority::of_cluster(cluster_size),
             rules: Rules::default(),
+            lease_ticks: 0,
             current_term: 0,
             voted_for: None,
             log: Log::new(),
@@ -99,6 +107,7 @@ impl Node {
             leader_lease: false,
             recent_active: NodeSet::EMPTY,
             transfer: None,
+            read_only: ReadOnly::default(),
         }
     }
 
@@ -118,9 +127,11 @@ impl Node {
     pub fn restart(&mut self, ready: &mut Ready) {
         let (term, vote, log, rules) = (self.current_term, self.voted_for, std::mem::take(&mut self.log), self.rules);
         let options = self.options;
+        let lease_ticks = self.lease_ticks;
         *self = Node::new(self.id, self.cluster_size);
         self.rules = rules;
         self.options = options;
+        self.lease_ticks = lease_ticks;
         let id = self.id;
         if rules.is_on(Rule::PersistTerm) {
             self.current_term = term;
@@ -153,6 +164,12 @@ impl Node {
 
     pub fn rules(&self) -> Rules {
         self.rules
+    }
+
+    /// How many heartbeat intervals of its own clock a leader's lease lasts
+    /// after a majority acknowledged a heartbeat round (`read_only.rs`).
+    pub fn set_lease_ticks(&mut self, ticks: u64) {
+        self.lease_ticks = ticks;
     }
 
     // ----- inputs -----
@@ -239,9 +256,7 @@ impl Node {
         if self.role != Role::Leader {
             return;
         }
-        for peer in self.peers() {
-            self.send_append(peer, true, ready);
-        }
+        self.heartbeat_round(ready);
         ready.heartbeat_timer = Some(TimerRequest::Reset);
     }
 
@@ -284,6 +299,7 @@ impl Node {
 
     fn step_leader(&mut self, from: NodeId, msg: &Message, ready: &mut Ready) {
         if let Message::AppendEntriesReply(reply) = msg {
+            self.round_acked(from, reply.round, ready);
             self.handle_append_reply(from, reply, ready);
             self.heard_from_follower(from, ready);
         }
@@ -292,8 +308,10 @@ impl Node {
     }
 
     fn step_client(&mut self, msg: &Message, ready: &mut Ready) {
-        if let Message::ClientRequest { request, command } = msg {
-            if self.role == Role::Leader {
+        if let Message::ClientRequest { request, command, read } = msg {
+            if *read != ReadMode::Log && self.kv.read(command).is_some() {
+                self.step_read(*request, command, *read, ready);
+            } else if self.role == Role::Leader {
                 if let Some(result) = self.kv.result_of(*request) {
                     // Applied already: the answer was lost or is late.
                     let result = result.clone();
@@ -419,6 +437,7 @@ impl Node {
                     ),
                 };
                 ready.reasons.push(why);
+                let reply = AppendEntriesReply { round: append.round, ..reply };
                 return self.send(from, Message::AppendEntriesReply(reply), ready);
             }
         };
@@ -432,7 +451,7 @@ impl Node {
             });
         }
         self.follower_commit(from, append.leader_commit, appended.last_new, ready);
-        let reply = AppendEntriesReply::accepted(term, appended.last_new);
+        let reply = AppendEntriesReply { round: append.round, ..AppendEntriesReply::accepted(term, appended.last_new) };
         self.send(from, Message::AppendEntriesReply(reply), ready);
     }
 
@@ -522,6 +541,7 @@ impl Node {
             // The first CheckQuorum comes one election timeout from now.
             ready.lease_timer = Some(TimerRequest::Reset);
         }
+        self.read_only = ReadOnly::new_leadership(self.id);
         let next_index = self.log.last_index() + 1;
         self.progress = [Progress::new(next_index); MAX_NODES + 1];
         // Requests of earlier terms still unapplied in our log will commit
@@ -575,6 +595,9 @@ impl Node {
                 self.proposed.remove(&request);
                 self.reply_client(request, result, ready);
             }
+        }
+        if self.role == Role::Leader {
+            self.reads_after_commit(ready);
         }
     }
 

@@ -10,7 +10,7 @@ use std::fmt;
 
 use super::quorum::NodeSet;
 use super::rules::Rule;
-use super::types::{LogIndex, NodeId, Term};
+use super::types::{LogIndex, NodeId, RequestId, Role, Term};
 
 /// One decision's reason. Nodes are named by id; every variant says which
 /// node decided (see [`Reason::node`]).
@@ -324,6 +324,58 @@ pub enum Reason {
         leader: NodeId,
         to: NodeId,
     },
+
+    // ----- reads outside the log (thesis §6.4, `read_only.rs`) -----
+    /// `node` answered read `request` from its own applied state at `index`
+    /// in `term`, as a `role`, asking no one (a local, serializable read).
+    ReadLocal {
+        node: NodeId,
+        request: RequestId,
+        index: LogIndex,
+        term: Term,
+        role: Role,
+    },
+    /// Leader `node` holds ReadIndex read `request`: it has not yet committed
+    /// an entry of its `term`, so its commit index may be behind.
+    ReadIndexWaitsForTerm {
+        node: NodeId,
+        request: RequestId,
+        term: Term,
+    },
+    /// Leader `node` recorded its commit `index` for read `request` and sent
+    /// heartbeat `round` to confirm it still leads.
+    ReadIndexStarted {
+        node: NodeId,
+        request: RequestId,
+        index: LogIndex,
+        round: u64,
+    },
+    /// Leader `node` answered read `request`: `acked`, a majority, confirmed
+    /// its leadership, and it has applied up to the read's `index`.
+    ReadIndexAnswered {
+        node: NodeId,
+        request: RequestId,
+        index: LogIndex,
+        acked: NodeSet,
+    },
+    /// Leader `node` answered read `request` from its state at `index`: a
+    /// majority acknowledged a heartbeat round `age` ticks ago, within its
+    /// lease of `lease` ticks.
+    LeaseRead {
+        node: NodeId,
+        request: RequestId,
+        index: LogIndex,
+        age: u64,
+        lease: u64,
+    },
+    /// Leader `node` had no lease (no round acknowledged by a majority within
+    /// `lease` ticks, or no entry of its term committed yet): read `request`
+    /// falls back to ReadIndex.
+    LeaseLapsed {
+        node: NodeId,
+        request: RequestId,
+        lease: u64,
+    },
 }
 
 impl Reason {
@@ -350,6 +402,12 @@ impl Reason {
             | Reason::PreVoteLost { node, .. }
             | Reason::CheckQuorumLost { node, .. }
             | Reason::TransferTimeoutNow { node, .. } => node,
+            Reason::ReadLocal { node, .. }
+            | Reason::ReadIndexWaitsForTerm { node, .. }
+            | Reason::ReadIndexStarted { node, .. }
+            | Reason::ReadIndexAnswered { node, .. }
+            | Reason::LeaseRead { node, .. }
+            | Reason::LeaseLapsed { node, .. } => node,
             Reason::VoteGranted { voter, .. }
             | Reason::VoteGrantedTwice { voter, .. }
             | Reason::VoteGrantedLogBehind { voter, .. }
@@ -663,6 +721,42 @@ impl fmt::Display for Reason {
                 f,
                 "{leader_s} refused a client request: it is transferring its leadership to {to_s} (§3.10)",
                 leader_s = S(leader), to_s = S(to)
+            ),
+            Reason::ReadLocal { node, request, index, term, role } => write!(
+                f,
+                "{} answered read #{request} from its own state at index {index} (term {term}) as a {role}, asking no \
+                 one: a local read may be stale (etcd's serializable read)",
+                S(node)
+            ),
+            Reason::ReadIndexWaitsForTerm { node, request, term } => write!(
+                f,
+                "{n} holds read #{request}: it has not yet committed an entry of its term {term}, so its commit index \
+                 may be behind the last leader's (thesis §6.4)",
+                n = S(node)
+            ),
+            Reason::ReadIndexStarted { node, request, index, round } => write!(
+                f,
+                "{} will answer read #{request} at its commit index {index} once a majority acknowledges heartbeat \
+                 round {round}, proving it still leads (ReadIndex, thesis §6.4)",
+                S(node)
+            ),
+            Reason::ReadIndexAnswered { node, request, index, acked } => write!(
+                f,
+                "{} answered read #{request}: {acked}, a majority, acknowledged its heartbeat round and it has applied \
+                 index {index} (ReadIndex, thesis §6.4)",
+                S(node)
+            ),
+            Reason::LeaseRead { node, request, index, age, lease } => write!(
+                f,
+                "{} answered read #{request} from its state at index {index} without asking anyone: a majority \
+                 acknowledged its heartbeats {age} of {lease} heartbeat intervals ago, so its lease holds (thesis §6.4.1)",
+                S(node)
+            ),
+            Reason::LeaseLapsed { node, request, lease } => write!(
+                f,
+                "{} has no lease (no heartbeat round acknowledged by a majority in the last {lease} heartbeat intervals, \
+                 or no entry of its term committed yet): read #{request} falls back to ReadIndex (thesis §6.4.1)",
+                S(node)
             ),
         }
     }

@@ -51,6 +51,7 @@ impl Node {
             prev_log_term,
             entries,
             leader_commit: self.commit_index,
+            round: self.read_only.round,
         };
         self.send(peer, Message::AppendEntries(msg), ready);
     }

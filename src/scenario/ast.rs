@@ -142,6 +142,8 @@ pub enum Command {
     Get {
         key: String,
         via: Option<NodeRef>,
+        /// `read=MODE` (version 2); `Log` when absent.
+        read: raft::ReadMode,
     },
     Del {
         key: String,
@@ -151,6 +153,7 @@ pub enum Command {
     List {
         prefix: String,
         via: Option<NodeRef>,
+        read: raft::ReadMode,
     },
     ExpectLeader(Option<NodeId>),
     ExpectTerm {
@@ -395,6 +398,14 @@ impl fmt::Display for ClusterSpec {
         if self.check_quorum != check_quorum {
             write!(f, " checkquorum={}", word(self.check_quorum))?;
         }
+        // Version 2 options, written only when set, so that version 1
+        // scenarios and links read as they always did.
+        if self.disk != (0, 0) {
+            write!(f, " disk={}", format_range(self.disk))?;
+        }
+        if self.drift_ppm != 0 {
+            write!(f, " drift={}", format_percent(self.drift_ppm))?;
+        }
         Ok(())
     }
 }
@@ -459,6 +470,18 @@ impl fmt::Display for Suffix<'_> {
         match self.1 {
             Some(node) => write!(f, " {} {node}", self.0),
             None => Ok(()),
+        }
+    }
+}
+
+/// ` read=MODE`, left out for the default `log`.
+struct ReadSuffix(raft::ReadMode);
+
+impl fmt::Display for ReadSuffix {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            raft::ReadMode::Log => Ok(()),
+            mode => write!(f, " read={mode}"),
         }
     }
 }
@@ -550,11 +573,15 @@ impl fmt::Display for Command {
             Command::Unbreak(None) => f.write_str("unbreak all"),
             Command::Rule { rule, on } => write!(f, "rule {rule} {}", if *on { "on" } else { "off" }),
             Command::Put { key, value, via } => write!(f, "put {key} {value}{}", Suffix("via", via)),
-            Command::Get { key, via } => write!(f, "get {key}{}", Suffix("via", via)),
+            Command::Get { key, via, read } => write!(f, "get {key}{}{}", Suffix("via", via), ReadSuffix(*read)),
             Command::Del { key, via } => write!(f, "del {key}{}", Suffix("via", via)),
             // The empty prefix is the bare `list` (extension).
-            Command::List { prefix, via } if prefix.is_empty() => write!(f, "list{}", Suffix("via", via)),
-            Command::List { prefix, via } => write!(f, "list {prefix}{}", Suffix("via", via)),
+            Command::List { prefix, via, read } if prefix.is_empty() => {
+                write!(f, "list{}{}", Suffix("via", via), ReadSuffix(*read))
+            }
+            Command::List { prefix, via, read } => {
+                write!(f, "list {prefix}{}{}", Suffix("via", via), ReadSuffix(*read))
+            }
             Command::ExpectLeader(Some(id)) => write!(f, "expect leader {id}"),
             Command::ExpectLeader(None) => f.write_str("expect leader none"),
             Command::ExpectTerm { node, term } => write!(f, "expect term {node} {term}"),

@@ -291,6 +291,11 @@ impl<'l, 'a> Cursor<'l, 'a> {
         w
     }
 
+    /// The line's last word, if any is left.
+    pub fn last(&self) -> Option<Word<'a>> {
+        (self.pos < self.words.len()).then(|| self.words[self.words.len() - 1])
+    }
+
     /// How many words are left.
     pub fn remaining(&self) -> usize {
         self.words.len() - self.pos

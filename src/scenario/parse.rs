@@ -19,8 +19,8 @@ use super::ast::{
     ClusterSpec, Command, Expected, LinkKind, NodeRef, ParseError, Scenario, ShowWhat, Step, DEFAULT_WITHIN, MAX_STEP,
 };
 use crate::kube::KubeSpec;
-use crate::raft::{MessageKind, NodeId, Rule, MAX_NODES};
-use crate::sim::{Breakpoint, BREAKPOINT_NAMES};
+use crate::raft::{MessageKind, NodeId, ReadMode, Rule, MAX_NODES};
+use crate::sim::{Breakpoint, Micros, BREAKPOINT_NAMES, MAX_DRIFT_PPM};
 use lexer::{check_controls, check_invisible, duration, percent, range, uint, uint_word, Cursor, Line, Word, DURATION};
 
 pub use lexer::{is_invisible, lines, shown};
@@ -64,7 +64,7 @@ const KEYWORDS: [&str; 28] = [
 const MESSAGE_TYPE: &str =
     "a message type: RequestVote, RequestVoteReply, AppendEntries, AppendEntriesReply, PreVote, \
                             PreVoteReply, TimeoutNow, any";
-const OPTIONS: &str = "an option: seed, election, heartbeat, latency, loss, prevote, checkquorum";
+const OPTIONS: &str = "an option: seed, election, heartbeat, latency, loss, prevote, checkquorum, disk, drift";
 const END: &str = "end of line";
 
 /// Parses a whole scenario, stopping at the first error.
@@ -171,7 +171,9 @@ fn parse_cluster(line: &Line) -> Result<ClusterSpec, ParseError> {
         };
         let name = w.sub(0, key.len());
         let v = w.tail(key.len() + 1);
-        if !["seed", "election", "heartbeat", "latency", "loss", "prevote", "checkquorum"].contains(&key) {
+        if !["seed", "election", "heartbeat", "latency", "loss", "prevote", "checkquorum", "disk", "drift"]
+            .contains(&key)
+        {
             return Err(name.error(OPTIONS));
         }
         if seen.contains(&key) {
@@ -208,6 +210,13 @@ fn cluster_option(spec: &mut ClusterSpec, key: &str, v: &Word) -> Result<(), Par
         "loss" => spec.loss_ppm = percent(v)?,
         "prevote" => spec.prevote = on_off(v)?,
         "checkquorum" => spec.check_quorum = on_off(v)?,
+        "disk" => spec.disk = range_or_duration(v)?,
+        "drift" => {
+            spec.drift_ppm = percent(v)?;
+            if spec.drift_ppm > MAX_DRIFT_PPM {
+                return Err(v.error("a clock drift of at most 50%, like 2%"));
+            }
+        }
         _ => return Err(v.error(OPTIONS)),
     }
     Ok(())
@@ -219,6 +228,29 @@ fn on_off(v: &Word) -> Result<bool, ParseError> {
         "on" => Ok(true),
         "off" => Ok(false),
         _ => Err(v.error("'on' or 'off'")),
+    }
+}
+
+/// `5..15ms`, or one duration `10ms` for a fixed latency (`disk=0ms`).
+fn range_or_duration(w: &Word) -> Result<(Micros, Micros), ParseError> {
+    if w.text.contains("..") {
+        range(w)
+    } else {
+        duration(w).map(|d| (d, d))
+    }
+}
+
+/// `read=log|index|lease|local` after a `get` or a `list` (version 2);
+/// `log` when absent.
+fn read_mode(c: &mut Cursor) -> Result<ReadMode, ParseError> {
+    const MODES: &str = "a read mode: log, index, lease or local";
+    match c.peek() {
+        Some(w) if w.text.starts_with("read=") => {
+            c.next();
+            let v = w.tail("read=".len());
+            ReadMode::from_name(v.text).ok_or_else(|| v.error(MODES))
+        }
+        _ => Ok(ReadMode::Log),
     }
 }
 
@@ -446,9 +478,11 @@ impl Parser {
             "get" | "del" | "list" => {
                 // `list` and `list via N` (extension; version 1 rejects both)
                 // list every key: the empty prefix. `list via` stays the
-                // prefix "via".
+                // prefix "via". A read may end with `read=MODE` (version 2).
+                let is_read = w.text != "del";
+                let has_mode = is_read && c.last().is_some_and(|v| v.text.starts_with("read="));
                 let empty_prefix = w.text == "list"
-                    && match c.remaining() {
+                    && match c.remaining() - usize::from(has_mode) {
                         0 => true,
                         2 => c.peek().is_some_and(|v| v.text == "via"),
                         _ => false,
@@ -456,10 +490,19 @@ impl Parser {
                 let key = if empty_prefix { String::new() } else { key(&mut c)? };
                 let via = self.suffix(&mut c, "via")?;
                 end = via_or_end;
+                let before_mode = c.remaining();
+                let read = if is_read { read_mode(&mut c)? } else { ReadMode::Log };
+                if is_read {
+                    end = match (&via, c.remaining() < before_mode) {
+                        (_, true) => END,
+                        (None, false) => "'via N', 'read=MODE' or end of line",
+                        (Some(_), false) => "'read=MODE' or end of line",
+                    };
+                }
                 match w.text {
-                    "get" => Command::Get { key, via },
+                    "get" => Command::Get { key, via, read },
                     "del" => Command::Del { key, via },
-                    _ => Command::List { prefix: key, via },
+                    _ => Command::List { prefix: key, via, read },
                 }
             }
             "expect" => {

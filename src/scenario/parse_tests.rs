@@ -1,7 +1,7 @@
 //! Unit tests of `parse`, kept apart so that parse.rs stays readable.
 
 use super::parse;
-use crate::raft::{self, MessageKind};
+use crate::raft::{self, MessageKind, ReadMode};
 use crate::scenario::ast::*;
 use NodeRef::{Id, Leader};
 
@@ -78,6 +78,8 @@ fn cluster_defaults_and_options() {
             loss_ppm: 0,
             prevote: false,
             check_quorum: false,
+            disk: (0, 0),
+            drift_ppm: 0,
             kube: None
         }
     );
@@ -102,6 +104,56 @@ fn cluster_defaults_and_options() {
     assert_eq!(cluster("cluster 1 latency=0..0ms").latency, (0, 0));
     assert_eq!(cluster("cluster 1 election=200ms..1s").election, (200 * MS, S));
     assert_eq!(cluster("cluster 1 election=300..300us").election, (300, 300));
+    // Version 2: stable-storage latency and clock drift.
+    let c = cluster("cluster 3 disk=5..15ms drift=2%");
+    assert_eq!((c.disk, c.drift_ppm), ((5 * MS, 15 * MS), 20_000));
+    assert_eq!(
+        c.to_string(),
+        "cluster 3 seed=0 election=150..300ms heartbeat=50ms latency=10..20ms loss=0% disk=5..15ms drift=2%"
+    );
+    assert_eq!(cluster("cluster 3 disk=0ms").disk, (0, 0));
+    assert_eq!(cluster("cluster 3 disk=4ms").disk, (4 * MS, 4 * MS));
+}
+
+#[test]
+fn disk_drift_and_read_mode_errors_name_the_word() {
+    assert_eq!(
+        err("cluster 3 drift=60%
+"),
+        "1:17: unexpected '60%', expected a clock drift of at most 50%, like 2%"
+    );
+    assert_eq!(
+        err("cluster 3 drift=fast
+")
+        .split(", expected")
+        .nth(1),
+        Some(" a percentage like 5%, 0.5% or 100%")
+    );
+    assert!(err("cluster 3 disk=15..5ms
+")
+    .starts_with("1:16: unexpected '15..5ms'"));
+    assert_eq!(
+        err("cluster 3
+get x read=fast
+"),
+        "2:12: unexpected 'fast', expected a read mode: log, index, lease or local"
+    );
+    assert_eq!(
+        err("cluster 3
+get x via 2 read=
+"),
+        "2:18: missing word, expected a read mode: log, index, lease or local"
+    );
+    assert_eq!(
+        err("cluster 3
+get x read=local via 2
+"),
+        "2:18: unexpected 'via', expected end of line"
+    );
+    assert!(err("cluster 3
+del x read=local
+")
+    .starts_with("2:7: unexpected 'read=local'"));
 }
 
 #[test]
@@ -128,7 +180,7 @@ fn cluster_errors() {
     assert_eq!(err("cluster 5 checkquorum="), "1:11: unexpected 'checkquorum=', expected a value after 'checkquorum='");
     assert_eq!(
         err("cluster 5 quorum=on"),
-        "1:11: unexpected 'quorum', expected an option: seed, election, heartbeat, latency, loss, prevote, checkquorum"
+        "1:11: unexpected 'quorum', expected an option: seed, election, heartbeat, latency, loss, prevote, checkquorum, disk, drift"
     );
     assert_eq!(err("cluster 5 seed=1 seed=2"), "1:18: unexpected 'seed', expected each option at most once");
     assert_eq!(err("cluster 5 seed=-1"), "1:16: unexpected '-1', expected a seed like 7");
@@ -469,20 +521,35 @@ fn client_requests() {
     assert_eq!(cmd("put x 1"), Command::Put { key: s("x"), value: s("1"), via: None });
     assert_eq!(cmd("put x a=b via 2"), Command::Put { key: s("x"), value: s("a=b"), via: Some(Id(2)) });
     assert_eq!(cmd("put via via"), Command::Put { key: s("via"), value: s("via"), via: None });
-    assert_eq!(cmd("get x via leader"), Command::Get { key: s("x"), via: Some(Leader) });
-    assert_eq!(cmd("get x"), Command::Get { key: s("x"), via: None });
+    assert_eq!(cmd("get x via leader"), Command::Get { key: s("x"), via: Some(Leader), read: ReadMode::Log });
+    assert_eq!(cmd("get x"), Command::Get { key: s("x"), via: None, read: ReadMode::Log });
     assert_eq!(cmd("del x via 5"), Command::Del { key: s("x"), via: Some(Id(5)) });
-    assert_eq!(cmd("list user/ via 1"), Command::List { prefix: s("user/"), via: Some(Id(1)) });
+    assert_eq!(cmd("list user/ via 1"), Command::List { prefix: s("user/"), via: Some(Id(1)), read: ReadMode::Log });
     // Extension: the bare `list` is the empty prefix (every key).
-    assert_eq!(cmd("list"), Command::List { prefix: s(""), via: None });
-    assert_eq!(cmd("list via 2"), Command::List { prefix: s(""), via: Some(Id(2)) });
-    assert_eq!(cmd("list via"), Command::List { prefix: s("via"), via: None });
-    assert_eq!(cmd("list via via 2"), Command::List { prefix: s("via"), via: Some(Id(2)) });
-    for line in ["list", "list via 2", "list via", "list via via 2", "list k via leader"] {
+    assert_eq!(cmd("list"), Command::List { prefix: s(""), via: None, read: ReadMode::Log });
+    assert_eq!(cmd("list via 2"), Command::List { prefix: s(""), via: Some(Id(2)), read: ReadMode::Log });
+    assert_eq!(cmd("list via"), Command::List { prefix: s("via"), via: None, read: ReadMode::Log });
+    assert_eq!(cmd("list via via 2"), Command::List { prefix: s("via"), via: Some(Id(2)), read: ReadMode::Log });
+    // Version 2: the read mode.
+    assert_eq!(cmd("get x read=index"), Command::Get { key: s("x"), via: None, read: ReadMode::Index });
+    assert_eq!(cmd("get x via 2 read=local"), Command::Get { key: s("x"), via: Some(Id(2)), read: ReadMode::Local });
+    assert_eq!(cmd("list read=lease"), Command::List { prefix: s(""), via: None, read: ReadMode::Lease });
+    assert_eq!(cmd("list via 3 read=log"), Command::List { prefix: s(""), via: Some(Id(3)), read: ReadMode::Log });
+    assert_eq!(cmd("list u/ read=index"), Command::List { prefix: s("u/"), via: None, read: ReadMode::Index });
+    for line in [
+        "list",
+        "list via 2",
+        "list via",
+        "list via via 2",
+        "list k via leader",
+        "get x via 2 read=local",
+        "list read=index",
+    ] {
         assert_eq!(cmd(line).to_string(), line);
     }
     assert_eq!(err2("list via 6"), "2:10: unexpected '6', expected a node id 1..5 or 'leader'");
-    assert_eq!(err2("list x y"), "2:8: unexpected 'y', expected 'via N' or end of line");
+    assert_eq!(err2("list x y"), "2:8: unexpected 'y', expected 'via N', 'read=MODE' or end of line");
+    assert_eq!(err2("get x via 2 y"), "2:13: unexpected 'y', expected 'read=MODE' or end of line");
     assert_eq!(cmd("put ключ значение"), Command::Put { key: s("ключ"), value: s("значение"), via: None });
     assert_eq!(err2("put x"), "2:6: missing word, expected a value");
     assert_eq!(err2("put"), "2:4: missing word, expected a key");
@@ -490,7 +557,8 @@ fn client_requests() {
     assert_eq!(err2("put x 1 via 9"), "2:13: unexpected '9', expected a node id 1..5 or 'leader'");
     assert_eq!(err2("put x 1 via"), "2:12: missing word, expected a node id 1..5 or 'leader'");
     assert_eq!(err2("put x 1 2"), "2:9: unexpected '2', expected 'via N' or end of line");
-    assert_eq!(err2("get x y"), "2:7: unexpected 'y', expected 'via N' or end of line");
+    assert_eq!(err2("get x y"), "2:7: unexpected 'y', expected 'via N', 'read=MODE' or end of line");
+    assert_eq!(err2("del x y"), "2:7: unexpected 'y', expected 'via N' or end of line");
     // Columns count characters, not bytes.
     assert_eq!(err2("put ключ значение via 7"), "2:23: unexpected '7', expected a node id 1..5 or 'leader'");
 }

@@ -29,6 +29,15 @@ pub fn nodes(world: &World) -> Vec<String> {
             timer
         ));
     }
+    // With drift, each node's clock rate (version 2): what its timers and
+    // a leader's lease run on.
+    if world.config().drift_ppm > 0 {
+        let rate = |id| format!("{}.{:03}", world.clock_rate(id) / 1_000_000, world.clock_rate(id) % 1_000_000 / 1_000);
+        let rates: Vec<String> =
+            world.nodes().iter().map(|s| format!("{}={}", s.node.id(), rate(s.node.id()))).collect();
+        let bound = if world.lease_bound_holds() { "within" } else { "beyond" };
+        out.push(format!("clocks {} (x real time): {bound} the lease's drift bound", rates.join(" ")));
+    }
     out
 }
 

@@ -2,7 +2,7 @@
 //! replays, and what a shared link turns back into scenario text.
 
 use crate::kube::MachineId;
-use crate::raft::{Command, MessageKind, NodeId, Rule};
+use crate::raft::{Command, MessageKind, NodeId, ReadMode, Rule};
 use crate::store::etcdctl::Call;
 
 use super::network::MessageFault;
@@ -41,6 +41,12 @@ pub enum UserAction {
         command: Command,
         via: Option<NodeId>,
     },
+    /// A read served outside the log (`get KEY read=index|lease|local`).
+    Read {
+        command: Command,
+        via: Option<NodeId>,
+        mode: ReadMode,
+    },
     SetClientLoad(Option<Micros>),
     /// Switches a safety rule on or off on every node (a lesion).
     SetRule {
@@ -75,6 +81,7 @@ impl UserAction {
             UserAction::MessageFault { fault, kind, from, to } => world.message_fault(*fault, *kind, *from, *to),
             UserAction::FaultMessage { fault, id } => world.fault_message(*fault, *id),
             UserAction::Submit { command, via } => world.submit(command.clone(), *via).map(|_| ()),
+            UserAction::Read { command, via, mode } => world.submit_read(command.clone(), *via, *mode).map(|_| ()),
             UserAction::SetClientLoad(interval) => {
                 world.set_client_load(*interval);
                 Ok(())

@@ -4,7 +4,7 @@ use std::fmt;
 
 use crate::check::Violation;
 use crate::kube::{KubeEffect, Place};
-use crate::raft::{Applied, MessageKind, NodeEvent, NodeId, Reason, RequestId, Rule, CLIENT};
+use crate::raft::{Applied, LogIndex, MessageKind, NodeEvent, NodeId, Reason, RequestId, Rule, Term, CLIENT};
 
 use super::kube_host::KubeEvent;
 use super::network::{ArmedFault, InFlight, LossReason, MessageFault};
@@ -138,6 +138,8 @@ pub enum Effect {
         op: RequestId,
         node: NodeId,
         result: Applied,
+        /// For a read: the index and term it read at (`ClientOp::read_at`).
+        at: Option<(LogIndex, Term)>,
     },
     ClientRedirect {
         op: RequestId,
@@ -255,7 +257,12 @@ impl fmt::Display for Effect {
                 };
                 write!(f, "{} {}->{} {what} as armed", kind.name(), endpoint(*from), endpoint(*to))
             }
-            Effect::ClientDone { op, node, result } => write!(f, "client #{op} done by node {node}: {result}"),
+            Effect::ClientDone { op, node, result, at: None } => {
+                write!(f, "client #{op} done by node {node}: {result}")
+            }
+            Effect::ClientDone { op, node, result, at: Some((index, term)) } => {
+                write!(f, "client #{op} done by node {node}: {result}, read at index {index} term {term}")
+            }
             Effect::ClientRedirect { op, from, to: Some(to) } => {
                 write!(f, "client #{op} redirected by node {from} to node {to}")
             }

@@ -9,6 +9,8 @@ mod action;
 mod breakpoint;
 mod budget;
 mod client;
+mod clock;
+mod disk;
 mod etcd;
 mod event;
 mod kube_event;
@@ -57,6 +59,12 @@ pub struct WorldConfig {
     pub prevote: bool,
     /// `checkquorum=on`: CheckQuorum and leader stickiness (thesis §4.2.3).
     pub check_quorum: bool,
+    /// Stable-storage write latency, drawn per write from this range: a
+    /// node's messages wait until what they depend on is written (`disk.rs`).
+    pub disk: (Micros, Micros),
+    /// Clock drift bound, in parts per million: each node's clock runs at
+    /// its own fixed rate in [1 − d, 1 + d], drawn from the seed (`clock.rs`).
+    pub drift_ppm: u32,
     /// A Kubernetes control plane around the cluster (the `kubernetes`
     /// header); the Raft nodes are then its etcd members.
     pub kube: Option<KubeSpec>,
@@ -73,6 +81,8 @@ impl Default for WorldConfig {
             loss_ppm: 0,
             prevote: false,
             check_quorum: false,
+            disk: (0, 0),
+            drift_ppm: 0,
             kube: None,
         }
     }
@@ -111,6 +121,12 @@ impl WorldConfig {
         if self.loss_ppm > 1_000_000 {
             return bad("the loss rate is at most 100%");
         }
+        if self.disk.0 > self.disk.1 {
+            return bad("the disk latency range must be LOW..HIGH with LOW <= HIGH");
+        }
+        if self.drift_ppm > MAX_DRIFT_PPM {
+            return bad("the clock drift is at most 50%");
+        }
         if let Some(kube) = &self.kube {
             kube.validate().map_err(SimError::BadConfig)?;
             if kube.etcd != self.nodes {
@@ -126,6 +142,10 @@ impl WorldConfig {
         (2 * self.election.1 + 4 * self.latency.1).max(100 * MS)
     }
 }
+
+/// The largest clock drift a cluster may have: 50%, clocks at half to one
+/// and a half times real time.
+pub const MAX_DRIFT_PPM: u32 = 500_000;
 
 /// A request the world cannot carry out, with what was wrong.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -143,6 +163,8 @@ pub enum SimError {
     NoLeader,
     /// `transfer leader to N` where N already leads.
     AlreadyLeader(NodeId),
+    /// A read mode was given for a command that is not a read.
+    NotARead(String),
     BadConfig(String),
     /// A request about the control plane's machines or zones that cannot be
     /// carried out, and why.
@@ -163,6 +185,7 @@ impl fmt::Display for SimError {
             SimError::NoSuchMessage(id) => write!(f, "message {id} is no longer in flight"),
             SimError::NoLeader => write!(f, "there is no leader now"),
             SimError::AlreadyLeader(id) => write!(f, "node {id} is already the leader"),
+            SimError::NotARead(command) => write!(f, "{command} is not a read: only get and list take read="),
             SimError::BadConfig(what) => write!(f, "bad cluster options: {what}"),
             SimError::ControlPlane(what) => f.write_str(what),
         }

@@ -12,6 +12,8 @@ use crate::raft::{
 
 use super::action::{JournalEntry, UserAction};
 use super::client::{Client, ClientLoad};
+use super::clock::{self, RatePpm};
+use super::disk::Persistent;
 use super::event::{Effect, Event, EventKind};
 use super::kube_host::KubeHost;
 use super::network::{ArmedFault, MessageFault, Network};
@@ -32,6 +34,10 @@ pub struct NodeSlot {
     /// When the lease timer fires (PreVote, CheckQuorum, transfer: one
     /// minimum election timeout); `None` when stopped.
     pub lease_deadline: Option<Micros>,
+    /// The node's clock rate (`clock.rs`): its timers run on it.
+    pub clock_ppm: RatePpm,
+    /// When its disk has written everything queued (`disk.rs`).
+    pub disk_free_at: Micros,
 }
 
 /// Counters over the whole run.
@@ -88,17 +94,27 @@ impl World {
     pub fn new(config: WorldConfig) -> Result<World, SimError> {
         config.validate()?;
         let n = config.nodes;
+        let mut rng = SimRng::new(config.seed);
+        let rates = clock::draw_rates(&config, &mut rng);
+        let lease_ticks = config.lease_ticks();
         let mut world = World {
-            rng: SimRng::new(config.seed),
+            rng,
             nodes: (1..=n)
-                .map(|id| NodeSlot {
-                    node: Node::new(id, n),
-                    alive: true,
-                    election_deadline: None,
-                    election_armed_at: 0,
-                    heartbeat_deadline: None,
-                    heartbeat_armed_at: 0,
-                    lease_deadline: None,
+                .zip(rates)
+                .map(|(id, clock_ppm)| {
+                    let mut node = Node::new(id, n);
+                    node.set_lease_ticks(lease_ticks);
+                    NodeSlot {
+                        node,
+                        alive: true,
+                        election_deadline: None,
+                        election_armed_at: 0,
+                        heartbeat_deadline: None,
+                        heartbeat_armed_at: 0,
+                        lease_deadline: None,
+                        clock_ppm,
+                        disk_free_at: 0,
+                    }
                 })
                 .collect(),
             network: Network::default(),
@@ -240,7 +256,9 @@ impl World {
     pub(super) fn with_node(&mut self, id: NodeId, input: impl FnOnce(&mut Node, &mut Ready)) {
         let mut ready = std::mem::take(&mut self.ready);
         ready.clear();
+        let before = Persistent::of(self.node(id));
         input(&mut self.slot_mut(id).node, &mut ready);
+        let leave_at = self.disk_write(id, before);
         for (to, msg) in ready.messages.drain(..) {
             if let (CLIENT, Message::ClientReply { request, outcome }) = (to, &msg) {
                 // An answer to a request of the member's own etcd server.
@@ -249,13 +267,14 @@ impl World {
                     continue;
                 }
             }
-            self.send(id, to, msg);
+            self.send_at(id, to, msg, leave_at);
         }
         let now = self.now;
+        let rate = self.slot(id).clock_ppm;
         match ready.election_timer {
             Some(TimerRequest::Reset) => {
                 let (low, high) = self.config.election;
-                let timeout = self.rng.between(low, high);
+                let timeout = clock::real_duration(self.rng.between(low, high), rate);
                 let slot = self.slot_mut(id);
                 slot.election_deadline = Some(now + timeout);
                 slot.election_armed_at = now;
@@ -265,7 +284,7 @@ impl World {
         }
         match ready.heartbeat_timer {
             Some(TimerRequest::Reset) => {
-                let interval = self.config.heartbeat;
+                let interval = clock::real_duration(self.config.heartbeat, rate);
                 let slot = self.slot_mut(id);
                 slot.heartbeat_deadline = Some(now + interval);
                 slot.heartbeat_armed_at = now;
@@ -289,6 +308,12 @@ impl World {
 
     /// Puts a message on the network, subject to armed faults and loss.
     pub(super) fn send(&mut self, from: NodeId, to: NodeId, msg: Message) {
+        self.send_at(from, to, msg, self.now);
+    }
+
+    /// Puts a message on the network that leaves at `leave_at` (now, or
+    /// once the sender's disk has written what it depends on).
+    fn send_at(&mut self, from: NodeId, to: NodeId, msg: Message, leave_at: Micros) {
         self.stats.sent += 1;
         let kind = msg.kind();
         match self.network.take_armed(from, to, kind) {
@@ -300,8 +325,8 @@ impl World {
             Some(MessageFault::Duplicate) => {
                 self.stats.duplicated_by_fault += 1;
                 self.effects.push(Effect::FaultFired { fault: MessageFault::Duplicate, from, to, kind });
-                let arrives = self.now + self.latency();
-                self.network.push(from, to, self.now, arrives, msg.clone(), true);
+                let arrives = leave_at + self.latency();
+                self.network.push(from, to, leave_at, arrives, msg.clone(), true);
             }
             None => {}
         }
@@ -310,8 +335,8 @@ impl World {
             self.effects.push(Effect::Lost { from, to, kind });
             return;
         }
-        let arrives = self.now + self.latency();
-        self.network.push(from, to, self.now, arrives, msg, false);
+        let arrives = leave_at + self.latency();
+        self.network.push(from, to, leave_at, arrives, msg, false);
     }
 
     fn latency(&mut self) -> Micros {
@@ -373,7 +398,8 @@ impl World {
         slot.election_deadline = None;
         slot.heartbeat_deadline = None;
         slot.lease_deadline = None;
-        let lost = self.network.discard_to(id);
+        slot.disk_free_at = 0;
+        let lost = self.network.discard_to(id) + self.network.discard_unsent_from(id, self.now);
         self.stats.undeliverable += lost as u64;
         if let Some(kube) = &mut self.kube {
             kube.member_down(id);

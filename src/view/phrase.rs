@@ -135,6 +135,7 @@ pub const KEYS: &[&str] = &[
     "fx.faultDropped",
     "fx.faultDuplicated",
     "fx.clientDone",
+    "fx.clientDoneRead",
     "fx.redirect",
     "fx.redirectNoLeader",
     "fx.violation",
@@ -370,9 +371,14 @@ pub fn effect(effect: &Effect) -> Phrase {
             };
             link(key, *from, *to, Some(*kind))
         }
-        Effect::ClientDone { op, node: by, result } => {
+        Effect::ClientDone { op, node: by, result, at: None } => {
             node("fx.clientDone", *by).num("op", *op).nested("what", applied(result))
         }
+        Effect::ClientDone { op, node: by, result, at: Some((index, term)) } => node("fx.clientDoneRead", *by)
+            .num("op", *op)
+            .nested("what", applied(result))
+            .num("index", *index)
+            .num("term", *term),
         Effect::ClientRedirect { op, from, to: Some(to) } => node("fx.redirect", *from).num("op", *op).end("to", *to),
         Effect::ClientRedirect { op, from, to: None } => node("fx.redirectNoLeader", *from).num("op", *op),
         Effect::Violation(v) => {

@@ -179,6 +179,10 @@ pub struct ClientOpView {
     pub result: Option<String>,
     /// The result as a phrase for the page (`res.ok`, `res.value`, ...).
     pub outcome: Option<Phrase>,
+    /// How a read is served: `log`, `index`, `lease` or `local`.
+    pub read: &'static str,
+    /// `[index, term]` a read was answered at.
+    pub read_at: Option<[u64; 2]>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -252,6 +256,8 @@ pub fn snapshot(world: &World) -> Snapshot {
                 completed_at_ms: op.completed_at.map(ms),
                 result: op.result.as_ref().map(|r| r.to_string()),
                 outcome: op.result.as_ref().map(phrase::applied),
+                read: op.read.name(),
+                read_at: op.read_at.map(|(index, term)| [index, term]),
             })
             .collect(),
         client_ops_total: client.op_count(),

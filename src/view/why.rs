@@ -10,7 +10,7 @@
 
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
-use crate::raft::{NodeId, NodeSet, Reason, Rule};
+use crate::raft::{NodeId, NodeSet, Reason, Role, Rule};
 use crate::sim::Effect;
 
 /// One reason for the page.
@@ -394,6 +394,35 @@ impl Why {
             Reason::RequestRefusedTransfer { leader, to } => {
                 ("transfer.request_refused", "3.10", a.n("leader", leader).n("to", to))
             }
+            Reason::ReadLocal { node, request, index, term, role } => {
+                let key = match role {
+                    Role::Leader => "read.local.leader",
+                    Role::Candidate | Role::PreCandidate => "read.local.candidate",
+                    Role::Follower => "read.local.follower",
+                };
+                (key, "6.4", a.n("node", node).n("request", request).n("index", index).n("term", term))
+            }
+            Reason::ReadIndexWaitsForTerm { node, request, term } => {
+                ("read.index.waits_for_term", "6.4", a.n("node", node).n("request", request).n("term", term))
+            }
+            Reason::ReadIndexStarted { node, request, index, round } => (
+                "read.index.started",
+                "6.4",
+                a.n("node", node).n("request", request).n("index", index).n("round", round),
+            ),
+            Reason::ReadIndexAnswered { node, request, index, acked } => (
+                "read.index.answered",
+                "6.4",
+                a.n("node", node).n("request", request).nodes("acked", acked).n("index", index),
+            ),
+            Reason::LeaseRead { node, request, index, age, lease } => (
+                "read.lease.answered",
+                "6.4.1",
+                a.n("node", node).n("request", request).n("index", index).n("age", age).n("lease", lease),
+            ),
+            Reason::LeaseLapsed { node, request, lease } => {
+                ("read.lease.lapsed", "6.4.1", a.n("node", node).n("lease", lease).n("request", request))
+            }
         };
         Why { key, args, section, lesion: reason.lesion().map(Rule::name), text: reason.to_string() }
     }
@@ -502,6 +531,14 @@ mod tests {
             Reason::TransferAborted { leader: 1, to: 2, term: 5 },
             Reason::TransferTimeoutNow { node: 1, term: 5, leader: 1 },
             Reason::RequestRefusedTransfer { leader: 1, to: 2 },
+            Reason::ReadLocal { node: 2, request: 5, index: 4, term: 3, role: Role::Leader },
+            Reason::ReadLocal { node: 2, request: 5, index: 4, term: 3, role: Role::Candidate },
+            Reason::ReadLocal { node: 2, request: 5, index: 4, term: 3, role: Role::Follower },
+            Reason::ReadIndexWaitsForTerm { node: 1, request: 5, term: 4 },
+            Reason::ReadIndexStarted { node: 1, request: 5, index: 7, round: 12 },
+            Reason::ReadIndexAnswered { node: 1, request: 5, index: 7, acked: set },
+            Reason::LeaseRead { node: 1, request: 5, index: 7, age: 1, lease: 2 },
+            Reason::LeaseLapsed { node: 1, request: 5, lease: 2 },
         ]
     }
 

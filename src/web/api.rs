@@ -17,7 +17,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::CanvasRenderingContext2d;
 
-use crate::raft::{Command, NodeId};
+use crate::raft::{Command, NodeId, ReadMode};
 use crate::scenario;
 use crate::sim::{MessageFault, Micros, SimError, UserAction, MS};
 use crate::view::layout::{Hit, Layout};
@@ -389,19 +389,30 @@ impl RaftLab {
 
     /// Submits a client operation: `op` is `"put"` (needs `value`), `"get"`,
     /// `"del"` or `"list"` (`key` is then the prefix, may be empty). `via`
-    /// sends it to that node, else to the current leader. Returns the
-    /// request id (`snapshot().clientOps[i].id`).
+    /// sends it to that node, else to the current leader. `read` (`"log"`,
+    /// the default, `"index"`, `"lease"` or `"local"`) says how a `get` or
+    /// `list` is served. Returns the request id (`snapshot().clientOps[i].id`).
     pub fn submit(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "'put' | 'get' | 'del' | 'list'")] op: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string | null | undefined")] value: JsValue,
         #[wasm_bindgen(unchecked_param_type = "number | null | undefined")] via: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "'log' | 'index' | 'lease' | 'local' | null | undefined")] read: JsValue,
     ) -> Js<f64> {
         let op = arg!("submit", op).string()?;
         let key = arg!("submit", key).string()?;
         let value = arg!("submit", value).optional_string()?;
         let via = arg!("submit", via).optional_number()?;
+        let read = match arg!("submit", read).optional_string()? {
+            None => ReadMode::Log,
+            Some(name) => ReadMode::from_name(&name).ok_or_else(|| {
+                err(format!(
+                    "unknown read mode '{}', expected log, index, lease or local",
+                    scenario::parse::shown(&name)
+                ))
+            })?,
+        };
         if op != "list" && key.is_empty() {
             return Err(err(format!("{op} needs a key")).into());
         }
@@ -440,7 +451,13 @@ impl RaftLab {
             }
         };
         let via = via.map(|id| self.node_id(id, "submit: 'via' (a node id)")).transpose()?;
-        self.act(UserAction::Submit { command, via })?;
+        match read {
+            ReadMode::Log => self.act(UserAction::Submit { command, via })?,
+            _ if !matches!(op.as_str(), "get" | "list") => {
+                return Err(err(format!("{op} is not a read: only get and list take a read mode")).into())
+            }
+            mode => self.act(UserAction::Read { command, via, mode })?,
+        }
         // Request ids number the operations from 1.
         Ok(self.session.world().client().op_count() as f64)
     }
@@ -464,6 +481,14 @@ impl RaftLab {
     /// are `null`. Logs hold the newest 200 entries (`logLength` tells all).
     pub fn snapshot(&self) -> Js<JsValue> {
         to_js(&snapshot(self.session.world()))
+    }
+
+    /// The client history as the history view draws it (every kept
+    /// operation with its interval, read mode, point and rank in the chosen
+    /// linearization; the verdict, the explanation and the operations it
+    /// names). It checks the whole history: call it when the view shows.
+    pub fn history(&self) -> Js<JsValue> {
+        to_js(&crate::view::client_history::history_view(self.session.world()))
     }
 
     /// Feed lines `{event, timeMs, text, phrase, why?}` of events numbered

@@ -20,6 +20,7 @@ mod election;
 mod election_options;
 mod lesions;
 mod persistence;
+mod reads;
 mod reasons;
 mod replication;
 mod safety;
@@ -81,7 +82,16 @@ pub(crate) fn append_entries(
         prev_log_term: prev.1,
         entries,
         leader_commit,
+        round: 0,
     })
+}
+
+/// `message` (an AppendEntries) as sent in heartbeat round `round`.
+pub(crate) fn with_round(message: Message, round: u64) -> Message {
+    match message {
+        Message::AppendEntries(append) => Message::AppendEntries(AppendEntries { round, ..append }),
+        other => other,
+    }
 }
 
 pub(crate) fn request_vote(term: Term, candidate: NodeId, last_log_index: LogIndex, last_log_term: Term) -> Message {
@@ -195,7 +205,18 @@ impl Cluster {
     }
 
     pub(crate) fn client_request(&mut self, to: NodeId, request: RequestId, command: Command) -> Ready {
-        let ready = step(self.node_mut(to), CLIENT, Message::ClientRequest { request, command });
+        self.client_read(to, request, command, crate::raft::ReadMode::Log)
+    }
+
+    /// A client request with a read mode (`read=`).
+    pub(crate) fn client_read(
+        &mut self,
+        to: NodeId,
+        request: RequestId,
+        command: Command,
+        read: crate::raft::ReadMode,
+    ) -> Ready {
+        let ready = step(self.node_mut(to), CLIENT, Message::ClientRequest { request, command, read });
         self.absorb(to, &ready);
         ready
     }
