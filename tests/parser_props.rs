@@ -323,6 +323,8 @@ fn command(n: u8) -> impl Strategy<Value = Command> {
         node(n).prop_map(Command::Crash),
         node(n).prop_map(Command::Restart),
         node(n).prop_map(Command::Timeout),
+        // `transfer leader to leader` is an error: never the leader itself.
+        (1..=n).prop_map(|id| Command::TransferLeader(NodeRef::Id(id))),
         partition(n).prop_map(Command::Partition),
         (link(n), any::<bool>()).prop_map(|((from, to), both)| Command::Cut { from, to, both }),
         (link(n), any::<bool>()).prop_map(|((from, to), both)| Command::Uncut { from, to, both }),
@@ -382,10 +384,14 @@ fn read_mode() -> impl Strategy<Value = raft::ReadMode> {
 
 fn scenario() -> impl Strategy<Value = Scenario> {
     (1..=9u8).prop_flat_map(|n| {
-        let spec = (any::<u64>(), range(1), 1..=MAX_DURATION, range(0), 0..=1_000_000u32, range(0), 0..=500_000u32);
+        let protocol = (any::<(bool, bool)>(), range(0), 0..=500_000u32);
+        let spec = (any::<u64>(), range(1), 1..=MAX_DURATION, range(0), 0..=1_000_000u32, protocol);
         let step = (command(n), prop::option::of(expected_lines()));
         (spec, prop::collection::vec(step, 0..12)).prop_map(
-            move |((seed, election, heartbeat, latency, loss_ppm, disk, drift_ppm), steps)| Scenario {
+            move |(
+                (seed, election, heartbeat, latency, loss_ppm, ((prevote, check_quorum), disk, drift_ppm)),
+                steps,
+            )| Scenario {
                 cluster: ClusterSpec {
                     nodes: n,
                     seed,
@@ -393,8 +399,8 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                     heartbeat,
                     latency,
                     loss_ppm,
-                    prevote: false,
-                    check_quorum: false,
+                    prevote,
+                    check_quorum,
                     disk,
                     drift_ppm,
                     kube: None,
@@ -484,6 +490,8 @@ mod recorder {
         Crash(u8),
         Restart(u8),
         Timeout(u8),
+        /// `transfer leader to N`.
+        Transfer(u8),
         /// Groups by node: 0 unlisted, else the group's index; an empty
         /// partition when all are 0.
         Partition(Vec<u8>),
@@ -523,6 +531,7 @@ mod recorder {
             6 => (1..=40u32).prop_map(Move::Step),
             2 => node().prop_map(Move::Crash),
             2 => node().prop_map(Move::Restart),
+            1 => node().prop_map(Move::Transfer),
             1 => node().prop_map(Move::Timeout),
             2 => prop::collection::vec(0..=2u8, n as usize).prop_map(Move::Partition),
             2 => (node(), node(), any::<bool>(), any::<bool>())
@@ -543,8 +552,16 @@ mod recorder {
             Just((5 * MS, 5 * MS)),
             Just((0, 2 * MS)),
         ];
-        (1..=7u8, any::<u64>(), latency, prop_oneof![Just(0u32), Just(20_000u32)]).prop_map(
-            |(nodes, seed, latency, loss_ppm)| WorldConfig { nodes, seed, latency, loss_ppm, ..WorldConfig::default() },
+        (1..=7u8, any::<u64>(), latency, prop_oneof![Just(0u32), Just(20_000u32)], any::<(bool, bool)>()).prop_map(
+            |(nodes, seed, latency, loss_ppm, (prevote, check_quorum))| WorldConfig {
+                nodes,
+                seed,
+                latency,
+                loss_ppm,
+                prevote,
+                check_quorum,
+                ..WorldConfig::default()
+            },
         )
     }
 
@@ -567,6 +584,7 @@ mod recorder {
             Move::Crash(id) => w.crash(*id).is_ok(),
             Move::Restart(id) => w.restart(*id).is_ok(),
             Move::Timeout(id) => w.force_timeout(*id).is_ok(),
+            Move::Transfer(id) => w.transfer_leader(*id).is_ok(),
             Move::Partition(groups) => {
                 let count = groups.iter().copied().max().unwrap_or(0);
                 let groups: Vec<Vec<u8>> = (1..=count)

@@ -565,3 +565,23 @@ fn a_lesson_plays_through_the_api_and_checks_its_arguments() {
         .unwrap();
     assert!(error_text(bad).starts_with("lessons/t.txt:3:12: unexpected 'crashd'"));
 }
+
+/// PreVote and CheckQuorum as `RaftLab.create` options, shown in the
+/// snapshot's config; `transferLeader` moves leadership (thesis §3.10) and
+/// its errors are readable; a non-boolean option is a TypeError.
+#[wasm_bindgen_test]
+fn election_options_and_leadership_transfer() {
+    let mut lab = RaftLab::create(options(r#"{"nodes": 3, "seed": 4, "prevote": true, "checkQuorum": true}"#)).unwrap();
+    let config = get(&lab.snapshot().unwrap(), "config");
+    assert_eq!(get(&config, "prevote").as_bool(), Some(true));
+    assert_eq!(get(&config, "checkQuorum").as_bool(), Some(true));
+    let first = advance_until_leader(&mut lab, None);
+    let to = if first == 1 { 2 } else { 1 };
+    assert!(error_text(lab.transfer_leader(n(first as f64)).unwrap_err()).contains("already the leader"));
+    lab.transfer_leader(n(to as f64)).unwrap();
+    assert_eq!(advance_until_leader(&mut lab, Some(first)), to);
+    assert!(lab.recorded_scenario().unwrap().contains(&format!("transfer leader to {to}")));
+    assert_type_error(lab.transfer_leader(s("2")), "transferLeader: 'id' must be a number");
+    let bad = RaftLab::create(options(r#"{"prevote": "yes"}"#)).err().expect("a TypeError");
+    assert!(error_text(bad).contains("prevote"));
+}

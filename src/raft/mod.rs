@@ -59,7 +59,7 @@
 //!
 //! | Candidates (§5.2) | implemented by |
 //! |---|---|
-//! | On conversion to candidate, start an election: increment `currentTerm`, vote for self, reset the election timer, send RequestVote to all other servers | [`Node::become_candidate`] |
+//! | On conversion to candidate, start an election: increment `currentTerm`, vote for self, reset the election timer, send RequestVote to all other servers | [`Node::become_candidate`], then [`Node::campaign`] sends RequestVote |
 //! | If votes received from a majority of servers: become leader | [`Majority::vote_result`], [`Node::become_leader`] |
 //! | If AppendEntries received from a new leader: convert to follower | [`Node::step`] (a candidate's AppendEntries of its own term), [`Node::become_follower`] |
 //! | If the election timeout elapses: start a new election | [`Node::election_timeout`] |
@@ -82,6 +82,20 @@
 //!
 //! Each of these rules that [`rules::Rule`] names can be switched off (a
 //! lesion, for teaching): the check sits in the function above.
+//!
+//! # Beyond Figure 2: Ongaro's thesis
+//!
+//! Options of the `cluster` line ([`ElectionOptions`]) and a command; all in
+//! `election.rs`, timed by the lease timer ([`Ready::lease_timer`]).
+//!
+//! | rule | implemented by |
+//! |---|---|
+//! | §9.6 PreVote: a pre-election, term unchanged, before a real one | [`Node::campaign`] with [`CampaignKind::PreElection`], [`Node::become_pre_candidate`], [`Node::step_pre_candidate`] |
+//! | §9.6 grant a pre-vote only to an up-to-date log, and only without a live leader in the last minimum election timeout; nothing changes on the voter | [`Node::handle_pre_vote`], [`Node::in_lease`] |
+//! | §4.2.3 CheckQuorum: a leader without a majority within an election timeout steps down | [`Node::check_quorum`], from [`Node::lease_timeout`] |
+//! | §4.2.3 leader stickiness: ignore RequestVote while a live leader is heard from | [`Node::ignores_vote_request`] |
+//! | §3.10 leadership transfer: catch the target up, refuse requests, TimeoutNow, abort after an election timeout | [`Node::transfer_leadership`], [`Node::lease_timeout`] |
+//! | §3.10 the target campaigns at once, past pre-vote and stickiness | [`Node::handle_timeout_now`], [`CampaignKind::Transfer`] |
 
 // The index above links the private functions where the rules live;
 // .cargo/config.toml has `cargo doc` document private items, so they resolve.

@@ -442,7 +442,7 @@ impl World {
         let mut found = 0;
         if let EventKind::Submit(op) | EventKind::ClientLoad(Some(op)) = kind {
             if let Some(o) = self.client.op(*op) {
-                let promised = o.read.promises_linearizability(self.lease_bound_holds());
+                let promised = o.read.promises_linearizability(self.lease_reads_promised());
                 found += self.checker.client_invoked(event, now, o.id, &o.command, promised);
             }
         }

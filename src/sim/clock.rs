@@ -58,6 +58,17 @@ impl World {
         let (fastest, slowest) = (rates.clone().max().unwrap_or(0), rates.min().unwrap_or(0));
         fastest * EXACT as u64 <= slowest * (EXACT as u64 + self.config.drift_ppm as u64)
     }
+
+    /// Whether lease reads promise linearizability in this run: the clocks
+    /// are within the lease's drift bound, and followers refuse to elect
+    /// another leader while the lease lasts, which is leader stickiness
+    /// (`checkquorum=on`). Plain Raft grants a vote whatever the voter's
+    /// election timer says, so without it a candidate whose own timer fired
+    /// early (behind a cut link) can win while the old leader still serves
+    /// lease reads (etcd refuses lease reads without CheckQuorum).
+    pub fn lease_reads_promised(&self) -> bool {
+        self.config.check_quorum && self.lease_bound_holds()
+    }
 }
 
 #[cfg(test)]

@@ -70,10 +70,21 @@ fn s6_4_readindex_reads_stay_linearizable_under_faults_disk_latency_and_drift() 
 #[test]
 fn s6_4_1_lease_reads_within_the_drift_bound_stay_linearizable() {
     for seed in 1..=12 {
-        let w = run(WorldConfig::with_nodes(5, seed), &[ReadMode::Lease, ReadMode::Index]);
-        assert!(w.lease_bound_holds());
+        let config = WorldConfig { check_quorum: true, ..WorldConfig::with_nodes(5, seed) };
+        let w = run(config, &[ReadMode::Lease, ReadMode::Index]);
+        assert!(w.lease_reads_promised());
         assert_clean(&w, &format!("seed {seed}"));
     }
+}
+
+/// Without leader stickiness a lease promises nothing (etcd refuses lease
+/// reads without CheckQuorum), whatever the clocks do.
+#[test]
+fn s6_4_1_lease_reads_promise_linearizability_only_with_checkquorum() {
+    let plain = World::new(WorldConfig::with_nodes(5, 1)).unwrap();
+    assert!(plain.lease_bound_holds() && !plain.lease_reads_promised());
+    let sticky = World::new(WorldConfig { check_quorum: true, ..WorldConfig::with_nodes(5, 1) }).unwrap();
+    assert!(sticky.lease_reads_promised());
 }
 
 #[test]

@@ -57,7 +57,7 @@ pub fn history_view(world: &World) -> HistoryView {
     let client = world.client();
     let operations: Vec<_> = client.ops().iter().map(|o| o.to_operation()).collect();
     let check = check_history(&operations);
-    let lease_bound = world.lease_bound_holds();
+    let lease_bound = world.lease_reads_promised();
     let mut ops: Vec<HistoryOp> = client
         .ops()
         .iter()
