@@ -5,6 +5,7 @@
 #                      wasm-bindgen-test in headless Chromium, end-to-end page tests
 #   ./build.sh serve   build the browser package and serve www/ on
 #                      http://127.0.0.1:8080 (PORT overrides)
+#   ./build.sh pkg     build the browser package only (www/pkg/: wasm, bundle, styles)
 #   ./build.sh lint    cargo fmt --check and cargo clippy (native, wasm32), warnings denied
 #                      (also the first step of test)
 #   ./build.sh bench   build the package and measure per-frame work, time-travel jumps and
@@ -234,6 +235,7 @@ case "${1:-}" in
   serve) cmd_serve ;;
   bench) cmd_bench ;;
   lint) cmd_lint ;;
+  pkg) build_pkg ;;
   dist) cmd_dist ;;
-  *) echo "usage: ./build.sh test | serve | bench | lint | dist" >&2; exit 2 ;;
+  *) echo "usage: ./build.sh test | serve | bench | lint | pkg | dist" >&2; exit 2 ;;
 esac

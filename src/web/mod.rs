@@ -10,5 +10,6 @@ mod api_rules;
 mod args;
 mod options;
 pub mod render;
+mod render_kube;
 
 pub use api::RaftLab;
