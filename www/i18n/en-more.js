@@ -109,4 +109,9 @@ export default {
   'rule.5.4.2.text': 'A leader decides that an entry is committed by counting replicas only for entries of its own, current term. An entry of an earlier term can be stored on a majority and still be overwritten later, by a leader of another term whose log ends in a higher term (Figure 8 of the paper).\nSuch an entry is committed only indirectly: when an entry of the current term after it is stored on a majority, everything before it is committed too. That is why a new leader appends an empty entry (no-op) of its term as soon as it wins.',
   'rule.figure-2': 'Figure 2: what survives a crash, and when a follower commits',
   'rule.figure-2.text': 'Figure 2 of the paper sums up the rules. currentTerm, votedFor and the log are persistent: written to stable storage before the server answers, they survive a crash. So a restarted server never votes twice in one term and never forgets an entry it acknowledged.\ncommitIndex and lastApplied are volatile: a restarted server starts them over at 0 and learns them again from the leader’s next AppendEntries, then applies its log again. A follower sets its commitIndex to min(leaderCommit, index of the last new entry), so it never commits an entry the leader has not vouched for (AppendEntries, step 5).',
+  // ---- the Kubernetes view (kubernetes.html) ----
+  'lib.kube-stacked-3-zones.about': "One stacked control plane per zone: losing any one zone leaves 2 of 3 etcd members, a quorum. Best seen in the Kubernetes view.",
+  'lib.kube-stacked-2-plus-1.about': "Two machines in zone a, one in zone b: losing zone b is fine, losing zone a loses etcd’s quorum and with it the apiserver and the Leases.",
+  'lib.kube-external-3-etcd.about': "etcd on machines of its own: a control plane’s crash leaves the three members alone; the other control plane takes the Leases over.",
+  'lib.kube-5-etcd-3-zones.about': "Five members over 2 + 2 + 1 zones: quorum 3, so any one zone may go.",
 };
