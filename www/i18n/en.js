@@ -495,7 +495,7 @@ export default {
   'lessons.list': 'Lessons',
   'lessons.loading': 'Loading the lessons…',
   'lessons.welcome': 'Learn Raft by doing it',
-  'lessons.intro': 'Thirteen short lessons take you through Raft, the consensus algorithm etcd and Kubernetes rely on: roles and terms, elections, log replication, crashes, partitions, quorums, restarts, and the subtle rules that keep committed data safe.\nEach lesson runs a real simulated cluster. It narrates, pauses for you, asks you to predict what happens next, and hands you the controls: crash the leader, cut the network, send writes. Every decision a server takes comes with its reason; click a reason to read the rule behind it.\nYour progress is kept in this browser. The address of the page is a link to the step you are on.',
+  'lessons.intro': 'Seventeen short lessons take you through Raft, the consensus algorithm etcd and Kubernetes rely on: roles and terms, elections, log replication, crashes, partitions, quorums, restarts, the subtle rules that keep committed data safe, and etcd inside a Kubernetes control plane.\nEach lesson runs a real simulated cluster. It narrates, pauses for you, asks you to predict what happens next, and hands you the controls: crash the leader, cut the network, send writes. Every decision a server takes comes with its reason; click a reason to read the rule behind it.\nYour progress is kept in this browser. The address of the page is a link to the step you are on.',
   'lessons.start': 'Start with “{title}”',
   'lessons.resume': 'Go on with “{title}”',
   // ---- the Kubernetes view (kubernetes.html) ----
