@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Assembles the static site a course author hosts (./build.sh dist runs it
 # after building the wasm package): DEST gets the pages (index.html,
-# lessons.html, embed.html, demo.html), raft-lab.js and the modules it
+# lessons.html, kubernetes.html, embed.html, demo.html), raft-lab.js and the modules it
 # loads, the style sheets, the catalogues, the package (glue, wasm, the
 # bundle of index.html and its chunks), the lessons and the scenarios.
 # Every URL in them is relative, so the folder works from any static host
