@@ -11,14 +11,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dest=${1:?usage: scripts/dist.sh DEST}
-[ -f www/pkg/raftlab_bg.wasm ] || { echo "dist: www/pkg is not built (./build.sh dist builds it)" >&2; exit 1; }
+[ -f www/pkg/raftlab_bg.wasm ] && [ -f www/pkg-kube/raftlab_bg.wasm ] || { echo "dist: www/pkg is not built (./build.sh dist builds it)" >&2; exit 1; }
 
 rm -rf "$dest"
-mkdir -p "$dest/pkg/chunks" "$dest/i18n" "$dest/lessons" "$dest/scenarios"
+mkdir -p "$dest/pkg/chunks" "$dest/pkg-kube" "$dest/i18n" "$dest/lessons" "$dest/scenarios"
 cp www/*.html www/*.js www/*.css "$dest/"
 cp www/i18n/*.js "$dest/i18n/"
 cp www/pkg/raftlab.js www/pkg/raftlab_bg.wasm www/pkg/app.min.js www/pkg/page.min.css "$dest/pkg/"
 cp www/pkg/chunks/*.js "$dest/pkg/chunks/"
+cp www/pkg-kube/raftlab.js www/pkg-kube/raftlab_bg.wasm "$dest/pkg-kube/"
 cp www/lessons/*.txt "$dest/lessons/"
 cp www/scenarios/*.txt "$dest/scenarios/"
 cat >"$dest/README.txt" <<'TXT'

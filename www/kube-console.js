@@ -1,7 +1,7 @@
 // The console of the Kubernetes view: `etcdctl ...` and `kubectl get leases
 // -n kube-system` typed by the user, answered as the tools print it. A bad
 // command prints its error in the console and changes nothing else.
-import { isPanic, message } from './lab-runtime.js';
+import { isPanic, message } from './lab-errors.js';
 
 const KEPT_LINES = 400; // of output, so a long session does not grow the page without bound
 const KEPT_HISTORY = 50;

@@ -9,8 +9,9 @@
 // The address: kubernetes.html#preset=kube-stacked-2-plus-1 opens a preset;
 // kubernetes.html#s=SCENARIO&at=EVENT opens a recorded run at an event;
 // ?lang=ko (or &lang=ko in the hash) picks the language.
-import { RaftLab } from './pkg/raftlab.js';
-import { ready, isPanic, message } from './lab-runtime.js';
+// The Kubernetes package: the lab's with the view's drawing (cargo feature `kube`).
+import init, { RaftLab } from './pkg-kube/raftlab.js';
+import { isPanic, message } from './lab-errors.js';
 import {
   LANGUAGES, applyTranslations, loadLanguage, normalizeLang, pickLanguage, rememberLanguage, takeLang, translator,
 } from './i18n.js';
@@ -352,7 +353,7 @@ window.addEventListener('hashchange', () => location.reload());
 
 // ---------- start ----------
 
-await ready();
+await init();
 translate();
 const asked = link.get('preset');
 if (link.has('s')) {

@@ -66,6 +66,7 @@ pub struct RaftLab {
     /// The words on the canvases, in the page's language (`setLabels`).
     pub(super) labels: render::Labels,
     /// The words on the Kubernetes canvas (`setKubeLabels`).
+    #[cfg(feature = "kube")]
     pub(super) kube_labels: super::render_kube::KubeLabels,
     /// The lesson this cluster plays, if any (`api_lesson.rs`).
     pub(super) lesson: Option<LessonPlayer>,
@@ -119,6 +120,7 @@ impl RaftLab {
             session,
             layout: None,
             labels: render::Labels::default(),
+            #[cfg(feature = "kube")]
             kube_labels: super::render_kube::KubeLabels::default(),
             lesson: None,
         }
