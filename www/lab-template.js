@@ -171,7 +171,9 @@ const SCENARIO = (p, library) => `<section class="panel">
     <label><span data-t="lib.label"></span> <select id="${p}library"></select></label>
     ${btn(p, 'libraryLoad', 'lib.load')}
   </div>
-  <p id="${p}libraryInfo" class="muted small"></p>` : ''}
+  <p id="${p}libraryInfo" class="muted small"></p>
+  <p class="small"><a id="${p}libraryKube" href="kubernetes.html" data-t="lib.openKube" hidden></a></p>
+  <nav class="small pages" data-t-aria-label="nav.label"><a href="lessons.html" data-t="nav.lessons"></a> · <a href="kubernetes.html" data-t="nav.kubernetes"></a></nav>` : ''}
   <textarea id="${p}scenario" rows="9" spellcheck="false" data-t-aria-label="sc.text"></textarea>
   <div class="row">
     ${btn(p, 'loadScenario', 'sc.load')}

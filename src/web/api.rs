@@ -65,6 +65,9 @@ pub struct RaftLab {
     layout: Option<Layout>,
     /// The words on the canvases, in the page's language (`setLabels`).
     pub(super) labels: render::Labels,
+    /// The words on the Kubernetes canvas (`setKubeLabels`).
+    #[cfg(feature = "kube")]
+    pub(super) kube_labels: super::render_kube::KubeLabels,
     /// The lesson this cluster plays, if any (`api_lesson.rs`).
     pub(super) lesson: Option<LessonPlayer>,
 }
@@ -113,7 +116,14 @@ pub(super) fn to_js<T: Serialize + ?Sized>(value: &T) -> Js<JsValue> {
 
 impl RaftLab {
     pub(super) fn with(session: Session) -> RaftLab {
-        RaftLab { session, layout: None, labels: render::Labels::default(), lesson: None }
+        RaftLab {
+            session,
+            layout: None,
+            labels: render::Labels::default(),
+            #[cfg(feature = "kube")]
+            kube_labels: super::render_kube::KubeLabels::default(),
+            lesson: None,
+        }
     }
 
     /// A node id of this cluster, from the argument `arg`.
@@ -146,7 +156,7 @@ impl RaftLab {
         Ok(())
     }
 
-    fn style(&self, style: Arg) -> Js<Style> {
+    pub(super) fn style(&self, style: Arg) -> Js<Style> {
         let Some(object) = style.optional_object()? else {
             return Ok(Style::default());
         };
@@ -188,7 +198,7 @@ impl RaftLab {
     }
 
     /// The canvas and size arguments of `render` and `renderLog`.
-    fn canvas<'a>(
+    pub(super) fn canvas<'a>(
         method: &'static str,
         ctx: &'a JsValue,
         width: &JsValue,

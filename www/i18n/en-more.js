@@ -130,4 +130,9 @@ export default {
   'rule.4.2.3.text': 'A leader that cannot reach a majority can commit nothing, but Figure 2 never tells it so: with one-way link failures its heartbeats still keep everyone else from starting an election. With CheckQuorum, a leader that has not heard from a majority within an election timeout steps down.\nLeader stickiness is the other half: a server that heard from a live leader within the minimum election timeout ignores RequestVote, without adopting the candidate’s term, so a server that cannot reach the leader cannot depose it. A leadership transfer’s election is the one exception.',
   'rule.3.10': 'Leadership transfer',
   'rule.3.10.text': 'To hand its leadership to another server (before maintenance, or to a better-placed machine) the leader stops accepting client requests, brings the target’s log up to date, and sends it TimeoutNow. The target starts an election at once, in a higher term, and wins it because its log is up to date; voters that still hear from the old leader vote anyway, since that leader asked for it.\nIf the target has not taken over within an election timeout, the leader gives up and accepts requests again.',
+  // ---- the Kubernetes view (kubernetes.html) ----
+  'lib.kube-stacked-3-zones.about': "One stacked control plane per zone: losing any one zone leaves 2 of 3 etcd members, a quorum. Best seen in the Kubernetes view.",
+  'lib.kube-stacked-2-plus-1.about': "Two machines in zone a, one in zone b: losing zone b is fine, losing zone a loses etcd’s quorum and with it the apiserver and the Leases.",
+  'lib.kube-external-3-etcd.about': "etcd on machines of its own: a control plane’s crash leaves the three members alone; the other control plane takes the Leases over.",
+  'lib.kube-5-etcd-3-zones.about': "Five members over 2 + 2 + 1 zones: quorum 3, so any one zone may go.",
 };
