@@ -5,6 +5,8 @@
 use std::fmt;
 use std::rc::Rc;
 
+use super::kv::KvStore;
+use super::log::SnapshotPoint;
 use super::types::{Command, Entry, LogIndex, NodeId, RequestId, Term};
 use crate::store::Reply;
 
@@ -16,6 +18,8 @@ pub enum Message {
     RequestVoteReply(RequestVoteReply),
     AppendEntries(AppendEntries),
     AppendEntriesReply(AppendEntriesReply),
+    InstallSnapshot(InstallSnapshot),
+    InstallSnapshotReply(InstallSnapshotReply),
     /// A client operation, sent to any node. `request` stays the same across
     /// retries so the state machine applies it once.
     ClientRequest {
@@ -100,6 +104,49 @@ impl AppendEntriesReply {
     }
 }
 
+/// A snapshot of one node's state machine (§7): the key-value state with
+/// its table of applied client requests, as of the last included entry.
+/// Shared behind an `Rc`: a node, its messages and the world's checkpoints
+/// hold the same one.
+#[derive(Clone, Debug, Default)]
+pub struct Snapshot {
+    /// The last included index and term, and the digest of the log prefix
+    /// the snapshot replaces.
+    pub point: SnapshotPoint,
+    pub state: KvStore,
+}
+
+/// Two snapshots of the same point hold the same state (State Machine
+/// Safety); the state's digest confirms it.
+impl PartialEq for Snapshot {
+    fn eq(&self, other: &Self) -> bool {
+        self.point == other.point && self.state.digest() == other.state.digest()
+    }
+}
+
+impl Eq for Snapshot {}
+
+/// Sent by the leader to a follower that needs entries the leader has
+/// already discarded (§7, Figure 13 "InstallSnapshot RPC"). The snapshot
+/// travels whole, in one message: the paper's `offset`/`done` chunking is a
+/// transport detail the simulation leaves out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InstallSnapshot {
+    pub term: Term,
+    pub leader: NodeId,
+    pub snapshot: Rc<Snapshot>,
+}
+
+/// The answer to InstallSnapshot. Besides the paper's `term`, it carries
+/// `match_index`, the index up to which the follower's log now agrees with
+/// the leader's (the snapshot's point, or the follower's commit index when
+/// the snapshot was older than what it had), as etcd's follower answers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct InstallSnapshotReply {
+    pub term: Term,
+    pub match_index: LogIndex,
+}
+
 /// What a node tells the client.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ClientOutcome {
@@ -151,14 +198,18 @@ pub enum MessageKind {
     AppendEntriesReply,
     ClientRequest,
     ClientReply,
+    InstallSnapshot,
+    InstallSnapshotReply,
 }
 
 impl MessageKind {
-    pub const ALL: [MessageKind; 6] = [
+    pub const ALL: [MessageKind; 8] = [
         MessageKind::RequestVote,
         MessageKind::RequestVoteReply,
         MessageKind::AppendEntries,
         MessageKind::AppendEntriesReply,
+        MessageKind::InstallSnapshot,
+        MessageKind::InstallSnapshotReply,
         MessageKind::ClientRequest,
         MessageKind::ClientReply,
     ];
@@ -171,6 +222,8 @@ impl MessageKind {
             MessageKind::AppendEntriesReply => "AppendEntriesReply",
             MessageKind::ClientRequest => "ClientRequest",
             MessageKind::ClientReply => "ClientReply",
+            MessageKind::InstallSnapshot => "InstallSnapshot",
+            MessageKind::InstallSnapshotReply => "InstallSnapshotReply",
         }
     }
 
@@ -186,6 +239,8 @@ impl Message {
             Message::RequestVoteReply(_) => MessageKind::RequestVoteReply,
             Message::AppendEntries(_) => MessageKind::AppendEntries,
             Message::AppendEntriesReply(_) => MessageKind::AppendEntriesReply,
+            Message::InstallSnapshot(_) => MessageKind::InstallSnapshot,
+            Message::InstallSnapshotReply(_) => MessageKind::InstallSnapshotReply,
             Message::ClientRequest { .. } => MessageKind::ClientRequest,
             Message::ClientReply { .. } => MessageKind::ClientReply,
         }
@@ -198,6 +253,8 @@ impl Message {
             Message::RequestVoteReply(m) => Some(m.term),
             Message::AppendEntries(m) => Some(m.term),
             Message::AppendEntriesReply(m) => Some(m.term),
+            Message::InstallSnapshot(m) => Some(m.term),
+            Message::InstallSnapshotReply(m) => Some(m.term),
             Message::ClientRequest { .. } | Message::ClientReply { .. } => None,
         }
     }
@@ -257,6 +314,14 @@ impl fmt::Display for Message {
                     }
                 }
                 Ok(())
+            }
+            Message::InstallSnapshot(InstallSnapshot { term, leader, snapshot }) => {
+                let SnapshotPoint { index, term: last_term, .. } = snapshot.point;
+                let keys = snapshot.state.len();
+                write!(f, "InstallSnapshot term={term} leader={leader} last_included={last_term}/{index} keys={keys}")
+            }
+            Message::InstallSnapshotReply(InstallSnapshotReply { term, match_index }) => {
+                write!(f, "InstallSnapshotReply term={term} match={match_index}")
             }
             Message::ClientRequest { request, command } => {
                 write!(f, "ClientRequest #{request} {command}")

@@ -87,6 +87,8 @@ pub enum Command {
     Crash(NodeRef),
     Restart(NodeRef),
     Timeout(NodeRef),
+    /// `snapshot N` (version 2, §7): node N snapshots its state machine now.
+    Snapshot(NodeRef),
     /// The groups as written; nodes not listed form one more group. No
     /// groups at all is `partition none` (extension): everyone in one
     /// group again, cut links left as they are.
@@ -158,6 +160,12 @@ pub enum Command {
         role: ExpectedRole,
     },
     ExpectCommitted {
+        node: NodeRef,
+        index: u64,
+    },
+    /// `expect snapshot N INDEX` (version 2, §7): node N's latest snapshot
+    /// covers its log up to INDEX (0: it has none).
+    ExpectSnapshot {
         node: NodeRef,
         index: u64,
     },
@@ -376,7 +384,11 @@ impl fmt::Display for ClusterSpec {
             format_duration(self.heartbeat),
             format_range(self.latency),
             format_percent(self.loss_ppm)
-        )
+        )?;
+        if self.snapshot > 0 {
+            write!(f, " snapshot={}", self.snapshot)?;
+        }
+        Ok(())
     }
 }
 
@@ -468,6 +480,7 @@ impl Command {
             Command::Crash(_)
                 | Command::Restart(_)
                 | Command::Timeout(_)
+                | Command::Snapshot(_)
                 | Command::Partition(_)
                 | Command::Cut { .. }
                 | Command::Uncut { .. }
@@ -496,6 +509,7 @@ impl fmt::Display for Command {
             Command::Crash(n) => write!(f, "crash {n}"),
             Command::Restart(n) => write!(f, "restart {n}"),
             Command::Timeout(n) => write!(f, "timeout {n}"),
+            Command::Snapshot(n) => write!(f, "snapshot {n}"),
             Command::Partition(groups) if groups.is_empty() => f.write_str("partition none"),
             Command::Partition(groups) => {
                 f.write_str("partition ")?;
@@ -538,6 +552,7 @@ impl fmt::Display for Command {
             Command::ExpectTerm { node, term } => write!(f, "expect term {node} {term}"),
             Command::ExpectRole { node, role } => write!(f, "expect role {node} {role}"),
             Command::ExpectCommitted { node, index } => write!(f, "expect committed {node} {index}"),
+            Command::ExpectSnapshot { node, index } => write!(f, "expect snapshot {node} {index}"),
             Command::ExpectLog { node, entries } => {
                 write!(f, "expect log {node}")?;
                 for (term, command) in entries {

@@ -26,12 +26,12 @@ use lexer::{check_controls, check_invisible, duration, percent, range, uint, uin
 pub use lexer::{is_invisible, lines, shown};
 
 const SEPARATOR: &str = "----";
-const COMMANDS: &str = "one of: run, step, crash, restart, timeout, partition, cut, uncut, heal, \
+const COMMANDS: &str = "one of: run, step, crash, restart, timeout, snapshot, partition, cut, uncut, heal, \
                         drop, duplicate, put, get, del, list, client, break, unbreak, rule, expect, show, \
                         etcdctl, kubectl, fail, restore, isolate";
 /// The first words of commands (`client` only when `load` follows it: the
 /// runner prints lines like `client submits #1 ...`).
-const KEYWORDS: [&str; 27] = [
+const KEYWORDS: [&str; 28] = [
     "cluster",
     "kubernetes",
     "etcdctl",
@@ -44,6 +44,7 @@ const KEYWORDS: [&str; 27] = [
     "crash",
     "restart",
     "timeout",
+    "snapshot",
     "partition",
     "cut",
     "uncut",
@@ -60,8 +61,9 @@ const KEYWORDS: [&str; 27] = [
     "unbreak",
     "rule",
 ];
-const MESSAGE_TYPE: &str = "a message type: RequestVote, RequestVoteReply, AppendEntries, AppendEntriesReply, any";
-const OPTIONS: &str = "an option: seed, election, heartbeat, latency, loss";
+const MESSAGE_TYPE: &str = "a message type: RequestVote, RequestVoteReply, AppendEntries, AppendEntriesReply, \
+                            InstallSnapshot, InstallSnapshotReply, any";
+const OPTIONS: &str = "an option: seed, election, heartbeat, latency, loss, snapshot";
 const END: &str = "end of line";
 
 /// Parses a whole scenario, stopping at the first error.
@@ -168,7 +170,7 @@ fn parse_cluster(line: &Line) -> Result<ClusterSpec, ParseError> {
         };
         let name = w.sub(0, key.len());
         let v = w.tail(key.len() + 1);
-        if !["seed", "election", "heartbeat", "latency", "loss"].contains(&key) {
+        if !["seed", "election", "heartbeat", "latency", "loss", "snapshot"].contains(&key) {
             return Err(name.error(OPTIONS));
         }
         if seen.contains(&key) {
@@ -203,6 +205,16 @@ fn cluster_option(spec: &mut ClusterSpec, key: &str, v: &Word) -> Result<(), Par
         }
         "latency" => spec.latency = range(v)?,
         "loss" => spec.loss_ppm = percent(v)?,
+        "snapshot" => {
+            const EVERY: &str = "a number of applied entries above 0, like snapshot=100, or 'off'";
+            spec.snapshot = match v.text {
+                "off" => 0,
+                text => match uint(text) {
+                    Some(k) if k > 0 => k,
+                    _ => return Err(v.error(EVERY)),
+                },
+            };
+        }
         _ => return Err(v.error(OPTIONS)),
     }
     Ok(())
@@ -323,6 +335,7 @@ impl Parser {
             "kubectl" => self.kubectl(&w, &mut c)?,
             "etcdctl" => parse_kube::etcdctl(&mut c)?,
             "timeout" => Command::Timeout(self.next_node(&mut c)?),
+            "snapshot" => Command::Snapshot(self.next_node(&mut c)?),
             "partition" => match c.peek() {
                 Some(w) if w.text == "none" => {
                     c.next();

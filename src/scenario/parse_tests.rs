@@ -76,7 +76,8 @@ fn cluster_defaults_and_options() {
             heartbeat: 50 * MS,
             latency: (10 * MS, 20 * MS),
             loss_ppm: 0,
-            kube: None
+            kube: None,
+            snapshot: 0,
         }
     );
     let c = cluster("cluster 9 loss=5% latency=1ms..2ms heartbeat=20ms election=1..1.5s seed=18446744073709551615");
@@ -116,7 +117,7 @@ fn cluster_errors() {
     assert_eq!(err("cluster +3"), "1:9: unexpected '+3', expected a cluster size 1..9");
     assert_eq!(
         err("cluster 5 seed=1 prevote=on"),
-        "1:18: unexpected 'prevote', expected an option: seed, election, heartbeat, latency, loss"
+        "1:18: unexpected 'prevote', expected an option: seed, election, heartbeat, latency, loss, snapshot"
     );
     assert!(err("cluster 5 checkquorum=on").starts_with("1:11: unexpected 'checkquorum'"));
     assert_eq!(err("cluster 5 seed=1 seed=2"), "1:18: unexpected 'seed', expected each option at most once");
@@ -216,10 +217,34 @@ fn node_commands_and_ids() {
 }
 
 #[test]
+fn s7_snapshot_forms_and_their_errors() {
+    assert_eq!(cluster("cluster 3 snapshot=10").snapshot, 10);
+    assert_eq!(cluster("cluster 3 snapshot=off").snapshot, 0);
+    assert_eq!(cluster("cluster 3").to_string().contains("snapshot"), false, "off is not written");
+    assert!(cluster("cluster 3 snapshot=7").to_string().ends_with(" snapshot=7"));
+    let every = "expected a number of applied entries above 0, like snapshot=100, or 'off'";
+    // (text, error)
+    let errors = [
+        ("cluster 3 snapshot=0", format!("1:20: unexpected '0', {every}")),
+        ("cluster 3 snapshot=many", format!("1:20: unexpected 'many', {every}")),
+        ("cluster 3 snapshot=", "1:11: unexpected 'snapshot=', expected a value after 'snapshot='".to_string()),
+    ];
+    for (text, error) in errors {
+        assert_eq!(err(text), error, "{text}");
+    }
+    assert_eq!(cmd("snapshot 2"), Command::Snapshot(Id(2)));
+    assert_eq!(cmd("snapshot leader"), Command::Snapshot(Leader));
+    assert_eq!(cmd("expect snapshot 3 20"), Command::ExpectSnapshot { node: Id(3), index: 20 });
+    assert_eq!(err2("snapshot"), "2:9: missing word, expected a node id 1..5 or 'leader'");
+    assert_eq!(err2("snapshot 2 now"), "2:12: unexpected 'now', expected end of line");
+    assert_eq!(err2("expect snapshot 2 x"), "2:19: unexpected 'x', expected a log index like 10");
+}
+
+#[test]
 fn unknown_command_on_line_3() {
     assert_eq!(
         err("cluster 3\nrun 1s\nreboot 2\n"),
-        "3:1: unexpected 'reboot', expected one of: run, step, crash, restart, timeout, partition, cut, \
+        "3:1: unexpected 'reboot', expected one of: run, step, crash, restart, timeout, snapshot, partition, cut, \
          uncut, heal, drop, duplicate, put, get, del, list, client, break, unbreak, rule, expect, show, etcdctl, kubectl, fail, restore, isolate"
     );
     // Keywords are case-sensitive.
@@ -275,7 +300,8 @@ fn message_actions() {
     for kind in MessageKind::ALL {
         assert_eq!(cmd(&format!("drop next {} 1->2", kind.name())), m(LinkKind::Drop, Some(kind), Id(1), Id(2)));
     }
-    let types = "expected a message type: RequestVote, RequestVoteReply, AppendEntries, AppendEntriesReply, any";
+    let types = "expected a message type: RequestVote, RequestVoteReply, AppendEntries, AppendEntriesReply, \
+                 InstallSnapshot, InstallSnapshotReply, any";
     assert_eq!(err2("drop next Vote 1->2"), format!("2:11: unexpected 'Vote', {types}"));
     assert_eq!(err2("drop next requestvote 1->2"), format!("2:11: unexpected 'requestvote', {types}"));
     assert_eq!(err2("drop next"), format!("2:10: missing word, {types}"));
@@ -370,7 +396,7 @@ fn breakpoints() {
     assert_eq!(err2("break leader"), format!("2:7: unexpected 'leader', {names}"));
     assert_eq!(err2("break leader-elected now"), "2:22: unexpected 'now', expected end of line");
     let types = "expected a message type: RequestVote, RequestVoteReply, AppendEntries, AppendEntriesReply, \
-                 ClientRequest, ClientReply, or any";
+                 InstallSnapshot, InstallSnapshotReply, ClientRequest, ClientReply, or any";
     assert_eq!(err2("break message Vote 1->2"), format!("2:15: unexpected 'Vote', {types}"));
     assert_eq!(err2("break message"), format!("2:14: missing word, {types}"));
     let ends = "expected a node id 1..5 or 'client'";

@@ -186,6 +186,7 @@ fn action_command(world: &World, action: &UserAction) -> Result<Command, String>
         UserAction::Crash(id) => Command::Crash(node(*id)),
         UserAction::Restart(id) => Command::Restart(node(*id)),
         UserAction::Timeout(id) => Command::Timeout(node(*id)),
+        UserAction::Snapshot(id) => Command::Snapshot(node(*id)),
         UserAction::Partition(groups) => partition(world, groups)?,
         UserAction::Cut { from, to, both, down } => {
             let (from, to, both) = (node(*from), node(*to), *both);

@@ -444,6 +444,10 @@ impl Runner {
                 let id = self.resolve(node)?;
                 self.act(out, |w| w.force_timeout(id))?;
             }
+            Command::Snapshot(node) => {
+                let id = self.resolve(node)?;
+                self.act(out, |w| w.take_snapshot(id))?;
+            }
             Command::Partition(groups) => {
                 let groups = groups
                     .iter()

@@ -16,6 +16,8 @@ pub enum UserAction {
     Restart(NodeId),
     /// Fires a node's election timer now.
     Timeout(NodeId),
+    /// §7: a node snapshots its state machine now.
+    Snapshot(NodeId),
     Partition(Vec<Vec<NodeId>>),
     /// Takes a link down (`down`) or back up; `both` also does the reverse.
     Cut {
@@ -63,6 +65,7 @@ impl UserAction {
             UserAction::Crash(id) => world.crash(*id),
             UserAction::Restart(id) => world.restart(*id),
             UserAction::Timeout(id) => world.force_timeout(*id),
+            UserAction::Snapshot(id) => world.take_snapshot(*id),
             UserAction::Partition(groups) => world.partition(groups.clone()),
             UserAction::Cut { from, to, both, down } => world.set_link(*from, *to, *both, *down),
             UserAction::Heal => {

@@ -56,6 +56,9 @@ pub struct WorldConfig {
     /// A Kubernetes control plane around the cluster (the `kubernetes`
     /// header); the Raft nodes are then its etcd members.
     pub kube: Option<KubeSpec>,
+    /// §7, `snapshot=K`: every node snapshots its state machine after each
+    /// K applied entries and discards its log up to there (0: off).
+    pub snapshot: u64,
 }
 
 impl Default for WorldConfig {
@@ -68,6 +71,7 @@ impl Default for WorldConfig {
             latency: (10 * MS, 20 * MS),
             loss_ppm: 0,
             kube: None,
+            snapshot: 0,
         }
     }
 }

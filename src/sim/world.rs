@@ -88,7 +88,11 @@ impl World {
             rng: SimRng::new(config.seed),
             nodes: (1..=n)
                 .map(|id| NodeSlot {
-                    node: Node::new(id, n),
+                    node: {
+                        let mut node = Node::new(id, n);
+                        node.set_snapshot_every(config.snapshot);
+                        node
+                    },
                     alive: true,
                     election_deadline: None,
                     election_armed_at: 0,
@@ -391,6 +395,23 @@ impl World {
         self.effects.clear();
         self.with_node(id, |node, ready| node.force_timeout(ready));
         self.finish_event(EventKind::ForcedTimeout(id), Some(id));
+        Ok(())
+    }
+
+    /// §7, `snapshot N`: node `id` snapshots its state machine now, up to
+    /// its applied index, and discards its log up to there (nothing to do
+    /// when its latest snapshot already covers the applied index).
+    pub fn take_snapshot(&mut self, id: NodeId) -> Result<(), SimError> {
+        self.check_node(id)?;
+        if !self.slot(id).alive {
+            return Err(SimError::Crashed(id));
+        }
+        self.record(UserAction::Snapshot(id));
+        self.effects.clear();
+        self.with_node(id, |node, ready| {
+            node.take_snapshot(ready);
+        });
+        self.finish_event(EventKind::Snapshot(id), Some(id));
         Ok(())
     }
 
