@@ -22,6 +22,7 @@ mod persistence;
 mod reasons;
 mod replication;
 mod safety;
+mod snapshot;
 mod timers;
 
 /// A message in flight: (from, to, message).
