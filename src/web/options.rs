@@ -15,7 +15,7 @@ use super::args::{field, field_error, in_range, num, range_error};
 const MAX_OPTION_MS: f64 = 3_600_000.0;
 
 /// The options of `RaftLab.create`; every field is optional.
-const OPTION_NAMES: [&str; 6] = ["nodes", "seed", "electionMs", "heartbeatMs", "latencyMs", "lossPercent"];
+const OPTION_NAMES: [&str; 7] = ["nodes", "seed", "electionMs", "heartbeatMs", "latencyMs", "lossPercent", "snapshot"];
 
 #[derive(Default)]
 pub(super) struct Options {
@@ -25,6 +25,9 @@ pub(super) struct Options {
     heartbeat_ms: Option<f64>,
     latency_ms: Option<[f64; 2]>,
     loss_percent: Option<f64>,
+    /// §7, the scenario option `snapshot=K`: K applied entries between
+    /// snapshots, 0 for none.
+    snapshot: Option<f64>,
 }
 
 fn number(value: &JsValue, key: &str) -> Js<f64> {
@@ -65,6 +68,7 @@ impl Options {
             heartbeat_ms: number("heartbeatMs")?,
             latency_ms: pair("latencyMs")?,
             loss_percent: number("lossPercent")?,
+            snapshot: number("snapshot")?,
         })
     }
 }
@@ -109,6 +113,9 @@ impl Options {
                 return Err(range_error(&format!("lossPercent must be a number from 0 to 100, not {}", num(loss))));
             }
             config.loss_ppm = (loss * 10_000.0).round() as u32;
+        }
+        if let Some(every) = self.snapshot {
+            config.snapshot = in_range(every, 0.0, MAX_SAFE, "RaftLab.create: options.snapshot")? as u64;
         }
         // The world's own checks: nonzero heartbeat, LOW <= HIGH, ...
         config.validate().map_err(err)?;
