@@ -196,5 +196,13 @@ mod tests {
         assert_eq!(over.limit, Limit::LogEntries);
         assert!(over.value > 3_000);
         assert!(Budget::DEFAULT.check(&world).is_ok());
+
+        // §7: with snapshots the logs hold only what was not yet compacted,
+        // so the same load stays within the same limit.
+        let mut world = World::new(WorldConfig { snapshot: 100, ..WorldConfig::with_nodes(3, 1) }).unwrap();
+        world.set_client_load(Some(MS));
+        world.run_for(10 * crate::sim::SECOND);
+        assert!(world.node(1).log().snapshot().index > 3_000, "the run went past the limit's worth of entries");
+        assert!(Budget { log_entries: 3_000, ..Budget::DEFAULT }.check(&world).is_ok());
     }
 }
