@@ -323,6 +323,7 @@ fn command(n: u8) -> impl Strategy<Value = Command> {
         node(n).prop_map(Command::Crash),
         node(n).prop_map(Command::Restart),
         node(n).prop_map(Command::Timeout),
+        node(n).prop_map(Command::Snapshot),
         partition(n).prop_map(Command::Partition),
         (link(n), any::<bool>()).prop_map(|((from, to), both)| Command::Cut { from, to, both }),
         (link(n), any::<bool>()).prop_map(|((from, to), both)| Command::Uncut { from, to, both }),
@@ -349,6 +350,7 @@ fn command(n: u8) -> impl Strategy<Value = Command> {
         (node(n), any::<u64>()).prop_map(|(node, term)| Command::ExpectTerm { node, term }),
         (node(n), role).prop_map(|(node, role)| Command::ExpectRole { node, role }),
         (node(n), any::<u64>()).prop_map(|(node, index)| Command::ExpectCommitted { node, index }),
+        (node(n), any::<u64>()).prop_map(|(node, index)| Command::ExpectSnapshot { node, index }),
         (node(n), prop::collection::vec((any::<u64>(), log_command()), 0..5))
             .prop_map(|(node, entries)| Command::ExpectLog { node, entries }),
         (key(), value(), via()).prop_map(|(key, value, on)| Command::ExpectValue { key, value, on }),
@@ -377,11 +379,12 @@ fn expected_lines() -> impl Strategy<Value = Vec<String>> {
 
 fn scenario() -> impl Strategy<Value = Scenario> {
     (1..=9u8).prop_flat_map(|n| {
-        let spec = (any::<u64>(), range(1), 1..=MAX_DURATION, range(0), 0..=1_000_000u32);
+        let spec = (any::<u64>(), range(1), 1..=MAX_DURATION, range(0), 0..=1_000_000u32, 0..=3u64);
         let step = (command(n), prop::option::of(expected_lines()));
         (spec, prop::collection::vec(step, 0..12)).prop_map(
-            move |((seed, election, heartbeat, latency, loss_ppm), steps)| Scenario {
-                cluster: ClusterSpec { nodes: n, seed, election, heartbeat, latency, loss_ppm, kube: None },
+            move |((seed, election, heartbeat, latency, loss_ppm, snapshot), steps)| Scenario {
+                // `snapshot` 0 is off; 1..3 are written as `snapshot=K`.
+                cluster: ClusterSpec { nodes: n, seed, election, heartbeat, latency, loss_ppm, kube: None, snapshot },
                 cluster_line: 0,
                 steps: steps
                     .into_iter()

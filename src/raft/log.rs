@@ -514,7 +514,8 @@ mod tests {
     #[test]
     fn s7_compact_discards_the_prefix_and_keeps_the_point() {
         // (terms, compact to, discarded, snapshot point (index, term), entries left)
-        let cases: [(&[Term], LogIndex, LogIndex, (LogIndex, Term), &[Term]); 4] = [
+        type Case = (&'static [Term], LogIndex, LogIndex, (LogIndex, Term), &'static [Term]);
+        let cases: [Case; 4] = [
             (&[1, 1, 2, 2, 3], 3, 3, (3, 2), &[2, 3]),
             (&[1, 1, 2], 3, 3, (3, 2), &[]),
             // Past the end: up to the last entry.

@@ -220,7 +220,7 @@ fn node_commands_and_ids() {
 fn s7_snapshot_forms_and_their_errors() {
     assert_eq!(cluster("cluster 3 snapshot=10").snapshot, 10);
     assert_eq!(cluster("cluster 3 snapshot=off").snapshot, 0);
-    assert_eq!(cluster("cluster 3").to_string().contains("snapshot"), false, "off is not written");
+    assert!(!cluster("cluster 3").to_string().contains("snapshot"), "off is not written");
     assert!(cluster("cluster 3 snapshot=7").to_string().ends_with(" snapshot=7"));
     let every = "expected a number of applied entries above 0, like snapshot=100, or 'off'";
     // (text, error)
