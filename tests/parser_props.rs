@@ -325,6 +325,7 @@ fn command(n: u8) -> impl Strategy<Value = Command> {
         node(n).prop_map(Command::Timeout),
         // `transfer leader to leader` is an error: never the leader itself.
         (1..=n).prop_map(|id| Command::TransferLeader(NodeRef::Id(id))),
+        node(n).prop_map(Command::Snapshot),
         partition(n).prop_map(Command::Partition),
         (link(n), any::<bool>()).prop_map(|((from, to), both)| Command::Cut { from, to, both }),
         (link(n), any::<bool>()).prop_map(|((from, to), both)| Command::Uncut { from, to, both }),
@@ -351,6 +352,7 @@ fn command(n: u8) -> impl Strategy<Value = Command> {
         (node(n), any::<u64>()).prop_map(|(node, term)| Command::ExpectTerm { node, term }),
         (node(n), role).prop_map(|(node, role)| Command::ExpectRole { node, role }),
         (node(n), any::<u64>()).prop_map(|(node, index)| Command::ExpectCommitted { node, index }),
+        (node(n), any::<u64>()).prop_map(|(node, index)| Command::ExpectSnapshot { node, index }),
         (node(n), prop::collection::vec((any::<u64>(), log_command()), 0..5))
             .prop_map(|(node, entries)| Command::ExpectLog { node, entries }),
         (key(), value(), via()).prop_map(|(key, value, on)| Command::ExpectValue { key, value, on }),
@@ -384,14 +386,15 @@ fn read_mode() -> impl Strategy<Value = raft::ReadMode> {
 
 fn scenario() -> impl Strategy<Value = Scenario> {
     (1..=9u8).prop_flat_map(|n| {
-        let protocol = (any::<(bool, bool)>(), range(0), 0..=500_000u32);
+        let protocol = (any::<(bool, bool)>(), range(0), 0..=500_000u32, 0..=3u64);
         let spec = (any::<u64>(), range(1), 1..=MAX_DURATION, range(0), 0..=1_000_000u32, protocol);
         let step = (command(n), prop::option::of(expected_lines()));
         (spec, prop::collection::vec(step, 0..12)).prop_map(
             move |(
-                (seed, election, heartbeat, latency, loss_ppm, ((prevote, check_quorum), disk, drift_ppm)),
+                (seed, election, heartbeat, latency, loss_ppm, ((prevote, check_quorum), disk, drift_ppm, snapshot)),
                 steps,
             )| Scenario {
+                // `snapshot` 0 is off; 1..3 are written as `snapshot=K`.
                 cluster: ClusterSpec {
                     nodes: n,
                     seed,
@@ -404,6 +407,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                     disk,
                     drift_ppm,
                     kube: None,
+                    snapshot,
                 },
                 cluster_line: 0,
                 steps: steps

@@ -330,6 +330,7 @@ fn every_method_type_checks_its_arguments() {
     assert_type_error(lab.crash(s("1")), "crash: 'id' must be a number, not the string \"1\"");
     assert_type_error(lab.restart(JsValue::NULL), "restart: 'id' must be a number, not null");
     assert_type_error(lab.timeout(U), "timeout: 'id' must be a number, not undefined");
+    assert_type_error(lab.take_snapshot(s("2")), "takeSnapshot: 'id' must be a number, not the string \"2\"");
     assert_type_error(lab.partition(s("1,2|3")), "partition: 'groups' must be an array of groups");
     assert_type_error(lab.partition(options(r#"[[1, "2"]]"#)), "partition: 'groups'");
     assert_type_error(lab.cut(n(1.0), s("2"), U), "cut: 'to' must be a number");

@@ -30,7 +30,7 @@ usage:
       Continue, the right answers, and each task's `do` actions until its predicate holds.
       --rewrite replaces each block with the actual output.
   raftlab fuzz --seeds N [--start S] [--nodes K] [--faults crash,partition,cut,loss,duplicate,drop]
-               [--duration 60s] [--jobs J]
+               [--duration 60s] [--jobs J] [--snapshot K]
       Random fault schedules with client load; checks every safety invariant and
       that the cluster recovers once the faults stop.
   raftlab fuzz --kubernetes stacked|external --seeds N [--control-planes K] [--etcd M] [--zones a,b,c]
@@ -339,6 +339,10 @@ fn cmd_fuzz(args: &[String]) -> Result<ExitCode, String> {
                 let d = value("--duration")?;
                 options.duration =
                     parse_duration(&d).ok_or(format!("fuzz: bad duration '{d}', expected e.g. 60s or 500ms"))?;
+            }
+            "--snapshot" => {
+                const K: &str = "fuzz: --snapshot takes a number of applied entries above 0";
+                options.snapshot = value("--snapshot")?.parse().ok().filter(|&k| k > 0).ok_or(K)?;
             }
             other => return Err(format!("fuzz: unknown option '{other}'")),
         }

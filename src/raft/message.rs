@@ -5,6 +5,8 @@
 use std::fmt;
 use std::rc::Rc;
 
+use super::kv::KvStore;
+use super::log::SnapshotPoint;
 use super::types::{Command, Entry, LogIndex, NodeId, ReadMode, RequestId, Term};
 use crate::store::Reply;
 
@@ -19,6 +21,8 @@ pub enum Message {
     PreVote(PreVote),
     PreVoteReply(PreVoteReply),
     TimeoutNow(TimeoutNow),
+    InstallSnapshot(InstallSnapshot),
+    InstallSnapshotReply(InstallSnapshotReply),
     /// A client operation, sent to any node. `request` stays the same across
     /// retries so the state machine applies it once.
     ClientRequest {
@@ -149,6 +153,49 @@ impl AppendEntriesReply {
     }
 }
 
+/// A snapshot of one node's state machine (§7): the key-value state with
+/// its table of applied client requests, as of the last included entry.
+/// Shared behind an `Rc`: a node, its messages and the world's checkpoints
+/// hold the same one.
+#[derive(Clone, Debug, Default)]
+pub struct Snapshot {
+    /// The last included index and term, and the digest of the log prefix
+    /// the snapshot replaces.
+    pub point: SnapshotPoint,
+    pub state: KvStore,
+}
+
+/// Two snapshots of the same point hold the same state (State Machine
+/// Safety); the state's digest confirms it.
+impl PartialEq for Snapshot {
+    fn eq(&self, other: &Self) -> bool {
+        self.point == other.point && self.state.digest() == other.state.digest()
+    }
+}
+
+impl Eq for Snapshot {}
+
+/// Sent by the leader to a follower that needs entries the leader has
+/// already discarded (§7, Figure 13 "InstallSnapshot RPC"). The snapshot
+/// travels whole, in one message: the paper's `offset`/`done` chunking is a
+/// transport detail the simulation leaves out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InstallSnapshot {
+    pub term: Term,
+    pub leader: NodeId,
+    pub snapshot: Rc<Snapshot>,
+}
+
+/// The answer to InstallSnapshot. Besides the paper's `term`, it carries
+/// `match_index`, the index up to which the follower's log now agrees with
+/// the leader's (the snapshot's point, or the follower's commit index when
+/// the snapshot was older than what it had), as etcd's follower answers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct InstallSnapshotReply {
+    pub term: Term,
+    pub match_index: LogIndex,
+}
+
 /// What a node tells the client.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ClientOutcome {
@@ -216,10 +263,12 @@ pub enum MessageKind {
     TimeoutNow,
     ClientRequest,
     ClientReply,
+    InstallSnapshot,
+    InstallSnapshotReply,
 }
 
 impl MessageKind {
-    pub const ALL: [MessageKind; 9] = [
+    pub const ALL: [MessageKind; 11] = [
         MessageKind::RequestVote,
         MessageKind::RequestVoteReply,
         MessageKind::AppendEntries,
@@ -227,6 +276,8 @@ impl MessageKind {
         MessageKind::PreVote,
         MessageKind::PreVoteReply,
         MessageKind::TimeoutNow,
+        MessageKind::InstallSnapshot,
+        MessageKind::InstallSnapshotReply,
         MessageKind::ClientRequest,
         MessageKind::ClientReply,
     ];
@@ -242,6 +293,8 @@ impl MessageKind {
             MessageKind::TimeoutNow => "TimeoutNow",
             MessageKind::ClientRequest => "ClientRequest",
             MessageKind::ClientReply => "ClientReply",
+            MessageKind::InstallSnapshot => "InstallSnapshot",
+            MessageKind::InstallSnapshotReply => "InstallSnapshotReply",
         }
     }
 
@@ -260,6 +313,8 @@ impl Message {
             Message::PreVote(_) => MessageKind::PreVote,
             Message::PreVoteReply(_) => MessageKind::PreVoteReply,
             Message::TimeoutNow(_) => MessageKind::TimeoutNow,
+            Message::InstallSnapshot(_) => MessageKind::InstallSnapshot,
+            Message::InstallSnapshotReply(_) => MessageKind::InstallSnapshotReply,
             Message::ClientRequest { .. } => MessageKind::ClientRequest,
             Message::ClientReply { .. } => MessageKind::ClientReply,
         }
@@ -275,6 +330,8 @@ impl Message {
             Message::PreVote(m) => Some(m.term),
             Message::PreVoteReply(m) => Some(m.term),
             Message::TimeoutNow(m) => Some(m.term),
+            Message::InstallSnapshot(m) => Some(m.term),
+            Message::InstallSnapshotReply(m) => Some(m.term),
             Message::ClientRequest { .. } | Message::ClientReply { .. } => None,
         }
     }
@@ -347,6 +404,14 @@ impl fmt::Display for Message {
                     }
                 }
                 Ok(())
+            }
+            Message::InstallSnapshot(InstallSnapshot { term, leader, snapshot }) => {
+                let SnapshotPoint { index, term: last_term, .. } = snapshot.point;
+                let keys = snapshot.state.len();
+                write!(f, "InstallSnapshot term={term} leader={leader} last_included={last_term}/{index} keys={keys}")
+            }
+            Message::InstallSnapshotReply(InstallSnapshotReply { term, match_index }) => {
+                write!(f, "InstallSnapshotReply term={term} match={match_index}")
             }
             Message::ClientRequest { request, command, read: ReadMode::Log } => {
                 write!(f, "ClientRequest #{request} {command}")

@@ -80,6 +80,18 @@
 //! | §5.4.1 Election restriction: a vote only for a candidate whose log is at least as up-to-date (last term, then length) | [`Log::is_up_to_date`], checked in [`Node::handle_request_vote`] |
 //! | §5.4.2 Committing entries from previous terms: only entries of the leader's current term are committed by counting replicas | [`Node::maybe_commit`] |
 //!
+//! **§7, Log compaction (Figure 13, InstallSnapshot RPC)** ([`InstallSnapshot`], [`InstallSnapshotReply`])
+//!
+//! | rule | implemented by |
+//! |---|---|
+//! | Each server takes snapshots independently, covering just the committed entries in its log | [`Node::take_snapshot`] (`snapshot N`), [`Node::maybe_snapshot`] (`snapshot=K`), the snapshot itself [`message::Snapshot`] (the state machine with its table of applied requests) |
+//! | The log discards the entries up to the last included index, keeping that index and term | [`Log::compact`], [`log::SnapshotPoint`] |
+//! | The leader sends InstallSnapshot to a follower that needs an entry it has discarded | [`Node::send_append`] → [`Node::send_snapshot`], [`Progress::become_snapshot`] (the Snapshot state of etcd's `tracker/progress.go`) |
+//! | Receiver: 1. reply immediately if `term < currentTerm` | [`Node::step`] |
+//! | Receiver: 6. if an existing log entry has the same index and term as the snapshot's last included entry, retain the entries following it | [`Log::install`] |
+//! | Receiver: 7. discard the entire log; 8. reset the state machine using the snapshot's contents | [`Log::install`], [`Node::handle_install_snapshot`] |
+//! | A restart loads the snapshot (persistent state, like the log) | [`Node::restart`] |
+//!
 //! Each of these rules that [`rules::Rule`] names can be switched off (a
 //! lesion, for teaching): the check sits in the function above.
 //!
@@ -123,8 +135,8 @@ pub use election::{CampaignKind, ElectionOptions};
 pub use kv::KvStore;
 pub use log::Log;
 pub use message::{
-    AppendEntries, AppendEntriesReply, Applied, ClientOutcome, Message, MessageKind, PreVote, PreVoteReply,
-    RequestVote, RequestVoteReply, TimeoutNow,
+    AppendEntries, AppendEntriesReply, Applied, ClientOutcome, InstallSnapshot, InstallSnapshotReply, Message,
+    MessageKind, PreVote, PreVoteReply, RequestVote, RequestVoteReply, Snapshot, TimeoutNow,
 };
 pub use node::Node;
 pub use progress::{Progress, ProgressState};

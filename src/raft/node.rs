@@ -6,12 +6,14 @@
 //! lives (see `rules.rs`).
 
 use std::collections::BTreeSet;
+use std::rc::Rc;
 
 use super::election::{ElectionOptions, Transfer};
 use super::kv::KvStore;
-use super::log::Mismatch;
+use super::log::{Installed, Mismatch};
 use super::message::{
-    AppendEntries, AppendEntriesReply, Applied, ClientOutcome, Message, RequestVote, RequestVoteReply,
+    AppendEntries, AppendEntriesReply, Applied, ClientOutcome, InstallSnapshotReply, Message, RequestVote,
+    RequestVoteReply, Snapshot,
 };
 use super::progress::Progress;
 use super::quorum::{Majority, NodeSet, VoteResult};
@@ -39,11 +41,18 @@ pub struct Node {
     /// world from the cluster's timing and drift. Not Raft state: a restart
     /// keeps it.
     pub(super) lease_ticks: u64,
+    /// §7: take a snapshot after each this many applied entries (0: only
+    /// when asked). Configuration, like the rules: a restart keeps it.
+    pub(super) snapshot_every: LogIndex,
 
     // Persistent state: survives a crash.
     pub(super) current_term: Term,
     pub(super) voted_for: Option<NodeId>,
     pub(super) log: Log,
+    /// The latest snapshot of the state machine (§7); the log discards the
+    /// entries it covers at the node's next input (see
+    /// [`Node::compact_log`]). Index 0: none yet.
+    pub(super) snapshot: Rc<Snapshot>,
 
     // Volatile state: lost in a crash.
     pub(super) role: Role,
@@ -90,9 +99,11 @@ impl Node {
             voters: Majority::of_cluster(cluster_size),
             rules: Rules::default(),
             lease_ticks: 0,
+            snapshot_every: 0,
             current_term: 0,
             voted_for: None,
             log: Log::new(),
+            snapshot: Rc::default(),
             role: Role::Follower,
             leader: None,
             commit_index: 0,
@@ -121,17 +132,21 @@ impl Node {
     }
 
     /// The node restarts after a crash: it keeps only its persistent state
-    /// (current term, vote, log: Figure 2) and rebuilds the rest by
+    /// (current term, vote, log: Figure 2; and its snapshot, §7) and
+    /// rebuilds the rest: the state machine from the snapshot, then by
     /// re-applying its log as the leader tells it what is committed. A
-    /// `persist-*` rule switched off loses that part of the state.
+    /// `persist-*` rule switched off loses that part of the state (the
+    /// snapshot goes with the log).
     pub fn restart(&mut self, ready: &mut Ready) {
         let (term, vote, log, rules) = (self.current_term, self.voted_for, std::mem::take(&mut self.log), self.rules);
         let options = self.options;
         let lease_ticks = self.lease_ticks;
+        let (snapshot, every) = (std::mem::take(&mut self.snapshot), self.snapshot_every);
         *self = Node::new(self.id, self.cluster_size);
         self.rules = rules;
         self.options = options;
         self.lease_ticks = lease_ticks;
+        self.snapshot_every = every;
         let id = self.id;
         if rules.is_on(Rule::PersistTerm) {
             self.current_term = term;
@@ -145,6 +160,7 @@ impl Node {
         }
         if rules.is_on(Rule::PersistLog) {
             self.log = log;
+            self.restore_snapshot(snapshot, ready);
         } else if log.last_index() > 0 {
             ready.reasons.push(Reason::RestartLost { node: id, rule: Rule::PersistLog, lost: log.last_index() });
         }
@@ -155,6 +171,68 @@ impl Node {
             last_index: self.log.last_index(),
         });
         self.start(ready);
+    }
+
+    /// §7: the state machine comes back from the snapshot, which counts as
+    /// committed and applied; the log discards what it covers if it had not
+    /// yet.
+    fn restore_snapshot(&mut self, snapshot: Rc<Snapshot>, ready: &mut Ready) {
+        let point = snapshot.point;
+        self.snapshot = snapshot;
+        if point.index == 0 {
+            return;
+        }
+        self.log.compact(point.index);
+        self.kv = self.snapshot.state.clone();
+        self.commit_index = point.index;
+        self.last_applied = point.index;
+        ready.reasons.push(Reason::SnapshotRestored { node: self.id, index: point.index, term: point.term });
+    }
+
+    /// §7: after each `every` applied entries, take a snapshot (0: never on
+    /// its own; `snapshot N` still can).
+    pub fn set_snapshot_every(&mut self, every: LogIndex) {
+        self.snapshot_every = every;
+    }
+
+    /// The latest snapshot of the state machine (index 0: none yet).
+    pub fn snapshot(&self) -> &Snapshot {
+        &self.snapshot
+    }
+
+    /// §7, the scenario command `snapshot N`: snapshot the state machine
+    /// now, up to the applied index, and discard the log up to there.
+    /// Returns false, changing nothing, when the latest snapshot already
+    /// covers the applied index.
+    pub fn take_snapshot(&mut self, ready: &mut Ready) -> bool {
+        let index = self.last_applied;
+        if index <= self.snapshot.point.index {
+            return false;
+        }
+        self.capture_snapshot();
+        self.compact_log();
+        let term = self.snapshot.point.term;
+        ready.reasons.push(Reason::SnapshotTaken { node: self.id, index, term });
+        ready.events.push(NodeEvent::Snapshotted { index });
+        true
+    }
+
+    /// The state machine as of the applied index becomes the snapshot.
+    fn capture_snapshot(&mut self) {
+        let index = self.last_applied;
+        let term = self.log.term_at(index).expect("an applied entry is in the log");
+        let digest = self.log.digest_at(index).expect("an applied entry is in the log");
+        let point = super::log::SnapshotPoint { index, term, digest };
+        self.snapshot = Rc::new(Snapshot { point, state: self.kv.clone() });
+    }
+
+    /// The log discards the entries the snapshot covers. A periodic
+    /// snapshot is taken as its last entry applies, but the log is compacted
+    /// only at the node's next input: an entry is applied in the same step
+    /// that commits it, and the safety checker, which looks between steps,
+    /// must see each committed entry in some log once.
+    fn compact_log(&mut self) {
+        self.log.compact(self.snapshot.point.index);
     }
 
     /// Switches one safety rule on or off (a lesion, for teaching).
@@ -177,6 +255,7 @@ impl Node {
     /// The one entry point for messages. The term is compared first, as every
     /// rule of Figure 2 assumes, then the role's own handler runs.
     pub fn step(&mut self, from: NodeId, msg: &Message, ready: &mut Ready) {
+        self.compact_log();
         let term = match msg.term() {
             Some(term) => term,
             None => return self.step_client(msg, ready),
@@ -192,8 +271,10 @@ impl Node {
         }
         if term > self.current_term && Self::adopts_term(msg) {
             // A higher term means our view is stale, whatever our role (§5.1).
-            // Only an AppendEntries (or a TimeoutNow) proves who leads the new term.
-            let leader = matches!(msg, Message::AppendEntries(_) | Message::TimeoutNow(_)).then_some(from);
+            // Only an AppendEntries, an InstallSnapshot or a TimeoutNow proves who leads the new term.
+            let leader =
+                matches!(msg, Message::AppendEntries(_) | Message::InstallSnapshot(_) | Message::TimeoutNow(_))
+                    .then_some(from);
             let why = Reason::SawHigherTerm { node: self.id, term, old_term: self.current_term, from };
             self.become_follower(term, leader, why, ready);
         } else if term < self.current_term {
@@ -220,6 +301,17 @@ impl Node {
                     ready.reasons.push(why);
                     self.send(from, Message::AppendEntriesReply(AppendEntriesReply::rejected(ours, 0, 0, None)), ready)
                 }
+                Message::InstallSnapshot(_) => {
+                    let why = Reason::SnapshotRejectedStaleTerm {
+                        follower: me,
+                        leader: from,
+                        leader_term: term,
+                        follower_term: ours,
+                    };
+                    ready.reasons.push(why);
+                    let reply = InstallSnapshotReply { term: ours, match_index: 0 };
+                    self.send(from, Message::InstallSnapshotReply(reply), ready)
+                }
                 _ => {}
             }
             return;
@@ -241,6 +333,7 @@ impl Node {
     /// and (pre-)candidates; firing it on a leader is the user's "force a
     /// timeout" fault, which also starts one.
     pub fn election_timeout(&mut self, ready: &mut Ready) {
+        self.compact_log();
         self.start_campaign(false, ready);
     }
 
@@ -253,6 +346,7 @@ impl Node {
     /// The heartbeat timer fired: a leader sends AppendEntries to everyone,
     /// carrying whatever each follower still lacks.
     pub fn heartbeat_timeout(&mut self, ready: &mut Ready) {
+        self.compact_log();
         if self.role != Role::Leader {
             return;
         }
@@ -263,11 +357,20 @@ impl Node {
     // ----- role handlers -----
 
     pub(super) fn step_follower(&mut self, from: NodeId, msg: &Message, ready: &mut Ready) {
-        if let Message::AppendEntries(append) = msg {
-            self.leader = Some(from);
-            ready.election_timer = Some(TimerRequest::Reset);
-            self.renew_lease(ready);
-            self.handle_append_entries(from, append, ready);
+        match msg {
+            Message::AppendEntries(append) => {
+                self.leader = Some(from);
+                ready.election_timer = Some(TimerRequest::Reset);
+                self.renew_lease(ready);
+                self.handle_append_entries(from, append, ready);
+            }
+            Message::InstallSnapshot(install) => {
+                self.leader = Some(from);
+                ready.election_timer = Some(TimerRequest::Reset);
+                self.renew_lease(ready);
+                self.handle_install_snapshot(from, &install.snapshot, ready);
+            }
+            _ => {}
         }
         // Vote replies and AppendEntries replies of this term are left over
         // from a candidacy or leadership we already gave up: nothing to do.
@@ -287,7 +390,7 @@ impl Node {
                     self.become_leader(ready);
                 }
             }
-            Message::AppendEntries(_) => {
+            Message::AppendEntries(_) | Message::InstallSnapshot(_) => {
                 // Another node won this term's election (§5.2).
                 let why = Reason::HeardLeader { node: self.id, term: self.current_term, leader: from };
                 self.become_follower(self.current_term, Some(from), why, ready);
@@ -298,10 +401,17 @@ impl Node {
     }
 
     fn step_leader(&mut self, from: NodeId, msg: &Message, ready: &mut Ready) {
-        if let Message::AppendEntriesReply(reply) = msg {
-            self.round_acked(from, reply.round, ready);
-            self.handle_append_reply(from, reply, ready);
-            self.heard_from_follower(from, ready);
+        match msg {
+            Message::AppendEntriesReply(reply) => {
+                self.round_acked(from, reply.round, ready);
+                self.handle_append_reply(from, reply, ready);
+                self.heard_from_follower(from, ready);
+            }
+            Message::InstallSnapshotReply(reply) => {
+                self.handle_snapshot_reply(from, reply, ready);
+                self.heard_from_follower(from, ready);
+            }
+            _ => {}
         }
         // Election Safety makes an AppendEntries of our own term from another
         // node impossible; vote replies are late answers to our candidacy.
@@ -455,6 +565,39 @@ impl Node {
         self.send(from, Message::AppendEntriesReply(reply), ready);
     }
 
+    /// The receiver's side of InstallSnapshot (§7, Figure 13; step 1, the
+    /// stale term, is in [`Node::step`]). A snapshot no newer than what this
+    /// node has committed changes nothing. Otherwise the log keeps the
+    /// entries after the snapshot's last one if it holds that entry, and is
+    /// discarded whole if not ([`Log::install`]); the state machine is reset
+    /// to the snapshot's, which counts as committed and applied.
+    fn handle_install_snapshot(&mut self, from: NodeId, snapshot: &Rc<Snapshot>, ready: &mut Ready) {
+        let (node, point, term) = (self.id, snapshot.point, self.current_term);
+        if point.index <= self.commit_index {
+            let commit = self.commit_index;
+            ready.reasons.push(Reason::SnapshotIgnored { node, leader: from, index: point.index, commit });
+            let reply = InstallSnapshotReply { term, match_index: commit };
+            return self.send(from, Message::InstallSnapshotReply(reply), ready);
+        }
+        let (index, last_term) = (point.index, point.term);
+        ready.reasons.push(match self.log.install(point) {
+            Installed::KeptSuffix { kept } => {
+                Reason::SnapshotInstalledKept { node, leader: from, index, term: last_term, kept }
+            }
+            Installed::Discarded { removed } => {
+                Reason::SnapshotInstalledDiscarded { node, leader: from, index, term: last_term, removed }
+            }
+        });
+        self.snapshot = Rc::clone(snapshot);
+        self.kv = snapshot.state.clone();
+        self.commit_index = index;
+        self.last_applied = index;
+        ready.events.push(NodeEvent::Snapshotted { index });
+        ready.events.push(NodeEvent::Committed { index });
+        let reply = InstallSnapshotReply { term, match_index: index };
+        self.send(from, Message::InstallSnapshotReply(reply), ready);
+    }
+
     /// Figure 2, AppendEntries step 5: "if leaderCommit > commitIndex, set
     /// commitIndex = min(leaderCommit, index of last new entry)". The log may
     /// hold more entries past `last_new` that the leader did not vouch for;
@@ -595,10 +738,26 @@ impl Node {
                 self.proposed.remove(&request);
                 self.reply_client(request, result, ready);
             }
+            self.maybe_snapshot(ready);
         }
         if self.role == Role::Leader {
             self.reads_after_commit(ready);
         }
+    }
+
+    /// §7, the cluster option `snapshot=K`: after each K entries applied
+    /// since the latest snapshot, the state machine is snapshotted at the
+    /// entry just applied (so the snapshots fall at K, 2K, 3K... while the
+    /// node applies every entry itself).
+    fn maybe_snapshot(&mut self, ready: &mut Ready) {
+        let every = self.snapshot_every;
+        if every == 0 || self.last_applied < self.snapshot.point.index + every {
+            return;
+        }
+        self.capture_snapshot();
+        let (index, term) = (self.last_applied, self.snapshot.point.term);
+        ready.reasons.push(Reason::SnapshotTakenPeriodic { node: self.id, index, term, every });
+        ready.events.push(NodeEvent::Snapshotted { index });
     }
 
     fn reply_client(&mut self, request: RequestId, result: Applied, ready: &mut Ready) {

@@ -30,6 +30,9 @@ pub enum NodeEvent {
     /// conflicting entries from `from` on in place and kept `kept` stale
     /// entries after the leader's.
     Overwrote { from: LogIndex, kept: LogIndex },
+    /// The node's latest snapshot now covers its log up to `index` (§7):
+    /// taken by the node, or installed from the leader.
+    Snapshotted { index: LogIndex },
 }
 
 impl NodeEvent {

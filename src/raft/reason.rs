@@ -376,6 +376,73 @@ pub enum Reason {
         request: RequestId,
         lease: u64,
     },
+
+    // ----- log compaction (§7) -----
+    /// `node` snapshotted its state machine up to `index` (of `term`), as
+    /// the user asked, and discarded its log up to there.
+    SnapshotTaken {
+        node: NodeId,
+        index: LogIndex,
+        term: Term,
+    },
+    /// `node` snapshotted its state machine up to `index` (of `term`):
+    /// `every` entries were applied since its previous snapshot.
+    SnapshotTakenPeriodic {
+        node: NodeId,
+        index: LogIndex,
+        term: Term,
+        every: LogIndex,
+    },
+    /// `node` restarted and rebuilt its state machine from its snapshot up
+    /// to `index` (of `term`).
+    SnapshotRestored {
+        node: NodeId,
+        index: LogIndex,
+        term: Term,
+    },
+    /// Leader `leader` sent `follower` its snapshot up to `snapshot_index`:
+    /// the follower needs the entry at `next_index`, which the leader's log
+    /// no longer holds.
+    SnapshotSent {
+        leader: NodeId,
+        follower: NodeId,
+        next_index: LogIndex,
+        snapshot_index: LogIndex,
+    },
+    /// `node` installed `leader`'s snapshot up to `index` (of `term`) and
+    /// kept the `kept` entries after it: its log held the snapshot's last entry.
+    SnapshotInstalledKept {
+        node: NodeId,
+        leader: NodeId,
+        index: LogIndex,
+        term: Term,
+        kept: LogIndex,
+    },
+    /// `node` installed `leader`'s snapshot up to `index` (of `term`) and
+    /// discarded its whole log (`removed` entries): it did not hold the
+    /// snapshot's last entry.
+    SnapshotInstalledDiscarded {
+        node: NodeId,
+        leader: NodeId,
+        index: LogIndex,
+        term: Term,
+        removed: LogIndex,
+    },
+    /// `node` ignored `leader`'s snapshot up to `index`: it had committed
+    /// up to `commit` already.
+    SnapshotIgnored {
+        node: NodeId,
+        leader: NodeId,
+        index: LogIndex,
+        commit: LogIndex,
+    },
+    /// `follower` rejected InstallSnapshot: the sender's term is older.
+    SnapshotRejectedStaleTerm {
+        follower: NodeId,
+        leader: NodeId,
+        leader_term: Term,
+        follower_term: Term,
+    },
 }
 
 impl Reason {
@@ -408,6 +475,13 @@ impl Reason {
             | Reason::ReadIndexAnswered { node, .. }
             | Reason::LeaseRead { node, .. }
             | Reason::LeaseLapsed { node, .. } => node,
+            Reason::SnapshotTaken { node, .. }
+            | Reason::SnapshotTakenPeriodic { node, .. }
+            | Reason::SnapshotRestored { node, .. }
+            | Reason::SnapshotInstalledKept { node, .. }
+            | Reason::SnapshotInstalledDiscarded { node, .. }
+            | Reason::SnapshotIgnored { node, .. } => node,
+            Reason::SnapshotSent { leader, .. } => leader,
             Reason::VoteGranted { voter, .. }
             | Reason::VoteGrantedTwice { voter, .. }
             | Reason::VoteGrantedLogBehind { voter, .. }
@@ -427,7 +501,8 @@ impl Reason {
             | Reason::RequestRefusedTransfer { leader, .. } => leader,
             Reason::AppendRejectedLogShort { follower, .. }
             | Reason::AppendRejectedTermMismatch { follower, .. }
-            | Reason::AppendRejectedStaleTerm { follower, .. } => follower,
+            | Reason::AppendRejectedStaleTerm { follower, .. }
+            | Reason::SnapshotRejectedStaleTerm { follower, .. } => follower,
         }
     }
 
@@ -451,6 +526,15 @@ struct S(NodeId);
 impl fmt::Display for S {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "S{}", self.0)
+    }
+}
+
+/// `1 entry`, `3 entries`.
+struct Entries(u64);
+
+impl fmt::Display for Entries {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.0, plural(self.0, "entry", "entries"))
     }
 }
 
@@ -757,6 +841,61 @@ impl fmt::Display for Reason {
                 "{} has no lease (no heartbeat round acknowledged by a majority in the last {lease} heartbeat intervals, \
                  or no entry of its term committed yet): read #{request} falls back to ReadIndex (thesis §6.4.1)",
                 S(node)
+            ),
+            Reason::SnapshotTaken { node, index, term } => write!(
+                f,
+                "{} took a snapshot of its state machine up to index {index} (term {term}) and discarded its log \
+                 up to there, as asked (§7)",
+                S(node)
+            ),
+            Reason::SnapshotTakenPeriodic { node, index, term, every } => write!(
+                f,
+                "{} took a snapshot of its state machine up to index {index} (term {term}): {} applied since its \
+                 last snapshot; its log discards the entries up to there (§7)",
+                S(node),
+                Entries(every)
+            ),
+            Reason::SnapshotRestored { node, index, term } => write!(
+                f,
+                "{} rebuilt its state machine from its snapshot up to index {index} (term {term}) (§7)",
+                S(node)
+            ),
+            Reason::SnapshotSent { leader, follower, next_index, snapshot_index } => write!(
+                f,
+                "{l} sent InstallSnapshot to {f_}: {f_} needs the entry at index {next_index}, which {l} has \
+                 discarded into its snapshot up to index {snapshot_index} (§7)",
+                l = S(leader),
+                f_ = S(follower)
+            ),
+            Reason::SnapshotInstalledKept { node, leader, index, term, kept } => write!(
+                f,
+                "{} installed the leader {}'s snapshot up to index {index} (term {term}) and kept {} after it: \
+                 its log holds the snapshot's last entry (§7)",
+                S(node),
+                S(leader),
+                Entries(kept)
+            ),
+            Reason::SnapshotInstalledDiscarded { node, leader, index, term, removed } => write!(
+                f,
+                "{} installed the leader {}'s snapshot up to index {index} (term {term}) and discarded its whole \
+                 log ({}): its log does not hold the snapshot's last entry (§7)",
+                S(node),
+                S(leader),
+                Entries(removed)
+            ),
+            Reason::SnapshotIgnored { node, leader, index, commit } => write!(
+                f,
+                "{} ignored the leader {}'s snapshot up to index {index}: it has committed up to index {commit} \
+                 already (§7)",
+                S(node),
+                S(leader)
+            ),
+            Reason::SnapshotRejectedStaleTerm { follower, leader, leader_term, follower_term } => write!(
+                f,
+                "{f_} rejected InstallSnapshot from {l}: {l}'s term {leader_term} is older than {f_}'s term \
+                 {follower_term} (§7, §5.1)",
+                f_ = S(follower),
+                l = S(leader)
             ),
         }
     }

@@ -91,6 +91,8 @@ pub enum Command {
     Timeout(NodeRef),
     /// `transfer leader to N` (thesis §3.10).
     TransferLeader(NodeRef),
+    /// `snapshot N` (version 2, §7): node N snapshots its state machine now.
+    Snapshot(NodeRef),
     /// The groups as written; nodes not listed form one more group. No
     /// groups at all is `partition none` (extension): everyone in one
     /// group again, cut links left as they are.
@@ -165,6 +167,12 @@ pub enum Command {
         role: ExpectedRole,
     },
     ExpectCommitted {
+        node: NodeRef,
+        index: u64,
+    },
+    /// `expect snapshot N INDEX` (version 2, §7): node N's latest snapshot
+    /// covers its log up to INDEX (0: it has none).
+    ExpectSnapshot {
         node: NodeRef,
         index: u64,
     },
@@ -406,6 +414,9 @@ impl fmt::Display for ClusterSpec {
         if self.drift_ppm != 0 {
             write!(f, " drift={}", format_percent(self.drift_ppm))?;
         }
+        if self.snapshot > 0 {
+            write!(f, " snapshot={}", self.snapshot)?;
+        }
         Ok(())
     }
 }
@@ -512,6 +523,7 @@ impl Command {
                 | Command::Restart(_)
                 | Command::Timeout(_)
                 | Command::TransferLeader(_)
+                | Command::Snapshot(_)
                 | Command::Partition(_)
                 | Command::Cut { .. }
                 | Command::Uncut { .. }
@@ -541,6 +553,7 @@ impl fmt::Display for Command {
             Command::Restart(n) => write!(f, "restart {n}"),
             Command::Timeout(n) => write!(f, "timeout {n}"),
             Command::TransferLeader(n) => write!(f, "transfer leader to {n}"),
+            Command::Snapshot(n) => write!(f, "snapshot {n}"),
             Command::Partition(groups) if groups.is_empty() => f.write_str("partition none"),
             Command::Partition(groups) => {
                 f.write_str("partition ")?;
@@ -587,6 +600,7 @@ impl fmt::Display for Command {
             Command::ExpectTerm { node, term } => write!(f, "expect term {node} {term}"),
             Command::ExpectRole { node, role } => write!(f, "expect role {node} {role}"),
             Command::ExpectCommitted { node, index } => write!(f, "expect committed {node} {index}"),
+            Command::ExpectSnapshot { node, index } => write!(f, "expect snapshot {node} {index}"),
             Command::ExpectLog { node, entries } => {
                 write!(f, "expect log {node}")?;
                 for (term, command) in entries {

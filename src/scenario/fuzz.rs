@@ -49,11 +49,13 @@ pub struct FuzzOptions {
     pub duration: Micros,
     /// Average time between client writes.
     pub write_every: Micros,
+    /// The cluster option `snapshot=K` (§7; 0: off).
+    pub snapshot: u64,
 }
 
 impl Default for FuzzOptions {
     fn default() -> Self {
-        FuzzOptions { nodes: 5, faults: Fault::ALL.to_vec(), duration: 30 * SECOND, write_every: 100 * MS }
+        FuzzOptions { nodes: 5, faults: Fault::ALL.to_vec(), duration: 30 * SECOND, write_every: 100 * MS, snapshot: 0 }
     }
 }
 
@@ -79,6 +81,7 @@ pub fn generate(seed: u64, options: &FuzzOptions) -> Scenario {
     let has = |f: Fault| options.faults.contains(&f);
     let mut cluster = ClusterSpec::new(n);
     cluster.seed = seed;
+    cluster.snapshot = options.snapshot;
     if has(Fault::Loss) {
         cluster.loss_ppm = rng.between(0, 50_000) as u32;
     }

@@ -26,12 +26,12 @@ use lexer::{check_controls, check_invisible, duration, percent, range, uint, uin
 pub use lexer::{is_invisible, lines, shown};
 
 const SEPARATOR: &str = "----";
-const COMMANDS: &str = "one of: run, step, crash, restart, timeout, transfer, partition, cut, uncut, heal, \
+const COMMANDS: &str = "one of: run, step, crash, restart, timeout, transfer, snapshot, partition, cut, uncut, heal, \
                         drop, duplicate, put, get, del, list, client, break, unbreak, rule, expect, show, \
                         etcdctl, kubectl, fail, restore, isolate";
 /// The first words of commands (`client` only when `load` follows it: the
 /// runner prints lines like `client submits #1 ...`).
-const KEYWORDS: [&str; 28] = [
+const KEYWORDS: [&str; 29] = [
     "cluster",
     "kubernetes",
     "etcdctl",
@@ -45,6 +45,7 @@ const KEYWORDS: [&str; 28] = [
     "restart",
     "timeout",
     "transfer",
+    "snapshot",
     "partition",
     "cut",
     "uncut",
@@ -61,10 +62,10 @@ const KEYWORDS: [&str; 28] = [
     "unbreak",
     "rule",
 ];
-const MESSAGE_TYPE: &str =
-    "a message type: RequestVote, RequestVoteReply, AppendEntries, AppendEntriesReply, PreVote, \
-                            PreVoteReply, TimeoutNow, any";
-const OPTIONS: &str = "an option: seed, election, heartbeat, latency, loss, prevote, checkquorum, disk, drift";
+const MESSAGE_TYPE: &str = "a message type: RequestVote, RequestVoteReply, AppendEntries, AppendEntriesReply, \
+                            PreVote, PreVoteReply, TimeoutNow, InstallSnapshot, InstallSnapshotReply, any";
+const OPTIONS: &str =
+    "an option: seed, election, heartbeat, latency, loss, prevote, checkquorum, disk, drift, snapshot";
 const END: &str = "end of line";
 
 /// Parses a whole scenario, stopping at the first error.
@@ -171,7 +172,7 @@ fn parse_cluster(line: &Line) -> Result<ClusterSpec, ParseError> {
         };
         let name = w.sub(0, key.len());
         let v = w.tail(key.len() + 1);
-        if !["seed", "election", "heartbeat", "latency", "loss", "prevote", "checkquorum", "disk", "drift"]
+        if !["seed", "election", "heartbeat", "latency", "loss", "prevote", "checkquorum", "disk", "drift", "snapshot"]
             .contains(&key)
         {
             return Err(name.error(OPTIONS));
@@ -216,6 +217,16 @@ fn cluster_option(spec: &mut ClusterSpec, key: &str, v: &Word) -> Result<(), Par
             if spec.drift_ppm > MAX_DRIFT_PPM {
                 return Err(v.error("a clock drift of at most 50%, like 2%"));
             }
+        }
+        "snapshot" => {
+            const EVERY: &str = "a number of applied entries above 0, like snapshot=100, or 'off'";
+            spec.snapshot = match v.text {
+                "off" => 0,
+                text => match uint(text) {
+                    Some(k) if k > 0 => k,
+                    _ => return Err(v.error(EVERY)),
+                },
+            };
         }
         _ => return Err(v.error(OPTIONS)),
     }
@@ -370,6 +381,7 @@ impl Parser {
             "etcdctl" => parse_kube::etcdctl(&mut c)?,
             "timeout" => Command::Timeout(self.next_node(&mut c)?),
             "transfer" => self.transfer(&mut c)?,
+            "snapshot" => Command::Snapshot(self.next_node(&mut c)?),
             "partition" => match c.peek() {
                 Some(w) if w.text == "none" => {
                     c.next();

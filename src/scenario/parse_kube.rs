@@ -11,7 +11,7 @@ use crate::store::etcdctl;
 
 const HEADER: &str = "'kubernetes stacked' or 'kubernetes external'";
 const KUBE_OPTIONS: &str = "an option: control-planes, etcd, zones, lease-duration, renew-deadline, retry-period, \
-                            seed, election, heartbeat, latency, loss, prevote, checkquorum";
+                            seed, election, heartbeat, latency, loss, prevote, checkquorum, snapshot";
 
 /// `kubernetes stacked|external control-planes=K [etcd=M] [zones=...]
 /// [lease-duration=15s renew-deadline=10s retry-period=2s] [cluster options]`.

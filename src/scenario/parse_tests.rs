@@ -80,7 +80,8 @@ fn cluster_defaults_and_options() {
             check_quorum: false,
             disk: (0, 0),
             drift_ppm: 0,
-            kube: None
+            kube: None,
+            snapshot: 0,
         }
     );
     let on = cluster("cluster 3 prevote=on checkquorum=on");
@@ -180,7 +181,7 @@ fn cluster_errors() {
     assert_eq!(err("cluster 5 checkquorum="), "1:11: unexpected 'checkquorum=', expected a value after 'checkquorum='");
     assert_eq!(
         err("cluster 5 quorum=on"),
-        "1:11: unexpected 'quorum', expected an option: seed, election, heartbeat, latency, loss, prevote, checkquorum, disk, drift"
+        "1:11: unexpected 'quorum', expected an option: seed, election, heartbeat, latency, loss, prevote, checkquorum, disk, drift, snapshot"
     );
     assert_eq!(err("cluster 5 seed=1 seed=2"), "1:18: unexpected 'seed', expected each option at most once");
     assert_eq!(err("cluster 5 seed=-1"), "1:16: unexpected '-1', expected a seed like 7");
@@ -303,10 +304,34 @@ fn transfer_leader_to_n() {
 }
 
 #[test]
+fn s7_snapshot_forms_and_their_errors() {
+    assert_eq!(cluster("cluster 3 snapshot=10").snapshot, 10);
+    assert_eq!(cluster("cluster 3 snapshot=off").snapshot, 0);
+    assert!(!cluster("cluster 3").to_string().contains("snapshot"), "off is not written");
+    assert!(cluster("cluster 3 snapshot=7").to_string().ends_with(" snapshot=7"));
+    let every = "expected a number of applied entries above 0, like snapshot=100, or 'off'";
+    // (text, error)
+    let errors = [
+        ("cluster 3 snapshot=0", format!("1:20: unexpected '0', {every}")),
+        ("cluster 3 snapshot=many", format!("1:20: unexpected 'many', {every}")),
+        ("cluster 3 snapshot=", "1:11: unexpected 'snapshot=', expected a value after 'snapshot='".to_string()),
+    ];
+    for (text, error) in errors {
+        assert_eq!(err(text), error, "{text}");
+    }
+    assert_eq!(cmd("snapshot 2"), Command::Snapshot(Id(2)));
+    assert_eq!(cmd("snapshot leader"), Command::Snapshot(Leader));
+    assert_eq!(cmd("expect snapshot 3 20"), Command::ExpectSnapshot { node: Id(3), index: 20 });
+    assert_eq!(err2("snapshot"), "2:9: missing word, expected a node id 1..5 or 'leader'");
+    assert_eq!(err2("snapshot 2 now"), "2:12: unexpected 'now', expected end of line");
+    assert_eq!(err2("expect snapshot 2 x"), "2:19: unexpected 'x', expected a log index like 10");
+}
+
+#[test]
 fn unknown_command_on_line_3() {
     assert_eq!(
         err("cluster 3\nrun 1s\nreboot 2\n"),
-        "3:1: unexpected 'reboot', expected one of: run, step, crash, restart, timeout, transfer, partition, cut, \
+        "3:1: unexpected 'reboot', expected one of: run, step, crash, restart, timeout, transfer, snapshot, partition, cut, \
          uncut, heal, drop, duplicate, put, get, del, list, client, break, unbreak, rule, expect, show, etcdctl, kubectl, fail, restore, isolate"
     );
     // Keywords are case-sensitive.
@@ -362,7 +387,8 @@ fn message_actions() {
     for kind in MessageKind::ALL {
         assert_eq!(cmd(&format!("drop next {} 1->2", kind.name())), m(LinkKind::Drop, Some(kind), Id(1), Id(2)));
     }
-    let types = "expected a message type: RequestVote, RequestVoteReply, AppendEntries, AppendEntriesReply, PreVote, PreVoteReply, TimeoutNow, any";
+    let types = "expected a message type: RequestVote, RequestVoteReply, AppendEntries, AppendEntriesReply, \
+                 PreVote, PreVoteReply, TimeoutNow, InstallSnapshot, InstallSnapshotReply, any";
     assert_eq!(err2("drop next Vote 1->2"), format!("2:11: unexpected 'Vote', {types}"));
     assert_eq!(err2("drop next requestvote 1->2"), format!("2:11: unexpected 'requestvote', {types}"));
     assert_eq!(err2("drop next"), format!("2:10: missing word, {types}"));
@@ -457,7 +483,7 @@ fn breakpoints() {
     assert_eq!(err2("break leader"), format!("2:7: unexpected 'leader', {names}"));
     assert_eq!(err2("break leader-elected now"), "2:22: unexpected 'now', expected end of line");
     let types = "expected a message type: RequestVote, RequestVoteReply, AppendEntries, AppendEntriesReply, \
-                 PreVote, PreVoteReply, TimeoutNow, ClientRequest, ClientReply, or any";
+                 PreVote, PreVoteReply, TimeoutNow, InstallSnapshot, InstallSnapshotReply, ClientRequest, ClientReply, or any";
     assert_eq!(err2("break message Vote 1->2"), format!("2:15: unexpected 'Vote', {types}"));
     assert_eq!(err2("break message"), format!("2:14: missing word, {types}"));
     let ends = "expected a node id 1..5 or 'client'";

@@ -187,6 +187,7 @@ fn action_command(world: &World, action: &UserAction) -> Result<Command, String>
         UserAction::Restart(id) => Command::Restart(node(*id)),
         UserAction::Timeout(id) => Command::Timeout(node(*id)),
         UserAction::TransferLeader(id) => Command::TransferLeader(node(*id)),
+        UserAction::Snapshot(id) => Command::Snapshot(node(*id)),
         UserAction::Partition(groups) => partition(world, groups)?,
         UserAction::Cut { from, to, both, down } => {
             let (from, to, both) = (node(*from), node(*to), *both);

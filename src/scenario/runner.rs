@@ -448,6 +448,10 @@ impl Runner {
                 let id = self.resolve(node)?;
                 self.act(out, |w| w.transfer_leader(id))?;
             }
+            Command::Snapshot(node) => {
+                let id = self.resolve(node)?;
+                self.act(out, |w| w.take_snapshot(id))?;
+            }
             Command::Partition(groups) => {
                 let groups = groups
                     .iter()

@@ -43,6 +43,20 @@ impl Runner {
                     return Err(format!("expected node {id} to have commit index {index}, but it has {actual}"));
                 }
             }
+            Command::ExpectSnapshot { node, index } => {
+                let id = self.resolve(node)?;
+                let actual = w.node(id).snapshot().point.index;
+                if actual != *index {
+                    let has = match actual {
+                        0 => "it has none".to_string(),
+                        i => format!("it covers the log up to index {i}"),
+                    };
+                    return Err(format!(
+                        "expected node {id}'s latest snapshot to cover the log up to index {index}, but {has}"
+                    ));
+                }
+            }
+            // The entries the log holds: after a snapshot, those after it.
             Command::ExpectLog { node, entries } => {
                 let id = self.resolve(node)?;
                 let log = w.node(id).log();
@@ -51,8 +65,12 @@ impl Runner {
                 if !same {
                     let want: Vec<String> = entries.iter().map(|(t, c)| format!("{t}:{c}")).collect();
                     let have: Vec<String> = log.entries().iter().map(|e| e.to_string()).collect();
+                    let after = match log.snapshot().index {
+                        0 => String::new(),
+                        i => format!(" after its snapshot up to index {i}"),
+                    };
                     return Err(format!(
-                        "expected node {id}'s log to be [{}], but it is [{}]",
+                        "expected node {id}'s log to be [{}], but it is [{}]{after}",
                         want.join(" "),
                         have.join(" ")
                     ));

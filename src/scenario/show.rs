@@ -42,7 +42,9 @@ pub fn nodes(world: &World) -> Vec<String> {
 }
 
 /// One line per node: its entries as `TERM:COMMAND`, with `|` marking the
-/// node's commit index (everything left of it is committed).
+/// node's commit index (everything left of it is committed). A log
+/// compacted by a snapshot (§7) starts with `[snapshot 1..I]`, the entries
+/// the snapshot replaced.
 pub fn log(world: &World) -> Vec<String> {
     world
         .nodes()
@@ -50,13 +52,17 @@ pub fn log(world: &World) -> Vec<String> {
         .map(|slot| {
             let n = &slot.node;
             let mut line = format!("{}:", n.id());
-            if n.commit_index() == 0 {
+            let point = n.log().snapshot().index;
+            if point > 0 {
+                line.push_str(&format!(" [snapshot 1..{point}]"));
+            }
+            if n.commit_index() == point {
                 line.push_str(" |");
             }
-            for (i, e) in n.log().entries().iter().enumerate() {
+            for (index, e) in (point + 1..).zip(n.log().entries()) {
                 line.push(' ');
                 line.push_str(&e.to_string());
-                if i as u64 + 1 == n.commit_index() {
+                if index == n.commit_index() {
                     line.push_str(" |");
                 }
             }

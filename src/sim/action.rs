@@ -18,6 +18,8 @@ pub enum UserAction {
     Timeout(NodeId),
     /// `transfer leader to N` (thesis §3.10).
     TransferLeader(NodeId),
+    /// §7: a node snapshots its state machine now.
+    Snapshot(NodeId),
     Partition(Vec<Vec<NodeId>>),
     /// Takes a link down (`down`) or back up; `both` also does the reverse.
     Cut {
@@ -72,6 +74,7 @@ impl UserAction {
             UserAction::Restart(id) => world.restart(*id),
             UserAction::Timeout(id) => world.force_timeout(*id),
             UserAction::TransferLeader(id) => world.transfer_leader(*id),
+            UserAction::Snapshot(id) => world.take_snapshot(*id),
             UserAction::Partition(groups) => world.partition(groups.clone()),
             UserAction::Cut { from, to, both, down } => world.set_link(*from, *to, *both, *down),
             UserAction::Heal => {

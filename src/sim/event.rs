@@ -45,6 +45,8 @@ pub enum EventKind {
         from: NodeId,
         to: NodeId,
     },
+    /// §7: the user had a node snapshot its state machine.
+    Snapshot(NodeId),
     Partition(Vec<Vec<NodeId>>),
     Cut {
         from: NodeId,
@@ -190,6 +192,7 @@ impl fmt::Display for EventKind {
             EventKind::Restart(id) => write!(f, "restart node {id}"),
             EventKind::ForcedTimeout(id) => write!(f, "force election timeout on node {id}"),
             EventKind::TransferLeader { from, to } => write!(f, "transfer leader {from} to {to}"),
+            EventKind::Snapshot(id) => write!(f, "node {id} takes a snapshot"),
             EventKind::Partition(groups) => {
                 f.write_str("partition ")?;
                 for (i, g) in groups.iter().enumerate() {
@@ -246,6 +249,9 @@ impl fmt::Display for Effect {
             }
             Effect::Node(id, NodeEvent::Overwrote { from, kept }) => {
                 write!(f, "node {id} overwrites conflicting entries from index {from} and keeps {kept} stale entries")
+            }
+            Effect::Node(id, NodeEvent::Snapshotted { index }) => {
+                write!(f, "node {id}'s snapshot covers its log up to index {index}")
             }
             Effect::Lost { from, to, kind } => {
                 write!(f, "{} {}->{} lost in the network", kind.name(), endpoint(*from), endpoint(*to))
@@ -344,7 +350,16 @@ impl Effect {
                 Reason::LeaderCommitted { index: i, .. }
                 | Reason::LeaderCommittedOldTerm { index: i, .. }
                 | Reason::FollowerCommitted { index: i, .. }
-                | Reason::FollowerCommittedUnbounded { index: i, .. } => i == index,
+                | Reason::FollowerCommittedUnbounded { index: i, .. }
+                | Reason::SnapshotInstalledKept { index: i, .. }
+                | Reason::SnapshotInstalledDiscarded { index: i, .. } => i == index,
+                _ => false,
+            },
+            (NodeEvent::Snapshotted { index }, r) => match r {
+                Reason::SnapshotTaken { index: i, .. }
+                | Reason::SnapshotTakenPeriodic { index: i, .. }
+                | Reason::SnapshotInstalledKept { index: i, .. }
+                | Reason::SnapshotInstalledDiscarded { index: i, .. } => i == index,
                 _ => false,
             },
             (NodeEvent::Truncated { .. }, r) => matches!(r, Reason::ConflictDeleted { .. }),

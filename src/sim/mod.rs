@@ -68,6 +68,9 @@ pub struct WorldConfig {
     /// A Kubernetes control plane around the cluster (the `kubernetes`
     /// header); the Raft nodes are then its etcd members.
     pub kube: Option<KubeSpec>,
+    /// §7, `snapshot=K`: every node snapshots its state machine after each
+    /// K applied entries and discards its log up to there (0: off).
+    pub snapshot: u64,
 }
 
 impl Default for WorldConfig {
@@ -84,6 +87,7 @@ impl Default for WorldConfig {
             disk: (0, 0),
             drift_ppm: 0,
             kube: None,
+            snapshot: 0,
         }
     }
 }

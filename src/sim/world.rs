@@ -104,6 +104,7 @@ impl World {
                 .map(|(id, clock_ppm)| {
                     let mut node = Node::new(id, n);
                     node.set_lease_ticks(lease_ticks);
+                    node.set_snapshot_every(config.snapshot);
                     NodeSlot {
                         node,
                         alive: true,
@@ -454,6 +455,23 @@ impl World {
         self.effects.clear();
         self.with_node(leader, |node, ready| node.transfer_leadership(to, ready));
         self.finish_event(EventKind::TransferLeader { from: leader, to }, Some(leader));
+        Ok(())
+    }
+
+    /// §7, `snapshot N`: node `id` snapshots its state machine now, up to
+    /// its applied index, and discards its log up to there (nothing to do
+    /// when its latest snapshot already covers the applied index).
+    pub fn take_snapshot(&mut self, id: NodeId) -> Result<(), SimError> {
+        self.check_node(id)?;
+        if !self.slot(id).alive {
+            return Err(SimError::Crashed(id));
+        }
+        self.record(UserAction::Snapshot(id));
+        self.effects.clear();
+        self.with_node(id, |node, ready| {
+            node.take_snapshot(ready);
+        });
+        self.finish_event(EventKind::Snapshot(id), Some(id));
         Ok(())
     }
 

@@ -266,6 +266,7 @@ pub fn event(kind: &EventKind, world: &World) -> Phrase {
         EventKind::Restart(id) => node("ev.restart", *id),
         EventKind::ForcedTimeout(id) => node("ev.forcedTimeout", *id),
         EventKind::TransferLeader { from, to } => node("ev.transferLeader", *from).num("to", *to),
+        EventKind::Snapshot(id) => node("ev.snapshot", *id),
         EventKind::Partition(groups) => {
             let mut text = String::new();
             for (i, g) in groups.iter().enumerate() {
@@ -363,6 +364,7 @@ pub fn effect(effect: &Effect) -> Phrase {
         Effect::Node(id, NodeEvent::Overwrote { from, kept }) => {
             node("fx.overwrote", *id).num("index", *from).num("count", *kept)
         }
+        Effect::Node(id, NodeEvent::Snapshotted { index }) => node("fx.snapshotted", *id).num("index", *index),
         Effect::Lost { from, to, kind } => link("fx.lost", *from, *to, Some(*kind)),
         Effect::FaultFired { fault, from, to, kind } => {
             let key = match fault {

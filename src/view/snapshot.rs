@@ -104,7 +104,10 @@ pub struct NodeView {
     pub commit_index: u64,
     pub last_applied: u64,
     pub log_length: u64,
-    /// The newest entries, at most [`LOG_TAIL`].
+    /// §7: the last index the node's latest log compaction covers (0:
+    /// none); the log holds no entries up to it.
+    pub snapshot_index: u64,
+    /// The newest entries the log holds, at most [`LOG_TAIL`].
     pub log: Vec<EntryView>,
     pub kv: Vec<[String; 2]>,
     pub election_deadline_ms: Option<f64>,
@@ -337,7 +340,7 @@ pub fn node_view_with(world: &World, id: NodeId, log_limit: usize) -> NodeView {
     let log = node.log();
     // Read through `range`: a slice of the whole log would make the world
     // keep a contiguous copy of every log beside its shared chunks.
-    let skip = (log.last_index() as usize).saturating_sub(log_limit);
+    let skip = (log.last_index() as usize).saturating_sub(log_limit).max(log.snapshot().index as usize);
     NodeView {
         id,
         alive: slot.alive,
@@ -349,6 +352,7 @@ pub fn node_view_with(world: &World, id: NodeId, log_limit: usize) -> NodeView {
         commit_index: node.commit_index(),
         last_applied: node.last_applied(),
         log_length: log.last_index(),
+        snapshot_index: log.snapshot().index,
         log: log
             .range(skip as u64 + 1, log.last_index())
             .enumerate()

@@ -423,6 +423,44 @@ impl Why {
             Reason::LeaseLapsed { node, request, lease } => {
                 ("read.lease.lapsed", "6.4.1", a.n("node", node).n("lease", lease).n("request", request))
             }
+            Reason::SnapshotTaken { node, index, term } => {
+                ("snapshot.taken", "7", a.n("node", node).n("index", index).n("term", term))
+            }
+            Reason::SnapshotTakenPeriodic { node, index, term, every } => {
+                ("snapshot.taken.periodic", "7", a.n("node", node).n("index", index).n("term", term).n("every", every))
+            }
+            Reason::SnapshotRestored { node, index, term } => {
+                ("snapshot.restored", "7", a.n("node", node).n("index", index).n("term", term))
+            }
+            Reason::SnapshotSent { leader, follower, next_index, snapshot_index } => (
+                "snapshot.sent",
+                "7",
+                a.n("leader", leader)
+                    .n("follower", follower)
+                    .n("nextIndex", next_index)
+                    .n("snapshotIndex", snapshot_index),
+            ),
+            Reason::SnapshotInstalledKept { node, leader, index, term, kept } => (
+                "snapshot.installed.kept",
+                "7",
+                a.n("node", node).n("leader", leader).n("index", index).n("term", term).n("kept", kept),
+            ),
+            Reason::SnapshotInstalledDiscarded { node, leader, index, term, removed } => (
+                "snapshot.installed.discarded",
+                "7",
+                a.n("node", node).n("leader", leader).n("index", index).n("term", term).n("removed", removed),
+            ),
+            Reason::SnapshotIgnored { node, leader, index, commit } => {
+                ("snapshot.ignored", "7", a.n("node", node).n("leader", leader).n("index", index).n("commit", commit))
+            }
+            Reason::SnapshotRejectedStaleTerm { follower, leader, leader_term, follower_term } => (
+                "snapshot.rejected.stale_term",
+                "7",
+                a.n("follower", follower)
+                    .n("leader", leader)
+                    .n("leaderTerm", leader_term)
+                    .n("followerTerm", follower_term),
+            ),
         };
         Why { key, args, section, lesion: reason.lesion().map(Rule::name), text: reason.to_string() }
     }
@@ -539,6 +577,14 @@ mod tests {
             Reason::ReadIndexAnswered { node: 1, request: 5, index: 7, acked: set },
             Reason::LeaseRead { node: 1, request: 5, index: 7, age: 1, lease: 2 },
             Reason::LeaseLapsed { node: 1, request: 5, lease: 2 },
+            Reason::SnapshotTaken { node: 2, index: 9, term: 3 },
+            Reason::SnapshotTakenPeriodic { node: 2, index: 20, term: 3, every: 10 },
+            Reason::SnapshotRestored { node: 2, index: 20, term: 3 },
+            Reason::SnapshotSent { leader: 1, follower: 3, next_index: 4, snapshot_index: 20 },
+            Reason::SnapshotInstalledKept { node: 3, leader: 1, index: 20, term: 3, kept: 1 },
+            Reason::SnapshotInstalledDiscarded { node: 3, leader: 1, index: 20, term: 3, removed: 4 },
+            Reason::SnapshotIgnored { node: 3, leader: 1, index: 20, commit: 22 },
+            Reason::SnapshotRejectedStaleTerm { follower: 3, leader: 1, leader_term: 2, follower_term: 4 },
         ]
     }
 

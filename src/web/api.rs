@@ -337,6 +337,14 @@ impl RaftLab {
         self.act(UserAction::TransferLeader(id))
     }
 
+    /// §7: node `id` snapshots its state machine now, up to its applied
+    /// index, and discards its log up to there (recorded as `snapshot N`).
+    #[wasm_bindgen(js_name = takeSnapshot)]
+    pub fn take_snapshot(&mut self, #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue) -> Js<()> {
+        let id = self.node(arg!("takeSnapshot", id))?;
+        self.act(UserAction::Snapshot(id))
+    }
+
     /// Splits the cluster into groups, e.g. `[[1, 2], [3, 4, 5]]`; nodes not
     /// listed form one more group. Replaces any earlier partition.
     pub fn partition(&mut self, #[wasm_bindgen(unchecked_param_type = "number[][]")] groups: JsValue) -> Js<()> {

@@ -245,7 +245,8 @@ impl RaftLab {
     /// logEntries}}`. Bytes are the engine's estimates; counts are exact.
     pub fn memory(&self) -> Js<JsValue> {
         let (timeline, world) = (self.session.timeline(), self.session.world());
-        let logs = world.nodes().iter().map(|s| s.node.log().last_index());
+        // The entries the logs hold, past their snapshots (§7).
+        let logs = world.nodes().iter().map(|s| s.node.log().last_index() - s.node.log().snapshot().index);
         let client = world.client();
         let b = self.session.budget();
         to_js(&MemoryView {

@@ -15,8 +15,8 @@ use super::args::{field, field_error, in_range, num, range_error};
 const MAX_OPTION_MS: f64 = 3_600_000.0;
 
 /// The options of `RaftLab.create`; every field is optional.
-const OPTION_NAMES: [&str; 8] =
-    ["nodes", "seed", "electionMs", "heartbeatMs", "latencyMs", "lossPercent", "prevote", "checkQuorum"];
+const OPTION_NAMES: [&str; 9] =
+    ["nodes", "seed", "electionMs", "heartbeatMs", "latencyMs", "lossPercent", "prevote", "checkQuorum", "snapshot"];
 
 #[derive(Default)]
 pub(super) struct Options {
@@ -29,6 +29,9 @@ pub(super) struct Options {
     /// `prevote=on`, `checkquorum=on` of the cluster line.
     prevote: Option<bool>,
     check_quorum: Option<bool>,
+    /// §7, the scenario option `snapshot=K`: K applied entries between
+    /// snapshots, 0 for none.
+    snapshot: Option<f64>,
 }
 
 fn boolean(value: &JsValue, key: &str) -> Js<bool> {
@@ -76,6 +79,7 @@ impl Options {
             loss_percent: number("lossPercent")?,
             prevote: boolean("prevote")?,
             check_quorum: boolean("checkQuorum")?,
+            snapshot: number("snapshot")?,
         })
     }
 }
@@ -123,6 +127,9 @@ impl Options {
         }
         config.prevote = self.prevote.unwrap_or(false);
         config.check_quorum = self.check_quorum.unwrap_or(false);
+        if let Some(every) = self.snapshot {
+            config.snapshot = in_range(every, 0.0, MAX_SAFE, "RaftLab.create: options.snapshot")? as u64;
+        }
         // The world's own checks: nonzero heartbeat, LOW <= HIGH, ...
         config.validate().map_err(err)?;
         Ok(config)

@@ -115,7 +115,7 @@ pub fn page_style(value: &JsValue, style: &mut Style, nodes: u8) -> Result<(), J
 }
 
 /// The pictures of the legend, by name; `drawGlyph` takes the index.
-pub const GLYPHS: [&str; 29] = [
+pub const GLYPHS: [&str; 32] = [
     "follower",
     "candidate",
     "leader",
@@ -145,6 +145,9 @@ pub const GLYPHS: [&str; 29] = [
     "PreVoteReply.granted",
     "PreVoteReply.refused",
     "TimeoutNow",
+    "InstallSnapshot",
+    "InstallSnapshotReply",
+    "logSnapshot",
 ];
 
 /// The glyphs added with PreVote and transfer, from `GLYPHS[25]` on.
@@ -221,6 +224,11 @@ fn draw_glyph(ctx: &Ctx, pal: &Palette, i: usize, w: f64, h: f64) -> bool {
             dash(ctx, Dash::Solid);
             cross(ctx, c, h * 0.18, 2.5);
         }
+        29 | 30 => {
+            let shape = if i == 29 { Shape::InstallSnapshot } else { Shape::InstallSnapshotReply };
+            draw_message(ctx, pal, shape, false, c, (1.0, 0.0), (h * 0.2).min(8.0), false);
+        }
+        31 => super::render_log::snapshot_block(ctx, pal, w * 0.1, h * 0.15, w * 0.8, h * 0.7),
         22 | 23 => {
             let committed = i == 22;
             let colour = super::render_log::term_colour(pal, 2);

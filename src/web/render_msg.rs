@@ -82,6 +82,9 @@ pub(super) enum Shape {
     PreVoteReply(bool),
     /// The leader's "start your election now" (§3.10): a star.
     TimeoutNow,
+    /// §7: a whole snapshot on its way to a follower that fell behind.
+    InstallSnapshot,
+    InstallSnapshotReply,
 }
 
 impl Shape {
@@ -96,6 +99,8 @@ impl Shape {
             Message::PreVote(_) => Shape::PreVote,
             Message::PreVoteReply(reply) => Shape::PreVoteReply(reply.vote_granted),
             Message::TimeoutNow(_) => Shape::TimeoutNow,
+            Message::InstallSnapshot(_) => Shape::InstallSnapshot,
+            Message::InstallSnapshotReply(_) => Shape::InstallSnapshotReply,
         }
     }
 }
@@ -226,6 +231,36 @@ pub(super) fn draw_message(
             ctx.set_fill_style_str(if applied { pal.client } else { pal.bg });
             ctx.fill();
             ctx.set_stroke_style_str(pal.client);
+            ctx.stroke();
+            h
+        }
+        Shape::InstallSnapshot => {
+            // The replication family's square, large, with the stacked
+            // bands of a disk image: a whole state machine, not entries.
+            let h = s * 1.6;
+            ctx.set_fill_style_str(pal.leader);
+            ctx.fill_rect(x - h, y - h, 2.0 * h, 2.0 * h);
+            ctx.set_stroke_style_str(pal.on_role);
+            ctx.set_line_width((s * 0.25).max(1.5));
+            ctx.begin_path();
+            for k in [-0.45, 0.0, 0.45] {
+                ctx.move_to(x - h * 0.6, y + h * k);
+                ctx.line_to(x + h * 0.6, y + h * k);
+            }
+            ctx.stroke();
+            h * 1.2
+        }
+        Shape::InstallSnapshotReply => {
+            // The replication family's reply diamond, with one band.
+            let h = s * 1.25;
+            polygon(ctx, &[(x, y - h), (x + h, y), (x, y + h), (x - h, y)]);
+            ctx.set_fill_style_str(pal.leader);
+            ctx.fill();
+            ctx.set_stroke_style_str(pal.on_role);
+            ctx.set_line_width((s * 0.25).max(1.5));
+            ctx.begin_path();
+            ctx.move_to(x - h * 0.45, y);
+            ctx.line_to(x + h * 0.45, y);
             ctx.stroke();
             h
         }

@@ -24,6 +24,7 @@ mod reads;
 mod reasons;
 mod replication;
 mod safety;
+mod snapshot;
 mod timers;
 
 /// A message in flight: (from, to, message).
