@@ -809,7 +809,7 @@ impl fmt::Display for Reason {
             Reason::ReadLocal { node, request, index, term, role } => write!(
                 f,
                 "{} answered read #{request} from its own state at index {index} (term {term}) as a {role}, asking no \
-                 one: a local read may be stale (etcd's serializable read)",
+                 one: a local read may be stale (etcd's serializable read, thesis §6.4)",
                 S(node)
             ),
             Reason::ReadIndexWaitsForTerm { node, request, term } => write!(

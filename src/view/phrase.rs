@@ -92,6 +92,8 @@ pub const KEYS: &[&str] = &[
     "ev.restart",
     "ev.forcedTimeout",
     "ev.transferLeader",
+    "ev.snapshot",
+    "fx.snapshotted",
     "ev.partition",
     "ev.cut",
     "ev.uncut",
