@@ -177,7 +177,7 @@ cmd_test() {
   log "release CLI"
   cargo build --release --bin raftlab
   log "scenario files: expectation blocks"
-  ./target/release/raftlab check tests/scenarios/*.txt examples/*.txt www/scenarios/*.txt
+  ./target/release/raftlab check tests/scenarios/*.txt tests/scenarios/found/*.txt examples/*.txt www/scenarios/*.txt
   ./target/release/raftlab check www/lessons/*.txt
   log "fuzz: $FUZZ_SEEDS seeds x $FUZZ_DURATION simulated per cluster size, every fault"
   for nodes in 5 3 7 9; do
