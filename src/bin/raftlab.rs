@@ -6,8 +6,10 @@ use std::process::ExitCode;
 use raftlab::kube::{KubeSpec, LeaseName, Topology};
 use raftlab::scenario::check::check;
 use raftlab::scenario::failover::{self, Sample};
-use raftlab::scenario::fuzz::{run_seed, Fault, FuzzOptions, FuzzRun};
+use raftlab::raft::Rule;
+use raftlab::scenario::fuzz::{run_seed, Fault, FuzzOptions, FuzzRun, Verdict};
 use raftlab::scenario::fuzz_kube::{self, KubeFuzzOptions};
+use raftlab::scenario::fuzz_swarm::generate;
 use raftlab::scenario::lesson_parse::{is_lesson, parse_lesson};
 use raftlab::scenario::parse::parse;
 use raftlab::scenario::runner::{Runner, Trace};
@@ -30,9 +32,14 @@ usage:
       Continue, the right answers, and each task's `do` actions until its predicate holds.
       --rewrite replaces each block with the actual output.
   raftlab fuzz --seeds N [--start S] [--nodes K] [--faults crash,partition,cut,loss,duplicate,drop]
-               [--duration 60s] [--jobs J]
-      Random fault schedules with client load; checks every safety invariant and
-      that the cluster recovers once the faults stop.
+               [--duration 60s] [--jobs J] [--rule NAME=off]... [--print]
+      Random fault schedules with client load (a swarm: each seed draws its own mix of
+      faults, timings and client operations, docs/fuzzing.md); checks every safety
+      invariant and that the cluster recovers once the faults stop. --rule switches a
+      safety rule off in every run (a lesion), to see the fuzzer find what it protects.
+      Prints the seed and scenario of each failure, then the runs, violations, liveness
+      failures and panics; a panic in one seed does not stop the others.
+      --print prints each seed's scenario instead of running it.
   raftlab fuzz --kubernetes stacked|external --seeds N [--control-planes K] [--etcd M] [--zones a,b,c]
                [--start S] [--duration 60s] [--jobs J]
       The same for a control plane: zone failures, machine crashes, zones cut off and
@@ -308,6 +315,7 @@ fn parse_duration(text: &str) -> Option<u64> {
 
 fn cmd_fuzz(args: &[String]) -> Result<ExitCode, String> {
     let mut options = FuzzOptions::default();
+    let mut print = false;
     let mut seeds: Option<u64> = None;
     let mut start = 1u64;
     let mut jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -340,14 +348,31 @@ fn cmd_fuzz(args: &[String]) -> Result<ExitCode, String> {
                 options.duration =
                     parse_duration(&d).ok_or(format!("fuzz: bad duration '{d}', expected e.g. 60s or 500ms"))?;
             }
+            "--rule" => options.rules_off.push(parse_rule_off("fuzz", &value("--rule")?)?),
+            "--print" => print = true,
             other => return Err(format!("fuzz: unknown option '{other}'")),
         }
     }
     let seeds = seeds.ok_or("fuzz: missing --seeds N")?;
     check_seed_range("fuzz", start, seeds)?;
     let began = std::time::Instant::now();
+    if print {
+        for seed in start..start + seeds {
+            print!("{}", generate(seed, &options).to_text());
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let runs = in_parallel(start, seeds, jobs, |seed| forget_passing_text(run_seed(seed, &options)));
     report_fuzz(runs, began)
+}
+
+/// `NAME=off`, the lesion of `--rule`.
+fn parse_rule_off(command: &str, text: &str) -> Result<Rule, String> {
+    let names = Rule::ALL.map(Rule::name).join(", ");
+    let Some(name) = text.strip_suffix("=off") else {
+        return Err(format!("{command}: --rule takes NAME=off (NAME: {names}), not '{text}'"));
+    };
+    Rule::from_name(name).ok_or(format!("{command}: unknown rule '{name}' (one of {names})"))
 }
 
 /// Seeds `start..start + seeds`: at least one, and a range whose end does
@@ -395,15 +420,21 @@ fn report_fuzz(runs: Vec<FuzzRun>, began: std::time::Instant) -> Result<ExitCode
     let failures: Vec<&FuzzRun> = runs.iter().filter(|r| r.failure.is_some()).collect();
     for run in &failures {
         let f = run.failure.as_ref().expect("kept for its failure");
-        println!("seed {}: line {}: `{}` failed: {}", run.seed, f.line, f.command, f.message);
+        match run.verdict {
+            Verdict::Panic => println!("seed {}: {}", run.seed, f.message),
+            _ => println!("seed {}: line {}: `{}` failed: {}", run.seed, f.line, f.command, f.message),
+        }
         println!("--- reproduce with `raftlab run FILE` on this scenario:");
         print!("{}", run.scenario_text);
         println!("---");
     }
+    let count = |v: Verdict| runs.iter().filter(|r| r.verdict == v).count();
     println!(
-        "{} runs, {events} events, {} violations ({:.1}s)",
+        "{} runs, {events} events, {} violations, {} liveness failures, {} panics ({:.1}s)",
         runs.len(),
-        failures.len(),
+        count(Verdict::Violation),
+        count(Verdict::Liveness),
+        count(Verdict::Panic),
         began.elapsed().as_secs_f64()
     );
     Ok(if failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })

@@ -7,6 +7,8 @@ pub mod check;
 pub mod failover;
 pub mod fuzz;
 pub mod fuzz_kube;
+pub mod fuzz_swarm;
+pub mod fuzz_words;
 mod history;
 pub mod lesson;
 pub mod lesson_parse;
