@@ -9,6 +9,7 @@ use raftlab::scenario::failover::{self, Sample};
 use raftlab::raft::Rule;
 use raftlab::scenario::fuzz::{run_seed, Fault, FuzzOptions, FuzzRun, Verdict};
 use raftlab::scenario::fuzz_kube::{self, KubeFuzzOptions};
+use raftlab::scenario::fuzz_search::shrink;
 use raftlab::scenario::fuzz_swarm::generate;
 use raftlab::scenario::lesson_parse::{is_lesson, parse_lesson};
 use raftlab::scenario::parse::parse;
@@ -40,6 +41,11 @@ usage:
       Prints the seed and scenario of each failure, then the runs, violations, liveness
       failures and panics; a panic in one seed does not stop the others.
       --print prints each seed's scenario instead of running it.
+  raftlab search --rule NAME=off [--nodes K] [--seeds N] [--start S] [--duration 30s] [--jobs J]
+      Fuzzes seeds from S (default 1) until one breaks a safety invariant (at most N,
+      default 2000), then shrinks its scenario (fewer commands, shorter runs) and prints
+      it, ending with `expect violation INVARIANT`: `raftlab run` stops there. Exit 1
+      when no seed broke one.
   raftlab fuzz --kubernetes stacked|external --seeds N [--control-planes K] [--etcd M] [--zones a,b,c]
                [--start S] [--duration 60s] [--jobs J]
       The same for a control plane: zone failures, machine crashes, zones cut off and
@@ -59,6 +65,7 @@ fn main() -> ExitCode {
         Some("fuzz") if args.iter().any(|a| a == "--kubernetes") => cmd_fuzz_kube(&args[1..]),
         Some("fuzz") => cmd_fuzz(&args[1..]),
         Some("failover") => cmd_failover(&args[1..]),
+        Some("search") => cmd_search(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)
@@ -364,6 +371,73 @@ fn cmd_fuzz(args: &[String]) -> Result<ExitCode, String> {
     }
     let runs = in_parallel(start, seeds, jobs, |seed| forget_passing_text(run_seed(seed, &options)));
     report_fuzz(runs, began)
+}
+
+fn cmd_search(args: &[String]) -> Result<ExitCode, String> {
+    let mut options = FuzzOptions::default();
+    let (mut seeds, mut start) = (2_000u64, 1u64);
+    let mut jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut value = || it.next().cloned().ok_or(format!("search: {arg} needs a value"));
+        match arg.as_str() {
+            "--seeds" => seeds = value()?.parse().map_err(|_| "search: --seeds takes a number")?,
+            "--start" => start = value()?.parse().map_err(|_| "search: --start takes a number")?,
+            "--jobs" => jobs = value()?.parse().map_err(|_| "search: --jobs takes a number")?,
+            "--nodes" => {
+                options.nodes = value()?
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=9).contains(n))
+                    .ok_or("search: --nodes takes a number 1..9")?
+            }
+            "--duration" => {
+                let d = value()?;
+                options.duration = parse_duration(&d).ok_or(format!("search: bad duration '{d}', expected e.g. 30s"))?;
+            }
+            "--rule" => options.rules_off.push(parse_rule_off("search", &value()?)?),
+            other => return Err(format!("search: unknown option '{other}'")),
+        }
+    }
+    check_seed_range("search", start, seeds)?;
+    let began = std::time::Instant::now();
+    // Seeds go in batches, so the search stops soon after the first find and
+    // still reports the lowest breaking seed of its batch.
+    let batch = (jobs.clamp(1, 64) as u64) * 4;
+    let mut next = start;
+    let end = start + seeds;
+    while next < end {
+        let count = batch.min(end - next);
+        let runs = in_parallel(next, count, jobs, |seed| run_seed(seed, &options));
+        if let Some(run) = runs.iter().find(|r| r.verdict == Verdict::Panic) {
+            println!("seed {}: {}", run.seed, run.failure.as_ref().map_or("", |f| f.message.as_str()));
+            print!("{}", run.scenario_text);
+            return Ok(ExitCode::from(1));
+        }
+        if let Some(run) = runs.into_iter().find(|r| r.verdict == Verdict::Violation) {
+            let tried = run.seed - start + 1;
+            let found = generate(run.seed, &options);
+            let shrunk = shrink(&found).ok_or("search: the violation did not happen again")?;
+            let rules: Vec<String> = options.rules_off.iter().map(|r| format!("--rule {r}=off")).collect();
+            println!(
+                "# `raftlab search {} --nodes {}`: seed {} broke {} ({tried} seeds tried); shrunk from {} to {} \
+                 commands in {} runs ({:.1}s)",
+                rules.join(" "),
+                options.nodes,
+                run.seed,
+                shrunk.invariant,
+                shrunk.commands_before,
+                shrunk.generated.commands.len(),
+                shrunk.runs,
+                began.elapsed().as_secs_f64()
+            );
+            print!("{}", shrunk.to_text());
+            return Ok(ExitCode::SUCCESS);
+        }
+        next += count;
+    }
+    println!("no violation in seeds {start}..{} ({:.1}s)", end - 1, began.elapsed().as_secs_f64());
+    Ok(ExitCode::from(1))
 }
 
 /// `NAME=off`, the lesion of `--rule`.

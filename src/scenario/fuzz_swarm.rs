@@ -110,7 +110,7 @@ pub fn draw_profile(rng: &mut SimRng, options: &FuzzOptions) -> (ClusterSpec, Pr
     cluster.latency = (rng.between(MS / 2, latency_high / 2), latency_high);
     let has = |f: Fault| options.faults.contains(&f);
     if has(Fault::Loss) && rng.between(0, 2) > 0 {
-        cluster.loss_ppm = pick(rng, &[1_000, 10_000, 30_000, 80_000]) as u32;
+        cluster.loss_ppm = pick(rng, &[1_000, 10_000, 30_000]) as u32;
     }
     let mut fault_weights: Vec<(Fault, u64)> = options.faults.iter().map(|&f| (f, rng.between(0, 4))).collect();
     if fault_weights.iter().all(|&(_, w)| w == 0) && !fault_weights.is_empty() {

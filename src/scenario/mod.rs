@@ -7,6 +7,7 @@ pub mod check;
 pub mod failover;
 pub mod fuzz;
 pub mod fuzz_kube;
+pub mod fuzz_search;
 pub mod fuzz_swarm;
 pub mod fuzz_words;
 mod history;

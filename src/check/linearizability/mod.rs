@@ -394,9 +394,12 @@ impl Linearizability {
         }
         let ctx = self.ctx(self.now);
         let part = self.parts[a].as_mut().expect("live partition");
-        let moved = part.merge(other, &ctx);
-        for (id, _) in moved {
-            if let Some(k) = self.known.get_mut(&id) {
+        part.merge(other, &ctx);
+        // Every operation of `b` is in `a` now, not only the open ones it
+        // moved: a list left out of its partition's slots (given up on)
+        // still names it, and a later merge through it must find `a`.
+        for k in self.known.values_mut() {
+            if k.part == Some(b) {
                 k.part = Some(a);
             }
         }
