@@ -4,9 +4,9 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 
 use raftlab::kube::{KubeSpec, LeaseName, Topology};
+use raftlab::raft::Rule;
 use raftlab::scenario::check::check;
 use raftlab::scenario::failover::{self, Sample};
-use raftlab::raft::Rule;
 use raftlab::scenario::fuzz::{run_seed, Fault, FuzzOptions, FuzzRun, Verdict};
 use raftlab::scenario::fuzz_kube::{self, KubeFuzzOptions};
 use raftlab::scenario::fuzz_search::shrink;
@@ -393,7 +393,8 @@ fn cmd_search(args: &[String]) -> Result<ExitCode, String> {
             }
             "--duration" => {
                 let d = value()?;
-                options.duration = parse_duration(&d).ok_or(format!("search: bad duration '{d}', expected e.g. 30s"))?;
+                options.duration =
+                    parse_duration(&d).ok_or(format!("search: bad duration '{d}', expected e.g. 30s"))?;
             }
             "--rule" => options.rules_off.push(parse_rule_off("search", &value()?)?),
             other => return Err(format!("search: unknown option '{other}'")),

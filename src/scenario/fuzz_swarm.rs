@@ -17,6 +17,7 @@ use crate::sim::{Micros, SimRng, MS, SECOND};
 
 use super::ast::{ClusterSpec, Command, LinkKind, NodeRef};
 use super::fuzz::{Fault, FuzzOptions, RECOVERY_BOUND};
+use super::fuzz_episodes as episodes;
 use super::fuzz_words::{draw_words, CLUSTER_WORDS, READ_WORDS};
 
 /// A generated run: the cluster line (with its option words) and the
@@ -94,6 +95,10 @@ pub struct Profile {
     /// Distinct keys the client uses: few keys make conflicts, many make
     /// long logs of independent writes.
     pub keys: u64,
+    /// Weights of the episodes (`fuzz_episodes.rs`) among the faults: a
+    /// vote race with restarting voters, a Figure 8 ladder. They need
+    /// crashes and partitions both.
+    pub episode_weights: [u64; 2],
 }
 
 /// Draws a seed's cluster line and profile.
@@ -127,6 +132,11 @@ pub fn draw_profile(rng: &mut SimRng, options: &FuzzOptions) -> (ClusterSpec, Pr
         crash_burst_percent: pick(rng, &[0, 20, 60]),
         downtime: pick_range(rng, &[(5 * MS, 100 * MS), (50 * MS, 800 * MS), (500 * MS, 5 * SECOND)]),
         keys: pick(rng, &[1, 3, 8, 64]),
+        episode_weights: if has(Fault::Crash) && has(Fault::Partition) && options.nodes >= 3 {
+            [pick(rng, &[0, 0, 1, 4]), pick(rng, &[0, 0, 1, 4])]
+        } else {
+            [0, 0]
+        },
     };
     (cluster, profile)
 }
@@ -158,15 +168,17 @@ fn around(rng: &mut SimRng, mean: Micros) -> Micros {
 
 /// The schedule being built, with what it knows of the world: which nodes
 /// it crashed, which node it last made leader of each side.
-struct Schedule<'a> {
-    rng: &'a mut SimRng,
-    n: u8,
+pub(super) struct Schedule<'a> {
+    pub(super) rng: &'a mut SimRng,
+    pub(super) n: u8,
     profile: &'a Profile,
     lines: Vec<Line>,
-    alive: Vec<bool>,
+    pub(super) alive: Vec<bool>,
     /// When each crashed node comes back.
     restart_at: Vec<Option<Micros>>,
     now: Micros,
+    /// The cluster's timings, for episodes paced by them.
+    pub(super) cluster: &'a ClusterSpec,
     /// The node the client believes leads (the last one the schedule
     /// pushed to lead, or a partition's chosen node): its `via` hint.
     hint: Option<NodeId>,
@@ -175,11 +187,11 @@ struct Schedule<'a> {
 }
 
 impl Schedule<'_> {
-    fn push(&mut self, command: Command) {
+    pub(super) fn push(&mut self, command: Command) {
         self.lines.push(Line::plain(command));
     }
 
-    fn run(&mut self, duration: Micros) {
+    pub(super) fn run(&mut self, duration: Micros) {
         let duration = duration.max(1);
         self.push(Command::Run(duration));
         self.now += duration;
@@ -206,7 +218,7 @@ impl Schedule<'_> {
         (!live.is_empty()).then(|| live[self.rng.between(0, live.len() as u64 - 1) as usize])
     }
 
-    fn crash(&mut self, id: NodeId) {
+    pub(super) fn crash(&mut self, id: NodeId) {
         if !self.alive[id as usize] {
             return;
         }
@@ -214,6 +226,24 @@ impl Schedule<'_> {
         let (low, high) = self.profile.downtime;
         self.restart_at[id as usize] = Some(self.now + self.rng.between(low, high));
         self.push(Command::Crash(NodeRef::Id(id)));
+    }
+
+    /// Restarts a node this episode crashed, at once.
+    pub(super) fn restart_now(&mut self, id: NodeId) {
+        if !self.alive[id as usize] {
+            self.restart_at[id as usize] = None;
+            self.alive[id as usize] = true;
+            self.push(Command::Restart(NodeRef::Id(id)));
+        }
+    }
+
+    /// `count` puts sent through `via`, as a client on its side writes.
+    pub(super) fn writes_via(&mut self, via: NodeId, count: u64) {
+        for _ in 0..count {
+            self.ops += 1;
+            let key = format!("k{}", self.rng.between(0, self.profile.keys - 1));
+            self.push(Command::Put { key, value: self.ops.to_string(), via: Some(NodeRef::Id(via)) });
+        }
     }
 
     fn client_op(&mut self) {
@@ -343,6 +373,7 @@ pub fn generate_with(
     let mut word_rng = SimRng::new(seed ^ 0x0077_0bd5);
     let cluster_words = draw_words(&mut word_rng, cluster_table);
     let n = options.nodes;
+    let timings = cluster.clone();
     let mut s = Schedule {
         rng: &mut rng,
         n,
@@ -351,11 +382,13 @@ pub fn generate_with(
         alive: vec![true; n as usize + 1],
         restart_at: vec![None; n as usize + 1],
         now: 0,
+        cluster: &timings,
         hint: None,
         ops: 0,
         read_words,
     };
-    let weights: Vec<u64> = profile.fault_weights.iter().map(|&(_, w)| w).collect();
+    let mut weights: Vec<u64> = profile.fault_weights.iter().map(|&(_, w)| w).collect();
+    weights.extend(profile.episode_weights);
     let total_weight: u64 = weights.iter().sum();
     let mut next_fault = around(s.rng, profile.fault_every);
     while s.now < options.duration {
@@ -367,8 +400,12 @@ pub fn generate_with(
         }
         while next_fault <= s.now && total_weight > 0 {
             next_fault += around(s.rng, profile.fault_every);
-            let fault = profile.fault_weights[weighted(s.rng, &weights)].0;
-            s.fault(fault);
+            let i = weighted(s.rng, &weights);
+            match i.checked_sub(profile.fault_weights.len()) {
+                None => s.fault(profile.fault_weights[i].0),
+                Some(0) => episodes::vote_race(&mut s),
+                Some(_) => episodes::figure8_ladder(&mut s),
+            }
         }
     }
     // Recovery: every fault stops, then the cluster must elect a leader and

@@ -6,6 +6,7 @@ mod ast_kube;
 pub mod check;
 pub mod failover;
 pub mod fuzz;
+mod fuzz_episodes;
 pub mod fuzz_kube;
 pub mod fuzz_search;
 pub mod fuzz_swarm;
