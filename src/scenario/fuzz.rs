@@ -9,12 +9,12 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use crate::raft::Rule;
-use crate::sim::{Micros, SECOND};
+use crate::sim::{Budget, Micros, SECOND};
 
-use super::ast::Scenario;
+use super::ast::{Command, Scenario};
 use super::fuzz_swarm;
 use super::parse::parse;
-use super::runner::{self, Failure, Trace};
+use super::runner::{self, Failure, Runner, Trace};
 
 /// The kinds of fault a fuzz run may inject.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -89,6 +89,58 @@ pub struct FuzzRun {
 /// faults stop: a few election rounds plus client retries.
 pub const RECOVERY_BOUND: Micros = 10 * SECOND;
 
+/// The limits of one fuzz run: far below the page's and the CLI's (a
+/// 30-second run takes well under a million events and a few thousand log
+/// entries), so that a lesion whose logs or messages run away ends as a
+/// failure of its own instead of taking the machine's memory.
+pub const FUZZ_BUDGET: Budget =
+    Budget { events: 20_000_000, in_flight: 10_000, pending: 10_000, actions: 1_000_000, log_entries: 200_000 };
+
+/// Runs a scenario as [`runner::run`] does, stopping it when the world goes
+/// over `budget` (a failure naming the limit). Also returns the index of
+/// the last step that ran.
+pub fn run_within_budget(scenario: &Scenario, budget: &Budget) -> (Runner, Option<Failure>, usize) {
+    let mut runner = match Runner::new(&scenario.cluster, Trace::Notable) {
+        Ok(r) => r,
+        Err(message) => {
+            let (runner, _, failure) = runner::run(scenario, Trace::Notable);
+            let failure = failure.or(Some(Failure { line: scenario.cluster_line, command: "cluster".into(), message }));
+            return (runner, failure, 0);
+        }
+    };
+    let mut i = 0;
+    while let Some(step) = scenario.steps.get(i) {
+        let result = match runner.begin(step) {
+            None => runner.execute(step).map(drop).map_err(|(_, m)| m),
+            Some(mut timed) => loop {
+                let mut over = None;
+                let done = runner.resume(&mut timed, Micros::MAX, 4_096, &mut Vec::new(), &mut |world| {
+                    over = budget.check(world).err();
+                    over.is_some()
+                });
+                if let Some(over) = over {
+                    break Err(over.to_string());
+                }
+                if let Some(result) = done {
+                    break result;
+                }
+            },
+        };
+        if let Err(message) = result.and_then(|()| budget.check(runner.world()).map_err(|o| o.to_string())) {
+            if let Some(expectation) = runner.expected_violation(&scenario.steps, i) {
+                i = expectation;
+                continue;
+            }
+            return (runner, Some(Failure { line: step.line, command: step.text.clone(), message }), i);
+        }
+        if matches!(step.command, Command::ExpectViolation(_)) {
+            break;
+        }
+        i += 1;
+    }
+    (runner, None, i.min(scenario.steps.len().saturating_sub(1)))
+}
+
 /// Generates, parses back and runs one fuzz seed.
 pub fn run_seed(seed: u64, options: &FuzzOptions) -> FuzzRun {
     run_text(seed, fuzz_swarm::generate(seed, options).to_text())
@@ -116,7 +168,7 @@ pub fn run_text(seed: u64, scenario_text: String) -> FuzzRun {
         }
     };
     let ran = catch_unwind(AssertUnwindSafe(|| {
-        let (runner, _, failure) = runner::run(&scenario, Trace::Notable);
+        let (runner, failure, _) = run_within_budget(&scenario, &FUZZ_BUDGET);
         let violated = !runner.world().checker().violations().is_empty();
         (runner.world().event_count(), failure, violated)
     }));
