@@ -153,6 +153,16 @@ bundle_js() {
 FUZZ_SEEDS=${FUZZ_SEEDS:-1000}
 FUZZ_DURATION=${FUZZ_DURATION:-30s}
 KUBE_FUZZ_SEEDS=${KUBE_FUZZ_SEEDS:-300}
+# Mutation testing: with each rule off, the swarm must find a violation in
+# this seed range at 3 nodes (the first breaking seed, measured; docs/fuzzing.md).
+LESIONS=(
+  "vote-up-to-date --start 1 --seeds 2"
+  "vote-once --start 1 --seeds 2"
+  "persist-vote --start 10 --seeds 2"
+  "persist-term --start 4 --seeds 2"
+  "persist-log --start 1 --seeds 2"
+  "truncate-on-conflict --start 1 --seeds 2"
+)
 
 cmd_test() {
   cmd_lint
@@ -165,12 +175,22 @@ cmd_test() {
   log "release CLI"
   cargo build --release --bin raftlab
   log "scenario files: expectation blocks"
-  ./target/release/raftlab check tests/scenarios/*.txt examples/*.txt www/scenarios/*.txt
+  ./target/release/raftlab check tests/scenarios/*.txt tests/scenarios/found/*.txt examples/*.txt www/scenarios/*.txt
   ./target/release/raftlab check www/lessons/*.txt
   log "fuzz: $FUZZ_SEEDS seeds x $FUZZ_DURATION simulated per cluster size, every fault"
   for nodes in 5 3 7 9; do
     ./target/release/raftlab fuzz --seeds "$FUZZ_SEEDS" --nodes "$nodes" --duration "$FUZZ_DURATION" \
       --faults crash,partition,cut,loss,duplicate,drop
+  done
+  log "fuzz: each lesion found by the swarm within a fixed seed range (docs/fuzzing.md)"
+  local lesion rule range
+  for lesion in "${LESIONS[@]}"; do
+    read -r rule range <<<"$lesion"
+    if ./target/release/raftlab fuzz --rule "$rule=off" --nodes 3 --duration 30s $range >/dev/null; then
+      echo "build.sh: the fuzzer no longer finds a violation with $rule off ($range)" >&2
+      exit 1
+    fi
+    echo "$rule off: violation found ($range)"
   done
   log "fuzz: Kubernetes control planes, $KUBE_FUZZ_SEEDS seeds x 60s of zone failures, machine crashes, partitions"
   ./target/release/raftlab fuzz --kubernetes stacked --control-planes 3 --zones a,b,c --seeds "$KUBE_FUZZ_SEEDS"
