@@ -275,7 +275,7 @@ impl Schedule<'_> {
         match fault {
             Fault::Crash => {
                 let burst = self.rng.between(0, 99) < self.profile.crash_burst_percent;
-                let count = if burst { self.rng.between(2, (self.n as u64 + 1) / 2 + 1) } else { 1 };
+                let count = if burst { self.rng.between(2, (self.n as u64).div_ceil(2) + 1) } else { 1 };
                 for _ in 0..count {
                     let id = self.node();
                     self.crash(id);
