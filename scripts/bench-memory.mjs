@@ -72,7 +72,7 @@ try {
     console.log(`  (${r.seconds.toFixed(0)} s of real time)`);
   };
   show(`9 nodes, a put every 10 ms, up to ${HOURS} simulated hours:`,
-    await run({ options: { nodes: 9, seed: 42 }, loadMs: 10, sampleMs: 3_600_000, samples: HOURS }));
+    await run({ options: { nodes: 9, seed: 42, snapshot: 10_000 }, loadMs: 10, sampleMs: 3_600_000, samples: HOURS }));
   show('a link with `client load every 1us` (3 nodes), two simulated minutes:',
     await run({ scenario: 'cluster 3 seed=1\nrun until leader\nclient load every 1us\n', sampleMs: 15_000, samples: 8 }));
 } finally {

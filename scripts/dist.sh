@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Assembles the static site a course author hosts (./build.sh dist runs it
 # after building the wasm package): DEST gets the pages (index.html,
-# lessons.html, embed.html, demo.html), raft-lab.js and the modules it
+# lessons.html, kubernetes.html, embed.html, demo.html), raft-lab.js and the modules it
 # loads, the style sheets, the catalogues, the package (glue, wasm, the
 # bundle of index.html and its chunks), the lessons and the scenarios.
 # Every URL in them is relative, so the folder works from any static host
@@ -11,14 +11,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dest=${1:?usage: scripts/dist.sh DEST}
-[ -f www/pkg/raftlab_bg.wasm ] || { echo "dist: www/pkg is not built (./build.sh dist builds it)" >&2; exit 1; }
+[ -f www/pkg/raftlab_bg.wasm ] && [ -f www/pkg-kube/raftlab_bg.wasm ] || { echo "dist: www/pkg is not built (./build.sh dist builds it)" >&2; exit 1; }
 
 rm -rf "$dest"
-mkdir -p "$dest/pkg/chunks" "$dest/i18n" "$dest/lessons" "$dest/scenarios"
+mkdir -p "$dest/pkg/chunks" "$dest/pkg-kube" "$dest/i18n" "$dest/lessons" "$dest/scenarios"
 cp www/*.html www/*.js www/*.css "$dest/"
 cp www/i18n/*.js "$dest/i18n/"
 cp www/pkg/raftlab.js www/pkg/raftlab_bg.wasm www/pkg/app.min.js www/pkg/page.min.css "$dest/pkg/"
 cp www/pkg/chunks/*.js "$dest/pkg/chunks/"
+cp www/pkg-kube/raftlab.js www/pkg-kube/raftlab_bg.wasm "$dest/pkg-kube/"
 cp www/lessons/*.txt "$dest/lessons/"
 cp www/scenarios/*.txt "$dest/scenarios/"
 cat >"$dest/README.txt" <<'TXT'

@@ -323,6 +323,9 @@ fn command(n: u8) -> impl Strategy<Value = Command> {
         node(n).prop_map(Command::Crash),
         node(n).prop_map(Command::Restart),
         node(n).prop_map(Command::Timeout),
+        // `transfer leader to leader` is an error: never the leader itself.
+        (1..=n).prop_map(|id| Command::TransferLeader(NodeRef::Id(id))),
+        node(n).prop_map(Command::Snapshot),
         partition(n).prop_map(Command::Partition),
         (link(n), any::<bool>()).prop_map(|((from, to), both)| Command::Cut { from, to, both }),
         (link(n), any::<bool>()).prop_map(|((from, to), both)| Command::Uncut { from, to, both }),
@@ -341,14 +344,15 @@ fn command(n: u8) -> impl Strategy<Value = Command> {
         breakpoint(n).prop_map(|b| Command::Unbreak(Some(b))),
         Just(Command::Unbreak(None)),
         (key(), value(), via()).prop_map(|(key, value, via)| Command::Put { key, value, via }),
-        (key(), via()).prop_map(|(key, via)| Command::Get { key, via }),
+        (key(), via(), read_mode()).prop_map(|(key, via, read)| Command::Get { key, via, read }),
         (key(), via()).prop_map(|(key, via)| Command::Del { key, via }),
-        (prop_oneof![3 => key(), 1 => Just(String::new())], via())
-            .prop_map(|(prefix, via)| Command::List { prefix, via }),
+        (prop_oneof![3 => key(), 1 => Just(String::new())], via(), read_mode())
+            .prop_map(|(prefix, via, read)| Command::List { prefix, via, read }),
         prop::option::of(1..=n).prop_map(Command::ExpectLeader),
         (node(n), any::<u64>()).prop_map(|(node, term)| Command::ExpectTerm { node, term }),
         (node(n), role).prop_map(|(node, role)| Command::ExpectRole { node, role }),
         (node(n), any::<u64>()).prop_map(|(node, index)| Command::ExpectCommitted { node, index }),
+        (node(n), any::<u64>()).prop_map(|(node, index)| Command::ExpectSnapshot { node, index }),
         (node(n), prop::collection::vec((any::<u64>(), log_command()), 0..5))
             .prop_map(|(node, entries)| Command::ExpectLog { node, entries }),
         (key(), value(), via()).prop_map(|(key, value, on)| Command::ExpectValue { key, value, on }),
@@ -375,13 +379,36 @@ fn expected_lines() -> impl Strategy<Value = Vec<String>> {
     prop::collection::vec(line, 0..4)
 }
 
+/// How a read is served (version 2, `read=`).
+fn read_mode() -> impl Strategy<Value = raft::ReadMode> {
+    prop::sample::select(raft::ReadMode::ALL.to_vec())
+}
+
 fn scenario() -> impl Strategy<Value = Scenario> {
     (1..=9u8).prop_flat_map(|n| {
-        let spec = (any::<u64>(), range(1), 1..=MAX_DURATION, range(0), 0..=1_000_000u32);
+        let protocol = (any::<(bool, bool)>(), range(0), 0..=500_000u32, 0..=3u64);
+        let spec = (any::<u64>(), range(1), 1..=MAX_DURATION, range(0), 0..=1_000_000u32, protocol);
         let step = (command(n), prop::option::of(expected_lines()));
         (spec, prop::collection::vec(step, 0..12)).prop_map(
-            move |((seed, election, heartbeat, latency, loss_ppm), steps)| Scenario {
-                cluster: ClusterSpec { nodes: n, seed, election, heartbeat, latency, loss_ppm, kube: None },
+            move |(
+                (seed, election, heartbeat, latency, loss_ppm, ((prevote, check_quorum), disk, drift_ppm, snapshot)),
+                steps,
+            )| Scenario {
+                // `snapshot` 0 is off; 1..3 are written as `snapshot=K`.
+                cluster: ClusterSpec {
+                    nodes: n,
+                    seed,
+                    election,
+                    heartbeat,
+                    latency,
+                    loss_ppm,
+                    prevote,
+                    check_quorum,
+                    disk,
+                    drift_ppm,
+                    kube: None,
+                    snapshot,
+                },
                 cluster_line: 0,
                 steps: steps
                     .into_iter()
@@ -467,6 +494,8 @@ mod recorder {
         Crash(u8),
         Restart(u8),
         Timeout(u8),
+        /// `transfer leader to N`.
+        Transfer(u8),
         /// Groups by node: 0 unlisted, else the group's index; an empty
         /// partition when all are 0.
         Partition(Vec<u8>),
@@ -506,6 +535,7 @@ mod recorder {
             6 => (1..=40u32).prop_map(Move::Step),
             2 => node().prop_map(Move::Crash),
             2 => node().prop_map(Move::Restart),
+            1 => node().prop_map(Move::Transfer),
             1 => node().prop_map(Move::Timeout),
             2 => prop::collection::vec(0..=2u8, n as usize).prop_map(Move::Partition),
             2 => (node(), node(), any::<bool>(), any::<bool>())
@@ -526,8 +556,16 @@ mod recorder {
             Just((5 * MS, 5 * MS)),
             Just((0, 2 * MS)),
         ];
-        (1..=7u8, any::<u64>(), latency, prop_oneof![Just(0u32), Just(20_000u32)]).prop_map(
-            |(nodes, seed, latency, loss_ppm)| WorldConfig { nodes, seed, latency, loss_ppm, ..WorldConfig::default() },
+        (1..=7u8, any::<u64>(), latency, prop_oneof![Just(0u32), Just(20_000u32)], any::<(bool, bool)>()).prop_map(
+            |(nodes, seed, latency, loss_ppm, (prevote, check_quorum))| WorldConfig {
+                nodes,
+                seed,
+                latency,
+                loss_ppm,
+                prevote,
+                check_quorum,
+                ..WorldConfig::default()
+            },
         )
     }
 
@@ -550,6 +588,7 @@ mod recorder {
             Move::Crash(id) => w.crash(*id).is_ok(),
             Move::Restart(id) => w.restart(*id).is_ok(),
             Move::Timeout(id) => w.force_timeout(*id).is_ok(),
+            Move::Transfer(id) => w.transfer_leader(*id).is_ok(),
             Move::Partition(groups) => {
                 let count = groups.iter().copied().max().unwrap_or(0);
                 let groups: Vec<Vec<u8>> = (1..=count)

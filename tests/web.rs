@@ -80,7 +80,7 @@ fn bad_options_are_readable_errors() {
     assert!(lab.crash(n(9.0)).is_err());
     assert!(lab.crash(n(1.5)).is_err());
     assert!(lab.advance(n(f64::NAN)).is_err());
-    assert!(lab.submit(s("frob"), s("x"), U, U).is_err());
+    assert!(lab.submit(s("frob"), s("x"), U, U, U).is_err());
     assert!(lab.partition(options("[[1, 2], [2, 3]]")).is_err());
     assert!(lab.drop_message(n(0.0)).is_err());
 }
@@ -115,7 +115,7 @@ fn a_scenario_plays_as_time_advances() {
 fn a_submitted_put_is_committed() {
     let mut lab = RaftLab::create(options(r#"{"nodes": 3, "seed": 9}"#)).unwrap();
     let l = advance_until_leader(&mut lab, None);
-    let id = lab.submit(s("put"), s("x"), s("1"), U).unwrap();
+    let id = lab.submit(s("put"), s("x"), s("1"), U, U).unwrap();
     assert_eq!(id, 1.0);
     for _ in 0..200 {
         lab.advance(n(10.0)).unwrap();
@@ -236,7 +236,7 @@ fn a_leader_elected_breakpoint_stops_the_advance_there() {
 fn the_recorded_scenario_reproduces_the_state() {
     let mut lab = RaftLab::create(options(r#"{"nodes": 5, "seed": 4}"#)).unwrap();
     advance_until_leader(&mut lab, None);
-    lab.submit(s("put"), s("x"), s("1"), U).unwrap();
+    lab.submit(s("put"), s("x"), s("1"), U, U).unwrap();
     lab.partition(options("[[1, 2]]")).unwrap();
     lab.advance(n(120.0)).unwrap();
     let _ = lab.step_event();
@@ -330,6 +330,7 @@ fn every_method_type_checks_its_arguments() {
     assert_type_error(lab.crash(s("1")), "crash: 'id' must be a number, not the string \"1\"");
     assert_type_error(lab.restart(JsValue::NULL), "restart: 'id' must be a number, not null");
     assert_type_error(lab.timeout(U), "timeout: 'id' must be a number, not undefined");
+    assert_type_error(lab.take_snapshot(s("2")), "takeSnapshot: 'id' must be a number, not the string \"2\"");
     assert_type_error(lab.partition(s("1,2|3")), "partition: 'groups' must be an array of groups");
     assert_type_error(lab.partition(options(r#"[[1, "2"]]"#)), "partition: 'groups'");
     assert_type_error(lab.cut(n(1.0), s("2"), U), "cut: 'to' must be a number");
@@ -338,12 +339,16 @@ fn every_method_type_checks_its_arguments() {
     assert_type_error(lab.drop_message(s("3")), "dropMessage: 'id' must be a number");
     assert_type_error(lab.duplicate_message(obj.clone()), "duplicateMessage: 'id' must be a number, not an object");
     assert_type_error(
-        lab.submit(s("put"), s("x"), n(1.0), U),
+        lab.submit(s("put"), s("x"), n(1.0), U, U),
         "submit: 'value' must be a string or undefined, not the number 1",
     );
-    assert_type_error(lab.submit(n(1.0), s("x"), U, U), "submit: 'op' must be a string");
-    assert_type_error(lab.submit(s("get"), n(5.0), U, U), "submit: 'key' must be a string");
-    assert_type_error(lab.submit(s("get"), s("x"), U, s("2")), "submit: 'via' must be a number or undefined");
+    assert_type_error(lab.submit(n(1.0), s("x"), U, U, U), "submit: 'op' must be a string");
+    assert_type_error(lab.submit(s("get"), n(5.0), U, U, U), "submit: 'key' must be a string");
+    assert_type_error(lab.submit(s("get"), s("x"), U, s("2"), U), "submit: 'via' must be a number or undefined");
+    assert_type_error(lab.submit(s("get"), s("x"), U, U, n(1.0)), "submit: 'read' must be a string or undefined");
+    assert!(lab.submit(s("get"), s("x"), U, U, s("fast")).is_err(), "an unknown read mode");
+    assert!(lab.submit(s("put"), s("x"), s("1"), U, s("local")).is_err(), "a write has no read mode");
+    assert!(lab.submit(s("get"), s("x"), U, n(1.0), s("local")).is_ok(), "a local read on node 1");
     assert_type_error(lab.set_client_load(s("10")), "setClientLoad: 'intervalMs' must be a number");
     assert_type_error(lab.feed(s("0")), "feed: 'sinceEvent' must be a number or undefined");
     assert_type_error(lab.hit_test(s("1"), n(2.0)), "hitTest: 'x' must be a number");
@@ -388,7 +393,8 @@ fn every_method_type_checks_its_arguments() {
         .is_instance_of::<js_sys::RangeError>());
     // And the object still works.
     advance_until_leader(&mut lab, None);
-    assert_eq!(lab.submit(s("put"), s("x"), s("1"), U).unwrap(), 1.0);
+    // Operation 2: the local read above was the first.
+    assert_eq!(lab.submit(s("put"), s("x"), s("1"), U, U).unwrap(), 2.0);
     lab.render(ctx, n(80.0), n(60.0), n(1.0), U).unwrap();
 }
 
@@ -560,4 +566,24 @@ fn a_lesson_plays_through_the_api_and_checks_its_arguments() {
         .err()
         .unwrap();
     assert!(error_text(bad).starts_with("lessons/t.txt:3:12: unexpected 'crashd'"));
+}
+
+/// PreVote and CheckQuorum as `RaftLab.create` options, shown in the
+/// snapshot's config; `transferLeader` moves leadership (thesis §3.10) and
+/// its errors are readable; a non-boolean option is a TypeError.
+#[wasm_bindgen_test]
+fn election_options_and_leadership_transfer() {
+    let mut lab = RaftLab::create(options(r#"{"nodes": 3, "seed": 4, "prevote": true, "checkQuorum": true}"#)).unwrap();
+    let config = get(&lab.snapshot().unwrap(), "config");
+    assert_eq!(get(&config, "prevote").as_bool(), Some(true));
+    assert_eq!(get(&config, "checkQuorum").as_bool(), Some(true));
+    let first = advance_until_leader(&mut lab, None);
+    let to = if first == 1 { 2 } else { 1 };
+    assert!(error_text(lab.transfer_leader(n(first as f64)).unwrap_err()).contains("already the leader"));
+    lab.transfer_leader(n(to as f64)).unwrap();
+    assert_eq!(advance_until_leader(&mut lab, Some(first)), to);
+    assert!(lab.recorded_scenario().unwrap().contains(&format!("transfer leader to {to}")));
+    assert_type_error(lab.transfer_leader(s("2")), "transferLeader: 'id' must be a number");
+    let bad = RaftLab::create(options(r#"{"prevote": "yes"}"#)).err().expect("a TypeError");
+    assert!(error_text(bad).contains("prevote"));
 }

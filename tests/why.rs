@@ -9,7 +9,12 @@ use raftlab::view::why::Why;
 
 /// Runs a faulty world for a while and checks every event's effects.
 fn check_reasons(seed: u64, lesion: Option<Rule>) -> usize {
-    let mut world = World::new(WorldConfig::with_nodes(5, seed)).unwrap();
+    check_reasons_in(WorldConfig::with_nodes(5, seed), lesion)
+}
+
+fn check_reasons_in(config: WorldConfig, lesion: Option<Rule>) -> usize {
+    let seed = config.seed;
+    let mut world = World::new(config).unwrap();
     if let Some(rule) = lesion {
         world.set_rule(rule, false);
     }
@@ -38,10 +43,11 @@ fn check_reasons(seed: u64, lesion: Option<Rule>) -> usize {
             check(&world);
         }
         let id = rng.between(1, 5) as u8;
-        let acted = match rng.between(0, 4) {
+        let acted = match rng.between(0, 5) {
             0 => world.crash(id).is_ok(),
             1 | 2 => world.restart(id).is_ok(),
             3 => world.partition(vec![vec![id]]).is_ok(),
+            4 => world.transfer_leader(id).is_ok(),
             _ => world.force_timeout(id).is_ok(),
         };
         if acted {
@@ -50,6 +56,10 @@ fn check_reasons(seed: u64, lesion: Option<Rule>) -> usize {
         if rng.between(0, 3) == 0 {
             world.heal();
         }
+    }
+    if lesion.is_none() {
+        let violations = world.checker().violations();
+        assert!(violations.is_empty(), "seed {seed}: {violations:?}");
     }
     reasons
 }
@@ -65,5 +75,17 @@ fn every_state_change_comes_with_its_reason() {
 fn every_state_change_comes_with_its_reason_under_each_lesion() {
     for rule in Rule::ALL {
         check_reasons(7, Some(rule));
+    }
+}
+
+/// PreVote, CheckQuorum and transfers (thesis §9.6, §4.2.3, §3.10) explain
+/// their decisions too: a pre-candidate, a leader stepping down, a transfer.
+#[test]
+fn every_state_change_comes_with_its_reason_with_prevote_and_checkquorum() {
+    for (prevote, check_quorum) in [(true, false), (false, true), (true, true)] {
+        for seed in 1..3 {
+            let config = WorldConfig { prevote, check_quorum, ..WorldConfig::with_nodes(5, seed) };
+            assert!(check_reasons_in(config, None) > 100, "seed {seed}: too few decisions to say anything");
+        }
     }
 }

@@ -15,14 +15,17 @@ export function wireControls(v) {
   click('crash', () => v.nodeAction('crash'));
   click('restart', () => v.nodeAction('restart'));
   click('timeout', () => v.nodeAction('timeout'));
+  click('transfer', () => v.nodeAction('transferLeader'));
   click('drop', () => v.messageAction('dropMessage'));
   click('dup', () => v.messageAction('duplicateMessage'));
   click('loadScenario', () => v.loadScenario());
   if (r.lang) v.on(r.lang, 'change', () => v.setLanguage(r.lang.value, true));
   if (r.speed) v.on(r.speed, 'input', (e) => v.setSpeedExp(Number(e.target.value)));
-  if (r.nodes) { v.on(r.nodes, 'change', () => v.resize()); v.on(r.seed, 'change', () => v.resize()); }
+  if (r.nodes) {
+    for (const input of [r.nodes, r.seed, r.prevote, r.checkQuorum]) if (input) v.on(input, 'change', () => v.resize());
+  }
   if (r.clientForm) {
-    v.on(r.clientForm, 'submit', (e) => { e.preventDefault(); v.submitOp(r.op.value, r.key.value.trim(), r.value.value, r.via.value); });
+    v.on(r.clientForm, 'submit', (e) => { e.preventDefault(); v.submitOp(r.op.value, r.key.value.trim(), r.value.value, r.via.value, r.read?.value); });
     v.on(r.op, 'change', () => { r.value.disabled = r.op.value !== 'put'; });
     v.on(r.load, 'change', () => v.applyLoad());
   }

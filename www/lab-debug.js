@@ -141,7 +141,7 @@ export class Debugger {
     const severe = st.kind === 'violation' || st.kind === 'budget';
     // Over its budget the run goes no further; the past stays reachable.
     const text = st.kind === 'violation' ? t('stop.violation', { event: st.event, cause, nodes })
-      : st.kind === 'budget' ? t('stop.budget', { cause: (st.cause || '').replace(/^the run /, '') })
+      : st.kind === 'budget' ? t('stop.budget', { cause: st.phrase ? cause : (st.cause || '').replace(/^the run /, '') })
         : t('stop.at', { event: st.event, kind: st.kind, kindName, cause, nodes });
     if (v.r.stop) {
       v.r.stopText.textContent = text;
@@ -359,7 +359,7 @@ export class Debugger {
     let best = null;
     for (const m of t.markers || []) if (Math.abs(px(m.event) - x) <= 5 && (!best || Math.abs(px(m.event) - x) < Math.abs(px(best.event) - x))) best = m;
     const tr = this.v.t;
-    if (best) return tr('timeline.marker', { event: best.event, label: best.label });
+    if (best) return tr('timeline.marker', { event: best.event, label: tr.text(best.label) });
     const e = Math.round(this.eventAtX(x));
     if (e < (t.reachable ?? t.start)) return tr('timeline.dropped', { event: t.reachable });
     return tr('timeline.at', { event: this.eventAt(x) });

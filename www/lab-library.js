@@ -12,6 +12,12 @@ export const LIBRARY = [
   ['lib.group.partitions', ['quorum-3-3', 'quorum-3-4', 'availability-zones', 'availability-zones-2']],
   ['lib.group.paper', ['figure8', 'figure8-commit', 'restart-keeps-term-and-vote', 'lossy-network']],
   ['lib.group.demo', ['leader-crash', 'partition-3-4', 'catch-up']],
+  ['lib.group.production', ['asymmetric-partition', 'asymmetric-partition-checkquorum', 'rejoining-follower',
+    'rejoining-follower-prevote', 'transfer-leadership']],
+  ['lib.group.reads', ['stale-read-local', 'stale-read-lease', 'read-index']],
+  // Also the presets of the Kubernetes view (kubernetes.html), which shows
+  // their control plane; here they play as the etcd members' Raft ring.
+  ['lib.group.kubernetes', ['kube-stacked-3-zones', 'kube-stacked-2-plus-1', 'kube-external-3-etcd', 'kube-5-etcd-3-zones']],
 ];
 
 // Beside the page (index.html, whose bundle lives in pkg/).
@@ -34,6 +40,10 @@ export function wireLibrary(v) {
   const about = async () => {
     const n = r.library.value;
     r.libraryLoad.disabled = !n;
+    // A Kubernetes preset: a link to it in the Kubernetes view as well.
+    const kube = n.startsWith('kube-');
+    r.libraryKube.hidden = !kube;
+    if (kube) r.libraryKube.href = `kubernetes.html?lang=${v.lang}#preset=${n}`;
     if (n) await loadMore(v.lang); // the descriptions load with the first pick
     if (r.library.value === n) r.libraryInfo.textContent = n ? v.t(`lib.${n}.about`) : v.t('lib.intro');
   };

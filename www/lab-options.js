@@ -53,6 +53,7 @@ export function parseHash(hash) {
 const clip = (s, n = 40) => (s.length > n ? `${s.slice(0, n)}…` : s);
 
 const NAMES = ['v', 'at', 't', 'paused', 'autoplay', 'nodes', 'seed', 'election', 'heartbeat', 'latency', 'loss',
+  'prevote', 'checkquorum',
   'speed', 'controls', 's', 'scenario', 'src', 'height', 'theme', 'lesson', 'step'];
 
 function whole(text, name, lo, hi, errors) {
@@ -111,6 +112,9 @@ export function readOptions(get) {
     if (m && Number(m[1]) <= 100) o.lossPercent = Number(m[1]);
     else errors.push(phrase('opt.loss', { value: clip(get('loss')) }));
   }
+  // The cluster line's protocol options: `prevote=on`, `checkquorum=1`, or bare.
+  if (has('prevote')) o.prevote = flag(get('prevote'));
+  if (has('checkquorum')) o.checkQuorum = flag(get('checkquorum'));
   if (has('speed')) {
     const t = String(get('speed')).trim();
     const f = /^1\/(\d+(?:\.\d+)?)$/.exec(t);
@@ -174,7 +178,9 @@ export function formatLink(base, { scenario, at, t, paused }) {
 /** RaftLab.create options from view options. */
 export function clusterOptions(o) {
   const c = {};
-  for (const k of ['nodes', 'seed', 'electionMs', 'heartbeatMs', 'latencyMs', 'lossPercent']) if (o[k] != null) c[k] = o[k];
+  for (const k of ['nodes', 'seed', 'electionMs', 'heartbeatMs', 'latencyMs', 'lossPercent', 'prevote', 'checkQuorum']) {
+    if (o[k] != null) c[k] = o[k];
+  }
   return c;
 }
 

@@ -3,6 +3,7 @@
 // string from the simulator goes in as text, never as markup; what the
 // engine says about events arrives as phrases ({key, args}), and the reason
 // of each decision as a "why" (lab-why.js), which opens its rule's explanation.
+import { historyPanel } from './lab-history.js';
 import { whyButton } from './lab-why.js';
 
 const FEED_LINES = 50;
@@ -80,6 +81,8 @@ function nodePanel(v, snap) {
     r.restart.disabled = !node || node.alive;
     r.timeout.disabled = !node || !node.alive;
   }
+  // Leadership goes to the selected node: there must be a leader, and it is another node.
+  if (r.transfer) r.transfer.disabled = !node || snap.leader == null || snap.leader === node.id;
   if (!r.nodeInfo) return;
   // Paused, the inspector shows the node's whole state at this moment
   // (inspect(): up to 10,000 log entries); running, the snapshot's view,
@@ -158,9 +161,11 @@ function opText(t, o) {
   const notes = [];
   if (retries) notes.push(t('ops.retries', { count: retries }));
   if (o.redirects) notes.push(t('ops.redirects', { count: o.redirects }));
+  if (o.readAt) notes.push(t('ops.readAt', { index: o.readAt[0], term: o.readAt[1] }));
   const result = o.outcome ? t.text(o.outcome) : fmtValue(o.result);
   const state = done ? t('ops.done', { result, time: fmtMs(o.completedAtMs) }) : t('ops.pending');
-  return t('ops.line', { op: o.id, command: o.command, node: o.target ?? '?', state, notes: notes.length ? ` (${notes.join(', ')})` : '' });
+  const command = o.read && o.read !== 'log' ? `${o.command} read=${o.read}` : o.command;
+  return t('ops.line', { op: o.id, command, node: o.target ?? '?', state, notes: notes.length ? ` (${notes.join(', ')})` : '' });
 }
 
 function opsPanel(v, snap) {
@@ -289,6 +294,7 @@ export function refreshPanels(v, now = performance.now()) {
   momentPanel(v);
   if (r.msgTitle) messagePanel(v, snap);
   if (r.ops) { opsPanel(v, snap); kvPanel(v, snap); }
+  if (r.history) historyPanel(v, snap);
   feedPanel(v);
   const st = v.call((s) => s.scenarioStatus());
   scenarioPanel(v, st);

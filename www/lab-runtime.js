@@ -25,11 +25,4 @@ export function stopLoop(view) {
   running.delete(view);
 }
 
-export const message = (e) => (e && e.message) || String(e);
-
-// A Rust panic aborts the wasm instance (console_error_panic_hook has logged
-// it); after that the instance must not be used again.
-export function isPanic(e) {
-  return e instanceof WebAssembly.RuntimeError ||
-    /unreachable|recursive use of an object|already (mutably )?borrowed|null pointer passed to rust/i.test(message(e));
-}
+export { isPanic, message } from './lab-errors.js';

@@ -23,7 +23,8 @@ expect no-violations`;
 // [name, catalogue key]. A safety violation always stops the run: it needs no checkbox.
 export const BREAKPOINTS = ['election-started', 'leader-elected', 'term-change', 'entry-committed', 'timeout', 'action']
   .map((b) => [b, `bp.${b}`]);
-export const MESSAGE_TYPES = ['any', 'RequestVote', 'RequestVoteReply', 'AppendEntries', 'AppendEntriesReply', 'ClientRequest', 'ClientReply'];
+export const MESSAGE_TYPES = ['any', 'RequestVote', 'RequestVoteReply', 'AppendEntries', 'AppendEntriesReply', 'PreVote',
+  'PreVoteReply', 'TimeoutNow', 'ClientRequest', 'ClientReply'];
 const RUN_KINDS = [...BREAKPOINTS.slice(0, 4), ['violation', 'bp.violation'], ['deliver', 'bp.deliver'], ...BREAKPOINTS.slice(4)];
 
 const opts = (list) => list.map(([v, key]) => `<option value="${v}" data-t="${key}"></option>`).join('');
@@ -47,7 +48,10 @@ function header(p, show, title) {
     c.push(`<label><span data-t="size.nodes"></span> <select id="${p}nodes">${[1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => `<option${n === 5 ? ' selected' : ''}>${n}</option>`).join('')}</select></label>`,
       `<label><span data-t="size.seed"></span> <input id="${p}seed" class="seed" type="number" min="0" value="1" inputmode="numeric"></label>`,
       // A fresh random seed (RaftLab.randomSeed), wired in lab-share.js.
-      `<button id="${p}newSeed" type="button" data-t="size.newSeed" data-t-title="size.newSeedTitle"></button>`);
+      `<button id="${p}newSeed" type="button" data-t="size.newSeed" data-t-title="size.newSeedTitle"></button>`,
+      // The cluster line's options (thesis §9.6, §4.2.3): a new cluster with them.
+      `<label class="option"${titled('size.prevoteTitle')}><input id="${p}prevote" type="checkbox"> <span data-t="size.prevote"></span></label>`,
+      `<label class="option"${titled('size.checkQuorumTitle')}><input id="${p}checkQuorum" type="checkbox"> <span data-t="size.checkQuorum"></span></label>`);
   }
   if (show.has('theme')) {
     c.push(btn(p, 'theme', 'theme.dark', ` aria-pressed="false"${titled('theme.title')}`),
@@ -90,7 +94,8 @@ function nodePanel(p, show) {
   const buttons = show.has('faults') ? `<div class="row">
     ${btn(p, 'crash', 'node.crash', ' title="c"')}
     ${btn(p, 'restart', 'node.restart', ' title="r"')}
-    ${btn(p, 'timeout', 'node.timeout', ' title="t"')}</div>` : '';
+    ${btn(p, 'timeout', 'node.timeout', ' title="t"')}
+    ${btn(p, 'transfer', 'node.transfer', titled('node.transferTitle'))}</div>` : '';
   const info = show.has('inspector') ? `<div id="${p}nodeInfo" class="info"><p class="muted" data-t="node.pick"></p></div>` : '';
   return `<section class="panel">
   <h2 id="${p}nodeTitle" data-t="node.title"></h2>${buttons}${info}</section>`;
@@ -127,6 +132,9 @@ const MOMENT = (p) => `<section class="panel" id="${p}momentPanel" hidden>
   <div id="${p}moment" class="info"></div>
 </section>`;
 
+/** How a read is served (the scenario language's `read=` word). */
+export const READ_MODES = ['log', 'index', 'lease', 'local'];
+
 const CLIENT = (p) => `<section class="panel">
   <h2 id="${p}clientTitle" data-t="client.title"></h2>
   <form id="${p}clientForm" class="client">
@@ -134,6 +142,7 @@ const CLIENT = (p) => `<section class="panel">
     <label><span data-t="client.key"></span> <input id="${p}key" value="x" size="6" required></label>
     <label><span data-t="client.value"></span> <input id="${p}value" value="1" size="6"></label>
     <label><span data-t="client.to"></span> <select id="${p}via"></select></label>
+    <label><span data-t="client.read"></span> <select id="${p}read" data-t-title="client.readTitle">${READ_MODES.map((m) => `<option value="${m}" data-t="client.read.${m}"></option>`).join('')}</select></label>
     <button id="${p}submit" type="submit" data-t="client.send"></button>
   </form>
   <label class="small"><span data-t="client.load"></span> <select id="${p}load">
@@ -145,6 +154,15 @@ const CLIENT = (p) => `<section class="panel">
 <section class="panel">
   <h2 id="${p}kvTitle" data-t="kv.title"></h2>
   <table id="${p}kv" class="kv"></table>
+</section>
+<section class="panel">
+  <details id="${p}historyPanel" class="history-panel">
+    <summary><h2 id="${p}historyTitle" data-t="hist.title"></h2></summary>
+    <p id="${p}historyVerdict" class="small" role="status"></p>
+    <div id="${p}history" class="history" data-t-aria-label="hist.title"></div>
+    <p id="${p}historyWhy" class="small"></p>
+    <p class="muted small" data-t="hist.legend"></p>
+  </details>
 </section>`;
 
 const SCENARIO = (p, library) => `<section class="panel">
@@ -153,7 +171,9 @@ const SCENARIO = (p, library) => `<section class="panel">
     <label><span data-t="lib.label"></span> <select id="${p}library"></select></label>
     ${btn(p, 'libraryLoad', 'lib.load')}
   </div>
-  <p id="${p}libraryInfo" class="muted small"></p>` : ''}
+  <p id="${p}libraryInfo" class="muted small"></p>
+  <p class="small"><a id="${p}libraryKube" href="kubernetes.html" data-t="lib.openKube" hidden></a></p>
+  <nav class="small pages" data-t-aria-label="nav.label"><a href="lessons.html" data-t="nav.lessons"></a> · <a href="kubernetes.html" data-t="nav.kubernetes"></a></nav>` : ''}
   <textarea id="${p}scenario" rows="9" spellcheck="false" data-t-aria-label="sc.text"></textarea>
   <div class="row">
     ${btn(p, 'loadScenario', 'sc.load')}

@@ -108,6 +108,8 @@ export class RaftLabView {
     if (this.r.scenario) this.r.scenario.value = options.scenario ?? DEFAULT_SCENARIO;
     if (this.r.nodes && options.nodes) this.r.nodes.value = String(options.nodes);
     if (this.r.seed && options.seed != null) this.r.seed.value = String(options.seed);
+    if (this.r.prevote && options.prevote != null) this.r.prevote.checked = options.prevote;
+    if (this.r.checkQuorum && options.checkQuorum != null) this.r.checkQuorum.checked = options.checkQuorum;
     // With size controls, a fresh cluster is what they show (seed 1 by default).
     if (this.r.nodes && options.scenario == null) this.origin = this.sizeOrigin();
     this.debug = new Debugger(this);
@@ -333,6 +335,8 @@ export class RaftLabView {
     const c = this.snap && this.snap.config;
     if (c && this.r.nodes) this.r.nodes.value = String(c.nodes);
     if (c && this.r.seed) this.r.seed.value = c.seed;
+    if (c && this.r.prevote) this.r.prevote.checked = !!c.prevote;
+    if (c && this.r.checkQuorum) this.r.checkQuorum.checked = !!c.checkQuorum;
     this.sizeLog();
   }
 
@@ -359,7 +363,10 @@ export class RaftLabView {
   }
 
   sizeOrigin() {
-    return { ...clusterOptions(this.o), nodes: Number(this.r.nodes.value), seed: Number(this.r.seed.value) || 0 };
+    const o = { ...clusterOptions(this.o), nodes: Number(this.r.nodes.value), seed: Number(this.r.seed.value) || 0 };
+    if (this.r.prevote) o.prevote = this.r.prevote.checked;
+    if (this.r.checkQuorum) o.checkQuorum = this.r.checkQuorum.checked;
+    return o;
   }
 
   /** Starts the scenario `text`; a parse error is shown and the current run goes on. */
@@ -542,13 +549,15 @@ export class RaftLabView {
     if (this.r.load) this.call((s) => s.setClientLoad(Number(this.r.load.value)));
   }
 
-  submitOp(op, key, value, viaText) {
+  submitOp(op, key, value, viaText, read = 'log') {
     if (!key) { this.status(this.t('status.enterKey'), true); return; }
     const via = viaText ? Number(viaText) : undefined;
     const v = op === 'put' ? value : undefined;
-    const id = this.act((s) => s.submit(op, key, v, via));
+    // Writes always go through the log; the read mode is for get and list.
+    const mode = op === 'get' || op === 'list' ? read : 'log';
+    const id = this.act((s) => s.submit(op, key, v, via, mode));
     if (id !== undefined) {
-      const command = `${op} ${key}${op === 'put' ? ` ${value}` : ''}`;
+      const command = `${op} ${key}${op === 'put' ? ` ${value}` : ''}${mode !== 'log' ? ` read=${mode}` : ''}`;
       this.status(via ? this.t('status.sentTo', { op: id, command, node: via }) : this.t('status.sentLeader', { op: id, command }));
     }
     refreshPanels(this);

@@ -7,7 +7,9 @@ import { el } from './lab-panels.js';
 import { loadMore } from './i18n.js';
 
 /** The sections of the paper a reason can name (Why.section in src/view/why.rs). */
-export const SECTIONS = ['5.1', '5.2', '5.3', '5.4.1', '5.4.2', 'figure-2'];
+export const SECTIONS = ['5.1', '5.2', '5.3', '5.4.1', '5.4.2', 'figure-2', '9.6', '4.2.3', '3.10'];
+
+const THESIS = ['9.6', '4.2.3', '3.10'];
 
 /** A reason's arguments as its template shows them: a list of servers as "S1, S2, S3". */
 export function whyArgs(args) {
@@ -41,7 +43,9 @@ export async function openRule(v, why) {
   }
   const section = SECTIONS.includes(why.section) ? why.section : '5.2';
   const title = el('h2', { id: `${v.root.id || 'rl'}-rule-title`, tabindex: '-1' }, t(`rule.${section}`));
-  const parts = [title, el('p', { class: 'muted small' }, t(section === 'figure-2' ? 'rule.figure2' : 'rule.paper', { section })),
+  // PreVote, CheckQuorum and transfer are sections of Ongaro's thesis, not of the paper.
+  const source = section === 'figure-2' ? 'rule.figure2' : THESIS.includes(section) ? 'rule.thesis' : 'rule.paper';
+  const parts = [title, el('p', { class: 'muted small' }, t(source, { section })),
     el('p', { class: 'why-quote' }, whyText(t, why))];
   for (const p of t(`rule.${section}.text`).split('\n')) parts.push(el('p', null, p));
   if (why.lesion) parts.push(el('p', { class: 'error' }, t('rule.lesion', { rule: why.lesion })));

@@ -4,7 +4,7 @@
 //   <raft-lab src="scenarios/leader-crash.txt" height="320"></raft-lab>
 //   <raft-lab lesson="leader-election" step="2"></raft-lab>   (a lesson, docs/lessons.md)
 // Attributes: scenario, src, lesson, step, controls, paused, autoplay, nodes, seed, election,
-// heartbeat, latency, loss, speed, height, theme, at, lang; without scenario or
+// heartbeat, latency, loss, prevote, checkquorum, speed, height, theme, at, lang; without scenario or
 // src, the element's own text is the scenario, if it has any. Each element
 // runs its own simulation in a shadow root: its styles and the page's stay
 // apart. `element.sim` is its RaftLab object, `element.view` its view.
@@ -13,7 +13,7 @@ import { readOptions, fetchScenario } from './lab-options.js';
 import { loadLanguage, normalizeLang, phrase, pickLanguage } from './i18n.js';
 
 const ATTRIBUTES = ['scenario', 'src', 'lesson', 'step', 'controls', 'paused', 'autoplay', 'nodes', 'seed', 'election',
-  'heartbeat', 'latency', 'loss', 'speed', 'height', 'theme', 'at', 'lang'];
+  'heartbeat', 'latency', 'loss', 'prevote', 'checkquorum', 'speed', 'height', 'theme', 'at', 'lang'];
 const CSS_URL = new URL('lab.css', import.meta.url).href;
 // Inherited page styles (font, colour, letter spacing...) stop at the host.
 const HOST_CSS = ':host{all:initial;display:block;margin:1em 0}:host([hidden]){display:none}.rl{border:1px solid var(--line);border-radius:8px;overflow:hidden}';

@@ -33,7 +33,7 @@ usage:
       Continue, the right answers, and each task's `do` actions until its predicate holds.
       --rewrite replaces each block with the actual output.
   raftlab fuzz --seeds N [--start S] [--nodes K] [--faults crash,partition,cut,loss,duplicate,drop]
-               [--duration 60s] [--jobs J] [--rule NAME=off]... [--print]
+               [--duration 60s] [--jobs J] [--rule NAME=off]... [--snapshot K] [--print]
       Random fault schedules with client load (a swarm: each seed draws its own mix of
       faults, timings and client operations, docs/fuzzing.md); checks every safety
       invariant and that the cluster recovers once the faults stop. --rule switches a
@@ -357,6 +357,10 @@ fn cmd_fuzz(args: &[String]) -> Result<ExitCode, String> {
             }
             "--rule" => options.rules_off.push(parse_rule_off("fuzz", &value("--rule")?)?),
             "--print" => print = true,
+            "--snapshot" => {
+                const K: &str = "fuzz: --snapshot takes a number of applied entries above 0";
+                options.snapshot = value("--snapshot")?.parse().ok().filter(|&k| k > 0).ok_or(K)?;
+            }
             other => return Err(format!("fuzz: unknown option '{other}'")),
         }
     }

@@ -21,7 +21,7 @@
 
 use std::fmt;
 
-use crate::raft::{Applied, Command, Entry, KvStore, LogIndex, NodeId, RequestId, UNTRACKED_REQUEST};
+use crate::raft::{Applied, Command, Entry, KvStore, LogIndex, NodeId, ReadMode, RequestId, Term, UNTRACKED_REQUEST};
 use crate::util::Chunked;
 
 use super::{Checker, EntryInfo, Event, Invariant, Violation};
@@ -110,9 +110,10 @@ pub struct Completion<'a> {
     /// The node that answered.
     pub node: NodeId,
     pub result: &'a Applied,
-    /// Whether the operation went through the log (every one does today;
-    /// reads that do not, such as ReadIndex or lease reads, are not in it).
-    pub through_log: bool,
+    /// How the operation was served: only one through the log (`Log`, every
+    /// write) has a committed entry that Client Acknowledged can judge; the
+    /// reads served outside it are judged by linearizability alone.
+    pub read: ReadMode,
 }
 
 /// Whether `result` is what a node answers to a committed request whose
@@ -199,9 +200,16 @@ impl Checker {
         self.push(ev.event, ev.time_us, Invariant::AppliedState, vec![id], entries, Vec::new(), detail);
     }
 
+    /// The committed index and term of request `request`'s first entry, if
+    /// it has one: where a read through the log read.
+    pub fn committed_entry_of(&self, request: RequestId) -> Option<(LogIndex, Term)> {
+        let index = self.clients.request_index(request)?;
+        Some((index, self.committed[index as usize - 1].term))
+    }
+
     /// Client Acknowledged for one answer the client received.
     pub(super) fn check_acknowledged(&mut self, event: u64, time_us: u64, done: &Completion<'_>) -> bool {
-        if !done.through_log {
+        if done.read != ReadMode::Log {
             return false;
         }
         let (op, node) = (done.op, done.node);

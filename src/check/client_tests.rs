@@ -3,7 +3,7 @@
 
 use super::tests::World;
 use super::*;
-use crate::raft::{Applied, Command, Entry};
+use crate::raft::{Applied, Command, Entry, ReadMode};
 
 fn append_request(w: &mut World, id: NodeId, term: Term, command: Command, request: RequestId) {
     w.node(id).log.append(Entry { term, command, request: Some(request) });
@@ -83,7 +83,7 @@ fn an_acknowledgement_before_the_commit_breaks_client_acknowledged() {
     let put = Command::put("y", "7");
     append_request(&mut w, 1, 1, put.clone(), 3);
     w.step(&[1]);
-    let done = Completion { op: 3, command: &put, node: 1, result: &Applied::Done, through_log: true };
+    let done = Completion { op: 3, command: &put, node: 1, result: &Applied::Done, read: ReadMode::Log };
     assert_eq!(w.checker.client_completed(9, 9_000, done), 1);
     let v = only_of(&w, Invariant::ClientAcknowledged);
     assert_eq!(v.operations, vec![3]);
@@ -105,18 +105,18 @@ fn an_acknowledgement_with_another_result_breaks_client_acknowledged() {
     }
     w.step(&w.all());
     let right = Applied::Value(Some("2".into()));
-    let done = Completion { op: 3, command: &get, node: 1, result: &right, through_log: true };
+    let done = Completion { op: 3, command: &get, node: 1, result: &right, read: ReadMode::Log };
     assert_eq!(w.checker.client_completed(9, 9_000, done), 0);
     // The same read answered by another node with a stale value.
     let stale = Applied::Value(Some("1".into()));
-    let done = Completion { op: 3, command: &get, node: 2, result: &stale, through_log: true };
+    let done = Completion { op: 3, command: &get, node: 2, result: &stale, read: ReadMode::Log };
     assert_eq!(w.checker.client_completed(10, 10_000, done), 1);
     let v = only_of(&w, Invariant::ClientAcknowledged);
     assert_eq!(v.nodes, vec![2, 1]);
     assert_eq!(v.entries, vec![EntryInfo { node: 1, index: 4, term: 1, command: "get(x)".into() }]);
     assert!(v.detail.contains("with value 1, but the committed log gives value 2 (index 4)"), "{}", v.detail);
     // A read that does not go through the log is not held to it.
-    let done = Completion { op: 4, command: &get, node: 2, result: &stale, through_log: false };
+    let done = Completion { op: 4, command: &get, node: 2, result: &stale, read: ReadMode::Local };
     assert_eq!(w.checker.client_completed(11, 11_000, done), 0);
 }
 
@@ -137,10 +137,10 @@ fn a_retry_answered_after_its_result_is_forgotten_is_judged_by_what_the_nodes_an
     }
     assert_eq!(w.step(&w.all()), 0);
     let put = Command::put("x", "1");
-    let done = Completion { op: 1, command: &put, node: 2, result: &Applied::Done, through_log: true };
+    let done = Completion { op: 1, command: &put, node: 2, result: &Applied::Done, read: ReadMode::Log };
     assert_eq!(w.checker.client_completed(9, 9_000, done), 0);
     let wrong = Applied::Value(None);
-    let done = Completion { op: 1, command: &put, node: 2, result: &wrong, through_log: true };
+    let done = Completion { op: 1, command: &put, node: 2, result: &wrong, read: ReadMode::Log };
     assert_eq!(w.checker.client_completed(10, 10_000, done), 1);
     only_of(&w, Invariant::ClientAcknowledged);
 }
@@ -160,7 +160,7 @@ fn a_planted_stale_read_breaks_linearizability_and_names_the_operations() {
         found += w.checker.client_invoked(1, *invoked, *id, command, true);
         // Not through the log: this history has none, and Client
         // Acknowledged is not what is tested here.
-        let done = Completion { op: *id, command, node: 3, result, through_log: false };
+        let done = Completion { op: *id, command, node: 3, result, read: ReadMode::Local };
         found += w.checker.client_completed(2, *returned, done);
     }
     assert_eq!(found, 1);
@@ -178,12 +178,12 @@ fn operations_that_do_not_promise_linearizability_are_not_judged_by_the_invarian
     let put = Command::put("x", "1");
     let get = Command::get("x");
     w.checker.client_invoked(1, 0, 1, &put, true);
-    let done = Completion { op: 1, command: &put, node: 1, result: &Applied::Done, through_log: false };
+    let done = Completion { op: 1, command: &put, node: 1, result: &Applied::Done, read: ReadMode::Local };
     w.checker.client_completed(2, 10, done);
     // A serializable read from a stale follower, as `read=local` allows.
     w.checker.client_invoked(3, 20, 2, &get, false);
     let stale = Applied::Value(None);
-    let done = Completion { op: 2, command: &get, node: 2, result: &stale, through_log: false };
+    let done = Completion { op: 2, command: &get, node: 2, result: &stale, read: ReadMode::Local };
     assert_eq!(w.checker.client_completed(4, 30, done), 0);
     w.assert_clean();
     assert_eq!(w.checker.linearizability().verdict(), linearizability::Verdict::Linearizable);

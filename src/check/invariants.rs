@@ -163,7 +163,10 @@ impl Checker {
         // step per entry nobody held before.
         let mut conflict = None;
         let mut index = last;
-        while index > stop {
+        // A compacted log (§7) is walked down to its snapshot point, whose
+        // prefix digest stands for every entry the snapshot replaced.
+        let floor = stop.max(log.snapshot().index.saturating_sub(1));
+        while index > floor {
             let term = log.term_at(index).expect("index within the log");
             let ours = digest(log, index);
             match self.matching.get(index, term) {
@@ -340,12 +343,15 @@ impl Checker {
 
     // ----- Leader Completeness -----
 
-    /// The leader `id` must hold the committed prefix up to `upto`.
+    /// The leader `id` must hold the committed prefix up to `upto`. A
+    /// leader whose snapshot (§7) covers more holds it if its snapshot
+    /// point's prefix digest is the committed one there.
     fn check_holds_committed(&mut self, ev: &Event<'_, '_>, id: NodeId, upto: LogIndex) {
+        let view = ev.view(id);
+        let upto = upto.max(view.log.snapshot().index).min(self.committed.len() as LogIndex);
         if upto == 0 {
             return;
         }
-        let view = ev.view(id);
         if view.log.digest_at(upto) == Some(self.committed[upto as usize - 1].digest) {
             return;
         }
@@ -353,7 +359,11 @@ impl Checker {
             return;
         }
         let committed = &self.committed;
-        let first = first_difference(upto, |i| view.log.digest_at(i) == Some(committed[i as usize - 1].digest));
+        // Below its snapshot point a log holds no digests; the point's
+        // stands for them.
+        let below = view.log.snapshot().index;
+        let first =
+            first_difference(upto, |i| i < below || view.log.digest_at(i) == Some(committed[i as usize - 1].digest));
         let c = self.committed[first as usize - 1];
         let theirs = self.committed_info(ev, first);
         let ours = entry_info(view, first);
@@ -467,7 +477,9 @@ impl Checker {
     fn report_applied_mismatch(&mut self, ev: &Event<'_, '_>, id: NodeId, shared: LogIndex) {
         let view = ev.view(id);
         let committed = &self.committed;
-        let first = first_difference(shared, |i| view.log.digest_at(i) == Some(committed[i as usize - 1].digest));
+        let below = view.log.snapshot().index;
+        let first =
+            first_difference(shared, |i| i < below || view.log.digest_at(i) == Some(committed[i as usize - 1].digest));
         if !self.first_report(Key::Applied { node: id, index: first }) {
             return;
         }

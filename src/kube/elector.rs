@@ -89,6 +89,9 @@ pub struct Elector {
     /// resourceVersion the next update is conditional on.
     object: Option<LeaseObject>,
     next_request: u64,
+    /// When the last renewal round succeeded (or the lease was acquired):
+    /// the next round starts a retry period later.
+    renewed_at: Micros,
 }
 
 impl Elector {
@@ -105,6 +108,7 @@ impl Elector {
             observed_raw: None,
             object: None,
             next_request: 0,
+            renewed_at: 0,
         }
     }
 
@@ -120,6 +124,24 @@ impl Elector {
     /// its controller's work.
     pub fn is_leading(&self) -> bool {
         matches!(self.phase, Phase::Leading { .. })
+    }
+
+    /// While leading: when the renewal round in progress gives up (its
+    /// start plus the renew deadline), or between rounds, when the next
+    /// round would give up if every attempt of it failed.
+    pub fn renew_deadline(&self) -> Option<Micros> {
+        match self.phase {
+            Phase::Leading { round: Some(round) } => Some(round.start + self.timings.renew_deadline),
+            Phase::Leading { round: None } => {
+                Some(self.renewed_at + self.timings.retry_period + self.timings.renew_deadline)
+            }
+            Phase::Acquiring | Phase::Exited => None,
+        }
+    }
+
+    /// The timings this instance runs with.
+    pub fn timings(&self) -> LeaseTimings {
+        self.timings
     }
 
     /// The record this instance last observed, and when.
@@ -288,6 +310,7 @@ impl Elector {
         match self.phase {
             Phase::Acquiring if succeeded => {
                 self.phase = Phase::Leading { round: None };
+                self.renewed_at = now;
                 out.effects.push(KubeEffect::StartedLeading {
                     lease: self.lease,
                     machine: self.machine,
@@ -304,6 +327,7 @@ impl Elector {
                 // The round is over; `wait.Until` runs the next one a retry
                 // period later.
                 self.phase = Phase::Leading { round: None };
+                self.renewed_at = now;
                 out.timer(TimerKind::RenewDeadline, TimerSet::Cancel);
                 out.timer(TimerKind::Retry, TimerSet::After(self.timings.retry_period));
             }

@@ -75,9 +75,11 @@ impl EtcdServer {
     /// The Raft node's answer to a request handed to it.
     pub fn on_node_reply(&mut self, id: RequestId, outcome: &ClientOutcome, out: &mut Out) {
         match outcome {
-            ClientOutcome::Applied(Applied::Etcd(reply)) => self.reply(id, reply.clone(), out),
+            ClientOutcome::Applied(Applied::Etcd(reply)) | ClientOutcome::Read { result: Applied::Etcd(reply), .. } => {
+                self.reply(id, reply.clone(), out)
+            }
             // Only etcd requests are handed to the node.
-            ClientOutcome::Applied(_) => {}
+            ClientOutcome::Applied(_) | ClientOutcome::Read { .. } => {}
             ClientOutcome::Redirect { leader: Some(leader) } if *leader != self.member => {
                 let Some((_, held)) = self.held.iter_mut().find(|(h, _)| *h == id) else { return };
                 if held.hops >= MAX_HOPS {

@@ -120,15 +120,13 @@ pub struct EtcdRaft {
 
 /// **Where etcd's Raft options get turned on.** etcd runs its members with
 /// PreVote (`--pre-vote`, on by default since 3.5) and CheckQuorum, and
-/// serves linearizable reads by ReadIndex. The Raft core does not offer
-/// these yet (`prevote=on`, `checkquorum=on`, `read=index` are being built
-/// in `src/raft/`); until then the members of a `kubernetes` world run Raft
-/// as a plain `cluster` does, and every read goes through the log, which is
-/// linearizable too. Once the options exist: set these to `true`, make the
-/// `kubernetes` header default `prevote`/`checkquorum` to on
-/// (`scenario/parse_kube.rs`, `header`), and have the etcd server hand reads
-/// to the node as ReadIndex reads (`kube/etcd_server.rs`, `hold`).
-pub const ETCD_RAFT: EtcdRaft = EtcdRaft { prevote: false, checkquorum: false, read_index: false };
+/// serves linearizable reads by ReadIndex: the members hand every range
+/// request (the apiservers' reads, `etcdctl get`) to their node as a
+/// ReadIndex read (`sim/kube_world.rs`, `with_kube`). PreVote and
+/// CheckQuorum are on: the `kubernetes` header starts from these
+/// (`scenario/parse_kube.rs`, `header`; `prevote=off` / `checkquorum=off`
+/// on the line turn them off).
+pub const ETCD_RAFT: EtcdRaft = EtcdRaft { prevote: true, checkquorum: true, read_index: true };
 
 /// The control plane of a `kubernetes` scenario.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -298,8 +296,8 @@ mod tests {
     /// (docs/kubernetes.md, "How faithful"): this test says which is
     /// documented now.
     #[test]
-    fn etcd_members_run_without_prevote_checkquorum_and_readindex_until_the_core_has_them() {
-        assert_eq!(ETCD_RAFT, EtcdRaft { prevote: false, checkquorum: false, read_index: false });
+    fn etcd_members_run_with_prevote_and_checkquorum_and_read_by_readindex() {
+        assert_eq!(ETCD_RAFT, EtcdRaft { prevote: true, checkquorum: true, read_index: true });
     }
 
     #[test]

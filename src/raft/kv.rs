@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use super::message::Applied;
 use super::types::{Command, Entry, RequestId, UNTRACKED_REQUEST};
-use crate::store::{Keys, Reply, Response, Store};
+use crate::store::{Keys, Reply, Request, Response, Store};
 
 #[derive(Clone, Debug, Default)]
 pub struct KvStore {
@@ -111,6 +111,23 @@ impl KvStore {
             self.results.record(request, result.clone());
         }
         result
+    }
+
+    /// What a read answers from the state as it is, without a log entry
+    /// (the ReadIndex, lease and local reads of thesis §6.4); `None` for a
+    /// command that is not a plain read.
+    pub fn read(&self, command: &Command) -> Option<Applied> {
+        match command {
+            Command::Get { key } => Some(Applied::Value(self.store.get(key).map(|kv| kv.value.clone()))),
+            Command::List { prefix } => {
+                Some(Applied::Keys(self.store.range(&Keys::Prefix(prefix.clone())).map(|kv| kv.key.clone()).collect()))
+            }
+            Command::Etcd(request) => match &**request {
+                Request::Range(range) => Some(Applied::Etcd(Rc::new(self.store.read_range(range)))),
+                _ => None,
+            },
+            _ => None,
+        }
     }
 
     /// The result of a client operation applied recently (one of the newest

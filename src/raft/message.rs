@@ -5,7 +5,9 @@
 use std::fmt;
 use std::rc::Rc;
 
-use super::types::{Command, Entry, LogIndex, NodeId, RequestId, Term};
+use super::kv::KvStore;
+use super::log::SnapshotPoint;
+use super::types::{Command, Entry, LogIndex, NodeId, ReadMode, RequestId, Term};
 use crate::store::Reply;
 
 /// Every message, as a typed payload: a handler receives the struct it
@@ -16,11 +18,18 @@ pub enum Message {
     RequestVoteReply(RequestVoteReply),
     AppendEntries(AppendEntries),
     AppendEntriesReply(AppendEntriesReply),
+    PreVote(PreVote),
+    PreVoteReply(PreVoteReply),
+    TimeoutNow(TimeoutNow),
+    InstallSnapshot(InstallSnapshot),
+    InstallSnapshotReply(InstallSnapshotReply),
     /// A client operation, sent to any node. `request` stays the same across
     /// retries so the state machine applies it once.
     ClientRequest {
         request: RequestId,
         command: Command,
+        /// How a read is served; `Log` for every write.
+        read: ReadMode,
     },
     /// A node's answer to a client.
     ClientReply {
@@ -38,6 +47,36 @@ pub struct RequestVote {
     pub candidate: NodeId,
     pub last_log_index: LogIndex,
     pub last_log_term: Term,
+    /// Sent on a leader's `TimeoutNow` (thesis §3.10): voters that still
+    /// hear from a live leader vote anyway, since that leader asked for it.
+    pub leader_transfer: bool,
+}
+
+/// Sent before a real election when PreVote is on (thesis §9.6): would the
+/// receiver vote for `candidate` in `term` (the sender's term + 1)? Neither
+/// side changes its term or vote for it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PreVote {
+    pub term: Term,
+    pub candidate: NodeId,
+    pub last_log_index: LogIndex,
+    pub last_log_term: Term,
+}
+
+/// The answer to PreVote: granted, it carries the term asked about; refused,
+/// the voter's own term, so a pre-candidate behind the times learns it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PreVoteReply {
+    pub term: Term,
+    pub vote_granted: bool,
+}
+
+/// A leader transferring its leadership tells the up-to-date target to start
+/// an election at once (thesis §3.10).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TimeoutNow {
+    pub term: Term,
+    pub leader: NodeId,
 }
 
 /// The answer to RequestVote; `term` lets a stale candidate step down.
@@ -60,6 +99,10 @@ pub struct AppendEntries {
     pub prev_log_term: Term,
     pub entries: Vec<Entry>,
     pub leader_commit: LogIndex,
+    /// The leader's heartbeat round when it sent this (etcd's heartbeat
+    /// context), echoed in the reply: an acknowledgement of round `r` proves
+    /// the leader still led after `r` began (ReadIndex, lease: `read_only.rs`).
+    pub round: u64,
 }
 
 /// The answer to AppendEntries. On success `match_index` is the last index
@@ -80,6 +123,8 @@ pub struct AppendEntriesReply {
     pub rejected_index: LogIndex,
     pub conflict_index: LogIndex,
     pub conflict_term: Option<Term>,
+    /// The `round` of the AppendEntries answered.
+    pub round: u64,
 }
 
 impl AppendEntriesReply {
@@ -96,8 +141,59 @@ impl AppendEntriesReply {
         conflict_index: LogIndex,
         conflict_term: Option<Term>,
     ) -> Self {
-        AppendEntriesReply { term, success: false, match_index: 0, rejected_index, conflict_index, conflict_term }
+        AppendEntriesReply {
+            term,
+            success: false,
+            match_index: 0,
+            rejected_index,
+            conflict_index,
+            conflict_term,
+            round: 0,
+        }
     }
+}
+
+/// A snapshot of one node's state machine (§7): the key-value state with
+/// its table of applied client requests, as of the last included entry.
+/// Shared behind an `Rc`: a node, its messages and the world's checkpoints
+/// hold the same one.
+#[derive(Clone, Debug, Default)]
+pub struct Snapshot {
+    /// The last included index and term, and the digest of the log prefix
+    /// the snapshot replaces.
+    pub point: SnapshotPoint,
+    pub state: KvStore,
+}
+
+/// Two snapshots of the same point hold the same state (State Machine
+/// Safety); the state's digest confirms it.
+impl PartialEq for Snapshot {
+    fn eq(&self, other: &Self) -> bool {
+        self.point == other.point && self.state.digest() == other.state.digest()
+    }
+}
+
+impl Eq for Snapshot {}
+
+/// Sent by the leader to a follower that needs entries the leader has
+/// already discarded (§7, Figure 13 "InstallSnapshot RPC"). The snapshot
+/// travels whole, in one message: the paper's `offset`/`done` chunking is a
+/// transport detail the simulation leaves out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InstallSnapshot {
+    pub term: Term,
+    pub leader: NodeId,
+    pub snapshot: Rc<Snapshot>,
+}
+
+/// The answer to InstallSnapshot. Besides the paper's `term`, it carries
+/// `match_index`, the index up to which the follower's log now agrees with
+/// the leader's (the snapshot's point, or the follower's commit index when
+/// the snapshot was older than what it had), as etcd's follower answers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct InstallSnapshotReply {
+    pub term: Term,
+    pub match_index: LogIndex,
 }
 
 /// What a node tells the client.
@@ -108,6 +204,19 @@ pub enum ClientOutcome {
     Applied(Applied),
     /// This node is not the leader; `leader` is the leader it knows, if any.
     Redirect { leader: Option<NodeId> },
+    /// A read served outside the log (ReadIndex, lease, local): the result
+    /// and where the node read it, its applied `index` and its current `term`.
+    Read { result: Applied, index: LogIndex, term: Term },
+}
+
+impl ClientOutcome {
+    /// The result the client gets, if this is an answer (not a redirect).
+    pub fn result(&self) -> Option<&Applied> {
+        match self {
+            ClientOutcome::Applied(result) | ClientOutcome::Read { result, .. } => Some(result),
+            ClientOutcome::Redirect { .. } => None,
+        }
+    }
 }
 
 /// The result of applying one command to the key-value state machine.
@@ -149,16 +258,26 @@ pub enum MessageKind {
     RequestVoteReply,
     AppendEntries,
     AppendEntriesReply,
+    PreVote,
+    PreVoteReply,
+    TimeoutNow,
     ClientRequest,
     ClientReply,
+    InstallSnapshot,
+    InstallSnapshotReply,
 }
 
 impl MessageKind {
-    pub const ALL: [MessageKind; 6] = [
+    pub const ALL: [MessageKind; 11] = [
         MessageKind::RequestVote,
         MessageKind::RequestVoteReply,
         MessageKind::AppendEntries,
         MessageKind::AppendEntriesReply,
+        MessageKind::PreVote,
+        MessageKind::PreVoteReply,
+        MessageKind::TimeoutNow,
+        MessageKind::InstallSnapshot,
+        MessageKind::InstallSnapshotReply,
         MessageKind::ClientRequest,
         MessageKind::ClientReply,
     ];
@@ -169,8 +288,13 @@ impl MessageKind {
             MessageKind::RequestVoteReply => "RequestVoteReply",
             MessageKind::AppendEntries => "AppendEntries",
             MessageKind::AppendEntriesReply => "AppendEntriesReply",
+            MessageKind::PreVote => "PreVote",
+            MessageKind::PreVoteReply => "PreVoteReply",
+            MessageKind::TimeoutNow => "TimeoutNow",
             MessageKind::ClientRequest => "ClientRequest",
             MessageKind::ClientReply => "ClientReply",
+            MessageKind::InstallSnapshot => "InstallSnapshot",
+            MessageKind::InstallSnapshotReply => "InstallSnapshotReply",
         }
     }
 
@@ -186,6 +310,11 @@ impl Message {
             Message::RequestVoteReply(_) => MessageKind::RequestVoteReply,
             Message::AppendEntries(_) => MessageKind::AppendEntries,
             Message::AppendEntriesReply(_) => MessageKind::AppendEntriesReply,
+            Message::PreVote(_) => MessageKind::PreVote,
+            Message::PreVoteReply(_) => MessageKind::PreVoteReply,
+            Message::TimeoutNow(_) => MessageKind::TimeoutNow,
+            Message::InstallSnapshot(_) => MessageKind::InstallSnapshot,
+            Message::InstallSnapshotReply(_) => MessageKind::InstallSnapshotReply,
             Message::ClientRequest { .. } => MessageKind::ClientRequest,
             Message::ClientReply { .. } => MessageKind::ClientReply,
         }
@@ -198,6 +327,11 @@ impl Message {
             Message::RequestVoteReply(m) => Some(m.term),
             Message::AppendEntries(m) => Some(m.term),
             Message::AppendEntriesReply(m) => Some(m.term),
+            Message::PreVote(m) => Some(m.term),
+            Message::PreVoteReply(m) => Some(m.term),
+            Message::TimeoutNow(m) => Some(m.term),
+            Message::InstallSnapshot(m) => Some(m.term),
+            Message::InstallSnapshotReply(m) => Some(m.term),
             Message::ClientRequest { .. } | Message::ClientReply { .. } => None,
         }
     }
@@ -212,9 +346,20 @@ impl Message {
 impl fmt::Display for Message {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Message::RequestVote(RequestVote { term, candidate, last_log_index, last_log_term }) => {
-                write!(f, "RequestVote term={term} candidate={candidate} last_log={last_log_term}/{last_log_index}")
+            Message::RequestVote(RequestVote { term, candidate, last_log_index, last_log_term, leader_transfer }) => {
+                write!(f, "RequestVote term={term} candidate={candidate} last_log={last_log_term}/{last_log_index}")?;
+                if *leader_transfer {
+                    f.write_str(" transfer")?;
+                }
+                Ok(())
             }
+            Message::PreVote(PreVote { term, candidate, last_log_index, last_log_term }) => {
+                write!(f, "PreVote term={term} candidate={candidate} last_log={last_log_term}/{last_log_index}")
+            }
+            Message::PreVoteReply(PreVoteReply { term, vote_granted }) => {
+                write!(f, "PreVoteReply term={term} granted={vote_granted}")
+            }
+            Message::TimeoutNow(TimeoutNow { term, leader }) => write!(f, "TimeoutNow term={term} leader={leader}"),
             Message::RequestVoteReply(RequestVoteReply { term, vote_granted }) => {
                 write!(f, "RequestVoteReply term={term} granted={vote_granted}")
             }
@@ -225,6 +370,7 @@ impl fmt::Display for Message {
                 prev_log_term,
                 entries,
                 leader_commit,
+                ..
             }) => {
                 write!(
                     f,
@@ -245,6 +391,7 @@ impl fmt::Display for Message {
                 rejected_index,
                 conflict_index,
                 conflict_term,
+                ..
             }) => {
                 write!(f, "AppendEntriesReply term={term} success={success}")?;
                 if *success {
@@ -258,11 +405,25 @@ impl fmt::Display for Message {
                 }
                 Ok(())
             }
-            Message::ClientRequest { request, command } => {
+            Message::InstallSnapshot(InstallSnapshot { term, leader, snapshot }) => {
+                let SnapshotPoint { index, term: last_term, .. } = snapshot.point;
+                let keys = snapshot.state.len();
+                write!(f, "InstallSnapshot term={term} leader={leader} last_included={last_term}/{index} keys={keys}")
+            }
+            Message::InstallSnapshotReply(InstallSnapshotReply { term, match_index }) => {
+                write!(f, "InstallSnapshotReply term={term} match={match_index}")
+            }
+            Message::ClientRequest { request, command, read: ReadMode::Log } => {
                 write!(f, "ClientRequest #{request} {command}")
+            }
+            Message::ClientRequest { request, command, read } => {
+                write!(f, "ClientRequest #{request} {command} read={read}")
             }
             Message::ClientReply { request, outcome } => match outcome {
                 ClientOutcome::Applied(a) => write!(f, "ClientReply #{request} {a}"),
+                ClientOutcome::Read { result, index, term } => {
+                    write!(f, "ClientReply #{request} {result} at index {index} term {term}")
+                }
                 ClientOutcome::Redirect { leader: Some(l) } => {
                     write!(f, "ClientReply #{request} redirect to {l}")
                 }

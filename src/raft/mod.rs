@@ -59,7 +59,7 @@
 //!
 //! | Candidates (§5.2) | implemented by |
 //! |---|---|
-//! | On conversion to candidate, start an election: increment `currentTerm`, vote for self, reset the election timer, send RequestVote to all other servers | [`Node::become_candidate`] |
+//! | On conversion to candidate, start an election: increment `currentTerm`, vote for self, reset the election timer, send RequestVote to all other servers | [`Node::become_candidate`], then [`Node::campaign`] sends RequestVote |
 //! | If votes received from a majority of servers: become leader | [`Majority::vote_result`], [`Node::become_leader`] |
 //! | If AppendEntries received from a new leader: convert to follower | [`Node::step`] (a candidate's AppendEntries of its own term), [`Node::become_follower`] |
 //! | If the election timeout elapses: start a new election | [`Node::election_timeout`] |
@@ -80,13 +80,40 @@
 //! | §5.4.1 Election restriction: a vote only for a candidate whose log is at least as up-to-date (last term, then length) | [`Log::is_up_to_date`], checked in [`Node::handle_request_vote`] |
 //! | §5.4.2 Committing entries from previous terms: only entries of the leader's current term are committed by counting replicas | [`Node::maybe_commit`] |
 //!
+//! **§7, Log compaction (Figure 13, InstallSnapshot RPC)** ([`InstallSnapshot`], [`InstallSnapshotReply`])
+//!
+//! | rule | implemented by |
+//! |---|---|
+//! | Each server takes snapshots independently, covering just the committed entries in its log | [`Node::take_snapshot`] (`snapshot N`), [`Node::maybe_snapshot`] (`snapshot=K`), the snapshot itself [`message::Snapshot`] (the state machine with its table of applied requests) |
+//! | The log discards the entries up to the last included index, keeping that index and term | [`Log::compact`], [`log::SnapshotPoint`] |
+//! | The leader sends InstallSnapshot to a follower that needs an entry it has discarded | [`Node::send_append`] → [`Node::send_snapshot`], [`Progress::become_snapshot`] (the Snapshot state of etcd's `tracker/progress.go`) |
+//! | Receiver: 1. reply immediately if `term < currentTerm` | [`Node::step`] |
+//! | Receiver: 6. if an existing log entry has the same index and term as the snapshot's last included entry, retain the entries following it | [`Log::install`] |
+//! | Receiver: 7. discard the entire log; 8. reset the state machine using the snapshot's contents | [`Log::install`], [`Node::handle_install_snapshot`] |
+//! | A restart loads the snapshot (persistent state, like the log) | [`Node::restart`] |
+//!
 //! Each of these rules that [`rules::Rule`] names can be switched off (a
 //! lesion, for teaching): the check sits in the function above.
+//!
+//! # Beyond Figure 2: Ongaro's thesis
+//!
+//! Options of the `cluster` line ([`ElectionOptions`]) and a command; all in
+//! `election.rs`, timed by the lease timer ([`Ready::lease_timer`]).
+//!
+//! | rule | implemented by |
+//! |---|---|
+//! | §9.6 PreVote: a pre-election, term unchanged, before a real one | [`Node::campaign`] with [`CampaignKind::PreElection`], [`Node::become_pre_candidate`], [`Node::step_pre_candidate`] |
+//! | §9.6 grant a pre-vote only to an up-to-date log, and only without a live leader in the last minimum election timeout; nothing changes on the voter | [`Node::handle_pre_vote`], [`Node::in_lease`] |
+//! | §4.2.3 CheckQuorum: a leader without a majority within an election timeout steps down | [`Node::check_quorum`], from [`Node::lease_timeout`] |
+//! | §4.2.3 leader stickiness: ignore RequestVote while a live leader is heard from | [`Node::ignores_vote_request`] |
+//! | §3.10 leadership transfer: catch the target up, refuse requests, TimeoutNow, abort after an election timeout | [`Node::transfer_leadership`], [`Node::lease_timeout`] |
+//! | §3.10 the target campaigns at once, past pre-vote and stickiness | [`Node::handle_timeout_now`], [`CampaignKind::Transfer`] |
 
 // The index above links the private functions where the rules live;
 // .cargo/config.toml has `cargo doc` document private items, so they resolve.
 #![allow(rustdoc::private_intra_doc_links)]
 
+mod election;
 pub mod kv;
 pub mod log;
 pub mod message;
@@ -94,6 +121,7 @@ pub mod node;
 pub mod progress;
 mod query;
 pub mod quorum;
+mod read_only;
 mod ready;
 pub mod reason;
 mod replication;
@@ -103,10 +131,12 @@ pub mod types;
 #[cfg(test)]
 mod tests;
 
+pub use election::{CampaignKind, ElectionOptions};
 pub use kv::KvStore;
 pub use log::Log;
 pub use message::{
-    AppendEntries, AppendEntriesReply, Applied, ClientOutcome, Message, MessageKind, RequestVote, RequestVoteReply,
+    AppendEntries, AppendEntriesReply, Applied, ClientOutcome, InstallSnapshot, InstallSnapshotReply, Message,
+    MessageKind, PreVote, PreVoteReply, RequestVote, RequestVoteReply, Snapshot, TimeoutNow,
 };
 pub use node::Node;
 pub use progress::{Progress, ProgressState};
@@ -114,4 +144,6 @@ pub use quorum::{Majority, NodeSet, VoteResult};
 pub use ready::{NodeEvent, Ready, TimerRequest};
 pub use reason::Reason;
 pub use rules::{Rule, Rules};
-pub use types::{Command, Entry, LogIndex, NodeId, RequestId, Role, Term, CLIENT, MAX_NODES, UNTRACKED_REQUEST};
+pub use types::{
+    Command, Entry, LogIndex, NodeId, ReadMode, RequestId, Role, Term, CLIENT, MAX_NODES, UNTRACKED_REQUEST,
+};

@@ -6,18 +6,22 @@
 //! lives (see `rules.rs`).
 
 use std::collections::BTreeSet;
+use std::rc::Rc;
 
+use super::election::{ElectionOptions, Transfer};
 use super::kv::KvStore;
-use super::log::Mismatch;
+use super::log::{Installed, Mismatch};
 use super::message::{
-    AppendEntries, AppendEntriesReply, Applied, ClientOutcome, Message, RequestVote, RequestVoteReply,
+    AppendEntries, AppendEntriesReply, Applied, ClientOutcome, InstallSnapshotReply, Message, RequestVote,
+    RequestVoteReply, Snapshot,
 };
 use super::progress::Progress;
 use super::quorum::{Majority, NodeSet, VoteResult};
+use super::read_only::ReadOnly;
 use super::ready::{NodeEvent, Ready, TimerRequest};
 use super::reason::Reason;
 use super::rules::{Rule, Rules};
-use super::types::{Command, Entry, LogIndex, NodeId, RequestId, Role, Term, CLIENT, MAX_NODES};
+use super::types::{Command, Entry, LogIndex, NodeId, ReadMode, RequestId, Role, Term, CLIENT, MAX_NODES};
 use super::Log;
 
 /// Longest run of entries in one AppendEntries, so repairing a long log is
@@ -33,11 +37,22 @@ pub struct Node {
     /// The safety rules in force; all of them unless a lesion is asked for.
     /// Not Raft state: a restart keeps them.
     pub(super) rules: Rules,
+    /// How many heartbeat ticks a lease lasts (`read_only.rs`): set by the
+    /// world from the cluster's timing and drift. Not Raft state: a restart
+    /// keeps it.
+    pub(super) lease_ticks: u64,
+    /// §7: take a snapshot after each this many applied entries (0: only
+    /// when asked). Configuration, like the rules: a restart keeps it.
+    pub(super) snapshot_every: LogIndex,
 
     // Persistent state: survives a crash.
     pub(super) current_term: Term,
     pub(super) voted_for: Option<NodeId>,
     pub(super) log: Log,
+    /// The latest snapshot of the state machine (§7); the log discards the
+    /// entries it covers at the node's next input (see
+    /// [`Node::compact_log`]). Index 0: none yet.
+    pub(super) snapshot: Rc<Snapshot>,
 
     // Volatile state: lost in a crash.
     pub(super) role: Role,
@@ -58,6 +73,20 @@ pub struct Node {
     /// held back and that was reported, so the reason is given once per
     /// index of a leadership, not on every reply.
     pub(super) held_back: LogIndex,
+
+    /// PreVote and CheckQuorum (the `cluster` line's options). Not Raft
+    /// state: a restart keeps them.
+    pub(super) options: ElectionOptions,
+    /// Follower: it heard from its leader within the minimum election
+    /// timeout (the lease timer has not fired since), §4.2.3, §9.6.
+    pub(super) leader_lease: bool,
+    /// Leader with CheckQuorum: the followers that answered since the last
+    /// check (§4.2.3).
+    pub(super) recent_active: NodeSet,
+    /// Leader: a leadership transfer in progress (§3.10).
+    pub(super) transfer: Option<Transfer>,
+    /// Leader only: heartbeat rounds and the reads served outside the log.
+    pub(super) read_only: ReadOnly,
 }
 
 impl Node {
@@ -69,9 +98,12 @@ impl Node {
             cluster_size,
             voters: Majority::of_cluster(cluster_size),
             rules: Rules::default(),
+            lease_ticks: 0,
+            snapshot_every: 0,
             current_term: 0,
             voted_for: None,
             log: Log::new(),
+            snapshot: Rc::default(),
             role: Role::Follower,
             leader: None,
             commit_index: 0,
@@ -82,6 +114,11 @@ impl Node {
             progress: [Progress::default(); MAX_NODES + 1],
             proposed: BTreeSet::new(),
             held_back: 0,
+            options: ElectionOptions::default(),
+            leader_lease: false,
+            recent_active: NodeSet::EMPTY,
+            transfer: None,
+            read_only: ReadOnly::default(),
         }
     }
 
@@ -89,16 +126,27 @@ impl Node {
     pub fn start(&mut self, ready: &mut Ready) {
         ready.election_timer = Some(TimerRequest::Reset);
         ready.heartbeat_timer = Some(TimerRequest::Stop);
+        if self.options.uses_lease() {
+            ready.lease_timer = Some(TimerRequest::Stop);
+        }
     }
 
     /// The node restarts after a crash: it keeps only its persistent state
-    /// (current term, vote, log: Figure 2) and rebuilds the rest by
+    /// (current term, vote, log: Figure 2; and its snapshot, §7) and
+    /// rebuilds the rest: the state machine from the snapshot, then by
     /// re-applying its log as the leader tells it what is committed. A
-    /// `persist-*` rule switched off loses that part of the state.
+    /// `persist-*` rule switched off loses that part of the state (the
+    /// snapshot goes with the log).
     pub fn restart(&mut self, ready: &mut Ready) {
         let (term, vote, log, rules) = (self.current_term, self.voted_for, std::mem::take(&mut self.log), self.rules);
+        let options = self.options;
+        let lease_ticks = self.lease_ticks;
+        let (snapshot, every) = (std::mem::take(&mut self.snapshot), self.snapshot_every);
         *self = Node::new(self.id, self.cluster_size);
         self.rules = rules;
+        self.options = options;
+        self.lease_ticks = lease_ticks;
+        self.snapshot_every = every;
         let id = self.id;
         if rules.is_on(Rule::PersistTerm) {
             self.current_term = term;
@@ -112,6 +160,7 @@ impl Node {
         }
         if rules.is_on(Rule::PersistLog) {
             self.log = log;
+            self.restore_snapshot(snapshot, ready);
         } else if log.last_index() > 0 {
             ready.reasons.push(Reason::RestartLost { node: id, rule: Rule::PersistLog, lost: log.last_index() });
         }
@@ -124,6 +173,68 @@ impl Node {
         self.start(ready);
     }
 
+    /// §7: the state machine comes back from the snapshot, which counts as
+    /// committed and applied; the log discards what it covers if it had not
+    /// yet.
+    fn restore_snapshot(&mut self, snapshot: Rc<Snapshot>, ready: &mut Ready) {
+        let point = snapshot.point;
+        self.snapshot = snapshot;
+        if point.index == 0 {
+            return;
+        }
+        self.log.compact(point.index);
+        self.kv = self.snapshot.state.clone();
+        self.commit_index = point.index;
+        self.last_applied = point.index;
+        ready.reasons.push(Reason::SnapshotRestored { node: self.id, index: point.index, term: point.term });
+    }
+
+    /// §7: after each `every` applied entries, take a snapshot (0: never on
+    /// its own; `snapshot N` still can).
+    pub fn set_snapshot_every(&mut self, every: LogIndex) {
+        self.snapshot_every = every;
+    }
+
+    /// The latest snapshot of the state machine (index 0: none yet).
+    pub fn snapshot(&self) -> &Snapshot {
+        &self.snapshot
+    }
+
+    /// §7, the scenario command `snapshot N`: snapshot the state machine
+    /// now, up to the applied index, and discard the log up to there.
+    /// Returns false, changing nothing, when the latest snapshot already
+    /// covers the applied index.
+    pub fn take_snapshot(&mut self, ready: &mut Ready) -> bool {
+        let index = self.last_applied;
+        if index <= self.snapshot.point.index {
+            return false;
+        }
+        self.capture_snapshot();
+        self.compact_log();
+        let term = self.snapshot.point.term;
+        ready.reasons.push(Reason::SnapshotTaken { node: self.id, index, term });
+        ready.events.push(NodeEvent::Snapshotted { index });
+        true
+    }
+
+    /// The state machine as of the applied index becomes the snapshot.
+    fn capture_snapshot(&mut self) {
+        let index = self.last_applied;
+        let term = self.log.term_at(index).expect("an applied entry is in the log");
+        let digest = self.log.digest_at(index).expect("an applied entry is in the log");
+        let point = super::log::SnapshotPoint { index, term, digest };
+        self.snapshot = Rc::new(Snapshot { point, state: self.kv.clone() });
+    }
+
+    /// The log discards the entries the snapshot covers. A periodic
+    /// snapshot is taken as its last entry applies, but the log is compacted
+    /// only at the node's next input: an entry is applied in the same step
+    /// that commits it, and the safety checker, which looks between steps,
+    /// must see each committed entry in some log once.
+    fn compact_log(&mut self) {
+        self.log.compact(self.snapshot.point.index);
+    }
+
     /// Switches one safety rule on or off (a lesion, for teaching).
     pub fn set_rule(&mut self, rule: Rule, on: bool) {
         self.rules.set(rule, on);
@@ -133,19 +244,37 @@ impl Node {
         self.rules
     }
 
+    /// How many heartbeat intervals of its own clock a leader's lease lasts
+    /// after a majority acknowledged a heartbeat round (`read_only.rs`).
+    pub fn set_lease_ticks(&mut self, ticks: u64) {
+        self.lease_ticks = ticks;
+    }
+
     // ----- inputs -----
 
     /// The one entry point for messages. The term is compared first, as every
     /// rule of Figure 2 assumes, then the role's own handler runs.
     pub fn step(&mut self, from: NodeId, msg: &Message, ready: &mut Ready) {
+        self.compact_log();
         let term = match msg.term() {
             Some(term) => term,
             None => return self.step_client(msg, ready),
         };
-        if term > self.current_term {
+        if let Message::PreVote(pre_vote) = msg {
+            // A question about a future term changes nothing here (§9.6).
+            return self.handle_pre_vote(pre_vote, ready);
+        }
+        if let Message::RequestVote(request) = msg {
+            if term > self.current_term && self.ignores_vote_request(request, ready) {
+                return;
+            }
+        }
+        if term > self.current_term && Self::adopts_term(msg) {
             // A higher term means our view is stale, whatever our role (§5.1).
-            // Only an AppendEntries proves who leads the new term.
-            let leader = matches!(msg, Message::AppendEntries(_)).then_some(from);
+            // Only an AppendEntries, an InstallSnapshot or a TimeoutNow proves who leads the new term.
+            let leader =
+                matches!(msg, Message::AppendEntries(_) | Message::InstallSnapshot(_) | Message::TimeoutNow(_))
+                    .then_some(from);
             let why = Reason::SawHigherTerm { node: self.id, term, old_term: self.current_term, from };
             self.become_follower(term, leader, why, ready);
         } else if term < self.current_term {
@@ -172,54 +301,76 @@ impl Node {
                     ready.reasons.push(why);
                     self.send(from, Message::AppendEntriesReply(AppendEntriesReply::rejected(ours, 0, 0, None)), ready)
                 }
+                Message::InstallSnapshot(_) => {
+                    let why = Reason::SnapshotRejectedStaleTerm {
+                        follower: me,
+                        leader: from,
+                        leader_term: term,
+                        follower_term: ours,
+                    };
+                    ready.reasons.push(why);
+                    let reply = InstallSnapshotReply { term: ours, match_index: 0 };
+                    self.send(from, Message::InstallSnapshotReply(reply), ready)
+                }
                 _ => {}
             }
             return;
         }
         match msg {
             Message::RequestVote(request) => self.handle_request_vote(request, ready),
+            Message::TimeoutNow(_) => self.handle_timeout_now(from, ready),
             msg => match self.role {
                 Role::Follower => self.step_follower(from, msg, ready),
+                Role::PreCandidate => self.step_pre_candidate(from, msg, ready),
                 Role::Candidate => self.step_candidate(from, msg, ready),
                 Role::Leader => self.step_leader(from, msg, ready),
             },
         }
     }
 
-    /// The election timer fired: start an election (§5.2). The world only
-    /// arms this timer for followers and candidates; firing it on a leader is
-    /// the user's "force a timeout" fault, which also starts an election.
+    /// The election timer fired: start an election (§5.2), or with PreVote
+    /// a pre-election (§9.6). The world only arms this timer for followers
+    /// and (pre-)candidates; firing it on a leader is the user's "force a
+    /// timeout" fault, which also starts one.
     pub fn election_timeout(&mut self, ready: &mut Ready) {
-        let why = Reason::ElectionTimerFired { node: self.id, term: self.current_term + 1 };
-        self.become_candidate(why, ready);
+        self.compact_log();
+        self.start_campaign(false, ready);
     }
 
-    /// The user forced this node's election timeout: it starts an election
-    /// now, whatever its role, exactly as when its timer fires.
+    /// The user forced this node's election timeout: it campaigns now,
+    /// whatever its role, exactly as when its timer fires.
     pub fn force_timeout(&mut self, ready: &mut Ready) {
-        let why = Reason::ForcedTimeout { node: self.id, term: self.current_term + 1 };
-        self.become_candidate(why, ready);
+        self.start_campaign(true, ready);
     }
 
     /// The heartbeat timer fired: a leader sends AppendEntries to everyone,
     /// carrying whatever each follower still lacks.
     pub fn heartbeat_timeout(&mut self, ready: &mut Ready) {
+        self.compact_log();
         if self.role != Role::Leader {
             return;
         }
-        for peer in self.peers() {
-            self.send_append(peer, true, ready);
-        }
+        self.heartbeat_round(ready);
         ready.heartbeat_timer = Some(TimerRequest::Reset);
     }
 
     // ----- role handlers -----
 
-    fn step_follower(&mut self, from: NodeId, msg: &Message, ready: &mut Ready) {
-        if let Message::AppendEntries(append) = msg {
-            self.leader = Some(from);
-            ready.election_timer = Some(TimerRequest::Reset);
-            self.handle_append_entries(from, append, ready);
+    pub(super) fn step_follower(&mut self, from: NodeId, msg: &Message, ready: &mut Ready) {
+        match msg {
+            Message::AppendEntries(append) => {
+                self.leader = Some(from);
+                ready.election_timer = Some(TimerRequest::Reset);
+                self.renew_lease(ready);
+                self.handle_append_entries(from, append, ready);
+            }
+            Message::InstallSnapshot(install) => {
+                self.leader = Some(from);
+                ready.election_timer = Some(TimerRequest::Reset);
+                self.renew_lease(ready);
+                self.handle_install_snapshot(from, &install.snapshot, ready);
+            }
+            _ => {}
         }
         // Vote replies and AppendEntries replies of this term are left over
         // from a candidacy or leadership we already gave up: nothing to do.
@@ -239,7 +390,7 @@ impl Node {
                     self.become_leader(ready);
                 }
             }
-            Message::AppendEntries(_) => {
+            Message::AppendEntries(_) | Message::InstallSnapshot(_) => {
                 // Another node won this term's election (§5.2).
                 let why = Reason::HeardLeader { node: self.id, term: self.current_term, leader: from };
                 self.become_follower(self.current_term, Some(from), why, ready);
@@ -250,20 +401,37 @@ impl Node {
     }
 
     fn step_leader(&mut self, from: NodeId, msg: &Message, ready: &mut Ready) {
-        if let Message::AppendEntriesReply(reply) = msg {
-            self.handle_append_reply(from, reply, ready);
+        match msg {
+            Message::AppendEntriesReply(reply) => {
+                self.round_acked(from, reply.round, ready);
+                self.handle_append_reply(from, reply, ready);
+                self.heard_from_follower(from, ready);
+            }
+            Message::InstallSnapshotReply(reply) => {
+                self.handle_snapshot_reply(from, reply, ready);
+                self.heard_from_follower(from, ready);
+            }
+            _ => {}
         }
         // Election Safety makes an AppendEntries of our own term from another
         // node impossible; vote replies are late answers to our candidacy.
     }
 
     fn step_client(&mut self, msg: &Message, ready: &mut Ready) {
-        if let Message::ClientRequest { request, command } = msg {
-            if self.role == Role::Leader {
+        if let Message::ClientRequest { request, command, read } = msg {
+            if *read != ReadMode::Log && self.kv.read(command).is_some() {
+                self.step_read(*request, command, *read, ready);
+            } else if self.role == Role::Leader {
                 if let Some(result) = self.kv.result_of(*request) {
                     // Applied already: the answer was lost or is late.
                     let result = result.clone();
                     self.reply_client(*request, result, ready);
+                } else if let Some(to) = self.transferee() {
+                    // A leader handing over takes no new requests (§3.10): the
+                    // client waits a little and finds the new leader.
+                    ready.reasons.push(Reason::RequestRefusedTransfer { leader: self.id, to });
+                    let outcome = ClientOutcome::Redirect { leader: None };
+                    self.send(CLIENT, Message::ClientReply { request: *request, outcome }, ready);
                 } else if !self.proposed.contains(request) {
                     self.propose(command.clone(), Some(*request), ready);
                 }
@@ -379,6 +547,7 @@ impl Node {
                     ),
                 };
                 ready.reasons.push(why);
+                let reply = AppendEntriesReply { round: append.round, ..reply };
                 return self.send(from, Message::AppendEntriesReply(reply), ready);
             }
         };
@@ -392,8 +561,41 @@ impl Node {
             });
         }
         self.follower_commit(from, append.leader_commit, appended.last_new, ready);
-        let reply = AppendEntriesReply::accepted(term, appended.last_new);
+        let reply = AppendEntriesReply { round: append.round, ..AppendEntriesReply::accepted(term, appended.last_new) };
         self.send(from, Message::AppendEntriesReply(reply), ready);
+    }
+
+    /// The receiver's side of InstallSnapshot (§7, Figure 13; step 1, the
+    /// stale term, is in [`Node::step`]). A snapshot no newer than what this
+    /// node has committed changes nothing. Otherwise the log keeps the
+    /// entries after the snapshot's last one if it holds that entry, and is
+    /// discarded whole if not ([`Log::install`]); the state machine is reset
+    /// to the snapshot's, which counts as committed and applied.
+    fn handle_install_snapshot(&mut self, from: NodeId, snapshot: &Rc<Snapshot>, ready: &mut Ready) {
+        let (node, point, term) = (self.id, snapshot.point, self.current_term);
+        if point.index <= self.commit_index {
+            let commit = self.commit_index;
+            ready.reasons.push(Reason::SnapshotIgnored { node, leader: from, index: point.index, commit });
+            let reply = InstallSnapshotReply { term, match_index: commit };
+            return self.send(from, Message::InstallSnapshotReply(reply), ready);
+        }
+        let (index, last_term) = (point.index, point.term);
+        ready.reasons.push(match self.log.install(point) {
+            Installed::KeptSuffix { kept } => {
+                Reason::SnapshotInstalledKept { node, leader: from, index, term: last_term, kept }
+            }
+            Installed::Discarded { removed } => {
+                Reason::SnapshotInstalledDiscarded { node, leader: from, index, term: last_term, removed }
+            }
+        });
+        self.snapshot = Rc::clone(snapshot);
+        self.kv = snapshot.state.clone();
+        self.commit_index = index;
+        self.last_applied = index;
+        ready.events.push(NodeEvent::Snapshotted { index });
+        ready.events.push(NodeEvent::Committed { index });
+        let reply = InstallSnapshotReply { term, match_index: index };
+        self.send(from, Message::InstallSnapshotReply(reply), ready);
     }
 
     /// Figure 2, AppendEntries step 5: "if leaderCommit > commitIndex, set
@@ -425,6 +627,8 @@ impl Node {
     /// reason `why`, reported when the role or the term changes.
     pub(super) fn become_follower(&mut self, term: Term, leader: Option<NodeId>, why: Reason, ready: &mut Ready) {
         let changed = term != self.current_term || self.role != Role::Follower;
+        self.stop_leading(ready);
+        self.leader_lease = false;
         if term > self.current_term {
             self.current_term = term;
             self.voted_for = None;
@@ -451,7 +655,9 @@ impl Node {
     /// Figure 2, Candidates: "on conversion to candidate, start election:
     /// increment currentTerm, vote for self, reset election timer, send
     /// RequestVote RPCs to all other servers".
-    fn become_candidate(&mut self, why: Reason, ready: &mut Ready) {
+    pub(super) fn become_candidate(&mut self, why: Reason, ready: &mut Ready) {
+        self.stop_leading(ready);
+        self.leader_lease = false;
         self.current_term += 1;
         self.role = Role::Candidate;
         self.leader = None;
@@ -463,28 +669,22 @@ impl Node {
         ready.events.push(NodeEvent::Became { role: Role::Candidate, term: self.current_term });
         ready.reasons.push(why);
         ready.events.push(NodeEvent::Voted { term: self.current_term, candidate: self.id });
-        if self.voters.vote_result(self.votes_granted, self.votes_denied) == VoteResult::Won {
-            // A one-node cluster is its own majority.
-            return self.become_leader(ready);
-        }
-        let request = RequestVote {
-            term: self.current_term,
-            candidate: self.id,
-            last_log_index: self.log.last_index(),
-            last_log_term: self.log.last_term(),
-        };
-        for peer in self.peers() {
-            self.send(peer, Message::RequestVote(request), ready);
-        }
     }
 
     /// Figure 2, Leaders: "upon election: send initial empty AppendEntries
     /// RPCs (heartbeat) to each server" (here with the no-op, below), with
     /// nextIndex and matchIndex initialized in each [`Progress`].
-    fn become_leader(&mut self, ready: &mut Ready) {
+    pub(super) fn become_leader(&mut self, ready: &mut Ready) {
         self.role = Role::Leader;
         self.leader = Some(self.id);
         self.held_back = 0;
+        self.recent_active = NodeSet::EMPTY;
+        self.transfer = None;
+        if self.options.check_quorum {
+            // The first CheckQuorum comes one election timeout from now.
+            ready.lease_timer = Some(TimerRequest::Reset);
+        }
+        self.read_only = ReadOnly::new_leadership(self.id);
         let next_index = self.log.last_index() + 1;
         self.progress = [Progress::new(next_index); MAX_NODES + 1];
         // Requests of earlier terms still unapplied in our log will commit
@@ -538,7 +738,26 @@ impl Node {
                 self.proposed.remove(&request);
                 self.reply_client(request, result, ready);
             }
+            self.maybe_snapshot(ready);
         }
+        if self.role == Role::Leader {
+            self.reads_after_commit(ready);
+        }
+    }
+
+    /// §7, the cluster option `snapshot=K`: after each K entries applied
+    /// since the latest snapshot, the state machine is snapshotted at the
+    /// entry just applied (so the snapshots fall at K, 2K, 3K... while the
+    /// node applies every entry itself).
+    fn maybe_snapshot(&mut self, ready: &mut Ready) {
+        let every = self.snapshot_every;
+        if every == 0 || self.last_applied < self.snapshot.point.index + every {
+            return;
+        }
+        self.capture_snapshot();
+        let (index, term) = (self.last_applied, self.snapshot.point.term);
+        ready.reasons.push(Reason::SnapshotTakenPeriodic { node: self.id, index, term, every });
+        ready.events.push(NodeEvent::Snapshotted { index });
     }
 
     fn reply_client(&mut self, request: RequestId, result: Applied, ready: &mut Ready) {

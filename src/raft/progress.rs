@@ -2,7 +2,7 @@
 //! leaders": `nextIndex[]` and `matchIndex[]`), kept as a small state
 //! machine as etcd-io/raft's `tracker/progress.go` does.
 //!
-//! A follower is in one of two states:
+//! A follower is in one of three states:
 //!
 //! - **Probe**: the leader does not know where the follower's log agrees with
 //!   its own. It sends one AppendEntries at a time and waits for the reply
@@ -13,17 +13,21 @@
 //!   the leader streams new entries as soon as they exist and moves
 //!   `next_index` past them at once (pipelining), without waiting.
 //!
-//! etcd has a third state, for a follower receiving a snapshot. Raft Lab has
-//! no snapshots yet; that state arrives with them, not before.
+//! - **Snapshot**: the follower needs entries the leader has discarded
+//!   (§7), so the leader sent it an InstallSnapshot up to
+//!   `pending_snapshot` and sends it nothing else until the follower answers
+//!   for at least that index (a heartbeat re-sends the snapshot, in case it
+//!   was lost). Then the leader probes again from just after the snapshot.
 
 use super::types::LogIndex;
 
-/// Probe or Replicate: see the module documentation.
+/// Probe, Replicate or Snapshot: see the module documentation.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ProgressState {
     #[default]
     Probe,
     Replicate,
+    Snapshot,
 }
 
 /// The leader's view of one follower's log.
@@ -37,6 +41,8 @@ pub struct Progress {
     /// While probing: a probe is in flight, so wait for its reply (or the
     /// next heartbeat) before sending another.
     probe_sent: bool,
+    /// In the Snapshot state: the last index of the snapshot sent.
+    pub pending_snapshot: LogIndex,
 }
 
 impl Progress {
@@ -44,12 +50,18 @@ impl Progress {
     /// initialized to the leader's last log index + 1, matchIndex to 0). It
     /// knows nothing yet, so it probes.
     pub fn new(next_index: LogIndex) -> Self {
-        Progress { next_index, match_index: 0, state: ProgressState::Probe, probe_sent: false }
+        Progress { next_index, match_index: 0, state: ProgressState::Probe, probe_sent: false, pending_snapshot: 0 }
     }
 
     /// Starts probing: one AppendEntries per round trip until the follower
     /// says where its log agrees. `next_index` stays where the rejection put it.
+    /// Leaving the Snapshot state, probing starts just after the snapshot
+    /// (or after what the follower confirmed, if more), as etcd's does.
     pub fn become_probe(&mut self) {
+        if self.state == ProgressState::Snapshot {
+            self.next_index = (self.match_index + 1).max(self.pending_snapshot + 1);
+            self.pending_snapshot = 0;
+        }
         self.state = ProgressState::Probe;
         self.probe_sent = false;
     }
@@ -62,11 +74,30 @@ impl Progress {
         self.probe_sent = false;
     }
 
+    /// §7: the follower needs entries the leader discarded; the leader sent
+    /// a snapshot whose last included index is `snapshot_index`.
+    pub fn become_snapshot(&mut self, snapshot_index: LogIndex) {
+        self.state = ProgressState::Snapshot;
+        self.probe_sent = false;
+        self.pending_snapshot = snapshot_index;
+    }
+
+    /// In the Snapshot state: whether the follower's answer (now agreeing up
+    /// to `match_index`) covers the snapshot sent, so replication can resume.
+    pub fn snapshot_done(&self) -> bool {
+        self.state == ProgressState::Snapshot && self.match_index >= self.pending_snapshot
+    }
+
     /// Whether the leader must wait before sending this follower more
     /// entries: while probing, a probe is already out and its reply will
-    /// trigger the next one. A heartbeat goes out regardless.
+    /// trigger the next one; while a snapshot is out, nothing but the
+    /// snapshot again. A heartbeat goes out regardless.
     pub fn is_paused(&self) -> bool {
-        self.state == ProgressState::Probe && self.probe_sent
+        match self.state {
+            ProgressState::Probe => self.probe_sent,
+            ProgressState::Replicate => false,
+            ProgressState::Snapshot => true,
+        }
     }
 
     /// The leader sent an AppendEntries whose last entry is `last_sent`.
@@ -76,6 +107,7 @@ impl Progress {
         match self.state {
             ProgressState::Replicate => self.next_index = last_sent + 1,
             ProgressState::Probe => self.probe_sent = true,
+            ProgressState::Snapshot => {}
         }
     }
 
@@ -106,6 +138,8 @@ impl Progress {
         let stale = match self.state {
             ProgressState::Replicate => rejected <= self.match_index,
             ProgressState::Probe => rejected + 1 != self.next_index,
+            // Only the snapshot's answer moves a follower on from here.
+            ProgressState::Snapshot => true,
         };
         if stale {
             return false;
@@ -121,11 +155,35 @@ mod tests {
     use super::*;
 
     fn probing(next: LogIndex, matched: LogIndex) -> Progress {
-        Progress { next_index: next, match_index: matched, state: ProgressState::Probe, probe_sent: false }
+        Progress { next_index: next, match_index: matched, ..Progress::default() }
     }
 
     fn replicating(next: LogIndex, matched: LogIndex) -> Progress {
-        Progress { next_index: next, match_index: matched, state: ProgressState::Replicate, probe_sent: false }
+        Progress { next_index: next, match_index: matched, state: ProgressState::Replicate, ..Progress::default() }
+    }
+
+    #[test]
+    fn s7_progress_snapshot_state_waits_for_the_snapshot_then_probes_after_it() {
+        // (match before, snapshot sent, reply's index, done?, next after probing)
+        let cases: [(LogIndex, LogIndex, LogIndex, bool, LogIndex); 4] = [
+            (0, 40, 40, true, 41),
+            // The follower already had more than the snapshot.
+            (0, 40, 45, true, 46),
+            // A stale answer (to an older message) does not end the wait.
+            (3, 40, 10, false, 41),
+            (0, 40, 0, false, 41),
+        ];
+        for (i, (matched, snap, reply, done, next)) in cases.into_iter().enumerate() {
+            let mut p = probing(5, matched);
+            p.become_snapshot(snap);
+            assert!(p.is_paused(), "case {i}: nothing but the snapshot while it is out");
+            p.sent(60);
+            assert!(!p.maybe_decr_to(4, 2, 60), "case {i}: rejections wait for the snapshot");
+            p.maybe_update(reply);
+            assert_eq!(p.snapshot_done(), done, "case {i}");
+            p.become_probe();
+            assert_eq!((p.state, p.next_index, p.is_paused()), (ProgressState::Probe, next, false), "case {i}");
+        }
     }
 
     #[test]

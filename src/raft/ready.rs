@@ -30,6 +30,9 @@ pub enum NodeEvent {
     /// conflicting entries from `from` on in place and kept `kept` stale
     /// entries after the leader's.
     Overwrote { from: LogIndex, kept: LogIndex },
+    /// The node's latest snapshot now covers its log up to `index` (§7):
+    /// taken by the node, or installed from the leader.
+    Snapshotted { index: LogIndex },
 }
 
 impl NodeEvent {
@@ -50,6 +53,11 @@ pub struct Ready {
     pub messages: Vec<(NodeId, Message)>,
     pub election_timer: Option<TimerRequest>,
     pub heartbeat_timer: Option<TimerRequest>,
+    /// The lease timer, one minimum election timeout long (PreVote,
+    /// CheckQuorum, transfer): on a follower it ends the window in which it
+    /// trusts that its leader is alive; on a leader it is the moment to
+    /// check that a majority was heard from, and the end of a transfer.
+    pub lease_timer: Option<TimerRequest>,
     pub events: Vec<NodeEvent>,
     /// Why the node decided what it did, one per decision, in order: a role
     /// change, a vote granted or refused, an AppendEntries rejected, a
@@ -62,6 +70,7 @@ impl Ready {
         self.messages.clear();
         self.election_timer = None;
         self.heartbeat_timer = None;
+        self.lease_timer = None;
         self.events.clear();
         self.reasons.clear();
     }

@@ -10,7 +10,7 @@ use std::fmt;
 
 use super::quorum::NodeSet;
 use super::rules::Rule;
-use super::types::{LogIndex, NodeId, Term};
+use super::types::{LogIndex, NodeId, RequestId, Role, Term};
 
 /// One decision's reason. Nodes are named by id; every variant says which
 /// node decided (see [`Reason::node`]).
@@ -19,18 +19,38 @@ pub enum Reason {
     // ----- role changes (§5.1, §5.2) -----
     /// `node` became candidate of `term`: its election timer fired without
     /// it hearing from a leader or granting a vote.
-    ElectionTimerFired { node: NodeId, term: Term },
+    ElectionTimerFired {
+        node: NodeId,
+        term: Term,
+    },
     /// `node` became candidate of `term`: the user forced its timeout.
-    ForcedTimeout { node: NodeId, term: Term },
+    ForcedTimeout {
+        node: NodeId,
+        term: Term,
+    },
     /// `node` became leader of `term` with the votes of `votes`, a majority
     /// of `voters` servers.
-    WonElection { node: NodeId, term: Term, votes: NodeSet, voters: u8 },
+    WonElection {
+        node: NodeId,
+        term: Term,
+        votes: NodeSet,
+        voters: u8,
+    },
     /// `node` (in `old_term`) saw the higher `term` in a message from `from`
     /// and became a follower of it.
-    SawHigherTerm { node: NodeId, term: Term, old_term: Term, from: NodeId },
+    SawHigherTerm {
+        node: NodeId,
+        term: Term,
+        old_term: Term,
+        from: NodeId,
+    },
     /// Candidate `node` heard AppendEntries from `leader`, the leader of its
     /// own `term`, and became its follower.
-    HeardLeader { node: NodeId, term: Term, leader: NodeId },
+    HeardLeader {
+        node: NodeId,
+        term: Term,
+        leader: NodeId,
+    },
 
     // ----- votes (§5.2, §5.4.1) -----
     /// `voter` granted its vote in `term`: the candidate's log (last term and
@@ -47,7 +67,12 @@ pub enum Reason {
     },
     /// Granted although the voter had voted for `earlier` in this term: the
     /// rule `vote-once` is off.
-    VoteGrantedTwice { voter: NodeId, candidate: NodeId, term: Term, earlier: NodeId },
+    VoteGrantedTwice {
+        voter: NodeId,
+        candidate: NodeId,
+        term: Term,
+        earlier: NodeId,
+    },
     /// Granted although the candidate's log is behind: the rule
     /// `vote-up-to-date` is off.
     VoteGrantedLogBehind {
@@ -60,7 +85,12 @@ pub enum Reason {
         voter_last_index: LogIndex,
     },
     /// Refused: the voter already voted for `voted_for` in `term`.
-    VoteRefusedAlreadyVoted { voter: NodeId, candidate: NodeId, term: Term, voted_for: NodeId },
+    VoteRefusedAlreadyVoted {
+        voter: NodeId,
+        candidate: NodeId,
+        term: Term,
+        voted_for: NodeId,
+    },
     /// Refused: the candidate's last log term is older than the voter's.
     VoteRefusedLogBehind {
         voter: NodeId,
@@ -79,12 +109,22 @@ pub enum Reason {
         voter_last_index: LogIndex,
     },
     /// Refused: the candidate's term is older than the voter's.
-    VoteRefusedStaleTerm { voter: NodeId, candidate: NodeId, candidate_term: Term, voter_term: Term },
+    VoteRefusedStaleTerm {
+        voter: NodeId,
+        candidate: NodeId,
+        candidate_term: Term,
+        voter_term: Term,
+    },
 
     // ----- replication (§5.3) -----
     /// `follower` rejected AppendEntries: it has no entry at `prev_index`,
     /// its log ends at `last_index`.
-    AppendRejectedLogShort { follower: NodeId, leader: NodeId, prev_index: LogIndex, last_index: LogIndex },
+    AppendRejectedLogShort {
+        follower: NodeId,
+        leader: NodeId,
+        prev_index: LogIndex,
+        last_index: LogIndex,
+    },
     /// `follower` rejected AppendEntries: its entry at `prev_index` is of
     /// `follower_term`, the leader's of `leader_term`.
     AppendRejectedTermMismatch {
@@ -95,7 +135,12 @@ pub enum Reason {
         leader_term: Term,
     },
     /// `follower` rejected AppendEntries: the sender's term is older.
-    AppendRejectedStaleTerm { follower: NodeId, leader: NodeId, leader_term: Term, follower_term: Term },
+    AppendRejectedStaleTerm {
+        follower: NodeId,
+        leader: NodeId,
+        leader_term: Term,
+        follower_term: Term,
+    },
     /// `node` deleted `removed` entries from `index` on: its entry there was
     /// of `our_term`, the leader's of `leader_term`.
     ConflictDeleted {
@@ -121,16 +166,39 @@ pub enum Reason {
     // ----- commitment (§5.3, §5.4.2) -----
     /// Leader `node` committed up to `index`, an entry of its own `term`,
     /// stored on `stored_on`, a majority of `voters`.
-    LeaderCommitted { node: NodeId, index: LogIndex, term: Term, stored_on: NodeSet, voters: u8 },
+    LeaderCommitted {
+        node: NodeId,
+        index: LogIndex,
+        term: Term,
+        stored_on: NodeSet,
+        voters: u8,
+    },
     /// The lesion `commit-current-term off`: leader `node` committed up to
     /// `index`, an entry of the older `entry_term`, by counting replicas.
-    LeaderCommittedOldTerm { node: NodeId, index: LogIndex, entry_term: Term, term: Term, stored_on: NodeSet },
+    LeaderCommittedOldTerm {
+        node: NodeId,
+        index: LogIndex,
+        entry_term: Term,
+        term: Term,
+        stored_on: NodeSet,
+    },
     /// Leader `node` did not commit `index`, although a majority stores it:
     /// the entry is of `entry_term`, older than the leader's `term`.
-    CommitBlockedOldTerm { node: NodeId, index: LogIndex, entry_term: Term, term: Term },
+    CommitBlockedOldTerm {
+        node: NodeId,
+        index: LogIndex,
+        entry_term: Term,
+        term: Term,
+    },
     /// Follower `node` committed up to `index` = min(`leader_commit`,
     /// `last_new`), the last entry the leader's message vouched for.
-    FollowerCommitted { node: NodeId, leader: NodeId, index: LogIndex, leader_commit: LogIndex, last_new: LogIndex },
+    FollowerCommitted {
+        node: NodeId,
+        leader: NodeId,
+        index: LogIndex,
+        leader_commit: LogIndex,
+        last_new: LogIndex,
+    },
     /// The lesion `follower-commit-bound off`: follower `node` committed up to
     /// `index`, past `last_new`, the last entry the leader's message vouched for.
     FollowerCommittedUnbounded {
@@ -144,11 +212,237 @@ pub enum Reason {
     // ----- restarts (Figure 2, persistent state) -----
     /// `node` restarted with what stable storage kept: its term, its vote
     /// (`None`: no vote) and its log.
-    Restarted { node: NodeId, term: Term, voted_for: Option<NodeId>, last_index: LogIndex },
+    Restarted {
+        node: NodeId,
+        term: Term,
+        voted_for: Option<NodeId>,
+        last_index: LogIndex,
+    },
     /// `node` restarted and lost what the switched-off `rule` (one of the
     /// `persist-*` rules) would have kept: `lost` is the term, the vote (0:
     /// none) or the number of log entries.
-    RestartLost { node: NodeId, rule: Rule, lost: u64 },
+    RestartLost {
+        node: NodeId,
+        rule: Rule,
+        lost: u64,
+    },
+
+    // ----- PreVote (thesis §9.6), CheckQuorum and stickiness (§4.2.3),
+    // leadership transfer (§3.10); each named by its sentence below -----
+    PreCampaignTimerFired {
+        node: NodeId,
+        term: Term,
+    },
+    PreCampaignForced {
+        node: NodeId,
+        term: Term,
+    },
+    PreVoteWon {
+        node: NodeId,
+        term: Term,
+        votes: NodeSet,
+        voters: u8,
+    },
+    PreVoteLost {
+        node: NodeId,
+        term: Term,
+        refused: NodeSet,
+        voters: u8,
+    },
+    PreVoteGranted {
+        voter: NodeId,
+        candidate: NodeId,
+        term: Term,
+        candidate_last_term: Term,
+        candidate_last_index: LogIndex,
+        voter_last_term: Term,
+        voter_last_index: LogIndex,
+    },
+    PreVoteRefusedLeaderAlive {
+        voter: NodeId,
+        candidate: NodeId,
+        term: Term,
+        leader: NodeId,
+    },
+    PreVoteRefusedAlreadyVoted {
+        voter: NodeId,
+        candidate: NodeId,
+        term: Term,
+        voted_for: NodeId,
+    },
+    PreVoteRefusedLogBehind {
+        voter: NodeId,
+        candidate: NodeId,
+        term: Term,
+        candidate_last_term: Term,
+        candidate_last_index: LogIndex,
+        voter_last_term: Term,
+        voter_last_index: LogIndex,
+    },
+    PreVoteRefusedStaleTerm {
+        voter: NodeId,
+        candidate: NodeId,
+        candidate_term: Term,
+        voter_term: Term,
+    },
+    VoteIgnoredLeaderAlive {
+        voter: NodeId,
+        candidate: NodeId,
+        term: Term,
+        voter_term: Term,
+        leader: NodeId,
+    },
+    CheckQuorumLost {
+        node: NodeId,
+        term: Term,
+        heard: NodeSet,
+        voters: u8,
+    },
+    TransferStarted {
+        leader: NodeId,
+        to: NodeId,
+        term: Term,
+        match_index: LogIndex,
+        last_index: LogIndex,
+    },
+    TransferTimeoutNowSent {
+        leader: NodeId,
+        to: NodeId,
+        last_index: LogIndex,
+    },
+    TransferAborted {
+        leader: NodeId,
+        to: NodeId,
+        term: Term,
+    },
+    TransferTimeoutNow {
+        node: NodeId,
+        term: Term,
+        leader: NodeId,
+    },
+    RequestRefusedTransfer {
+        leader: NodeId,
+        to: NodeId,
+    },
+
+    // ----- reads outside the log (thesis §6.4, `read_only.rs`) -----
+    /// `node` answered read `request` from its own applied state at `index`
+    /// in `term`, as a `role`, asking no one (a local, serializable read).
+    ReadLocal {
+        node: NodeId,
+        request: RequestId,
+        index: LogIndex,
+        term: Term,
+        role: Role,
+    },
+    /// Leader `node` holds ReadIndex read `request`: it has not yet committed
+    /// an entry of its `term`, so its commit index may be behind.
+    ReadIndexWaitsForTerm {
+        node: NodeId,
+        request: RequestId,
+        term: Term,
+    },
+    /// Leader `node` recorded its commit `index` for read `request` and sent
+    /// heartbeat `round` to confirm it still leads.
+    ReadIndexStarted {
+        node: NodeId,
+        request: RequestId,
+        index: LogIndex,
+        round: u64,
+    },
+    /// Leader `node` answered read `request`: `acked`, a majority, confirmed
+    /// its leadership, and it has applied up to the read's `index`.
+    ReadIndexAnswered {
+        node: NodeId,
+        request: RequestId,
+        index: LogIndex,
+        acked: NodeSet,
+    },
+    /// Leader `node` answered read `request` from its state at `index`: a
+    /// majority acknowledged a heartbeat round `age` ticks ago, within its
+    /// lease of `lease` ticks.
+    LeaseRead {
+        node: NodeId,
+        request: RequestId,
+        index: LogIndex,
+        age: u64,
+        lease: u64,
+    },
+    /// Leader `node` had no lease (no round acknowledged by a majority within
+    /// `lease` ticks, or no entry of its term committed yet): read `request`
+    /// falls back to ReadIndex.
+    LeaseLapsed {
+        node: NodeId,
+        request: RequestId,
+        lease: u64,
+    },
+
+    // ----- log compaction (§7) -----
+    /// `node` snapshotted its state machine up to `index` (of `term`), as
+    /// the user asked, and discarded its log up to there.
+    SnapshotTaken {
+        node: NodeId,
+        index: LogIndex,
+        term: Term,
+    },
+    /// `node` snapshotted its state machine up to `index` (of `term`):
+    /// `every` entries were applied since its previous snapshot.
+    SnapshotTakenPeriodic {
+        node: NodeId,
+        index: LogIndex,
+        term: Term,
+        every: LogIndex,
+    },
+    /// `node` restarted and rebuilt its state machine from its snapshot up
+    /// to `index` (of `term`).
+    SnapshotRestored {
+        node: NodeId,
+        index: LogIndex,
+        term: Term,
+    },
+    /// Leader `leader` sent `follower` its snapshot up to `snapshot_index`:
+    /// the follower needs the entry at `next_index`, which the leader's log
+    /// no longer holds.
+    SnapshotSent {
+        leader: NodeId,
+        follower: NodeId,
+        next_index: LogIndex,
+        snapshot_index: LogIndex,
+    },
+    /// `node` installed `leader`'s snapshot up to `index` (of `term`) and
+    /// kept the `kept` entries after it: its log held the snapshot's last entry.
+    SnapshotInstalledKept {
+        node: NodeId,
+        leader: NodeId,
+        index: LogIndex,
+        term: Term,
+        kept: LogIndex,
+    },
+    /// `node` installed `leader`'s snapshot up to `index` (of `term`) and
+    /// discarded its whole log (`removed` entries): it did not hold the
+    /// snapshot's last entry.
+    SnapshotInstalledDiscarded {
+        node: NodeId,
+        leader: NodeId,
+        index: LogIndex,
+        term: Term,
+        removed: LogIndex,
+    },
+    /// `node` ignored `leader`'s snapshot up to `index`: it had committed
+    /// up to `commit` already.
+    SnapshotIgnored {
+        node: NodeId,
+        leader: NodeId,
+        index: LogIndex,
+        commit: LogIndex,
+    },
+    /// `follower` rejected InstallSnapshot: the sender's term is older.
+    SnapshotRejectedStaleTerm {
+        follower: NodeId,
+        leader: NodeId,
+        leader_term: Term,
+        follower_term: Term,
+    },
 }
 
 impl Reason {
@@ -168,17 +462,47 @@ impl Reason {
             | Reason::FollowerCommitted { node, .. }
             | Reason::FollowerCommittedUnbounded { node, .. }
             | Reason::Restarted { node, .. }
-            | Reason::RestartLost { node, .. } => node,
+            | Reason::RestartLost { node, .. }
+            | Reason::PreCampaignTimerFired { node, .. }
+            | Reason::PreCampaignForced { node, .. }
+            | Reason::PreVoteWon { node, .. }
+            | Reason::PreVoteLost { node, .. }
+            | Reason::CheckQuorumLost { node, .. }
+            | Reason::TransferTimeoutNow { node, .. } => node,
+            Reason::ReadLocal { node, .. }
+            | Reason::ReadIndexWaitsForTerm { node, .. }
+            | Reason::ReadIndexStarted { node, .. }
+            | Reason::ReadIndexAnswered { node, .. }
+            | Reason::LeaseRead { node, .. }
+            | Reason::LeaseLapsed { node, .. } => node,
+            Reason::SnapshotTaken { node, .. }
+            | Reason::SnapshotTakenPeriodic { node, .. }
+            | Reason::SnapshotRestored { node, .. }
+            | Reason::SnapshotInstalledKept { node, .. }
+            | Reason::SnapshotInstalledDiscarded { node, .. }
+            | Reason::SnapshotIgnored { node, .. } => node,
+            Reason::SnapshotSent { leader, .. } => leader,
             Reason::VoteGranted { voter, .. }
             | Reason::VoteGrantedTwice { voter, .. }
             | Reason::VoteGrantedLogBehind { voter, .. }
             | Reason::VoteRefusedAlreadyVoted { voter, .. }
             | Reason::VoteRefusedLogBehind { voter, .. }
             | Reason::VoteRefusedLogShorter { voter, .. }
-            | Reason::VoteRefusedStaleTerm { voter, .. } => voter,
+            | Reason::VoteRefusedStaleTerm { voter, .. }
+            | Reason::PreVoteGranted { voter, .. }
+            | Reason::PreVoteRefusedLeaderAlive { voter, .. }
+            | Reason::PreVoteRefusedAlreadyVoted { voter, .. }
+            | Reason::PreVoteRefusedLogBehind { voter, .. }
+            | Reason::PreVoteRefusedStaleTerm { voter, .. }
+            | Reason::VoteIgnoredLeaderAlive { voter, .. } => voter,
+            Reason::TransferStarted { leader, .. }
+            | Reason::TransferTimeoutNowSent { leader, .. }
+            | Reason::TransferAborted { leader, .. }
+            | Reason::RequestRefusedTransfer { leader, .. } => leader,
             Reason::AppendRejectedLogShort { follower, .. }
             | Reason::AppendRejectedTermMismatch { follower, .. }
-            | Reason::AppendRejectedStaleTerm { follower, .. } => follower,
+            | Reason::AppendRejectedStaleTerm { follower, .. }
+            | Reason::SnapshotRejectedStaleTerm { follower, .. } => follower,
         }
     }
 
@@ -202,6 +526,15 @@ struct S(NodeId);
 impl fmt::Display for S {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "S{}", self.0)
+    }
+}
+
+/// `1 entry`, `3 entries`.
+struct Entries(u64);
+
+impl fmt::Display for Entries {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.0, plural(self.0, "entry", "entries"))
     }
 }
 
@@ -393,6 +726,177 @@ impl fmt::Display for Reason {
                 };
                 write!(f, "{} lost {what} on restart: rule {rule} is off (Figure 2, persistent state)", S(node))
             }
+            Reason::PreCampaignTimerFired { node, term } => write!(
+                f,
+                "{node_s} became pre-candidate: its election timer fired without hearing from a leader, so it asks whether it could win term {term} before raising its own (§9.6, PreVote)",
+                node_s = S(node)
+            ),
+            Reason::PreCampaignForced { node, term } => write!(
+                f,
+                "{node_s} became pre-candidate: the user forced its election timeout, so it asks whether it could win term {term} before raising its own (§9.6, PreVote)",
+                node_s = S(node)
+            ),
+            Reason::PreVoteWon { node, term, votes, voters } => write!(
+                f,
+                "{node_s} became candidate of term {term}: it won the pre-vote with {votes}, a majority of {voters} (§9.6, PreVote)",
+                node_s = S(node)
+            ),
+            Reason::PreVoteLost { node, term, refused, voters } => write!(
+                f,
+                "{node_s} became follower again: {refused} refused it a pre-vote for term {term}, so it cannot win a majority of {voters}; its term stays as it was (§9.6, PreVote)",
+                node_s = S(node)
+            ),
+            Reason::PreVoteGranted { voter, candidate, term, candidate_last_term, candidate_last_index, voter_last_term, voter_last_index } => write!(
+                f,
+                "{voter_s} granted a pre-vote to {candidate_s} for term {term}: {candidate_s}'s log (last term {candidate_last_term}, index {candidate_last_index}) is at least as up-to-date as {voter_s}'s ({voter_last_term}, {voter_last_index}) and {voter_s} has not heard from a leader within the minimum election timeout; its own term and vote do not change (§9.6, PreVote)",
+                candidate_s = S(candidate), voter_s = S(voter)
+            ),
+            Reason::PreVoteRefusedLeaderAlive { voter, candidate, term, leader } => write!(
+                f,
+                "{voter_s} refused a pre-vote to {candidate_s} for term {term}: it heard from the leader {leader_s} within the minimum election timeout (§9.6, PreVote)",
+                candidate_s = S(candidate), leader_s = S(leader), voter_s = S(voter)
+            ),
+            Reason::PreVoteRefusedAlreadyVoted { voter, candidate, term, voted_for } => write!(
+                f,
+                "{voter_s} refused a pre-vote to {candidate_s} for term {term}: it already voted for {voted_for_s} in that term (§9.6, PreVote)",
+                candidate_s = S(candidate), voted_for_s = S(voted_for), voter_s = S(voter)
+            ),
+            Reason::PreVoteRefusedLogBehind { voter, candidate, term, candidate_last_term, candidate_last_index, voter_last_term, voter_last_index } => write!(
+                f,
+                "{voter_s} refused a pre-vote to {candidate_s} for term {term}: {candidate_s}'s log (last term {candidate_last_term}, index {candidate_last_index}) is behind {voter_s}'s ({voter_last_term}, {voter_last_index}) (§9.6, §5.4.1)",
+                candidate_s = S(candidate), voter_s = S(voter)
+            ),
+            Reason::PreVoteRefusedStaleTerm { voter, candidate, candidate_term, voter_term } => write!(
+                f,
+                "{voter_s} refused a pre-vote to {candidate_s}: term {candidate_term} is older than {voter_s}'s term {voter_term} (§9.6, §5.1)",
+                candidate_s = S(candidate), voter_s = S(voter)
+            ),
+            Reason::VoteIgnoredLeaderAlive { voter, candidate, term, voter_term, leader } => write!(
+                f,
+                "{voter_s} ignored RequestVote from {candidate_s} for term {term}: it heard from the leader {leader_s} within the minimum election timeout, so it keeps its term {voter_term} (§4.2.3, leader stickiness)",
+                candidate_s = S(candidate), leader_s = S(leader), voter_s = S(voter)
+            ),
+            Reason::CheckQuorumLost { node, term, heard, voters } => write!(
+                f,
+                "{node_s} stepped down as leader of term {term}: within an election timeout it heard only from {heard}, not a majority of {voters} (§4.2.3, CheckQuorum)",
+                node_s = S(node)
+            ),
+            Reason::TransferStarted { leader, to, term, match_index, last_index } => write!(
+                f,
+                "{leader_s} started transferring its leadership of term {term} to {to_s}: it takes no new client requests and brings {to_s}'s log (matched up to index {match_index}) up to its last index {last_index} (§3.10)",
+                leader_s = S(leader), to_s = S(to)
+            ),
+            Reason::TransferTimeoutNowSent { leader, to, last_index } => write!(
+                f,
+                "{leader_s} sent TimeoutNow to {to_s}: {to_s}'s log matches its own up to the last index {last_index} (§3.10)",
+                leader_s = S(leader), to_s = S(to)
+            ),
+            Reason::TransferAborted { leader, to, term } => write!(
+                f,
+                "{leader_s} gave up transferring its leadership of term {term} to {to_s}: {to_s} did not take over within an election timeout, so {leader_s} takes client requests again (§3.10)",
+                leader_s = S(leader), to_s = S(to)
+            ),
+            Reason::TransferTimeoutNow { node, term, leader } => write!(
+                f,
+                "{node_s} became candidate of term {term} at once: its leader {leader_s} sent TimeoutNow to hand over leadership, so voters that still hear from {leader_s} vote anyway (§3.10)",
+                leader_s = S(leader), node_s = S(node)
+            ),
+            Reason::RequestRefusedTransfer { leader, to } => write!(
+                f,
+                "{leader_s} refused a client request: it is transferring its leadership to {to_s} (§3.10)",
+                leader_s = S(leader), to_s = S(to)
+            ),
+            Reason::ReadLocal { node, request, index, term, role } => write!(
+                f,
+                "{} answered read #{request} from its own state at index {index} (term {term}) as a {role}, asking no \
+                 one: a local read may be stale (etcd's serializable read)",
+                S(node)
+            ),
+            Reason::ReadIndexWaitsForTerm { node, request, term } => write!(
+                f,
+                "{n} holds read #{request}: it has not yet committed an entry of its term {term}, so its commit index \
+                 may be behind the last leader's (thesis §6.4)",
+                n = S(node)
+            ),
+            Reason::ReadIndexStarted { node, request, index, round } => write!(
+                f,
+                "{} will answer read #{request} at its commit index {index} once a majority acknowledges heartbeat \
+                 round {round}, proving it still leads (ReadIndex, thesis §6.4)",
+                S(node)
+            ),
+            Reason::ReadIndexAnswered { node, request, index, acked } => write!(
+                f,
+                "{} answered read #{request}: {acked}, a majority, acknowledged its heartbeat round and it has applied \
+                 index {index} (ReadIndex, thesis §6.4)",
+                S(node)
+            ),
+            Reason::LeaseRead { node, request, index, age, lease } => write!(
+                f,
+                "{} answered read #{request} from its state at index {index} without asking anyone: a majority \
+                 acknowledged its heartbeats {age} of {lease} heartbeat intervals ago, so its lease holds (thesis §6.4.1)",
+                S(node)
+            ),
+            Reason::LeaseLapsed { node, request, lease } => write!(
+                f,
+                "{} has no lease (no heartbeat round acknowledged by a majority in the last {lease} heartbeat intervals, \
+                 or no entry of its term committed yet): read #{request} falls back to ReadIndex (thesis §6.4.1)",
+                S(node)
+            ),
+            Reason::SnapshotTaken { node, index, term } => write!(
+                f,
+                "{} took a snapshot of its state machine up to index {index} (term {term}) and discarded its log \
+                 up to there, as asked (§7)",
+                S(node)
+            ),
+            Reason::SnapshotTakenPeriodic { node, index, term, every } => write!(
+                f,
+                "{} took a snapshot of its state machine up to index {index} (term {term}): {} applied since its \
+                 last snapshot; its log discards the entries up to there (§7)",
+                S(node),
+                Entries(every)
+            ),
+            Reason::SnapshotRestored { node, index, term } => write!(
+                f,
+                "{} rebuilt its state machine from its snapshot up to index {index} (term {term}) (§7)",
+                S(node)
+            ),
+            Reason::SnapshotSent { leader, follower, next_index, snapshot_index } => write!(
+                f,
+                "{l} sent InstallSnapshot to {f_}: {f_} needs the entry at index {next_index}, which {l} has \
+                 discarded into its snapshot up to index {snapshot_index} (§7)",
+                l = S(leader),
+                f_ = S(follower)
+            ),
+            Reason::SnapshotInstalledKept { node, leader, index, term, kept } => write!(
+                f,
+                "{} installed the leader {}'s snapshot up to index {index} (term {term}) and kept {} after it: \
+                 its log holds the snapshot's last entry (§7)",
+                S(node),
+                S(leader),
+                Entries(kept)
+            ),
+            Reason::SnapshotInstalledDiscarded { node, leader, index, term, removed } => write!(
+                f,
+                "{} installed the leader {}'s snapshot up to index {index} (term {term}) and discarded its whole \
+                 log ({}): its log does not hold the snapshot's last entry (§7)",
+                S(node),
+                S(leader),
+                Entries(removed)
+            ),
+            Reason::SnapshotIgnored { node, leader, index, commit } => write!(
+                f,
+                "{} ignored the leader {}'s snapshot up to index {index}: it has committed up to index {commit} \
+                 already (§7)",
+                S(node),
+                S(leader)
+            ),
+            Reason::SnapshotRejectedStaleTerm { follower, leader, leader_term, follower_term } => write!(
+                f,
+                "{f_} rejected InstallSnapshot from {l}: {l}'s term {leader_term} is older than {f_}'s term \
+                 {follower_term} (§7, §5.1)",
+                f_ = S(follower),
+                l = S(leader)
+            ),
         }
     }
 }

@@ -1,6 +1,9 @@
-//! The leader's side of log replication (§5.3) and the commit rule (§5.4.2).
+//! The leader's side of log replication (§5.3), of InstallSnapshot (§7), and
+//! the commit rule (§5.4.2).
 
-use super::message::{AppendEntries, AppendEntriesReply, Message};
+use std::rc::Rc;
+
+use super::message::{AppendEntries, AppendEntriesReply, InstallSnapshot, InstallSnapshotReply, Message};
 use super::node::{Node, MAX_ENTRIES_PER_MESSAGE};
 use super::progress::ProgressState;
 use super::ready::Ready;
@@ -36,6 +39,11 @@ impl Node {
             return;
         }
         let prev_log_index = progress.next_index - 1;
+        if progress.state == ProgressState::Snapshot || prev_log_index < self.log.snapshot().index {
+            // The follower needs entries this leader has discarded (or is
+            // still installing the snapshot sent for them).
+            return self.send_snapshot(peer, ready);
+        }
         let prev_log_term = self.log.term_at(prev_log_index).expect("next_index is within the log + 1");
         let upto = last.min(prev_log_index + MAX_ENTRIES_PER_MESSAGE as LogIndex);
         let entries = if upto > prev_log_index {
@@ -51,8 +59,41 @@ impl Node {
             prev_log_term,
             entries,
             leader_commit: self.commit_index,
+            round: self.read_only.round,
         };
         self.send(peer, Message::AppendEntries(msg), ready);
+    }
+
+    /// §7: "the leader uses a new RPC called InstallSnapshot to send
+    /// snapshots to followers that are too far behind". Sent when the
+    /// follower needs an entry the leader's log no longer holds, and again
+    /// with each heartbeat until the follower answers (a lost snapshot is
+    /// sent again; the follower ignores one it already has).
+    fn send_snapshot(&mut self, peer: NodeId, ready: &mut Ready) {
+        let snapshot = Rc::clone(&self.snapshot);
+        let index = snapshot.point.index;
+        let progress = &mut self.progress[peer as usize];
+        if progress.state != ProgressState::Snapshot {
+            let (leader, next_index) = (self.id, progress.next_index);
+            ready.reasons.push(Reason::SnapshotSent { leader, follower: peer, next_index, snapshot_index: index });
+        }
+        progress.become_snapshot(index);
+        let msg = InstallSnapshot { term: self.current_term, leader: self.id, snapshot };
+        self.send(peer, Message::InstallSnapshot(msg), ready);
+    }
+
+    /// A follower answered an InstallSnapshot: its log now agrees with ours
+    /// up to `match_index`. Once that covers the snapshot sent, the leader
+    /// probes from just after it (etcd's `becomeProbe` from the snapshot state).
+    pub(super) fn handle_snapshot_reply(&mut self, from: NodeId, reply: &InstallSnapshotReply, ready: &mut Ready) {
+        let last = self.log.last_index();
+        let progress = &mut self.progress[from as usize];
+        progress.maybe_update(reply.match_index.min(last));
+        if progress.snapshot_done() {
+            progress.become_probe();
+        }
+        self.maybe_commit(ready);
+        self.send_append(from, false, ready);
     }
 
     /// A follower answered an AppendEntries (Figure 2, "Rules for Servers",
@@ -64,7 +105,9 @@ impl Node {
         if reply.success {
             let progress = &mut self.progress[from as usize];
             progress.maybe_update(reply.match_index.min(last));
-            if progress.state == ProgressState::Probe {
+            if progress.snapshot_done() {
+                progress.become_probe();
+            } else if progress.state == ProgressState::Probe {
                 progress.become_replicate();
             }
             self.maybe_commit(ready);

@@ -160,6 +160,9 @@ impl fmt::Display for Entry {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Role {
     Follower,
+    /// With PreVote (thesis §9.6): asking whether it could win an election
+    /// before starting one, in its unchanged term.
+    PreCandidate,
     Candidate,
     Leader,
 }
@@ -168,6 +171,7 @@ impl fmt::Display for Role {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Role::Follower => "follower",
+            Role::PreCandidate => "pre-candidate",
             Role::Candidate => "candidate",
             Role::Leader => "leader",
         })
@@ -220,5 +224,60 @@ impl Hasher for Fnv {
     }
     fn write_isize(&mut self, v: isize) {
         self.u64(v as i64 as u64);
+    }
+}
+
+/// How a client read is served (thesis §6.4; the scenario language's
+/// `read=` word). Writes always go through the log.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum ReadMode {
+    /// The read is a log entry, answered once it is applied (Figure 2).
+    #[default]
+    Log,
+    /// ReadIndex (thesis §6.4): the leader records its commit index,
+    /// confirms with one heartbeat round that it still leads, and answers
+    /// once it has applied up to that index.
+    Index,
+    /// A lease read (thesis §6.4.1): the leader answers from its state at
+    /// once while a majority has acknowledged its heartbeats recently
+    /// enough that no other leader can have been elected (clocks allowing).
+    Lease,
+    /// The receiving node answers from its own applied state, whatever its
+    /// role (etcd's serializable read): may be stale.
+    Local,
+}
+
+impl ReadMode {
+    pub const ALL: [ReadMode; 4] = [ReadMode::Log, ReadMode::Index, ReadMode::Lease, ReadMode::Local];
+
+    /// The scenario language's word: `log`, `index`, `lease`, `local`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ReadMode::Log => "log",
+            ReadMode::Index => "index",
+            ReadMode::Lease => "lease",
+            ReadMode::Local => "local",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.name() == name)
+    }
+
+    /// Whether a read of this mode promises linearizability; a lease read
+    /// only while the clocks stay within the drift the lease assumes
+    /// (`lease_bound_holds`, decided by the world that owns the clocks).
+    pub fn promises_linearizability(self, lease_bound_holds: bool) -> bool {
+        match self {
+            ReadMode::Log | ReadMode::Index => true,
+            ReadMode::Lease => lease_bound_holds,
+            ReadMode::Local => false,
+        }
+    }
+}
+
+impl fmt::Display for ReadMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
     }
 }

@@ -44,6 +44,8 @@ pub use crate::sim::WorldConfig as ClusterSpec;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ExpectedRole {
     Follower,
+    /// With `prevote=on` (an extension of `expect role`).
+    PreCandidate,
     Candidate,
     Leader,
     Crashed,
@@ -87,6 +89,10 @@ pub enum Command {
     Crash(NodeRef),
     Restart(NodeRef),
     Timeout(NodeRef),
+    /// `transfer leader to N` (thesis §3.10).
+    TransferLeader(NodeRef),
+    /// `snapshot N` (version 2, §7): node N snapshots its state machine now.
+    Snapshot(NodeRef),
     /// The groups as written; nodes not listed form one more group. No
     /// groups at all is `partition none` (extension): everyone in one
     /// group again, cut links left as they are.
@@ -138,6 +144,8 @@ pub enum Command {
     Get {
         key: String,
         via: Option<NodeRef>,
+        /// `read=MODE` (version 2); `Log` when absent.
+        read: raft::ReadMode,
     },
     Del {
         key: String,
@@ -147,6 +155,7 @@ pub enum Command {
     List {
         prefix: String,
         via: Option<NodeRef>,
+        read: raft::ReadMode,
     },
     ExpectLeader(Option<NodeId>),
     ExpectTerm {
@@ -158,6 +167,12 @@ pub enum Command {
         role: ExpectedRole,
     },
     ExpectCommitted {
+        node: NodeRef,
+        index: u64,
+    },
+    /// `expect snapshot N INDEX` (version 2, §7): node N's latest snapshot
+    /// covers its log up to INDEX (0: it has none).
+    ExpectSnapshot {
         node: NodeRef,
         index: u64,
     },
@@ -376,7 +391,33 @@ impl fmt::Display for ClusterSpec {
             format_duration(self.heartbeat),
             format_range(self.latency),
             format_percent(self.loss_ppm)
-        )
+        )?;
+        // Written only when they differ from the line's default (off on a
+        // `cluster` line, etcd's on a `kubernetes` one), so lines without
+        // them read back unchanged.
+        let (prevote, check_quorum) = match self.kube {
+            Some(_) => (crate::kube::ETCD_RAFT.prevote, crate::kube::ETCD_RAFT.checkquorum),
+            None => (false, false),
+        };
+        let word = |on: bool| if on { "on" } else { "off" };
+        if self.prevote != prevote {
+            write!(f, " prevote={}", word(self.prevote))?;
+        }
+        if self.check_quorum != check_quorum {
+            write!(f, " checkquorum={}", word(self.check_quorum))?;
+        }
+        // Version 2 options, written only when set, so that version 1
+        // scenarios and links read as they always did.
+        if self.disk != (0, 0) {
+            write!(f, " disk={}", format_range(self.disk))?;
+        }
+        if self.drift_ppm != 0 {
+            write!(f, " drift={}", format_percent(self.drift_ppm))?;
+        }
+        if self.snapshot > 0 {
+            write!(f, " snapshot={}", self.snapshot)?;
+        }
+        Ok(())
     }
 }
 
@@ -394,6 +435,7 @@ impl ExpectedRole {
     pub fn name(self) -> &'static str {
         match self {
             ExpectedRole::Follower => "follower",
+            ExpectedRole::PreCandidate => "pre-candidate",
             ExpectedRole::Candidate => "candidate",
             ExpectedRole::Leader => "leader",
             ExpectedRole::Crashed => "crashed",
@@ -443,6 +485,18 @@ impl fmt::Display for Suffix<'_> {
     }
 }
 
+/// ` read=MODE`, left out for the default `log`.
+struct ReadSuffix(raft::ReadMode);
+
+impl fmt::Display for ReadSuffix {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            raft::ReadMode::Log => Ok(()),
+            mode => write!(f, " read={mode}"),
+        }
+    }
+}
+
 struct Within(Micros);
 
 impl fmt::Display for Within {
@@ -468,6 +522,8 @@ impl Command {
             Command::Crash(_)
                 | Command::Restart(_)
                 | Command::Timeout(_)
+                | Command::TransferLeader(_)
+                | Command::Snapshot(_)
                 | Command::Partition(_)
                 | Command::Cut { .. }
                 | Command::Uncut { .. }
@@ -496,6 +552,8 @@ impl fmt::Display for Command {
             Command::Crash(n) => write!(f, "crash {n}"),
             Command::Restart(n) => write!(f, "restart {n}"),
             Command::Timeout(n) => write!(f, "timeout {n}"),
+            Command::TransferLeader(n) => write!(f, "transfer leader to {n}"),
+            Command::Snapshot(n) => write!(f, "snapshot {n}"),
             Command::Partition(groups) if groups.is_empty() => f.write_str("partition none"),
             Command::Partition(groups) => {
                 f.write_str("partition ")?;
@@ -528,16 +586,21 @@ impl fmt::Display for Command {
             Command::Unbreak(None) => f.write_str("unbreak all"),
             Command::Rule { rule, on } => write!(f, "rule {rule} {}", if *on { "on" } else { "off" }),
             Command::Put { key, value, via } => write!(f, "put {key} {value}{}", Suffix("via", via)),
-            Command::Get { key, via } => write!(f, "get {key}{}", Suffix("via", via)),
+            Command::Get { key, via, read } => write!(f, "get {key}{}{}", Suffix("via", via), ReadSuffix(*read)),
             Command::Del { key, via } => write!(f, "del {key}{}", Suffix("via", via)),
             // The empty prefix is the bare `list` (extension).
-            Command::List { prefix, via } if prefix.is_empty() => write!(f, "list{}", Suffix("via", via)),
-            Command::List { prefix, via } => write!(f, "list {prefix}{}", Suffix("via", via)),
+            Command::List { prefix, via, read } if prefix.is_empty() => {
+                write!(f, "list{}{}", Suffix("via", via), ReadSuffix(*read))
+            }
+            Command::List { prefix, via, read } => {
+                write!(f, "list {prefix}{}{}", Suffix("via", via), ReadSuffix(*read))
+            }
             Command::ExpectLeader(Some(id)) => write!(f, "expect leader {id}"),
             Command::ExpectLeader(None) => f.write_str("expect leader none"),
             Command::ExpectTerm { node, term } => write!(f, "expect term {node} {term}"),
             Command::ExpectRole { node, role } => write!(f, "expect role {node} {role}"),
             Command::ExpectCommitted { node, index } => write!(f, "expect committed {node} {index}"),
+            Command::ExpectSnapshot { node, index } => write!(f, "expect snapshot {node} {index}"),
             Command::ExpectLog { node, entries } => {
                 write!(f, "expect log {node}")?;
                 for (term, command) in entries {

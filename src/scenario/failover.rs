@@ -122,13 +122,16 @@ mod tests {
         let samples: Vec<Sample> =
             (1..=12).map(|seed| measure(seed, &spec, LeaseName::ControllerManager).unwrap()).collect();
         for s in &samples {
-            // Observed at most one renewal period (2 s) plus a poll (4.4 s)
-            // around the crash; acquired 15 s later, within one more poll.
-            assert!((-2_100_000..4_500_000).contains(&s.observed_before_crash), "{s:?}");
+            // Observed at most one renewal period (2 s) before the crash, and
+            // at most a poll (4.4 s) after it, or a request timeout (5 s)
+            // and a jittered retry (up to 2.4 s) and its round trip after it when the standby's read was
+            // forwarded to the crashed etcd leader (ReadIndex: seed 8);
+            // acquired 15 s later, within one more poll.
+            assert!((-2_100_000..9_000_000).contains(&s.observed_before_crash), "{s:?}");
             let expiry = (s.observed_before_crash + 15_000_000) as u64;
             assert!(s.failover >= expiry && s.failover < expiry + 4_500_000, "{s:?}");
         }
         let summary = summarize(&samples).unwrap();
-        assert!(summary.min > 12 * SECOND && summary.max < 24 * SECOND, "{summary:?}");
+        assert!(summary.min > 12 * SECOND && summary.max < 29 * SECOND, "{summary:?}");
     }
 }

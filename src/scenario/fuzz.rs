@@ -52,11 +52,13 @@ pub struct FuzzOptions {
     pub duration: Micros,
     /// Lesions: rules switched off from the start (`rule NAME off`).
     pub rules_off: Vec<Rule>,
+    /// The cluster option `snapshot=K` (§7; 0: off).
+    pub snapshot: u64,
 }
 
 impl Default for FuzzOptions {
     fn default() -> Self {
-        FuzzOptions { nodes: 5, faults: Fault::ALL.to_vec(), duration: 30 * SECOND, rules_off: Vec::new() }
+        FuzzOptions { nodes: 5, faults: Fault::ALL.to_vec(), duration: 30 * SECOND, rules_off: Vec::new(), snapshot: 0 }
     }
 }
 

@@ -259,9 +259,9 @@ impl Schedule<'_> {
                 self.ops += 1;
                 (Command::Put { key, value: self.ops.to_string(), via }, None)
             }
-            1 => (Command::Get { key, via }, self.read_word()),
+            1 => (Command::Get { key, via, read: crate::raft::ReadMode::Log }, self.read_word()),
             2 => (Command::Del { key, via }, None),
-            _ => (Command::List { prefix: String::new(), via }, self.read_word()),
+            _ => (Command::List { prefix: String::new(), via, read: crate::raft::ReadMode::Log }, self.read_word()),
         };
         self.lines.push(Line { command, read });
     }
@@ -368,10 +368,15 @@ pub fn generate_with(
     let mut rng = SimRng::new(seed ^ 0x5a4a_4d50);
     let (mut cluster, profile) = draw_profile(&mut rng, options);
     cluster.seed = seed;
+    cluster.snapshot = options.snapshot;
     // The words get a stream of their own, so that adding a word to a table
     // leaves every other draw of every seed as it was.
     let mut word_rng = SimRng::new(seed ^ 0x0077_0bd5);
-    let cluster_words = draw_words(&mut word_rng, cluster_table);
+    let mut cluster_words = draw_words(&mut word_rng, cluster_table);
+    // `--snapshot K` sets the option itself.
+    if options.snapshot > 0 {
+        cluster_words.retain(|w| !w.starts_with("snapshot="));
+    }
     let n = options.nodes;
     let timings = cluster.clone();
     let mut s = Schedule {
@@ -398,8 +403,10 @@ pub fn generate_with(
         for _ in 0..if burst { s.rng.between(8, 40) } else { 1 } {
             s.client_op();
         }
-        while next_fault <= s.now && total_weight > 0 {
-            next_fault += around(s.rng, profile.fault_every);
+        // An episode runs time forward by itself: the next fault is drawn
+        // from the later of the two, and none starts past the end.
+        while next_fault <= s.now && s.now < options.duration && total_weight > 0 {
+            next_fault = next_fault.max(s.now) + around(s.rng, profile.fault_every);
             let i = weighted(s.rng, &weights);
             match i.checked_sub(profile.fault_weights.len()) {
                 None => s.fault(profile.fault_weights[i].0),

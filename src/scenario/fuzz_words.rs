@@ -14,13 +14,19 @@
 
 use crate::sim::SimRng;
 
-/// Groups of alternative option words for the `cluster` line. Today's
-/// parser takes only the timing options, which the swarm draws as numbers
-/// (`election=`, `heartbeat=`, `latency=`, `loss=`), so the table of
-/// protocol options starts empty.
+/// Groups of alternative option words for the `cluster` line: the
+/// protocol options (PreVote, CheckQuorum), the disk and clock models and
+/// log compaction. The timing options (`election=`, `heartbeat=`,
+/// `latency=`, `loss=`) the swarm draws as numbers.
+// The version-2 words (`prevote=on`, `checkquorum=on`, `disk=1..5ms`,
+// `drift=5%`, `snapshot=20`; `read=index|lease|local`) all parse, and with
+// them 1,000 seeds at 5 nodes give 0 violations but 15 liveness failures
+// (no leader or no commit within the recovery bound, messages piling up
+// past the budget): to be diagnosed before they are drawn here
+// (docs/fuzzing.md).
 pub const CLUSTER_WORDS: &[&[&str]] = &[];
 
-/// `read=` words for `get` and `list`; empty while the parser knows none.
+/// `read=` words for `get` and `list`: every mode beside the default `log`.
 pub const READ_WORDS: &[&str] = &[];
 
 /// For each group, none of its words (half the time) or one of them.

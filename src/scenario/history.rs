@@ -59,6 +59,15 @@ pub(super) fn expect_linearizable(world: &World, expected: bool) -> Result<(), S
     }
 }
 
+/// `expect not-linearizable`, and when it holds, what breaks the history,
+/// naming the operations (printed under the command).
+pub(super) fn explain_not_linearizable(world: &World) -> Result<Vec<String>, String> {
+    expect_linearizable(world, false)?;
+    let ops: Vec<_> = world.client().ops().iter().map(|o| o.to_operation()).collect();
+    let check = check_history(&ops);
+    Ok(check.counterexamples().iter().map(|c| format!("not linearizable: {c}")).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use crate::scenario::parse;

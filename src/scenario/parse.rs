@@ -19,19 +19,19 @@ use super::ast::{
     ClusterSpec, Command, Expected, LinkKind, NodeRef, ParseError, Scenario, ShowWhat, Step, DEFAULT_WITHIN, MAX_STEP,
 };
 use crate::kube::KubeSpec;
-use crate::raft::{MessageKind, NodeId, Rule, MAX_NODES};
-use crate::sim::{Breakpoint, BREAKPOINT_NAMES};
+use crate::raft::{MessageKind, NodeId, ReadMode, Rule, MAX_NODES};
+use crate::sim::{Breakpoint, Micros, BREAKPOINT_NAMES, MAX_DRIFT_PPM};
 use lexer::{check_controls, check_invisible, duration, percent, range, uint, uint_word, Cursor, Line, Word, DURATION};
 
 pub use lexer::{is_invisible, lines, shown};
 
 const SEPARATOR: &str = "----";
-const COMMANDS: &str = "one of: run, step, crash, restart, timeout, partition, cut, uncut, heal, \
+const COMMANDS: &str = "one of: run, step, crash, restart, timeout, transfer, snapshot, partition, cut, uncut, heal, \
                         drop, duplicate, put, get, del, list, client, break, unbreak, rule, expect, show, \
                         etcdctl, kubectl, fail, restore, isolate";
 /// The first words of commands (`client` only when `load` follows it: the
 /// runner prints lines like `client submits #1 ...`).
-const KEYWORDS: [&str; 27] = [
+const KEYWORDS: [&str; 29] = [
     "cluster",
     "kubernetes",
     "etcdctl",
@@ -44,6 +44,8 @@ const KEYWORDS: [&str; 27] = [
     "crash",
     "restart",
     "timeout",
+    "transfer",
+    "snapshot",
     "partition",
     "cut",
     "uncut",
@@ -60,8 +62,10 @@ const KEYWORDS: [&str; 27] = [
     "unbreak",
     "rule",
 ];
-const MESSAGE_TYPE: &str = "a message type: RequestVote, RequestVoteReply, AppendEntries, AppendEntriesReply, any";
-const OPTIONS: &str = "an option: seed, election, heartbeat, latency, loss";
+const MESSAGE_TYPE: &str = "a message type: RequestVote, RequestVoteReply, AppendEntries, AppendEntriesReply, \
+                            PreVote, PreVoteReply, TimeoutNow, InstallSnapshot, InstallSnapshotReply, any";
+const OPTIONS: &str =
+    "an option: seed, election, heartbeat, latency, loss, prevote, checkquorum, disk, drift, snapshot";
 const END: &str = "end of line";
 
 /// Parses a whole scenario, stopping at the first error.
@@ -168,7 +172,9 @@ fn parse_cluster(line: &Line) -> Result<ClusterSpec, ParseError> {
         };
         let name = w.sub(0, key.len());
         let v = w.tail(key.len() + 1);
-        if !["seed", "election", "heartbeat", "latency", "loss"].contains(&key) {
+        if !["seed", "election", "heartbeat", "latency", "loss", "prevote", "checkquorum", "disk", "drift", "snapshot"]
+            .contains(&key)
+        {
             return Err(name.error(OPTIONS));
         }
         if seen.contains(&key) {
@@ -203,9 +209,60 @@ fn cluster_option(spec: &mut ClusterSpec, key: &str, v: &Word) -> Result<(), Par
         }
         "latency" => spec.latency = range(v)?,
         "loss" => spec.loss_ppm = percent(v)?,
+        "prevote" => spec.prevote = on_off(v)?,
+        "checkquorum" => spec.check_quorum = on_off(v)?,
+        "disk" => spec.disk = range_or_duration(v)?,
+        "drift" => {
+            spec.drift_ppm = percent(v)?;
+            if spec.drift_ppm > MAX_DRIFT_PPM {
+                return Err(v.error("a clock drift of at most 50%, like 2%"));
+            }
+        }
+        "snapshot" => {
+            const EVERY: &str = "a number of applied entries above 0, like snapshot=100, or 'off'";
+            spec.snapshot = match v.text {
+                "off" => 0,
+                text => match uint(text) {
+                    Some(k) if k > 0 => k,
+                    _ => return Err(v.error(EVERY)),
+                },
+            };
+        }
         _ => return Err(v.error(OPTIONS)),
     }
     Ok(())
+}
+
+/// `on` or `off`, the value of a protocol option such as `prevote=on`.
+fn on_off(v: &Word) -> Result<bool, ParseError> {
+    match v.text {
+        "on" => Ok(true),
+        "off" => Ok(false),
+        _ => Err(v.error("'on' or 'off'")),
+    }
+}
+
+/// `5..15ms`, or one duration `10ms` for a fixed latency (`disk=0ms`).
+fn range_or_duration(w: &Word) -> Result<(Micros, Micros), ParseError> {
+    if w.text.contains("..") {
+        range(w)
+    } else {
+        duration(w).map(|d| (d, d))
+    }
+}
+
+/// `read=log|index|lease|local` after a `get` or a `list` (version 2);
+/// `log` when absent.
+fn read_mode(c: &mut Cursor) -> Result<ReadMode, ParseError> {
+    const MODES: &str = "a read mode: log, index, lease or local";
+    match c.peek() {
+        Some(w) if w.text.starts_with("read=") => {
+            c.next();
+            let v = w.tail("read=".len());
+            ReadMode::from_name(v.text).ok_or_else(|| v.error(MODES))
+        }
+        _ => Ok(ReadMode::Log),
+    }
 }
 
 /// The grammar of every command but `cluster`, for a cluster of `nodes`.
@@ -323,6 +380,8 @@ impl Parser {
             "kubectl" => self.kubectl(&w, &mut c)?,
             "etcdctl" => parse_kube::etcdctl(&mut c)?,
             "timeout" => Command::Timeout(self.next_node(&mut c)?),
+            "transfer" => self.transfer(&mut c)?,
+            "snapshot" => Command::Snapshot(self.next_node(&mut c)?),
             "partition" => match c.peek() {
                 Some(w) if w.text == "none" => {
                     c.next();
@@ -431,9 +490,11 @@ impl Parser {
             "get" | "del" | "list" => {
                 // `list` and `list via N` (extension; version 1 rejects both)
                 // list every key: the empty prefix. `list via` stays the
-                // prefix "via".
+                // prefix "via". A read may end with `read=MODE` (version 2).
+                let is_read = w.text != "del";
+                let has_mode = is_read && c.last().is_some_and(|v| v.text.starts_with("read="));
                 let empty_prefix = w.text == "list"
-                    && match c.remaining() {
+                    && match c.remaining() - usize::from(has_mode) {
                         0 => true,
                         2 => c.peek().is_some_and(|v| v.text == "via"),
                         _ => false,
@@ -441,10 +502,19 @@ impl Parser {
                 let key = if empty_prefix { String::new() } else { key(&mut c)? };
                 let via = self.suffix(&mut c, "via")?;
                 end = via_or_end;
+                let before_mode = c.remaining();
+                let read = if is_read { read_mode(&mut c)? } else { ReadMode::Log };
+                if is_read {
+                    end = match (&via, c.remaining() < before_mode) {
+                        (_, true) => END,
+                        (None, false) => "'via N', 'read=MODE' or end of line",
+                        (Some(_), false) => "'read=MODE' or end of line",
+                    };
+                }
                 match w.text {
-                    "get" => Command::Get { key, via },
+                    "get" => Command::Get { key, via, read },
                     "del" => Command::Del { key, via },
-                    _ => Command::List { prefix: key, via },
+                    _ => Command::List { prefix: key, via, read },
                 }
             }
             "expect" => {
@@ -472,6 +542,22 @@ impl Parser {
 
     /// `run DURATION`, `run until leader [within D]`,
     /// `run until committed INDEX [within D]`.
+    /// `transfer leader to N` (version 2, thesis §3.10). N may not be
+    /// `leader`: the leader cannot hand over to itself.
+    fn transfer(&self, c: &mut Cursor) -> Result<Command, ParseError> {
+        for keyword in ["leader", "to"] {
+            let w = c.word(&format!("'{keyword}'"))?;
+            if w.text != keyword {
+                return Err(w.error(format!("'{keyword}'")));
+            }
+        }
+        let w = c.word(&self.node_expected("leader"))?;
+        if w.text == "leader" {
+            return Err(w.error(format!("a node other than the leader: a node id 1..{}", self.nodes)));
+        }
+        Ok(Command::TransferLeader(self.node(&w)?))
+    }
+
     fn run(&self, c: &mut Cursor) -> Result<(Command, &'static str), ParseError> {
         let first = format!("{DURATION}, or 'until'");
         let w = c.word(&first)?;

@@ -8,7 +8,7 @@ use crate::raft;
 use crate::scenario::ast::{Command, ExpectedRole, ParseError};
 
 pub(super) const EXPECTS: &str =
-    "one of: leader, term, role, committed, log, value, missing, read, linearizable, not-linearizable, no-violations, violation, lease, apiserver";
+    "one of: leader, term, role, committed, snapshot, log, value, missing, read, linearizable, not-linearizable, no-violations, violation, lease, apiserver";
 const LOG_ENTRY: &str = "a log entry like 1:noop, 1:put(x=1), 2:del(x), 2:get(x) or 3:list(prefix)";
 
 /// What `expect violation` takes: the invariants' words.
@@ -35,11 +35,12 @@ impl Parser {
                 Command::ExpectTerm { node, term }
             }
             "role" => {
-                const ROLES: &str = "one of: follower, candidate, leader, crashed";
+                const ROLES: &str = "one of: follower, pre-candidate, candidate, leader, crashed";
                 let node = self.next_node(c)?;
                 let w = c.word(ROLES)?;
                 let role = match w.text {
                     "follower" => ExpectedRole::Follower,
+                    "pre-candidate" => ExpectedRole::PreCandidate,
                     "candidate" => ExpectedRole::Candidate,
                     "leader" => ExpectedRole::Leader,
                     "crashed" => ExpectedRole::Crashed,
@@ -51,6 +52,11 @@ impl Parser {
                 let node = self.next_node(c)?;
                 let index = uint_word(&c.word("a log index like 3")?, "a log index like 3")?;
                 Command::ExpectCommitted { node, index }
+            }
+            "snapshot" => {
+                let node = self.next_node(c)?;
+                let index = uint_word(&c.word("a log index like 10")?, "a log index like 10")?;
+                Command::ExpectSnapshot { node, index }
             }
             "log" => {
                 let node = self.next_node(c)?;

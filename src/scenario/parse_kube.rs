@@ -5,13 +5,13 @@
 
 use super::lexer::{duration, uint, Cursor, Line, Word};
 use super::{cluster_option, Parser, OPTIONS};
-use crate::kube::{KubeSpec, LeaseName, Topology};
+use crate::kube::{KubeSpec, LeaseName, Topology, ETCD_RAFT};
 use crate::scenario::ast::{ClusterSpec, Command, Holder, KubeCommand, ParseError};
 use crate::store::etcdctl;
 
 const HEADER: &str = "'kubernetes stacked' or 'kubernetes external'";
 const KUBE_OPTIONS: &str = "an option: control-planes, etcd, zones, lease-duration, renew-deadline, retry-period, \
-                            seed, election, heartbeat, latency, loss";
+                            seed, election, heartbeat, latency, loss, prevote, checkquorum, snapshot";
 
 /// `kubernetes stacked|external control-planes=K [etcd=M] [zones=...]
 /// [lease-duration=15s renew-deadline=10s retry-period=2s] [cluster options]`.
@@ -25,6 +25,10 @@ pub(super) fn header(line: &Line) -> Result<ClusterSpec, ParseError> {
         _ => return Err(t.error("'stacked' or 'external'")),
     };
     let mut cluster = ClusterSpec::new(1);
+    // etcd's members run with PreVote and CheckQuorum unless the line says
+    // `prevote=off` / `checkquorum=off`.
+    cluster.prevote = ETCD_RAFT.prevote;
+    cluster.check_quorum = ETCD_RAFT.checkquorum;
     let mut kube = KubeSpec::new(topology, 1, 1);
     let (mut control_planes, mut etcd, mut zones) = (None, None, None);
     let mut lease_word = None;

@@ -1,7 +1,7 @@
 //! Unit tests of `parse`, kept apart so that parse.rs stays readable.
 
 use super::parse;
-use crate::raft::{self, MessageKind};
+use crate::raft::{self, MessageKind, ReadMode};
 use crate::scenario::ast::*;
 use NodeRef::{Id, Leader};
 
@@ -76,9 +76,22 @@ fn cluster_defaults_and_options() {
             heartbeat: 50 * MS,
             latency: (10 * MS, 20 * MS),
             loss_ppm: 0,
-            kube: None
+            prevote: false,
+            check_quorum: false,
+            disk: (0, 0),
+            drift_ppm: 0,
+            kube: None,
+            snapshot: 0,
         }
     );
+    let on = cluster("cluster 3 prevote=on checkquorum=on");
+    assert!(on.prevote && on.check_quorum);
+    assert_eq!(
+        on.to_string(),
+        "cluster 3 seed=0 election=150..300ms heartbeat=50ms latency=10..20ms loss=0% prevote=on checkquorum=on"
+    );
+    let off = cluster("cluster 3 prevote=off checkquorum=off");
+    assert_eq!(off, d);
     let c = cluster("cluster 9 loss=5% latency=1ms..2ms heartbeat=20ms election=1..1.5s seed=18446744073709551615");
     assert_eq!(c.nodes, 9);
     assert_eq!(c.seed, u64::MAX);
@@ -92,6 +105,56 @@ fn cluster_defaults_and_options() {
     assert_eq!(cluster("cluster 1 latency=0..0ms").latency, (0, 0));
     assert_eq!(cluster("cluster 1 election=200ms..1s").election, (200 * MS, S));
     assert_eq!(cluster("cluster 1 election=300..300us").election, (300, 300));
+    // Version 2: stable-storage latency and clock drift.
+    let c = cluster("cluster 3 disk=5..15ms drift=2%");
+    assert_eq!((c.disk, c.drift_ppm), ((5 * MS, 15 * MS), 20_000));
+    assert_eq!(
+        c.to_string(),
+        "cluster 3 seed=0 election=150..300ms heartbeat=50ms latency=10..20ms loss=0% disk=5..15ms drift=2%"
+    );
+    assert_eq!(cluster("cluster 3 disk=0ms").disk, (0, 0));
+    assert_eq!(cluster("cluster 3 disk=4ms").disk, (4 * MS, 4 * MS));
+}
+
+#[test]
+fn disk_drift_and_read_mode_errors_name_the_word() {
+    assert_eq!(
+        err("cluster 3 drift=60%
+"),
+        "1:17: unexpected '60%', expected a clock drift of at most 50%, like 2%"
+    );
+    assert_eq!(
+        err("cluster 3 drift=fast
+")
+        .split(", expected")
+        .nth(1),
+        Some(" a percentage like 5%, 0.5% or 100%")
+    );
+    assert!(err("cluster 3 disk=15..5ms
+")
+    .starts_with("1:16: unexpected '15..5ms'"));
+    assert_eq!(
+        err("cluster 3
+get x read=fast
+"),
+        "2:12: unexpected 'fast', expected a read mode: log, index, lease or local"
+    );
+    assert_eq!(
+        err("cluster 3
+get x via 2 read=
+"),
+        "2:18: missing word, expected a read mode: log, index, lease or local"
+    );
+    assert_eq!(
+        err("cluster 3
+get x read=local via 2
+"),
+        "2:18: unexpected 'via', expected end of line"
+    );
+    assert!(err("cluster 3
+del x read=local
+")
+    .starts_with("2:7: unexpected 'read=local'"));
 }
 
 #[test]
@@ -114,11 +177,12 @@ fn cluster_errors() {
     assert_eq!(err("cluster 0"), "1:9: unexpected '0', expected a cluster size 1..9");
     assert_eq!(err("cluster 10"), "1:9: unexpected '10', expected a cluster size 1..9");
     assert_eq!(err("cluster +3"), "1:9: unexpected '+3', expected a cluster size 1..9");
+    assert_eq!(err("cluster 5 seed=1 prevote=maybe"), "1:26: unexpected 'maybe', expected 'on' or 'off'");
+    assert_eq!(err("cluster 5 checkquorum="), "1:11: unexpected 'checkquorum=', expected a value after 'checkquorum='");
     assert_eq!(
-        err("cluster 5 seed=1 prevote=on"),
-        "1:18: unexpected 'prevote', expected an option: seed, election, heartbeat, latency, loss"
+        err("cluster 5 quorum=on"),
+        "1:11: unexpected 'quorum', expected an option: seed, election, heartbeat, latency, loss, prevote, checkquorum, disk, drift, snapshot"
     );
-    assert!(err("cluster 5 checkquorum=on").starts_with("1:11: unexpected 'checkquorum'"));
     assert_eq!(err("cluster 5 seed=1 seed=2"), "1:18: unexpected 'seed', expected each option at most once");
     assert_eq!(err("cluster 5 seed=-1"), "1:16: unexpected '-1', expected a seed like 7");
     assert_eq!(err("cluster 5 seed="), "1:11: unexpected 'seed=', expected a value after 'seed='");
@@ -215,11 +279,59 @@ fn node_commands_and_ids() {
     assert_eq!(err2("heal now"), "2:6: unexpected 'now', expected end of line");
 }
 
+/// `transfer leader to N` (version 2, thesis §3.10), and its errors.
+#[test]
+fn transfer_leader_to_n() {
+    assert_eq!(cmd("transfer leader to 3"), Command::TransferLeader(Id(3)));
+    assert_eq!(cmd("transfer leader to 3").to_string(), "transfer leader to 3");
+    for (line, error) in [
+        ("transfer", "2:9: missing word, expected 'leader'"),
+        ("transfer node to 3", "2:10: unexpected 'node', expected 'leader'"),
+        ("transfer leader 3", "2:17: unexpected '3', expected 'to'"),
+        ("transfer leader to", "2:19: missing word, expected a node id 1..5 or 'leader'"),
+        ("transfer leader to 6", "2:20: unexpected '6', expected a node id 1..5 or 'leader'"),
+        (
+            "transfer leader to leader",
+            "2:20: unexpected 'leader', expected a node other than the leader: a node id 1..5",
+        ),
+        ("transfer leader to 2 now", "2:22: unexpected 'now', expected end of line"),
+    ] {
+        assert_eq!(err2(line), error, "{line}");
+    }
+    for kind in ["PreVote", "PreVoteReply", "TimeoutNow"] {
+        assert!(matches!(cmd(&format!("drop next {kind} 1->2")), Command::Message { .. }), "{kind}");
+    }
+}
+
+#[test]
+fn s7_snapshot_forms_and_their_errors() {
+    assert_eq!(cluster("cluster 3 snapshot=10").snapshot, 10);
+    assert_eq!(cluster("cluster 3 snapshot=off").snapshot, 0);
+    assert!(!cluster("cluster 3").to_string().contains("snapshot"), "off is not written");
+    assert!(cluster("cluster 3 snapshot=7").to_string().ends_with(" snapshot=7"));
+    let every = "expected a number of applied entries above 0, like snapshot=100, or 'off'";
+    // (text, error)
+    let errors = [
+        ("cluster 3 snapshot=0", format!("1:20: unexpected '0', {every}")),
+        ("cluster 3 snapshot=many", format!("1:20: unexpected 'many', {every}")),
+        ("cluster 3 snapshot=", "1:11: unexpected 'snapshot=', expected a value after 'snapshot='".to_string()),
+    ];
+    for (text, error) in errors {
+        assert_eq!(err(text), error, "{text}");
+    }
+    assert_eq!(cmd("snapshot 2"), Command::Snapshot(Id(2)));
+    assert_eq!(cmd("snapshot leader"), Command::Snapshot(Leader));
+    assert_eq!(cmd("expect snapshot 3 20"), Command::ExpectSnapshot { node: Id(3), index: 20 });
+    assert_eq!(err2("snapshot"), "2:9: missing word, expected a node id 1..5 or 'leader'");
+    assert_eq!(err2("snapshot 2 now"), "2:12: unexpected 'now', expected end of line");
+    assert_eq!(err2("expect snapshot 2 x"), "2:19: unexpected 'x', expected a log index like 10");
+}
+
 #[test]
 fn unknown_command_on_line_3() {
     assert_eq!(
         err("cluster 3\nrun 1s\nreboot 2\n"),
-        "3:1: unexpected 'reboot', expected one of: run, step, crash, restart, timeout, partition, cut, \
+        "3:1: unexpected 'reboot', expected one of: run, step, crash, restart, timeout, transfer, snapshot, partition, cut, \
          uncut, heal, drop, duplicate, put, get, del, list, client, break, unbreak, rule, expect, show, etcdctl, kubectl, fail, restore, isolate"
     );
     // Keywords are case-sensitive.
@@ -275,7 +387,8 @@ fn message_actions() {
     for kind in MessageKind::ALL {
         assert_eq!(cmd(&format!("drop next {} 1->2", kind.name())), m(LinkKind::Drop, Some(kind), Id(1), Id(2)));
     }
-    let types = "expected a message type: RequestVote, RequestVoteReply, AppendEntries, AppendEntriesReply, any";
+    let types = "expected a message type: RequestVote, RequestVoteReply, AppendEntries, AppendEntriesReply, \
+                 PreVote, PreVoteReply, TimeoutNow, InstallSnapshot, InstallSnapshotReply, any";
     assert_eq!(err2("drop next Vote 1->2"), format!("2:11: unexpected 'Vote', {types}"));
     assert_eq!(err2("drop next requestvote 1->2"), format!("2:11: unexpected 'requestvote', {types}"));
     assert_eq!(err2("drop next"), format!("2:10: missing word, {types}"));
@@ -370,7 +483,7 @@ fn breakpoints() {
     assert_eq!(err2("break leader"), format!("2:7: unexpected 'leader', {names}"));
     assert_eq!(err2("break leader-elected now"), "2:22: unexpected 'now', expected end of line");
     let types = "expected a message type: RequestVote, RequestVoteReply, AppendEntries, AppendEntriesReply, \
-                 ClientRequest, ClientReply, or any";
+                 PreVote, PreVoteReply, TimeoutNow, InstallSnapshot, InstallSnapshotReply, ClientRequest, ClientReply, or any";
     assert_eq!(err2("break message Vote 1->2"), format!("2:15: unexpected 'Vote', {types}"));
     assert_eq!(err2("break message"), format!("2:14: missing word, {types}"));
     let ends = "expected a node id 1..5 or 'client'";
@@ -434,20 +547,35 @@ fn client_requests() {
     assert_eq!(cmd("put x 1"), Command::Put { key: s("x"), value: s("1"), via: None });
     assert_eq!(cmd("put x a=b via 2"), Command::Put { key: s("x"), value: s("a=b"), via: Some(Id(2)) });
     assert_eq!(cmd("put via via"), Command::Put { key: s("via"), value: s("via"), via: None });
-    assert_eq!(cmd("get x via leader"), Command::Get { key: s("x"), via: Some(Leader) });
-    assert_eq!(cmd("get x"), Command::Get { key: s("x"), via: None });
+    assert_eq!(cmd("get x via leader"), Command::Get { key: s("x"), via: Some(Leader), read: ReadMode::Log });
+    assert_eq!(cmd("get x"), Command::Get { key: s("x"), via: None, read: ReadMode::Log });
     assert_eq!(cmd("del x via 5"), Command::Del { key: s("x"), via: Some(Id(5)) });
-    assert_eq!(cmd("list user/ via 1"), Command::List { prefix: s("user/"), via: Some(Id(1)) });
+    assert_eq!(cmd("list user/ via 1"), Command::List { prefix: s("user/"), via: Some(Id(1)), read: ReadMode::Log });
     // Extension: the bare `list` is the empty prefix (every key).
-    assert_eq!(cmd("list"), Command::List { prefix: s(""), via: None });
-    assert_eq!(cmd("list via 2"), Command::List { prefix: s(""), via: Some(Id(2)) });
-    assert_eq!(cmd("list via"), Command::List { prefix: s("via"), via: None });
-    assert_eq!(cmd("list via via 2"), Command::List { prefix: s("via"), via: Some(Id(2)) });
-    for line in ["list", "list via 2", "list via", "list via via 2", "list k via leader"] {
+    assert_eq!(cmd("list"), Command::List { prefix: s(""), via: None, read: ReadMode::Log });
+    assert_eq!(cmd("list via 2"), Command::List { prefix: s(""), via: Some(Id(2)), read: ReadMode::Log });
+    assert_eq!(cmd("list via"), Command::List { prefix: s("via"), via: None, read: ReadMode::Log });
+    assert_eq!(cmd("list via via 2"), Command::List { prefix: s("via"), via: Some(Id(2)), read: ReadMode::Log });
+    // Version 2: the read mode.
+    assert_eq!(cmd("get x read=index"), Command::Get { key: s("x"), via: None, read: ReadMode::Index });
+    assert_eq!(cmd("get x via 2 read=local"), Command::Get { key: s("x"), via: Some(Id(2)), read: ReadMode::Local });
+    assert_eq!(cmd("list read=lease"), Command::List { prefix: s(""), via: None, read: ReadMode::Lease });
+    assert_eq!(cmd("list via 3 read=log"), Command::List { prefix: s(""), via: Some(Id(3)), read: ReadMode::Log });
+    assert_eq!(cmd("list u/ read=index"), Command::List { prefix: s("u/"), via: None, read: ReadMode::Index });
+    for line in [
+        "list",
+        "list via 2",
+        "list via",
+        "list via via 2",
+        "list k via leader",
+        "get x via 2 read=local",
+        "list read=index",
+    ] {
         assert_eq!(cmd(line).to_string(), line);
     }
     assert_eq!(err2("list via 6"), "2:10: unexpected '6', expected a node id 1..5 or 'leader'");
-    assert_eq!(err2("list x y"), "2:8: unexpected 'y', expected 'via N' or end of line");
+    assert_eq!(err2("list x y"), "2:8: unexpected 'y', expected 'via N', 'read=MODE' or end of line");
+    assert_eq!(err2("get x via 2 y"), "2:13: unexpected 'y', expected 'read=MODE' or end of line");
     assert_eq!(cmd("put ключ значение"), Command::Put { key: s("ключ"), value: s("значение"), via: None });
     assert_eq!(err2("put x"), "2:6: missing word, expected a value");
     assert_eq!(err2("put"), "2:4: missing word, expected a key");
@@ -455,7 +583,8 @@ fn client_requests() {
     assert_eq!(err2("put x 1 via 9"), "2:13: unexpected '9', expected a node id 1..5 or 'leader'");
     assert_eq!(err2("put x 1 via"), "2:12: missing word, expected a node id 1..5 or 'leader'");
     assert_eq!(err2("put x 1 2"), "2:9: unexpected '2', expected 'via N' or end of line");
-    assert_eq!(err2("get x y"), "2:7: unexpected 'y', expected 'via N' or end of line");
+    assert_eq!(err2("get x y"), "2:7: unexpected 'y', expected 'via N', 'read=MODE' or end of line");
+    assert_eq!(err2("del x y"), "2:7: unexpected 'y', expected 'via N' or end of line");
     // Columns count characters, not bytes.
     assert_eq!(err2("put ключ значение via 7"), "2:23: unexpected '7', expected a node id 1..5 or 'leader'");
 }
@@ -487,7 +616,7 @@ fn expectations() {
     assert!(err2("expect lead 1").starts_with("2:8: unexpected 'lead', expected one of: leader, term, role,"));
     assert_eq!(
         err2("expect role 1 boss"),
-        "2:15: unexpected 'boss', expected one of: follower, candidate, leader, crashed"
+        "2:15: unexpected 'boss', expected one of: follower, pre-candidate, candidate, leader, crashed"
     );
     assert_eq!(err2("expect term 1"), "2:14: missing word, expected a term like 2");
     assert_eq!(err2("expect committed 1 -1"), "2:20: unexpected '-1', expected a log index like 3");

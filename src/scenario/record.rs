@@ -14,7 +14,7 @@
 //! brought to where the original acted, it returns an error rather than text
 //! that would reproduce something else.
 
-use crate::raft::{Command as KvCommand, NodeId, CLIENT};
+use crate::raft::{Command as KvCommand, NodeId, ReadMode, CLIENT};
 use crate::sim::{Effect, JournalEntry, MessageFault, Micros, UserAction, World, WorldConfig};
 
 use super::ast::{Command, KubeCommand, LinkKind, NodeRef, Step, MAX_DURATION, MAX_STEP};
@@ -186,6 +186,8 @@ fn action_command(world: &World, action: &UserAction) -> Result<Command, String>
         UserAction::Crash(id) => Command::Crash(node(*id)),
         UserAction::Restart(id) => Command::Restart(node(*id)),
         UserAction::Timeout(id) => Command::Timeout(node(*id)),
+        UserAction::TransferLeader(id) => Command::TransferLeader(node(*id)),
+        UserAction::Snapshot(id) => Command::Snapshot(node(*id)),
         UserAction::Partition(groups) => partition(world, groups)?,
         UserAction::Cut { from, to, both, down } => {
             let (from, to, both) = (node(*from), node(*to), *both);
@@ -213,7 +215,8 @@ fn action_command(world: &World, action: &UserAction) -> Result<Command, String>
                 Command::FaultMessage { action, id: *id }
             }
         }
-        UserAction::Submit { command, via } => submit(command, via.map(node))?,
+        UserAction::Submit { command, via } => submit(command, via.map(node), ReadMode::Log)?,
+        UserAction::Read { command, via, mode } => submit(command, via.map(node), *mode)?,
         UserAction::SetClientLoad(every) => Command::ClientLoad(every.filter(|&d| d > 0)),
         UserAction::SetRule { rule, on } => Command::Rule { rule: *rule, on: *on },
         UserAction::Etcdctl(call) => etcdctl(call)?,
@@ -292,16 +295,16 @@ fn word(text: &str, what: &str, key: bool) -> Result<String, String> {
     }
 }
 
-fn submit(command: &KvCommand, via: Option<NodeRef>) -> Result<Command, String> {
+fn submit(command: &KvCommand, via: Option<NodeRef>, read: ReadMode) -> Result<Command, String> {
     Ok(match command {
         KvCommand::Put { key, value } => {
             Command::Put { key: word(key, "key", true)?, value: word(value, "value", false)?, via }
         }
-        KvCommand::Get { key } => Command::Get { key: word(key, "key", true)?, via },
+        KvCommand::Get { key } => Command::Get { key: word(key, "key", true)?, via, read },
         KvCommand::Del { key } => Command::Del { key: word(key, "key", true)?, via },
         // The empty prefix is the bare `list`.
-        KvCommand::List { prefix } if prefix.is_empty() => Command::List { prefix: String::new(), via },
-        KvCommand::List { prefix } => Command::List { prefix: word(prefix, "prefix", true)?, via },
+        KvCommand::List { prefix } if prefix.is_empty() => Command::List { prefix: String::new(), via, read },
+        KvCommand::List { prefix } => Command::List { prefix: word(prefix, "prefix", true)?, via, read },
         KvCommand::Noop => return Err("a no-op is not a client command".to_string()),
         KvCommand::Etcd(_) => return Err("an etcd request is sent with etcdctl, not as a client command".to_string()),
     })

@@ -290,3 +290,23 @@ fn a_rule_switched_off_and_on_is_recorded_and_replayed() {
     );
     assert!(!w.rules().is_on(crate::raft::Rule::CommitCurrentTerm) && w.rules().is_on(crate::raft::Rule::VoteOnce));
 }
+
+/// PreVote and CheckQuorum are recorded on the cluster line, a transfer as
+/// `transfer leader to N`, and the replay reaches the same world (§3.10).
+#[test]
+fn the_election_options_and_a_transfer_are_recorded_and_replayed() {
+    let mut w = World::new(WorldConfig { prevote: true, check_quorum: true, ..config() }).unwrap();
+    w.run_until(600 * MS);
+    let leader = w.current_leader().expect("a leader within 600 ms");
+    let to = if leader == 1 { 2 } else { 1 };
+    w.transfer_leader(to).unwrap();
+    let text = round_trip(&w);
+    w.run_until(1200 * MS);
+    assert_eq!(w.current_leader(), Some(to));
+    let lines: Vec<&str> = text.lines().skip(1).collect();
+    assert_eq!(
+        lines[0],
+        "cluster 5 seed=7 election=150..300ms heartbeat=50ms latency=10..20ms loss=0% prevote=on checkquorum=on"
+    );
+    assert_eq!(lines[1..], ["run 600ms".to_string(), format!("transfer leader to {to}")]);
+}

@@ -6,7 +6,7 @@
 //! prints every event with all it caused, actions print what they did, `show`
 //! prints a table and a passing `expect` prints nothing.
 
-use crate::raft::{Command as KvCommand, NodeId, CLIENT};
+use crate::raft::{Command as KvCommand, NodeId, ReadMode, CLIENT};
 use crate::sim::{fmt_time, Effect, Hit, MessageFault, Micros, SimError, Watch, World, WorldConfig};
 
 use super::ast::{format_duration, ClusterSpec, Command, LinkKind, NodeRef, Scenario, ShowWhat, Step};
@@ -444,6 +444,14 @@ impl Runner {
                 let id = self.resolve(node)?;
                 self.act(out, |w| w.force_timeout(id))?;
             }
+            Command::TransferLeader(node) => {
+                let id = self.resolve(node)?;
+                self.act(out, |w| w.transfer_leader(id))?;
+            }
+            Command::Snapshot(node) => {
+                let id = self.resolve(node)?;
+                self.act(out, |w| w.take_snapshot(id))?;
+            }
             Command::Partition(groups) => {
                 let groups = groups
                     .iter()
@@ -497,9 +505,9 @@ impl Runner {
                 })?;
             }
             Command::Put { key, value, via } => self.submit(out, KvCommand::put(key, value), via)?,
-            Command::Get { key, via } => self.submit(out, KvCommand::get(key), via)?,
+            Command::Get { key, via, read } => self.submit_read(out, KvCommand::get(key), via, *read)?,
             Command::Del { key, via } => self.submit(out, KvCommand::del(key), via)?,
-            Command::List { prefix, via } => self.submit(out, KvCommand::list(prefix), via)?,
+            Command::List { prefix, via, read } => self.submit_read(out, KvCommand::list(prefix), via, *read)?,
             Command::Etcdctl(call) => out.extend(self.etcdctl_instant(call)?),
             Command::Kube(command) => self.kube_command(command, out)?,
             Command::Show(what) => out.extend(match what {
@@ -508,6 +516,7 @@ impl Runner {
                 ShowWhat::Kv => show::kv(w),
                 ShowWhat::Messages => show::messages(w),
             }),
+            Command::ExpectLinearizable(false) => out.extend(super::history::explain_not_linearizable(w)?),
             expectation => self.expect(expectation)?,
         }
         Ok(())
@@ -564,8 +573,24 @@ impl Runner {
     }
 
     fn submit(&mut self, out: &mut Vec<String>, command: KvCommand, via: &Option<NodeRef>) -> Result<(), String> {
+        self.submit_read(out, command, via, ReadMode::Log)
+    }
+
+    /// Submits a client command; a read is served as `read` says.
+    fn submit_read(
+        &mut self,
+        out: &mut Vec<String>,
+        command: KvCommand,
+        via: &Option<NodeRef>,
+        read: ReadMode,
+    ) -> Result<(), String> {
         let via = via.as_ref().map(|n| self.resolve(n)).transpose()?;
-        let op = self.world.submit(command, via).map_err(|e| e.to_string())?;
+        let op = if read == ReadMode::Log {
+            self.world.submit(command, via)
+        } else {
+            self.world.submit_read(command, via, read)
+        };
+        let op = op.map_err(|e| e.to_string())?;
         out.push(self.world.describe_submit(op));
         // An armed `drop next ClientRequest client->N` fires right here.
         let effects = self.world.last_effects().iter().filter(|e| e.is_notable());

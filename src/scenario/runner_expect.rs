@@ -4,7 +4,7 @@
 use crate::raft::{NodeId, Role};
 use crate::sim::World;
 
-use super::super::ast::{Command, ExpectedRole};
+use super::super::ast::Command;
 use super::Runner;
 
 impl Runner {
@@ -31,12 +31,7 @@ impl Runner {
             Command::ExpectRole { node, role } => {
                 let id = self.resolve(node)?;
                 let actual = role_of(w, id);
-                let wanted = match role {
-                    ExpectedRole::Follower => "follower",
-                    ExpectedRole::Candidate => "candidate",
-                    ExpectedRole::Leader => "leader",
-                    ExpectedRole::Crashed => "crashed",
-                };
+                let wanted = role.name();
                 if actual != wanted {
                     return Err(format!("expected node {id} to be {wanted}, but it is {actual}"));
                 }
@@ -48,6 +43,20 @@ impl Runner {
                     return Err(format!("expected node {id} to have commit index {index}, but it has {actual}"));
                 }
             }
+            Command::ExpectSnapshot { node, index } => {
+                let id = self.resolve(node)?;
+                let actual = w.node(id).snapshot().point.index;
+                if actual != *index {
+                    let has = match actual {
+                        0 => "it has none".to_string(),
+                        i => format!("it covers the log up to index {i}"),
+                    };
+                    return Err(format!(
+                        "expected node {id}'s latest snapshot to cover the log up to index {index}, but {has}"
+                    ));
+                }
+            }
+            // The entries the log holds: after a snapshot, those after it.
             Command::ExpectLog { node, entries } => {
                 let id = self.resolve(node)?;
                 let log = w.node(id).log();
@@ -56,8 +65,12 @@ impl Runner {
                 if !same {
                     let want: Vec<String> = entries.iter().map(|(t, c)| format!("{t}:{c}")).collect();
                     let have: Vec<String> = log.entries().iter().map(|e| e.to_string()).collect();
+                    let after = match log.snapshot().index {
+                        0 => String::new(),
+                        i => format!(" after its snapshot up to index {i}"),
+                    };
                     return Err(format!(
-                        "expected node {id}'s log to be [{}], but it is [{}]",
+                        "expected node {id}'s log to be [{}], but it is [{}]{after}",
                         want.join(" "),
                         have.join(" ")
                     ));
@@ -106,6 +119,7 @@ fn role_of(world: &World, id: NodeId) -> &'static str {
     }
     match slot.node.role() {
         Role::Follower => "follower",
+        Role::PreCandidate => "pre-candidate",
         Role::Candidate => "candidate",
         Role::Leader => "leader",
     }

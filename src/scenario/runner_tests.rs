@@ -78,3 +78,22 @@ fn reasons_are_printed_only_when_asked_for() {
     assert!(why.iter().any(|l| l.contains("became candidate of term 1: the user forced")), "{why:#?}");
     assert_eq!(why, why_lines(Trace::Full));
 }
+
+/// `transfer leader to N` fails at run time, naming its line and the
+/// problem, when there is no leader or N leads already (thesis §3.10).
+#[test]
+fn transfer_leader_fails_without_a_leader_or_to_the_leader() {
+    for (text, line, message) in [
+        ("cluster 3\ntransfer leader to 2\n", 2, "there is no leader now"),
+        (
+            "cluster 3 seed=4\nrun until leader\nexpect leader 1\ntransfer leader to 1\n",
+            4,
+            "node 1 is already the leader",
+        ),
+    ] {
+        let (_, _, failure) = run_text(text, Trace::Notable);
+        let failure = failure.expect("the transfer fails");
+        assert_eq!((failure.line, failure.message.as_str()), (line, message), "{text}");
+        assert_eq!(failure.to_string(), format!("line {line}: `{}` failed: {message}", text.lines().last().unwrap()));
+    }
+}

@@ -29,11 +29,22 @@ pub fn nodes(world: &World) -> Vec<String> {
             timer
         ));
     }
+    // With drift, each node's clock rate (version 2): what its timers and
+    // a leader's lease run on.
+    if world.config().drift_ppm > 0 {
+        let rate = |id| format!("{}.{:03}", world.clock_rate(id) / 1_000_000, world.clock_rate(id) % 1_000_000 / 1_000);
+        let rates: Vec<String> =
+            world.nodes().iter().map(|s| format!("{}={}", s.node.id(), rate(s.node.id()))).collect();
+        let bound = if world.lease_bound_holds() { "within" } else { "beyond" };
+        out.push(format!("clocks {} (x real time): {bound} the lease's drift bound", rates.join(" ")));
+    }
     out
 }
 
 /// One line per node: its entries as `TERM:COMMAND`, with `|` marking the
-/// node's commit index (everything left of it is committed).
+/// node's commit index (everything left of it is committed). A log
+/// compacted by a snapshot (§7) starts with `[snapshot 1..I]`, the entries
+/// the snapshot replaced.
 pub fn log(world: &World) -> Vec<String> {
     world
         .nodes()
@@ -41,13 +52,17 @@ pub fn log(world: &World) -> Vec<String> {
         .map(|slot| {
             let n = &slot.node;
             let mut line = format!("{}:", n.id());
-            if n.commit_index() == 0 {
+            let point = n.log().snapshot().index;
+            if point > 0 {
+                line.push_str(&format!(" [snapshot 1..{point}]"));
+            }
+            if n.commit_index() == point {
                 line.push_str(" |");
             }
-            for (i, e) in n.log().entries().iter().enumerate() {
+            for (index, e) in (point + 1..).zip(n.log().entries()) {
                 line.push(' ');
                 line.push_str(&e.to_string());
-                if i as u64 + 1 == n.commit_index() {
+                if index == n.commit_index() {
                     line.push_str(" |");
                 }
             }

@@ -2,7 +2,7 @@
 //! replays, and what a shared link turns back into scenario text.
 
 use crate::kube::MachineId;
-use crate::raft::{Command, MessageKind, NodeId, Rule};
+use crate::raft::{Command, MessageKind, NodeId, ReadMode, Rule};
 use crate::store::etcdctl::Call;
 
 use super::network::MessageFault;
@@ -16,6 +16,10 @@ pub enum UserAction {
     Restart(NodeId),
     /// Fires a node's election timer now.
     Timeout(NodeId),
+    /// `transfer leader to N` (thesis §3.10).
+    TransferLeader(NodeId),
+    /// §7: a node snapshots its state machine now.
+    Snapshot(NodeId),
     Partition(Vec<Vec<NodeId>>),
     /// Takes a link down (`down`) or back up; `both` also does the reverse.
     Cut {
@@ -38,6 +42,12 @@ pub enum UserAction {
     Submit {
         command: Command,
         via: Option<NodeId>,
+    },
+    /// A read served outside the log (`get KEY read=index|lease|local`).
+    Read {
+        command: Command,
+        via: Option<NodeId>,
+        mode: ReadMode,
     },
     SetClientLoad(Option<Micros>),
     /// Switches a safety rule on or off on every node (a lesion).
@@ -63,6 +73,8 @@ impl UserAction {
             UserAction::Crash(id) => world.crash(*id),
             UserAction::Restart(id) => world.restart(*id),
             UserAction::Timeout(id) => world.force_timeout(*id),
+            UserAction::TransferLeader(id) => world.transfer_leader(*id),
+            UserAction::Snapshot(id) => world.take_snapshot(*id),
             UserAction::Partition(groups) => world.partition(groups.clone()),
             UserAction::Cut { from, to, both, down } => world.set_link(*from, *to, *both, *down),
             UserAction::Heal => {
@@ -72,6 +84,7 @@ impl UserAction {
             UserAction::MessageFault { fault, kind, from, to } => world.message_fault(*fault, *kind, *from, *to),
             UserAction::FaultMessage { fault, id } => world.fault_message(*fault, *id),
             UserAction::Submit { command, via } => world.submit(command.clone(), *via).map(|_| ()),
+            UserAction::Read { command, via, mode } => world.submit_read(command.clone(), *via, *mode).map(|_| ()),
             UserAction::SetClientLoad(interval) => {
                 world.set_client_load(*interval);
                 Ok(())

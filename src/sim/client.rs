@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use crate::check::linearizability::Operation;
 use crate::check::Completion;
-use crate::raft::{Applied, ClientOutcome, Command, Message, NodeId, RequestId, CLIENT};
+use crate::raft::{Applied, ClientOutcome, Command, LogIndex, Message, NodeId, ReadMode, RequestId, Term, CLIENT};
 use crate::store::etcdctl::{Call, COMMAND_TIMEOUT_US};
 
 use crate::util::chunked::{ElemMut, CHUNK};
@@ -24,6 +24,12 @@ use super::{Micros, SimError, World};
 pub struct ClientOp {
     pub id: RequestId,
     pub command: Command,
+    /// How a read is served (`Log` for every write).
+    pub read: ReadMode,
+    /// Where the answer was read: the applied index and the answering
+    /// node's term (for a read through the log, its committed entry's index
+    /// and term). `None` for writes and until answered.
+    pub read_at: Option<(LogIndex, Term)>,
     /// Node the user asked for with `via`, if any.
     pub via: Option<NodeId>,
     pub invoked_at: Micros,
@@ -158,11 +164,20 @@ impl Client {
         }
     }
 
-    pub(super) fn submit(&mut self, command: Command, via: Option<NodeId>, now: Micros, target: NodeId) -> RequestId {
+    pub(super) fn submit(
+        &mut self,
+        command: Command,
+        read: ReadMode,
+        via: Option<NodeId>,
+        now: Micros,
+        target: NodeId,
+    ) -> RequestId {
         let id = self.op_count() as RequestId + 1;
         self.ops.push(ClientOp {
             id,
             command,
+            read,
+            read_at: None,
             via,
             invoked_at: now,
             completed_at: None,
@@ -176,7 +191,13 @@ impl Client {
         id
     }
 
-    pub(super) fn complete(&mut self, id: RequestId, result: Applied, now: Micros) -> bool {
+    pub(super) fn complete(
+        &mut self,
+        id: RequestId,
+        result: Applied,
+        read_at: Option<(LogIndex, Term)>,
+        now: Micros,
+    ) -> bool {
         let Some(mut op) = self.op_mut(id) else {
             return false;
         };
@@ -186,6 +207,7 @@ impl Client {
         }
         op.completed_at = Some(now);
         op.result = Some(result);
+        op.read_at = read_at;
         drop(op);
         self.set_retry(id, None);
         self.pending.retain(|&p| p != id);
@@ -235,6 +257,9 @@ impl World {
     /// page's feed describe a submission (the event itself names only #N).
     pub fn describe_submit(&self, op: RequestId) -> String {
         match self.client.op(op) {
+            Some(o) if o.read != ReadMode::Log => {
+                format!("client submits #{op} {} read={} to node {}", o.command, o.read, o.target)
+            }
             Some(o) => format!("client submits #{op} {} to node {}", o.command, o.target),
             None => format!("client submits #{op}"),
         }
@@ -249,7 +274,32 @@ impl World {
         }
         self.record(UserAction::Submit { command: command.clone(), via });
         self.effects.clear();
-        let op = self.submit_op(command, via);
+        let op = self.submit_op(command, ReadMode::Log, via);
+        self.finish_event(EventKind::Submit(op), None);
+        Ok(op)
+    }
+
+    /// Submits a read (`get`, `list`) served as `mode` says (thesis §6.4):
+    /// through the log, by ReadIndex, under the leader's lease, or by the
+    /// receiving node alone.
+    pub fn submit_read(
+        &mut self,
+        command: Command,
+        via: Option<NodeId>,
+        mode: ReadMode,
+    ) -> Result<RequestId, SimError> {
+        if !matches!(command, Command::Get { .. } | Command::List { .. }) {
+            return Err(SimError::NotARead(command.to_string()));
+        }
+        if mode == ReadMode::Log {
+            return self.submit(command, via);
+        }
+        if let Some(id) = via {
+            self.check_node(id)?;
+        }
+        self.record(UserAction::Read { command: command.clone(), via, mode });
+        self.effects.clear();
+        let op = self.submit_op(command, mode, via);
         self.finish_event(EventKind::Submit(op), None);
         Ok(op)
     }
@@ -268,15 +318,15 @@ impl World {
         let deadline = self.now + COMMAND_TIMEOUT_US;
         let id = self.client.ops.len() as RequestId + 1;
         self.client.deadlines.push((id, deadline));
-        let op = self.submit_op(command, None);
+        let op = self.submit_op(command, ReadMode::Log, None);
         debug_assert_eq!(op, id);
         self.finish_event(EventKind::Submit(op), None);
         Ok(op)
     }
 
-    pub(super) fn submit_op(&mut self, command: Command, via: Option<NodeId>) -> RequestId {
+    pub(super) fn submit_op(&mut self, command: Command, read: ReadMode, via: Option<NodeId>) -> RequestId {
         let target = via.or_else(|| self.current_leader()).or(self.client.leader_hint).unwrap_or(1);
-        let op = self.client.submit(command, via, self.now, target);
+        let op = self.client.submit(command, read, via, self.now, target);
         self.client_send(op);
         op
     }
@@ -311,10 +361,10 @@ impl World {
             return;
         };
         record.attempts += 1;
-        let (target, command) = (record.target, record.command.clone());
+        let (target, command, read) = (record.target, record.command.clone(), record.read);
         drop(record);
         self.client.set_retry(op, Some(retry_at));
-        self.send(CLIENT, target, Message::ClientRequest { request: op, command });
+        self.send(CLIENT, target, Message::ClientRequest { request: op, command, read });
     }
 
     pub(super) fn client_receive(&mut self, from: NodeId, msg: &Message) {
@@ -331,10 +381,21 @@ impl World {
             return;
         }
         match outcome {
-            ClientOutcome::Applied(result) => {
-                self.client.leader_hint = Some(from);
-                if self.client.complete(request, result.clone(), self.now) {
-                    self.effects.push(Effect::ClientDone { op: request, node: from, result: result.clone() });
+            ClientOutcome::Applied(result) | ClientOutcome::Read { result, .. } => {
+                let read_at = match *outcome {
+                    ClientOutcome::Read { index, term, .. } => Some((index, term)),
+                    // A read through the log read at its committed entry.
+                    _ if matches!(op.command, Command::Get { .. } | Command::List { .. }) => {
+                        self.checker.committed_entry_of(request)
+                    }
+                    _ => None,
+                };
+                if matches!(outcome, ClientOutcome::Applied(_)) || self.node(from).role() == crate::raft::Role::Leader {
+                    self.client.leader_hint = Some(from);
+                }
+                if self.client.complete(request, result.clone(), read_at, self.now) {
+                    let (op, node, result) = (request, from, result.clone());
+                    self.effects.push(Effect::ClientDone { op, node, result, at: read_at });
                 }
             }
             ClientOutcome::Redirect { leader } => {
@@ -400,15 +461,14 @@ impl World {
         let mut found = 0;
         if let EventKind::Submit(op) | EventKind::ClientLoad(Some(op)) = kind {
             if let Some(o) = self.client.op(*op) {
-                // Every operation goes through the log today, so every one
-                // promises linearizability.
-                found += self.checker.client_invoked(event, now, o.id, &o.command, true);
+                let promised = o.read.promises_linearizability(self.lease_reads_promised());
+                found += self.checker.client_invoked(event, now, o.id, &o.command, promised);
             }
         }
         for effect in &self.effects {
-            if let Effect::ClientDone { op, node, result } = effect {
+            if let Effect::ClientDone { op, node, result, .. } = effect {
                 let Some(o) = self.client.op(*op) else { continue };
-                let done = Completion { op: *op, command: &o.command, node: *node, result, through_log: true };
+                let done = Completion { op: *op, command: &o.command, node: *node, result, read: o.read };
                 found += self.checker.client_completed(event, now, done);
             }
         }
@@ -425,6 +485,6 @@ impl World {
         }
         let key = self.client.load_key((count % 8) as usize);
         let value = Rc::from(count.to_string());
-        Some(self.submit_op(Command::Put { key, value }, None))
+        Some(self.submit_op(Command::Put { key, value }, ReadMode::Log, None))
     }
 }

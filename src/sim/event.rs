@@ -4,7 +4,7 @@ use std::fmt;
 
 use crate::check::Violation;
 use crate::kube::{KubeEffect, Place};
-use crate::raft::{Applied, MessageKind, NodeEvent, NodeId, Reason, RequestId, Rule, CLIENT};
+use crate::raft::{Applied, LogIndex, MessageKind, NodeEvent, NodeId, Reason, RequestId, Rule, Term, CLIENT};
 
 use super::kube_host::KubeEvent;
 use super::network::{ArmedFault, InFlight, LossReason, MessageFault};
@@ -27,6 +27,9 @@ pub enum EventKind {
     Undeliverable(InFlight, LossReason),
     ElectionTimeout(NodeId),
     HeartbeatTimeout(NodeId),
+    /// A node's lease timer fired: a leader checks its quorum or ends a
+    /// transfer, a follower stops trusting that its leader is alive.
+    LeaseTimeout(NodeId),
     /// The client gave up waiting on an attempt and tried again.
     ClientRetry(RequestId),
     /// The steady load generator submitted an operation (None: paused
@@ -37,6 +40,13 @@ pub enum EventKind {
     Crash(NodeId),
     Restart(NodeId),
     ForcedTimeout(NodeId),
+    /// `transfer leader to N`: the leader `from` starts handing over to `to`.
+    TransferLeader {
+        from: NodeId,
+        to: NodeId,
+    },
+    /// §7: the user had a node snapshot its state machine.
+    Snapshot(NodeId),
     Partition(Vec<Vec<NodeId>>),
     Cut {
         from: NodeId,
@@ -100,6 +110,7 @@ impl EventKind {
                 | EventKind::Undeliverable(..)
                 | EventKind::ElectionTimeout(_)
                 | EventKind::HeartbeatTimeout(_)
+                | EventKind::LeaseTimeout(_)
                 | EventKind::ClientRetry(_)
                 | EventKind::ClientLoad(_)
                 | EventKind::ClientGiveUp(_)
@@ -129,6 +140,8 @@ pub enum Effect {
         op: RequestId,
         node: NodeId,
         result: Applied,
+        /// For a read: the index and term it read at (`ClientOp::read_at`).
+        at: Option<(LogIndex, Term)>,
     },
     ClientRedirect {
         op: RequestId,
@@ -170,6 +183,7 @@ impl fmt::Display for EventKind {
             }
             EventKind::ElectionTimeout(id) => write!(f, "node {id} election timeout"),
             EventKind::HeartbeatTimeout(id) => write!(f, "node {id} heartbeat timeout"),
+            EventKind::LeaseTimeout(id) => write!(f, "node {id} lease timeout"),
             EventKind::ClientRetry(op) => write!(f, "client retries #{op}"),
             EventKind::ClientLoad(Some(op)) => write!(f, "client load submits #{op}"),
             EventKind::ClientLoad(None) => write!(f, "client load paused: too many unanswered operations"),
@@ -177,6 +191,8 @@ impl fmt::Display for EventKind {
             EventKind::Crash(id) => write!(f, "crash node {id}"),
             EventKind::Restart(id) => write!(f, "restart node {id}"),
             EventKind::ForcedTimeout(id) => write!(f, "force election timeout on node {id}"),
+            EventKind::TransferLeader { from, to } => write!(f, "transfer leader {from} to {to}"),
+            EventKind::Snapshot(id) => write!(f, "node {id} takes a snapshot"),
             EventKind::Partition(groups) => {
                 f.write_str("partition ")?;
                 for (i, g) in groups.iter().enumerate() {
@@ -234,6 +250,9 @@ impl fmt::Display for Effect {
             Effect::Node(id, NodeEvent::Overwrote { from, kept }) => {
                 write!(f, "node {id} overwrites conflicting entries from index {from} and keeps {kept} stale entries")
             }
+            Effect::Node(id, NodeEvent::Snapshotted { index }) => {
+                write!(f, "node {id}'s snapshot covers its log up to index {index}")
+            }
             Effect::Lost { from, to, kind } => {
                 write!(f, "{} {}->{} lost in the network", kind.name(), endpoint(*from), endpoint(*to))
             }
@@ -244,7 +263,12 @@ impl fmt::Display for Effect {
                 };
                 write!(f, "{} {}->{} {what} as armed", kind.name(), endpoint(*from), endpoint(*to))
             }
-            Effect::ClientDone { op, node, result } => write!(f, "client #{op} done by node {node}: {result}"),
+            Effect::ClientDone { op, node, result, at: None } => {
+                write!(f, "client #{op} done by node {node}: {result}")
+            }
+            Effect::ClientDone { op, node, result, at: Some((index, term)) } => {
+                write!(f, "client #{op} done by node {node}: {result}, read at index {index} term {term}")
+            }
             Effect::ClientRedirect { op, from, to: Some(to) } => {
                 write!(f, "client #{op} redirected by node {from} to node {to}")
             }
@@ -297,11 +321,24 @@ impl Effect {
         }
         match (event, reason) {
             (NodeEvent::Became { role, .. }, r) => match role {
-                crate::raft::Role::Candidate => {
-                    matches!(r, Reason::ElectionTimerFired { .. } | Reason::ForcedTimeout { .. })
+                crate::raft::Role::Candidate => matches!(
+                    r,
+                    Reason::ElectionTimerFired { .. }
+                        | Reason::ForcedTimeout { .. }
+                        | Reason::PreVoteWon { .. }
+                        | Reason::TransferTimeoutNow { .. }
+                ),
+                crate::raft::Role::PreCandidate => {
+                    matches!(r, Reason::PreCampaignTimerFired { .. } | Reason::PreCampaignForced { .. })
                 }
                 crate::raft::Role::Leader => matches!(r, Reason::WonElection { .. }),
-                crate::raft::Role::Follower => matches!(r, Reason::SawHigherTerm { .. } | Reason::HeardLeader { .. }),
+                crate::raft::Role::Follower => matches!(
+                    r,
+                    Reason::SawHigherTerm { .. }
+                        | Reason::HeardLeader { .. }
+                        | Reason::PreVoteLost { .. }
+                        | Reason::CheckQuorumLost { .. }
+                ),
             },
             (NodeEvent::Voted { candidate, .. }, r) => match r {
                 Reason::VoteGranted { candidate: c, .. }
@@ -313,7 +350,16 @@ impl Effect {
                 Reason::LeaderCommitted { index: i, .. }
                 | Reason::LeaderCommittedOldTerm { index: i, .. }
                 | Reason::FollowerCommitted { index: i, .. }
-                | Reason::FollowerCommittedUnbounded { index: i, .. } => i == index,
+                | Reason::FollowerCommittedUnbounded { index: i, .. }
+                | Reason::SnapshotInstalledKept { index: i, .. }
+                | Reason::SnapshotInstalledDiscarded { index: i, .. } => i == index,
+                _ => false,
+            },
+            (NodeEvent::Snapshotted { index }, r) => match r {
+                Reason::SnapshotTaken { index: i, .. }
+                | Reason::SnapshotTakenPeriodic { index: i, .. }
+                | Reason::SnapshotInstalledKept { index: i, .. }
+                | Reason::SnapshotInstalledDiscarded { index: i, .. } => i == index,
                 _ => false,
             },
             (NodeEvent::Truncated { .. }, r) => matches!(r, Reason::ConflictDeleted { .. }),

@@ -3,8 +3,9 @@
 //! apiserver's availability). The hosting itself is `kube_host.rs`.
 
 use crate::check::Invariant;
+use crate::kube::ETCD_RAFT;
 use crate::kube::{kubectl, KubeSpec, LeaseName, LeaseObject, MachineId};
-use crate::raft::{ClientOutcome, Command, Message, NodeId, RequestId, Role, CLIENT};
+use crate::raft::{ClientOutcome, Command, Message, NodeId, ReadMode, RequestId, Role, CLIENT};
 use crate::store::Keys;
 
 use super::action::UserAction;
@@ -36,7 +37,9 @@ impl World {
         let mut stepped = Vec::new();
         for (member, id, request) in proposals {
             if self.slot(member).alive {
-                let msg = Message::ClientRequest { request: id, command: Command::Etcd(request) };
+                // etcd serves linearizable reads by ReadIndex, as etcd does.
+                let read = if ETCD_RAFT.read_index && !request.is_write() { ReadMode::Index } else { ReadMode::Log };
+                let msg = Message::ClientRequest { request: id, command: Command::Etcd(request), read };
                 self.with_node(member, |node, ready| node.step(CLIENT, &msg, ready));
                 stepped.push(member);
             }

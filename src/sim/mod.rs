@@ -9,6 +9,8 @@ mod action;
 mod breakpoint;
 mod budget;
 mod client;
+mod clock;
+mod disk;
 mod etcd;
 mod event;
 mod kube_event;
@@ -33,7 +35,7 @@ pub use timeline::Timeline;
 pub use world::{NodeSlot, Stats, World};
 
 use crate::kube::KubeSpec;
-use crate::raft::{NodeId, MAX_NODES};
+use crate::raft::{ElectionOptions, NodeId, MAX_NODES};
 
 /// Virtual time in microseconds since the start of the run.
 pub type Micros = u64;
@@ -53,9 +55,22 @@ pub struct WorldConfig {
     pub latency: (Micros, Micros),
     /// Probability that a message is lost, in parts per million.
     pub loss_ppm: u32,
+    /// `prevote=on`: PreVote (thesis §9.6).
+    pub prevote: bool,
+    /// `checkquorum=on`: CheckQuorum and leader stickiness (thesis §4.2.3).
+    pub check_quorum: bool,
+    /// Stable-storage write latency, drawn per write from this range: a
+    /// node's messages wait until what they depend on is written (`disk.rs`).
+    pub disk: (Micros, Micros),
+    /// Clock drift bound, in parts per million: each node's clock runs at
+    /// its own fixed rate in [1 − d, 1 + d], drawn from the seed (`clock.rs`).
+    pub drift_ppm: u32,
     /// A Kubernetes control plane around the cluster (the `kubernetes`
     /// header); the Raft nodes are then its etcd members.
     pub kube: Option<KubeSpec>,
+    /// §7, `snapshot=K`: every node snapshots its state machine after each
+    /// K applied entries and discards its log up to there (0: off).
+    pub snapshot: u64,
 }
 
 impl Default for WorldConfig {
@@ -67,7 +82,12 @@ impl Default for WorldConfig {
             heartbeat: 50 * MS,
             latency: (10 * MS, 20 * MS),
             loss_ppm: 0,
+            prevote: false,
+            check_quorum: false,
+            disk: (0, 0),
+            drift_ppm: 0,
             kube: None,
+            snapshot: 0,
         }
     }
 }
@@ -81,6 +101,11 @@ impl WorldConfig {
 
     pub fn with_nodes(nodes: u8, seed: u64) -> Self {
         WorldConfig { nodes, seed, ..Default::default() }
+    }
+
+    /// The election options every node runs with.
+    pub fn election_options(&self) -> ElectionOptions {
+        ElectionOptions { prevote: self.prevote, check_quorum: self.check_quorum }
     }
 
     pub fn validate(&self) -> Result<(), SimError> {
@@ -100,6 +125,12 @@ impl WorldConfig {
         if self.loss_ppm > 1_000_000 {
             return bad("the loss rate is at most 100%");
         }
+        if self.disk.0 > self.disk.1 {
+            return bad("the disk latency range must be LOW..HIGH with LOW <= HIGH");
+        }
+        if self.drift_ppm > MAX_DRIFT_PPM {
+            return bad("the clock drift is at most 50%");
+        }
         if let Some(kube) = &self.kube {
             kube.validate().map_err(SimError::BadConfig)?;
             if kube.etcd != self.nodes {
@@ -116,6 +147,10 @@ impl WorldConfig {
     }
 }
 
+/// The largest clock drift a cluster may have: 50%, clocks at half to one
+/// and a half times real time.
+pub const MAX_DRIFT_PPM: u32 = 500_000;
+
 /// A request the world cannot carry out, with what was wrong.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SimError {
@@ -130,6 +165,10 @@ pub enum SimError {
     SelfLink(NodeId),
     NoSuchMessage(u64),
     NoLeader,
+    /// `transfer leader to N` where N already leads.
+    AlreadyLeader(NodeId),
+    /// A read mode was given for a command that is not a read.
+    NotARead(String),
     BadConfig(String),
     /// A request about the control plane's machines or zones that cannot be
     /// carried out, and why.
@@ -149,6 +188,8 @@ impl fmt::Display for SimError {
             SimError::SelfLink(id) => write!(f, "a link joins two different nodes, not node {id} to itself"),
             SimError::NoSuchMessage(id) => write!(f, "message {id} is no longer in flight"),
             SimError::NoLeader => write!(f, "there is no leader now"),
+            SimError::AlreadyLeader(id) => write!(f, "node {id} is already the leader"),
+            SimError::NotARead(command) => write!(f, "{command} is not a read: only get and list take read="),
             SimError::BadConfig(what) => write!(f, "bad cluster options: {what}"),
             SimError::ControlPlane(what) => f.write_str(what),
         }

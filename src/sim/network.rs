@@ -199,6 +199,14 @@ impl Network {
         before - self.in_flight.len()
     }
 
+    /// Drops the messages from `node` still waiting for its disk (it crashed
+    /// before they left).
+    pub(super) fn discard_unsent_from(&mut self, node: NodeId, now: Micros) -> usize {
+        let before = self.in_flight.len();
+        self.in_flight.retain(|m| m.from != node || m.sent_at <= now);
+        before - self.in_flight.len()
+    }
+
     /// Removes one in-flight message by id.
     pub(super) fn remove(&mut self, id: u64) -> Option<InFlight> {
         let mut found = None;

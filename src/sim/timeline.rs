@@ -82,7 +82,9 @@ pub fn clone_bytes(world: &World) -> usize {
     let chunked = |len: usize, elem: usize| len / CHUNK * PTR + len % CHUNK * elem;
     let mut bytes = size_of::<World>();
     for slot in world.nodes() {
-        let (node, len) = (&slot.node, slot.node.log().last_index() as usize);
+        // The entries the log holds past its snapshot point (§7).
+        let log = slot.node.log();
+        let (node, len) = (&slot.node, (log.last_index() - log.snapshot().index) as usize);
         bytes += size_of::<NodeSlot>() + chunked(len, size_of::<Entry>()) + chunked(len, size_of::<u64>());
         bytes += node.kv().len() * 6 * PTR + RESULT_WINDOW * (size_of::<Applied>() + 8);
     }

@@ -12,6 +12,8 @@ use crate::raft::{
 
 use super::action::{JournalEntry, UserAction};
 use super::client::{Client, ClientLoad};
+use super::clock::{self, RatePpm};
+use super::disk::Persistent;
 use super::event::{Effect, Event, EventKind};
 use super::kube_host::KubeHost;
 use super::network::{ArmedFault, MessageFault, Network};
@@ -29,6 +31,13 @@ pub struct NodeSlot {
     pub election_armed_at: Micros,
     pub heartbeat_deadline: Option<Micros>,
     pub heartbeat_armed_at: Micros,
+    /// When the lease timer fires (PreVote, CheckQuorum, transfer: one
+    /// minimum election timeout); `None` when stopped.
+    pub lease_deadline: Option<Micros>,
+    /// The node's clock rate (`clock.rs`): its timers run on it.
+    pub clock_ppm: RatePpm,
+    /// When its disk has written everything queued (`disk.rs`).
+    pub disk_free_at: Micros,
 }
 
 /// Counters over the whole run.
@@ -75,6 +84,7 @@ enum Due {
     Message,
     Election(NodeId),
     Heartbeat(NodeId),
+    Lease(NodeId),
     ClientRetry(RequestId),
     ClientLoad,
     Kube,
@@ -84,16 +94,28 @@ impl World {
     pub fn new(config: WorldConfig) -> Result<World, SimError> {
         config.validate()?;
         let n = config.nodes;
+        let mut rng = SimRng::new(config.seed);
+        let rates = clock::draw_rates(&config, &mut rng);
+        let lease_ticks = config.lease_ticks();
         let mut world = World {
-            rng: SimRng::new(config.seed),
+            rng,
             nodes: (1..=n)
-                .map(|id| NodeSlot {
-                    node: Node::new(id, n),
-                    alive: true,
-                    election_deadline: None,
-                    election_armed_at: 0,
-                    heartbeat_deadline: None,
-                    heartbeat_armed_at: 0,
+                .zip(rates)
+                .map(|(id, clock_ppm)| {
+                    let mut node = Node::new(id, n);
+                    node.set_lease_ticks(lease_ticks);
+                    node.set_snapshot_every(config.snapshot);
+                    NodeSlot {
+                        node,
+                        alive: true,
+                        election_deadline: None,
+                        election_armed_at: 0,
+                        heartbeat_deadline: None,
+                        heartbeat_armed_at: 0,
+                        lease_deadline: None,
+                        clock_ppm,
+                        disk_free_at: 0,
+                    }
                 })
                 .collect(),
             network: Network::default(),
@@ -110,7 +132,9 @@ impl World {
             now: 0,
             config,
         };
+        let options = world.config.election_options();
         for id in 1..=n {
+            world.slot_mut(id).node.set_election_options(options);
             world.with_node(id, |node, ready| node.start(ready));
         }
         world.start_kube();
@@ -135,6 +159,9 @@ impl World {
             }
             if let Some(t) = slot.heartbeat_deadline {
                 consider(t, Due::Heartbeat(id));
+            }
+            if let Some(t) = slot.lease_deadline {
+                consider(t, Due::Lease(id));
             }
         }
         if let Some((t, op)) = self.client.next_retry() {
@@ -168,6 +195,11 @@ impl World {
             Due::Heartbeat(id) => {
                 self.with_node(id, |node, ready| node.heartbeat_timeout(ready));
                 (EventKind::HeartbeatTimeout(id), Some(id))
+            }
+            Due::Lease(id) => {
+                self.slot_mut(id).lease_deadline = None;
+                self.with_node(id, |node, ready| node.lease_timeout(ready));
+                (EventKind::LeaseTimeout(id), Some(id))
             }
             Due::ClientRetry(op) if self.client_gives_up(op) => (EventKind::ClientGiveUp(op), None),
             Due::ClientRetry(op) => {
@@ -225,7 +257,9 @@ impl World {
     pub(super) fn with_node(&mut self, id: NodeId, input: impl FnOnce(&mut Node, &mut Ready)) {
         let mut ready = std::mem::take(&mut self.ready);
         ready.clear();
+        let before = Persistent::of(self.node(id));
         input(&mut self.slot_mut(id).node, &mut ready);
+        let leave_at = self.disk_write(id, before);
         for (to, msg) in ready.messages.drain(..) {
             if let (CLIENT, Message::ClientReply { request, outcome }) = (to, &msg) {
                 // An answer to a request of the member's own etcd server.
@@ -234,13 +268,14 @@ impl World {
                     continue;
                 }
             }
-            self.send(id, to, msg);
+            self.send_at(id, to, msg, leave_at);
         }
         let now = self.now;
+        let rate = self.slot(id).clock_ppm;
         match ready.election_timer {
             Some(TimerRequest::Reset) => {
                 let (low, high) = self.config.election;
-                let timeout = self.rng.between(low, high);
+                let timeout = clock::real_duration(self.rng.between(low, high), rate);
                 let slot = self.slot_mut(id);
                 slot.election_deadline = Some(now + timeout);
                 slot.election_armed_at = now;
@@ -250,12 +285,17 @@ impl World {
         }
         match ready.heartbeat_timer {
             Some(TimerRequest::Reset) => {
-                let interval = self.config.heartbeat;
+                let interval = clock::real_duration(self.config.heartbeat, rate);
                 let slot = self.slot_mut(id);
                 slot.heartbeat_deadline = Some(now + interval);
                 slot.heartbeat_armed_at = now;
             }
             Some(TimerRequest::Stop) => self.slot_mut(id).heartbeat_deadline = None,
+            None => {}
+        }
+        match ready.lease_timer {
+            Some(TimerRequest::Reset) => self.slot_mut(id).lease_deadline = Some(now + self.config.election.0),
+            Some(TimerRequest::Stop) => self.slot_mut(id).lease_deadline = None,
             None => {}
         }
         for event in ready.events.drain(..) {
@@ -269,6 +309,12 @@ impl World {
 
     /// Puts a message on the network, subject to armed faults and loss.
     pub(super) fn send(&mut self, from: NodeId, to: NodeId, msg: Message) {
+        self.send_at(from, to, msg, self.now);
+    }
+
+    /// Puts a message on the network that leaves at `leave_at` (now, or
+    /// once the sender's disk has written what it depends on).
+    fn send_at(&mut self, from: NodeId, to: NodeId, msg: Message, leave_at: Micros) {
         self.stats.sent += 1;
         let kind = msg.kind();
         match self.network.take_armed(from, to, kind) {
@@ -280,8 +326,8 @@ impl World {
             Some(MessageFault::Duplicate) => {
                 self.stats.duplicated_by_fault += 1;
                 self.effects.push(Effect::FaultFired { fault: MessageFault::Duplicate, from, to, kind });
-                let arrives = self.now + self.latency();
-                self.network.push(from, to, self.now, arrives, msg.clone(), true);
+                let arrives = leave_at + self.latency();
+                self.network.push(from, to, leave_at, arrives, msg.clone(), true);
             }
             None => {}
         }
@@ -290,8 +336,8 @@ impl World {
             self.effects.push(Effect::Lost { from, to, kind });
             return;
         }
-        let arrives = self.now + self.latency();
-        self.network.push(from, to, self.now, arrives, msg, false);
+        let arrives = leave_at + self.latency();
+        self.network.push(from, to, leave_at, arrives, msg, false);
     }
 
     fn latency(&mut self) -> Micros {
@@ -352,7 +398,9 @@ impl World {
         slot.alive = false;
         slot.election_deadline = None;
         slot.heartbeat_deadline = None;
-        let lost = self.network.discard_to(id);
+        slot.lease_deadline = None;
+        slot.disk_free_at = 0;
+        let lost = self.network.discard_to(id) + self.network.discard_unsent_from(id, self.now);
         self.stats.undeliverable += lost as u64;
         if let Some(kube) = &mut self.kube {
             kube.member_down(id);
@@ -391,6 +439,39 @@ impl World {
         self.effects.clear();
         self.with_node(id, |node, ready| node.force_timeout(ready));
         self.finish_event(EventKind::ForcedTimeout(id), Some(id));
+        Ok(())
+    }
+
+    /// The current leader hands its leadership to `to` (thesis §3.10). A
+    /// target that is crashed or cut off is accepted: the transfer then
+    /// aborts after an election timeout, as it would in a real cluster.
+    pub fn transfer_leader(&mut self, to: NodeId) -> Result<(), SimError> {
+        self.check_node(to)?;
+        let leader = self.current_leader().ok_or(SimError::NoLeader)?;
+        if leader == to {
+            return Err(SimError::AlreadyLeader(to));
+        }
+        self.record(UserAction::TransferLeader(to));
+        self.effects.clear();
+        self.with_node(leader, |node, ready| node.transfer_leadership(to, ready));
+        self.finish_event(EventKind::TransferLeader { from: leader, to }, Some(leader));
+        Ok(())
+    }
+
+    /// §7, `snapshot N`: node `id` snapshots its state machine now, up to
+    /// its applied index, and discards its log up to there (nothing to do
+    /// when its latest snapshot already covers the applied index).
+    pub fn take_snapshot(&mut self, id: NodeId) -> Result<(), SimError> {
+        self.check_node(id)?;
+        if !self.slot(id).alive {
+            return Err(SimError::Crashed(id));
+        }
+        self.record(UserAction::Snapshot(id));
+        self.effects.clear();
+        self.with_node(id, |node, ready| {
+            node.take_snapshot(ready);
+        });
+        self.finish_event(EventKind::Snapshot(id), Some(id));
         Ok(())
     }
 

@@ -133,6 +133,12 @@ impl Store {
         deleted
     }
 
+    /// Answers a range request from the store as it is, at its current
+    /// revision (a read served outside the log: ReadIndex).
+    pub fn read_range(&self, request: &RangeRequest) -> Reply {
+        Reply { revision: self.revision, response: range_response(self, request) }
+    }
+
     /// Applies one request and answers it with the revision it leaves the
     /// store at. A write that changes nothing (deleting a missing key, a
     /// transaction whose branch only reads) leaves the revision as it was.
@@ -143,6 +149,14 @@ impl Store {
         self.revision = revision;
         Reply { revision, response }
     }
+}
+
+fn range_response(store: &Store, r: &RangeRequest) -> Response {
+    let kvs: Vec<KeyValue> = store
+        .range(&r.keys)
+        .map(|kv| if r.keys_only { KeyValue { value: "".into(), ..kv.clone() } } else { kv.clone() })
+        .collect();
+    Response::Range { count: kvs.len() as i64, kvs }
 }
 
 /// One request being applied: every change it makes carries the same new
@@ -161,14 +175,7 @@ impl Writer<'_> {
 
     fn apply(&mut self, request: &Request) -> Response {
         match request {
-            Request::Range(r) => {
-                let kvs: Vec<KeyValue> = self
-                    .store
-                    .range(&r.keys)
-                    .map(|kv| if r.keys_only { KeyValue { value: "".into(), ..kv.clone() } } else { kv.clone() })
-                    .collect();
-                Response::Range { count: kvs.len() as i64, kvs }
-            }
+            Request::Range(r) => range_response(self.store, r),
             Request::Put(p) => {
                 self.put(p.key.clone(), p.value.clone());
                 Response::Put

@@ -41,12 +41,23 @@ pub struct HistoryOp {
     pub point_ms: Option<f64>,
     /// Its position in the chosen linearization, from 0.
     pub rank: Option<usize>,
+    /// How a read was served: `log`, `index`, `lease` or `local`.
+    pub read: &'static str,
+    /// Whether its read mode promises linearizability in this run (a
+    /// `local` read never does, a `lease` read only within the drift
+    /// bound): what the `linearizability` invariant judges.
+    pub promised: bool,
+    /// The node that answered.
+    pub node: Option<u8>,
+    /// `[index, term]` a read was answered at.
+    pub read_at: Option<[u64; 2]>,
 }
 
 pub fn history_view(world: &World) -> HistoryView {
     let client = world.client();
     let operations: Vec<_> = client.ops().iter().map(|o| o.to_operation()).collect();
     let check = check_history(&operations);
+    let lease_bound = world.lease_reads_promised();
     let mut ops: Vec<HistoryOp> = client
         .ops()
         .iter()
@@ -58,6 +69,10 @@ pub fn history_view(world: &World) -> HistoryView {
             returned_at_ms: o.completed_at.map(ms),
             point_ms: None,
             rank: None,
+            read: o.read.name(),
+            promised: o.read.promises_linearizability(lease_bound),
+            node: o.is_done().then_some(o.target),
+            read_at: o.read_at.map(|(index, term)| [index, term]),
         })
         .collect();
     for (rank, point) in check.order().iter().enumerate() {

@@ -14,7 +14,7 @@ use std::collections::VecDeque;
 use serde::Serialize;
 
 use crate::raft::{NodeEvent, Role};
-use crate::sim::{Breakpoint, Effect, EventKind, Hit, World};
+use crate::sim::{thousands, Breakpoint, Effect, EventKind, Hit, Limit, OverBudget, World};
 
 use super::phrase::{self, Phrase};
 use super::snapshot::ms;
@@ -129,11 +129,41 @@ pub fn stop_phrase(hit: &Hit, world: &World) -> Option<Phrase> {
     }
 }
 
+/// A run over its budget as a phrase: which limit, what the world held and
+/// the most it may hold, at which event (the page's stop banner).
+pub fn budget_phrase(over: &OverBudget) -> Phrase {
+    let key = match over.limit {
+        Limit::Events => "stop.over.events",
+        Limit::InFlight => "stop.over.inFlight",
+        Limit::Pending => "stop.over.pending",
+        Limit::Actions => "stop.over.actions",
+        Limit::LogEntries => "stop.over.logEntries",
+    };
+    Phrase::new(key)
+        .text("event", thousands(over.event))
+        .text("value", thousands(over.value))
+        .text("max", thousands(over.max))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::raft::Command;
     use crate::sim::{WorldConfig, MS};
+
+    /// A run over its budget reaches the page as a phrase with the limit
+    /// and its figures, so the banner is in the page's language.
+    #[test]
+    fn a_budget_stop_is_a_phrase_naming_the_limit() {
+        let over = OverBudget { limit: Limit::InFlight, value: 10_001, max: 10_000, event: 123_456 };
+        let json = serde_json::to_string(&budget_phrase(&over)).unwrap();
+        assert!(json.contains("stop.over.inFlight"), "{json}");
+        assert!(json.contains("123,456") && json.contains("10,001") && json.contains("10,000"), "{json}");
+        assert!(KEYS_OF_BUDGET.iter().all(|k| phrase::KEYS.contains(k)));
+    }
+
+    const KEYS_OF_BUDGET: [&str; 5] =
+        ["stop.over.events", "stop.over.inFlight", "stop.over.pending", "stop.over.actions", "stop.over.logEntries"];
 
     #[test]
     fn records_elections_and_user_actions_and_filters_by_event() {

@@ -15,6 +15,9 @@ use serde::Serialize;
 use crate::raft::{NodeEvent, Role, Term};
 use crate::sim::{Effect, EventKind, Hit, World};
 
+use super::feed::stop_phrase;
+use super::phrase::{self, Phrase};
+
 /// Markers kept; a run with endless elections forgets the oldest ones.
 pub const MARKER_CAPACITY: usize = 20_000;
 /// Term changes kept, likewise.
@@ -47,7 +50,8 @@ pub enum MarkerKind {
 pub struct Marker {
     pub event: u64,
     pub kind: MarkerKind,
-    pub label: String,
+    /// What happened, as a phrase the page words in its language.
+    pub label: Phrase,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -77,43 +81,47 @@ impl History {
         self.recorded_to = event.number;
         let number = event.number;
         let marker = match &event.kind {
-            EventKind::Crash(id) => Some((MarkerKind::Crash, format!("crash {id}"))),
-            EventKind::Restart(id) => Some((MarkerKind::Restart, format!("restart {id}"))),
-            EventKind::Partition(_) | EventKind::Cut { .. } | EventKind::Uncut { .. } => {
-                Some((MarkerKind::Partition, event.kind.to_string()))
-            }
-            EventKind::Heal => Some((MarkerKind::Heal, "heal".to_string())),
-            kind if kind.is_user_action() => Some((MarkerKind::Action, kind.to_string())),
+            EventKind::Crash(_) => Some(MarkerKind::Crash),
+            EventKind::Restart(_) => Some(MarkerKind::Restart),
+            EventKind::Partition(_) | EventKind::Cut { .. } | EventKind::Uncut { .. } => Some(MarkerKind::Partition),
+            EventKind::Heal => Some(MarkerKind::Heal),
+            kind if kind.is_user_action() => Some(MarkerKind::Action),
             _ => None,
         };
-        if let Some((kind, label)) = marker {
-            self.mark(number, kind, label);
+        if let Some(kind) = marker {
+            self.mark(number, kind, phrase::event(&event.kind, world));
         }
         for effect in world.last_effects() {
             match effect {
-                Effect::Node(id, NodeEvent::Became { role: Role::Candidate, term }) => {
-                    self.mark(number, MarkerKind::Election, format!("node {id} starts an election for term {term}"));
+                Effect::Node(_, NodeEvent::Became { role: Role::Candidate, term }) => {
+                    self.mark(number, MarkerKind::Election, phrase::effect(effect));
                     self.term(number, *term);
                 }
-                Effect::Node(id, NodeEvent::Became { role: Role::Leader, term }) => {
-                    self.mark(number, MarkerKind::Leader, format!("node {id} leads term {term}"));
+                Effect::Node(_, NodeEvent::Became { role: Role::Leader, .. }) => {
+                    self.mark(number, MarkerKind::Leader, phrase::effect(effect));
                 }
                 Effect::Node(_, NodeEvent::Became { term, .. }) => self.term(number, *term),
-                Effect::Violation(v) => self.mark(number, MarkerKind::Violation, v.to_string()),
+                Effect::Violation(_) => self.mark(number, MarkerKind::Violation, phrase::effect(effect)),
                 _ => {}
             }
         }
     }
 
-    /// Marks where a breakpoint stopped the run.
-    pub fn mark_hit(&mut self, hit: &Hit) {
-        let label = format!("{}: {}", hit.breakpoint, hit.cause);
+    /// Marks where a breakpoint stopped the run; `world` is at that event.
+    pub fn mark_hit(&mut self, hit: &Hit, world: &World) {
+        let cause = stop_phrase(hit, world);
+        let label = match cause {
+            Some(cause) => Phrase::new("marker.stop").text("name", hit.breakpoint.to_string()).nested("cause", cause),
+            None => {
+                Phrase::new("marker.stop").text("name", hit.breakpoint.to_string()).text("cause", hit.cause.clone())
+            }
+        };
         if !self.markers.iter().rev().take(8).any(|m| m.event == hit.event && m.label == label) {
             self.mark(hit.event, MarkerKind::Breakpoint, label);
         }
     }
 
-    fn mark(&mut self, event: u64, kind: MarkerKind, label: String) {
+    fn mark(&mut self, event: u64, kind: MarkerKind, label: Phrase) {
         make_room(&mut self.markers, MARKER_CAPACITY);
         self.markers.push(Marker { event, kind, label });
     }

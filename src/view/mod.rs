@@ -9,12 +9,14 @@
 //! - [`why`]: each decision's reason as a language-neutral `{key, args}`.
 //! - [`quorum`]: the quorum table of the course notes, live;
 //! - [`etcdctl`]: the etcdctl console;
+//! - [`kube`]: the Kubernetes view: zones, machines, processes, Leases;
 //! - [`client_history`]: the client history, judged for linearizability.
 
 pub mod client_history;
 pub mod etcdctl;
 pub mod feed;
 pub mod history;
+pub mod kube;
 pub mod layout;
 pub mod lesson;
 pub mod lesson_predicate;

@@ -83,6 +83,7 @@ pub const KEYS: &[&str] = &[
     "ev.lost.crashed",
     "ev.electionTimeout",
     "ev.heartbeatTimeout",
+    "ev.leaseTimeout",
     "ev.clientRetry",
     "ev.clientLoad",
     "ev.clientLoadPaused",
@@ -90,6 +91,7 @@ pub const KEYS: &[&str] = &[
     "ev.crash",
     "ev.restart",
     "ev.forcedTimeout",
+    "ev.transferLeader",
     "ev.partition",
     "ev.cut",
     "ev.uncut",
@@ -123,6 +125,7 @@ pub const KEYS: &[&str] = &[
     "inv.linearizability",
     "fx.becameFollower",
     "fx.becameCandidate",
+    "fx.becamePreCandidate",
     "fx.becameLeader",
     "fx.votedSelf",
     "fx.voted",
@@ -132,6 +135,7 @@ pub const KEYS: &[&str] = &[
     "fx.faultDropped",
     "fx.faultDuplicated",
     "fx.clientDone",
+    "fx.clientDoneRead",
     "fx.redirect",
     "fx.redirectNoLeader",
     "fx.violation",
@@ -145,6 +149,12 @@ pub const KEYS: &[&str] = &[
     "inv.leaderCompleteness",
     "inv.stateMachineSafety",
     "stop.termChange",
+    "marker.stop",
+    "stop.over.events",
+    "stop.over.inFlight",
+    "stop.over.pending",
+    "stop.over.actions",
+    "stop.over.logEntries",
 ];
 
 impl Phrase {
@@ -171,7 +181,7 @@ impl Phrase {
         self.arg(name, Arg::End(id))
     }
 
-    fn nested(self, name: &'static str, phrase: Phrase) -> Phrase {
+    pub fn nested(self, name: &'static str, phrase: Phrase) -> Phrase {
         self.arg(name, Arg::Phrase(Box::new(phrase)))
     }
 }
@@ -235,6 +245,7 @@ pub fn event(kind: &EventKind, world: &World) -> Phrase {
         }
         EventKind::ElectionTimeout(id) => node("ev.electionTimeout", *id),
         EventKind::HeartbeatTimeout(id) => node("ev.heartbeatTimeout", *id),
+        EventKind::LeaseTimeout(id) => node("ev.leaseTimeout", *id),
         EventKind::ClientRetry(op) => {
             let p = Phrase::new("ev.clientRetry").num("op", *op);
             match world.client().op(*op) {
@@ -254,6 +265,8 @@ pub fn event(kind: &EventKind, world: &World) -> Phrase {
         EventKind::Crash(id) => node("ev.crash", *id),
         EventKind::Restart(id) => node("ev.restart", *id),
         EventKind::ForcedTimeout(id) => node("ev.forcedTimeout", *id),
+        EventKind::TransferLeader { from, to } => node("ev.transferLeader", *from).num("to", *to),
+        EventKind::Snapshot(id) => node("ev.snapshot", *id),
         EventKind::Partition(groups) => {
             let mut text = String::new();
             for (i, g) in groups.iter().enumerate() {
@@ -332,6 +345,7 @@ pub fn effect(effect: &Effect) -> Phrase {
         Effect::Node(id, NodeEvent::Became { role, term }) => {
             let key = match role {
                 Role::Follower => "fx.becameFollower",
+                Role::PreCandidate => "fx.becamePreCandidate",
                 Role::Candidate => "fx.becameCandidate",
                 Role::Leader => "fx.becameLeader",
             };
@@ -350,6 +364,7 @@ pub fn effect(effect: &Effect) -> Phrase {
         Effect::Node(id, NodeEvent::Overwrote { from, kept }) => {
             node("fx.overwrote", *id).num("index", *from).num("count", *kept)
         }
+        Effect::Node(id, NodeEvent::Snapshotted { index }) => node("fx.snapshotted", *id).num("index", *index),
         Effect::Lost { from, to, kind } => link("fx.lost", *from, *to, Some(*kind)),
         Effect::FaultFired { fault, from, to, kind } => {
             let key = match fault {
@@ -358,9 +373,14 @@ pub fn effect(effect: &Effect) -> Phrase {
             };
             link(key, *from, *to, Some(*kind))
         }
-        Effect::ClientDone { op, node: by, result } => {
+        Effect::ClientDone { op, node: by, result, at: None } => {
             node("fx.clientDone", *by).num("op", *op).nested("what", applied(result))
         }
+        Effect::ClientDone { op, node: by, result, at: Some((index, term)) } => node("fx.clientDoneRead", *by)
+            .num("op", *op)
+            .nested("what", applied(result))
+            .num("index", *index)
+            .num("term", *term),
         Effect::ClientRedirect { op, from, to: Some(to) } => node("fx.redirect", *from).num("op", *op).end("to", *to),
         Effect::ClientRedirect { op, from, to: None } => node("fx.redirectNoLeader", *from).num("op", *op),
         Effect::Violation(v) => {

@@ -272,7 +272,7 @@ impl Session {
                 stopped
             });
             if let Some(hit) = hit {
-                self.history.mark_hit(&hit);
+                self.history.mark_hit(&hit, self.timeline.world());
                 self.stop = Some(hit);
             }
             if stopped || !self.timeline.at_end() {
@@ -316,7 +316,7 @@ impl Session {
     /// marker on the timeline (a violation has its own marker already).
     fn note_hit(&mut self) {
         if let Some(hit) = self.player.take_hit() {
-            self.history.mark_hit(&hit);
+            self.history.mark_hit(&hit, self.timeline.world());
             self.stop = Some(hit);
         }
     }

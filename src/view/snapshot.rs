@@ -85,6 +85,9 @@ pub struct ConfigView {
     pub heartbeat_ms: f64,
     pub latency_ms: [f64; 2],
     pub loss_percent: f64,
+    /// `prevote=on`, `checkquorum=on` on the cluster line.
+    pub prevote: bool,
+    pub check_quorum: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -101,7 +104,10 @@ pub struct NodeView {
     pub commit_index: u64,
     pub last_applied: u64,
     pub log_length: u64,
-    /// The newest entries, at most [`LOG_TAIL`].
+    /// §7: the last index the node's latest log compaction covers (0:
+    /// none); the log holds no entries up to it.
+    pub snapshot_index: u64,
+    /// The newest entries the log holds, at most [`LOG_TAIL`].
     pub log: Vec<EntryView>,
     pub kv: Vec<[String; 2]>,
     pub election_deadline_ms: Option<f64>,
@@ -176,6 +182,10 @@ pub struct ClientOpView {
     pub result: Option<String>,
     /// The result as a phrase for the page (`res.ok`, `res.value`, ...).
     pub outcome: Option<Phrase>,
+    /// How a read is served: `log`, `index`, `lease` or `local`.
+    pub read: &'static str,
+    /// `[index, term]` a read was answered at.
+    pub read_at: Option<[u64; 2]>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -202,6 +212,7 @@ pub fn role_name(alive: bool, role: Role) -> &'static str {
     match (alive, role) {
         (false, _) => "crashed",
         (true, Role::Follower) => "follower",
+        (true, Role::PreCandidate) => "pre-candidate",
         (true, Role::Candidate) => "candidate",
         (true, Role::Leader) => "leader",
     }
@@ -225,6 +236,8 @@ pub fn snapshot(world: &World) -> Snapshot {
             heartbeat_ms: ms(config.heartbeat),
             latency_ms: [ms(config.latency.0), ms(config.latency.1)],
             loss_percent: config.loss_ppm as f64 / 10_000.0,
+            prevote: config.prevote,
+            check_quorum: config.check_quorum,
         },
         nodes: (1..=n).map(|id| node_view(world, id)).collect(),
         messages: network.in_flight_sorted().into_iter().map(message_view).collect(),
@@ -246,6 +259,8 @@ pub fn snapshot(world: &World) -> Snapshot {
                 completed_at_ms: op.completed_at.map(ms),
                 result: op.result.as_ref().map(|r| r.to_string()),
                 outcome: op.result.as_ref().map(phrase::applied),
+                read: op.read.name(),
+                read_at: op.read_at.map(|(index, term)| [index, term]),
             })
             .collect(),
         client_ops_total: client.op_count(),
@@ -325,7 +340,7 @@ pub fn node_view_with(world: &World, id: NodeId, log_limit: usize) -> NodeView {
     let log = node.log();
     // Read through `range`: a slice of the whole log would make the world
     // keep a contiguous copy of every log beside its shared chunks.
-    let skip = (log.last_index() as usize).saturating_sub(log_limit);
+    let skip = (log.last_index() as usize).saturating_sub(log_limit).max(log.snapshot().index as usize);
     NodeView {
         id,
         alive: slot.alive,
@@ -337,6 +352,7 @@ pub fn node_view_with(world: &World, id: NodeId, log_limit: usize) -> NodeView {
         commit_index: node.commit_index(),
         last_applied: node.last_applied(),
         log_length: log.last_index(),
+        snapshot_index: log.snapshot().index,
         log: log
             .range(skip as u64 + 1, log.last_index())
             .enumerate()

@@ -10,7 +10,7 @@
 
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
-use crate::raft::{NodeId, NodeSet, Reason, Rule};
+use crate::raft::{NodeId, NodeSet, Reason, Role, Rule};
 use crate::sim::Effect;
 
 /// One reason for the page.
@@ -287,6 +287,180 @@ impl Why {
                 };
                 (key, "figure-2", a.n("node", node).n(name, lost).word("rule", rule.name()))
             }
+            Reason::PreCampaignTimerFired { node, term } => {
+                ("role.pre_candidate.timeout", "9.6", a.n("node", node).n("term", term))
+            }
+            Reason::PreCampaignForced { node, term } => {
+                ("role.pre_candidate.forced", "9.6", a.n("node", node).n("term", term))
+            }
+            Reason::PreVoteWon { node, term, votes, voters } => (
+                "role.candidate.prevote_won",
+                "9.6",
+                a.n("node", node).n("term", term).nodes("votes", votes).n("voters", voters),
+            ),
+            Reason::PreVoteLost { node, term, refused, voters } => (
+                "role.follower.prevote_lost",
+                "9.6",
+                a.n("node", node).n("term", term).nodes("refused", refused).n("voters", voters),
+            ),
+            Reason::PreVoteGranted {
+                voter,
+                candidate,
+                term,
+                candidate_last_term,
+                candidate_last_index,
+                voter_last_term,
+                voter_last_index,
+            } => (
+                "prevote.granted",
+                "9.6",
+                a.n("voter", voter)
+                    .n("candidate", candidate)
+                    .n("term", term)
+                    .n("candidateLastTerm", candidate_last_term)
+                    .n("candidateLastIndex", candidate_last_index)
+                    .n("voterLastTerm", voter_last_term)
+                    .n("voterLastIndex", voter_last_index),
+            ),
+            Reason::PreVoteRefusedLeaderAlive { voter, candidate, term, leader } => (
+                "prevote.refused.leader_alive",
+                "9.6",
+                a.n("voter", voter).n("candidate", candidate).n("term", term).n("leader", leader),
+            ),
+            Reason::PreVoteRefusedAlreadyVoted { voter, candidate, term, voted_for } => (
+                "prevote.refused.already_voted",
+                "9.6",
+                a.n("voter", voter).n("candidate", candidate).n("term", term).n("votedFor", voted_for),
+            ),
+            Reason::PreVoteRefusedLogBehind {
+                voter,
+                candidate,
+                term,
+                candidate_last_term,
+                candidate_last_index,
+                voter_last_term,
+                voter_last_index,
+            } => (
+                "prevote.refused.log_behind",
+                "9.6",
+                a.n("voter", voter)
+                    .n("candidate", candidate)
+                    .n("term", term)
+                    .n("candidateLastTerm", candidate_last_term)
+                    .n("candidateLastIndex", candidate_last_index)
+                    .n("voterLastTerm", voter_last_term)
+                    .n("voterLastIndex", voter_last_index),
+            ),
+            Reason::PreVoteRefusedStaleTerm { voter, candidate, candidate_term, voter_term } => (
+                "prevote.refused.stale_term",
+                "9.6",
+                a.n("voter", voter)
+                    .n("candidate", candidate)
+                    .n("candidateTerm", candidate_term)
+                    .n("voterTerm", voter_term),
+            ),
+            Reason::VoteIgnoredLeaderAlive { voter, candidate, term, voter_term, leader } => (
+                "vote.ignored.leader_alive",
+                "4.2.3",
+                a.n("voter", voter)
+                    .n("candidate", candidate)
+                    .n("term", term)
+                    .n("voterTerm", voter_term)
+                    .n("leader", leader),
+            ),
+            Reason::CheckQuorumLost { node, term, heard, voters } => (
+                "role.follower.check_quorum",
+                "4.2.3",
+                a.n("node", node).n("term", term).nodes("heard", heard).n("voters", voters),
+            ),
+            Reason::TransferStarted { leader, to, term, match_index, last_index } => (
+                "transfer.started",
+                "3.10",
+                a.n("leader", leader)
+                    .n("to", to)
+                    .n("term", term)
+                    .n("matchIndex", match_index)
+                    .n("lastIndex", last_index),
+            ),
+            Reason::TransferTimeoutNowSent { leader, to, last_index } => {
+                ("transfer.timeout_now_sent", "3.10", a.n("leader", leader).n("to", to).n("lastIndex", last_index))
+            }
+            Reason::TransferAborted { leader, to, term } => {
+                ("transfer.aborted", "3.10", a.n("leader", leader).n("to", to).n("term", term))
+            }
+            Reason::TransferTimeoutNow { node, term, leader } => {
+                ("role.candidate.timeout_now", "3.10", a.n("node", node).n("term", term).n("leader", leader))
+            }
+            Reason::RequestRefusedTransfer { leader, to } => {
+                ("transfer.request_refused", "3.10", a.n("leader", leader).n("to", to))
+            }
+            Reason::ReadLocal { node, request, index, term, role } => {
+                let key = match role {
+                    Role::Leader => "read.local.leader",
+                    Role::Candidate | Role::PreCandidate => "read.local.candidate",
+                    Role::Follower => "read.local.follower",
+                };
+                (key, "6.4", a.n("node", node).n("request", request).n("index", index).n("term", term))
+            }
+            Reason::ReadIndexWaitsForTerm { node, request, term } => {
+                ("read.index.waits_for_term", "6.4", a.n("node", node).n("request", request).n("term", term))
+            }
+            Reason::ReadIndexStarted { node, request, index, round } => (
+                "read.index.started",
+                "6.4",
+                a.n("node", node).n("request", request).n("index", index).n("round", round),
+            ),
+            Reason::ReadIndexAnswered { node, request, index, acked } => (
+                "read.index.answered",
+                "6.4",
+                a.n("node", node).n("request", request).nodes("acked", acked).n("index", index),
+            ),
+            Reason::LeaseRead { node, request, index, age, lease } => (
+                "read.lease.answered",
+                "6.4.1",
+                a.n("node", node).n("request", request).n("index", index).n("age", age).n("lease", lease),
+            ),
+            Reason::LeaseLapsed { node, request, lease } => {
+                ("read.lease.lapsed", "6.4.1", a.n("node", node).n("lease", lease).n("request", request))
+            }
+            Reason::SnapshotTaken { node, index, term } => {
+                ("snapshot.taken", "7", a.n("node", node).n("index", index).n("term", term))
+            }
+            Reason::SnapshotTakenPeriodic { node, index, term, every } => {
+                ("snapshot.taken.periodic", "7", a.n("node", node).n("index", index).n("term", term).n("every", every))
+            }
+            Reason::SnapshotRestored { node, index, term } => {
+                ("snapshot.restored", "7", a.n("node", node).n("index", index).n("term", term))
+            }
+            Reason::SnapshotSent { leader, follower, next_index, snapshot_index } => (
+                "snapshot.sent",
+                "7",
+                a.n("leader", leader)
+                    .n("follower", follower)
+                    .n("nextIndex", next_index)
+                    .n("snapshotIndex", snapshot_index),
+            ),
+            Reason::SnapshotInstalledKept { node, leader, index, term, kept } => (
+                "snapshot.installed.kept",
+                "7",
+                a.n("node", node).n("leader", leader).n("index", index).n("term", term).n("kept", kept),
+            ),
+            Reason::SnapshotInstalledDiscarded { node, leader, index, term, removed } => (
+                "snapshot.installed.discarded",
+                "7",
+                a.n("node", node).n("leader", leader).n("index", index).n("term", term).n("removed", removed),
+            ),
+            Reason::SnapshotIgnored { node, leader, index, commit } => {
+                ("snapshot.ignored", "7", a.n("node", node).n("leader", leader).n("index", index).n("commit", commit))
+            }
+            Reason::SnapshotRejectedStaleTerm { follower, leader, leader_term, follower_term } => (
+                "snapshot.rejected.stale_term",
+                "7",
+                a.n("follower", follower)
+                    .n("leader", leader)
+                    .n("leaderTerm", leader_term)
+                    .n("followerTerm", follower_term),
+            ),
         };
         Why { key, args, section, lesion: reason.lesion().map(Rule::name), text: reason.to_string() }
     }
@@ -363,6 +537,54 @@ mod tests {
             Reason::RestartLost { node: 2, rule: Rule::PersistTerm, lost: 3 },
             Reason::RestartLost { node: 2, rule: Rule::PersistVote, lost: 1 },
             Reason::RestartLost { node: 2, rule: Rule::PersistLog, lost: 5 },
+            Reason::PreCampaignTimerFired { node: 1, term: 5 },
+            Reason::PreCampaignForced { node: 1, term: 5 },
+            Reason::PreVoteWon { node: 1, term: 5, votes: NodeSet::of(&[1, 3]), voters: 5 },
+            Reason::PreVoteLost { node: 1, term: 5, refused: NodeSet::of(&[1, 3]), voters: 5 },
+            Reason::PreVoteGranted {
+                voter: 3,
+                candidate: 2,
+                term: 5,
+                candidate_last_term: 4,
+                candidate_last_index: 7,
+                voter_last_term: 4,
+                voter_last_index: 6,
+            },
+            Reason::PreVoteRefusedLeaderAlive { voter: 3, candidate: 2, term: 5, leader: 1 },
+            Reason::PreVoteRefusedAlreadyVoted { voter: 3, candidate: 2, term: 5, voted_for: 4 },
+            Reason::PreVoteRefusedLogBehind {
+                voter: 3,
+                candidate: 2,
+                term: 5,
+                candidate_last_term: 4,
+                candidate_last_index: 7,
+                voter_last_term: 4,
+                voter_last_index: 6,
+            },
+            Reason::PreVoteRefusedStaleTerm { voter: 3, candidate: 2, candidate_term: 3, voter_term: 4 },
+            Reason::VoteIgnoredLeaderAlive { voter: 3, candidate: 2, term: 5, voter_term: 4, leader: 1 },
+            Reason::CheckQuorumLost { node: 1, term: 5, heard: NodeSet::of(&[1, 3]), voters: 5 },
+            Reason::TransferStarted { leader: 1, to: 2, term: 5, match_index: 3, last_index: 7 },
+            Reason::TransferTimeoutNowSent { leader: 1, to: 2, last_index: 7 },
+            Reason::TransferAborted { leader: 1, to: 2, term: 5 },
+            Reason::TransferTimeoutNow { node: 1, term: 5, leader: 1 },
+            Reason::RequestRefusedTransfer { leader: 1, to: 2 },
+            Reason::ReadLocal { node: 2, request: 5, index: 4, term: 3, role: Role::Leader },
+            Reason::ReadLocal { node: 2, request: 5, index: 4, term: 3, role: Role::Candidate },
+            Reason::ReadLocal { node: 2, request: 5, index: 4, term: 3, role: Role::Follower },
+            Reason::ReadIndexWaitsForTerm { node: 1, request: 5, term: 4 },
+            Reason::ReadIndexStarted { node: 1, request: 5, index: 7, round: 12 },
+            Reason::ReadIndexAnswered { node: 1, request: 5, index: 7, acked: set },
+            Reason::LeaseRead { node: 1, request: 5, index: 7, age: 1, lease: 2 },
+            Reason::LeaseLapsed { node: 1, request: 5, lease: 2 },
+            Reason::SnapshotTaken { node: 2, index: 9, term: 3 },
+            Reason::SnapshotTakenPeriodic { node: 2, index: 20, term: 3, every: 10 },
+            Reason::SnapshotRestored { node: 2, index: 20, term: 3 },
+            Reason::SnapshotSent { leader: 1, follower: 3, next_index: 4, snapshot_index: 20 },
+            Reason::SnapshotInstalledKept { node: 3, leader: 1, index: 20, term: 3, kept: 1 },
+            Reason::SnapshotInstalledDiscarded { node: 3, leader: 1, index: 20, term: 3, removed: 4 },
+            Reason::SnapshotIgnored { node: 3, leader: 1, index: 20, commit: 22 },
+            Reason::SnapshotRejectedStaleTerm { follower: 3, leader: 1, leader_term: 2, follower_term: 4 },
         ]
     }
 

@@ -17,7 +17,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::CanvasRenderingContext2d;
 
-use crate::raft::{Command, NodeId};
+use crate::raft::{Command, NodeId, ReadMode};
 use crate::scenario;
 use crate::sim::{MessageFault, Micros, SimError, UserAction, MS};
 use crate::view::layout::{Hit, Layout};
@@ -65,6 +65,9 @@ pub struct RaftLab {
     layout: Option<Layout>,
     /// The words on the canvases, in the page's language (`setLabels`).
     pub(super) labels: render::Labels,
+    /// The words on the Kubernetes canvas (`setKubeLabels`).
+    #[cfg(feature = "kube")]
+    pub(super) kube_labels: super::render_kube::KubeLabels,
     /// The lesson this cluster plays, if any (`api_lesson.rs`).
     pub(super) lesson: Option<LessonPlayer>,
 }
@@ -113,7 +116,14 @@ pub(super) fn to_js<T: Serialize + ?Sized>(value: &T) -> Js<JsValue> {
 
 impl RaftLab {
     pub(super) fn with(session: Session) -> RaftLab {
-        RaftLab { session, layout: None, labels: render::Labels::default(), lesson: None }
+        RaftLab {
+            session,
+            layout: None,
+            labels: render::Labels::default(),
+            #[cfg(feature = "kube")]
+            kube_labels: super::render_kube::KubeLabels::default(),
+            lesson: None,
+        }
     }
 
     /// A node id of this cluster, from the argument `arg`.
@@ -146,7 +156,7 @@ impl RaftLab {
         Ok(())
     }
 
-    fn style(&self, style: Arg) -> Js<Style> {
+    pub(super) fn style(&self, style: Arg) -> Js<Style> {
         let Some(object) = style.optional_object()? else {
             return Ok(Style::default());
         };
@@ -188,7 +198,7 @@ impl RaftLab {
     }
 
     /// The canvas and size arguments of `render` and `renderLog`.
-    fn canvas<'a>(
+    pub(super) fn canvas<'a>(
         method: &'static str,
         ctx: &'a JsValue,
         width: &JsValue,
@@ -216,7 +226,7 @@ impl RaftLab {
     /// heartbeat 50 ms, latency 10..20 ms, no loss. Throws on a bad option.
     pub fn create(
         #[wasm_bindgen(
-            unchecked_param_type = "{nodes?: number, seed?: number, electionMs?: [number, number], heartbeatMs?: number, latencyMs?: [number, number], lossPercent?: number} | null | undefined"
+            unchecked_param_type = "{nodes?: number, seed?: number, electionMs?: [number, number], heartbeatMs?: number, latencyMs?: [number, number], lossPercent?: number, prevote?: boolean, checkQuorum?: boolean} | null | undefined"
         )]
         options: JsValue,
     ) -> Js<RaftLab> {
@@ -318,6 +328,23 @@ impl RaftLab {
         self.act(UserAction::Timeout(id))
     }
 
+    /// The current leader hands its leadership to node `id` (thesis §3.10;
+    /// recorded as `transfer leader to N`). Throws if there is no leader or
+    /// `id` is the leader.
+    #[wasm_bindgen(js_name = transferLeader)]
+    pub fn transfer_leader(&mut self, #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue) -> Js<()> {
+        let id = self.node(arg!("transferLeader", id))?;
+        self.act(UserAction::TransferLeader(id))
+    }
+
+    /// §7: node `id` snapshots its state machine now, up to its applied
+    /// index, and discards its log up to there (recorded as `snapshot N`).
+    #[wasm_bindgen(js_name = takeSnapshot)]
+    pub fn take_snapshot(&mut self, #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue) -> Js<()> {
+        let id = self.node(arg!("takeSnapshot", id))?;
+        self.act(UserAction::Snapshot(id))
+    }
+
     /// Splits the cluster into groups, e.g. `[[1, 2], [3, 4, 5]]`; nodes not
     /// listed form one more group. Replaces any earlier partition.
     pub fn partition(&mut self, #[wasm_bindgen(unchecked_param_type = "number[][]")] groups: JsValue) -> Js<()> {
@@ -380,19 +407,30 @@ impl RaftLab {
 
     /// Submits a client operation: `op` is `"put"` (needs `value`), `"get"`,
     /// `"del"` or `"list"` (`key` is then the prefix, may be empty). `via`
-    /// sends it to that node, else to the current leader. Returns the
-    /// request id (`snapshot().clientOps[i].id`).
+    /// sends it to that node, else to the current leader. `read` (`"log"`,
+    /// the default, `"index"`, `"lease"` or `"local"`) says how a `get` or
+    /// `list` is served. Returns the request id (`snapshot().clientOps[i].id`).
     pub fn submit(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "'put' | 'get' | 'del' | 'list'")] op: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string | null | undefined")] value: JsValue,
         #[wasm_bindgen(unchecked_param_type = "number | null | undefined")] via: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "'log' | 'index' | 'lease' | 'local' | null | undefined")] read: JsValue,
     ) -> Js<f64> {
         let op = arg!("submit", op).string()?;
         let key = arg!("submit", key).string()?;
         let value = arg!("submit", value).optional_string()?;
         let via = arg!("submit", via).optional_number()?;
+        let read = match arg!("submit", read).optional_string()? {
+            None => ReadMode::Log,
+            Some(name) => ReadMode::from_name(&name).ok_or_else(|| {
+                err(format!(
+                    "unknown read mode '{}', expected log, index, lease or local",
+                    scenario::parse::shown(&name)
+                ))
+            })?,
+        };
         if op != "list" && key.is_empty() {
             return Err(err(format!("{op} needs a key")).into());
         }
@@ -431,7 +469,13 @@ impl RaftLab {
             }
         };
         let via = via.map(|id| self.node_id(id, "submit: 'via' (a node id)")).transpose()?;
-        self.act(UserAction::Submit { command, via })?;
+        match read {
+            ReadMode::Log => self.act(UserAction::Submit { command, via })?,
+            _ if !matches!(op.as_str(), "get" | "list") => {
+                return Err(err(format!("{op} is not a read: only get and list take a read mode")).into())
+            }
+            mode => self.act(UserAction::Read { command, via, mode })?,
+        }
         // Request ids number the operations from 1.
         Ok(self.session.world().client().op_count() as f64)
     }
@@ -455,6 +499,14 @@ impl RaftLab {
     /// are `null`. Logs hold the newest 200 entries (`logLength` tells all).
     pub fn snapshot(&self) -> Js<JsValue> {
         to_js(&snapshot(self.session.world()))
+    }
+
+    /// The client history as the history view draws it (every kept
+    /// operation with its interval, read mode, point and rank in the chosen
+    /// linearization; the verdict, the explanation and the operations it
+    /// names). It checks the whole history: call it when the view shows.
+    pub fn history(&self) -> Js<JsValue> {
+        to_js(&crate::view::client_history::history_view(self.session.world()))
     }
 
     /// Feed lines `{event, timeMs, text, phrase, why?}` of events numbered

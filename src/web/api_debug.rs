@@ -6,7 +6,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::raft::NodeId;
 use crate::sim::{Breakpoint, Hit, OverBudget, BREAKPOINT_NAMES};
-use crate::view::feed::stop_phrase;
+use crate::view::feed::{budget_phrase, stop_phrase};
 use crate::view::phrase::{self, Phrase};
 use crate::view::snapshot::{ms, node_view_with, INSPECT_LOG_LIMIT};
 use crate::view::why::Why;
@@ -56,7 +56,7 @@ impl StopView {
     /// The run went over its budget: kind `budget`, the limit in the cause.
     fn halted(over: OverBudget) -> StopView {
         StopView {
-            phrase: None,
+            phrase: Some(budget_phrase(&over)),
             event: over.event,
             kind: "budget".into(),
             cause: over.to_string(),
@@ -245,7 +245,8 @@ impl RaftLab {
     /// logEntries}}`. Bytes are the engine's estimates; counts are exact.
     pub fn memory(&self) -> Js<JsValue> {
         let (timeline, world) = (self.session.timeline(), self.session.world());
-        let logs = world.nodes().iter().map(|s| s.node.log().last_index());
+        // The entries the logs hold, past their snapshots (§7).
+        let logs = world.nodes().iter().map(|s| s.node.log().last_index() - s.node.log().snapshot().index);
         let client = world.client();
         let b = self.session.budget();
         to_js(&MemoryView {

@@ -5,10 +5,14 @@
 pub mod api;
 mod api_debug;
 mod api_kube;
+#[cfg(feature = "kube")]
+mod api_kube_view;
 mod api_lesson;
 mod api_rules;
 mod args;
 mod options;
 pub mod render;
+#[cfg(feature = "kube")]
+mod render_kube;
 
 pub use api::RaftLab;

@@ -15,7 +15,8 @@ use super::args::{field, field_error, in_range, num, range_error};
 const MAX_OPTION_MS: f64 = 3_600_000.0;
 
 /// The options of `RaftLab.create`; every field is optional.
-const OPTION_NAMES: [&str; 6] = ["nodes", "seed", "electionMs", "heartbeatMs", "latencyMs", "lossPercent"];
+const OPTION_NAMES: [&str; 9] =
+    ["nodes", "seed", "electionMs", "heartbeatMs", "latencyMs", "lossPercent", "prevote", "checkQuorum", "snapshot"];
 
 #[derive(Default)]
 pub(super) struct Options {
@@ -25,6 +26,16 @@ pub(super) struct Options {
     heartbeat_ms: Option<f64>,
     latency_ms: Option<[f64; 2]>,
     loss_percent: Option<f64>,
+    /// `prevote=on`, `checkquorum=on` of the cluster line.
+    prevote: Option<bool>,
+    check_quorum: Option<bool>,
+    /// §7, the scenario option `snapshot=K`: K applied entries between
+    /// snapshots, 0 for none.
+    snapshot: Option<f64>,
+}
+
+fn boolean(value: &JsValue, key: &str) -> Js<bool> {
+    value.as_bool().ok_or_else(|| field_error("RaftLab.create: options", key, "true or false", value))
 }
 
 fn number(value: &JsValue, key: &str) -> Js<f64> {
@@ -58,6 +69,7 @@ impl Options {
         }
         let number = |key: &str| field(value, key)?.map(|v| number(&v, key)).transpose();
         let pair = |key: &str| field(value, key)?.map(|v| pair(&v, key)).transpose();
+        let boolean = |key: &str| field(value, key)?.map(|v| boolean(&v, key)).transpose();
         Ok(Options {
             nodes: number("nodes")?,
             seed: number("seed")?,
@@ -65,6 +77,9 @@ impl Options {
             heartbeat_ms: number("heartbeatMs")?,
             latency_ms: pair("latencyMs")?,
             loss_percent: number("lossPercent")?,
+            prevote: boolean("prevote")?,
+            check_quorum: boolean("checkQuorum")?,
+            snapshot: number("snapshot")?,
         })
     }
 }
@@ -109,6 +124,11 @@ impl Options {
                 return Err(range_error(&format!("lossPercent must be a number from 0 to 100, not {}", num(loss))));
             }
             config.loss_ppm = (loss * 10_000.0).round() as u32;
+        }
+        config.prevote = self.prevote.unwrap_or(false);
+        config.check_quorum = self.check_quorum.unwrap_or(false);
+        if let Some(every) = self.snapshot {
+            config.snapshot = in_range(every, 0.0, MAX_SAFE, "RaftLab.create: options.snapshot")? as u64;
         }
         // The world's own checks: nonzero heartbeat, LOW <= HIGH, ...
         config.validate().map_err(err)?;

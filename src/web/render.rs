@@ -127,7 +127,8 @@ pub(super) fn role_colour(pal: &Palette, slot: &NodeSlot) -> &'static str {
     }
     match slot.node.role() {
         Role::Follower => pal.follower,
-        Role::Candidate => pal.candidate,
+        // A pre-candidate is told apart by its dashed ring (render_node.rs).
+        Role::PreCandidate | Role::Candidate => pal.candidate,
         Role::Leader => pal.leader,
     }
 }

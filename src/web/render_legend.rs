@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::CanvasRenderingContext2d as Ctx;
 
 use super::render_msg::{draw_message, Shape};
-use super::render_node::{body, leader_crown, timer_ring, vote_dots, RING};
+use super::render_node::{body, leader_crown, pre_candidate_ring, timer_ring, vote_dots, RING};
 use super::{cross, dash, palette, txt, Dash, Palette, Style, Txt};
 use crate::web::api::RaftLab;
 
@@ -115,7 +115,7 @@ pub fn page_style(value: &JsValue, style: &mut Style, nodes: u8) -> Result<(), J
 }
 
 /// The pictures of the legend, by name; `drawGlyph` takes the index.
-pub const GLYPHS: [&str; 24] = [
+pub const GLYPHS: [&str; 32] = [
     "follower",
     "candidate",
     "leader",
@@ -140,7 +140,19 @@ pub const GLYPHS: [&str; 24] = [
     "cut",
     "logCommitted",
     "logUncommitted",
+    "preCandidate",
+    "PreVote",
+    "PreVoteReply.granted",
+    "PreVoteReply.refused",
+    "TimeoutNow",
+    "InstallSnapshot",
+    "InstallSnapshotReply",
+    "logSnapshot",
 ];
+
+/// The glyphs added with PreVote and transfer, from `GLYPHS[25]` on.
+const LATER_SHAPES: [Shape; 4] =
+    [Shape::PreVote, Shape::PreVoteReply(true), Shape::PreVoteReply(false), Shape::TimeoutNow];
 
 /// The message glyphs, from `GLYPHS[8]` on (the last two: a duplicate, a doomed message).
 const SHAPES: [Shape; 12] = [
@@ -162,6 +174,10 @@ const SHAPES: [Shape; 12] = [
 fn draw_glyph(ctx: &Ctx, pal: &Palette, i: usize, w: f64, h: f64) -> bool {
     let c = (w / 2.0, h / 2.0);
     let r = (h * 0.3).min(w * 0.3);
+    if let Some(&shape) = i.checked_sub(25).and_then(|m| LATER_SHAPES.get(m)) {
+        draw_message(ctx, pal, shape, false, c, (1.0, 0.0), (h * 0.2).min(8.0), false);
+        return true;
+    }
     if let Some(&shape) = i.checked_sub(8).and_then(|m| SHAPES.get(m)) {
         ctx.set_global_alpha(if i == 19 { 0.4 } else { 1.0 });
         draw_message(ctx, pal, shape, i == 18, c, (1.0, 0.0), (h * 0.2).min(8.0), false);
@@ -182,6 +198,10 @@ fn draw_glyph(ctx: &Ctx, pal: &Palette, i: usize, w: f64, h: f64) -> bool {
             timer_ring(ctx, pal, c, r * 0.8 * RING, width, colour, Some(0.65));
         }
         7 => vote_dots(ctx, pal, c, r * 2.0, 5, 0b0000_0110, 0b0001_0000),
+        24 => {
+            body(ctx, pal, c, r, pal.candidate, true, false);
+            pre_candidate_ring(ctx, pal, c, r);
+        }
         20 => {
             ctx.begin_path();
             let _ = ctx.round_rect_with_f64(w * 0.1, h * 0.15, w * 0.8, h * 0.7, h * 0.35);
@@ -204,6 +224,11 @@ fn draw_glyph(ctx: &Ctx, pal: &Palette, i: usize, w: f64, h: f64) -> bool {
             dash(ctx, Dash::Solid);
             cross(ctx, c, h * 0.18, 2.5);
         }
+        29 | 30 => {
+            let shape = if i == 29 { Shape::InstallSnapshot } else { Shape::InstallSnapshotReply };
+            draw_message(ctx, pal, shape, false, c, (1.0, 0.0), (h * 0.2).min(8.0), false);
+        }
+        31 => super::render_log::snapshot_block(ctx, pal, w * 0.1, h * 0.15, w * 0.8, h * 0.7),
         22 | 23 => {
             let committed = i == 22;
             let colour = super::render_log::term_colour(pal, 2);

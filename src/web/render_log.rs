@@ -129,7 +129,7 @@ fn widest_command(world: &World, first: LogIndex, last: LogIndex) -> Txt {
     let mut best_len = 4;
     for slot in world.nodes() {
         let log = slot.node.log();
-        for index in first..=last.min(log.last_index()) {
+        for index in first.max(log.first_index())..=last.min(log.last_index()) {
             let Some(entry) = log.entry(index) else { break };
             let t = short_command(&entry.command, usize::MAX);
             let len = t.as_str().chars().count();
@@ -181,12 +181,26 @@ fn draw_row(ctx: &Ctx, pal: &Palette, g: &Grid, row: usize, slot: &crate::sim::N
     let commit = node.commit_index();
     let last = log.last_index().min(g.first + g.cols as LogIndex - 1);
     let alpha = ctx.global_alpha();
+    // §7: the entries a snapshot replaced are one block, up to its point;
+    // the cells start after it.
+    let point = log.snapshot().index;
+    if point >= g.first {
+        let to = point.min(g.first + g.cols as LogIndex - 1);
+        let (x0, x1) = (g.col_x(g.first), g.col_x(to) + cw);
+        snapshot_block(ctx, pal, x0 + 1.0, y, x1 - x0 - 2.0, ch);
+        if x1 - x0 >= g.px * 4.0 {
+            font(ctx, false, g.px);
+            ctx.set_fill_style_str(pal.fg);
+            text(ctx, txt!("\u{2264}{point}").as_str(), (x0 + x1) / 2.0, y + ch / 2.0, "center", "middle");
+        }
+    }
+    let from = g.first.max(point + 1);
 
     // The row is drawn in passes, each with one font or one style, because
     // changing the font or dash pattern per cell was most of a frame's cost.
     // 1. Cell fills: solid when committed, faded when not.
     let mut fill_term = None;
-    for index in g.first..=last {
+    for index in from..=last {
         let Some(entry) = log.entry(index) else { break };
         if fill_term != Some(entry.term) {
             fill_term = Some(entry.term);
@@ -200,7 +214,7 @@ fn draw_row(ctx: &Ctx, pal: &Palette, g: &Grid, row: usize, slot: &crate::sim::N
     if last > commit {
         dash(ctx, Dash::Short);
         ctx.set_line_width(2.0);
-        for index in (commit + 1).max(g.first)..=last {
+        for index in (commit + 1).max(from)..=last {
             let Some(entry) = log.entry(index) else { break };
             ctx.set_stroke_style_str(term_colour(pal, entry.term).as_str());
             ctx.stroke_rect(g.col_x(index) + 2.0, y + 1.0, cw - 4.0, ch - 2.0);
@@ -224,9 +238,9 @@ fn draw_row(ctx: &Ctx, pal: &Palette, g: &Grid, row: usize, slot: &crate::sim::N
         font(ctx, false, term_px);
         ctx.set_text_align("left");
         ctx.set_text_baseline("top");
-        for index in g.first..=last {
+        for index in from..=last {
             let Some(entry) = log.entry(index) else { break };
-            if index == g.first || log.term_at(index - 1) != Some(entry.term) {
+            if index == from || log.term_at(index - 1) != Some(entry.term) {
                 ctx.set_fill_style_str(if index <= commit { pal.on_role } else { pal.fg });
                 let _ = ctx.fill_text(txt!("t{}", entry.term).as_str(), g.col_x(index) + 4.0, y + 1.0);
             }
@@ -240,7 +254,7 @@ fn draw_row(ctx: &Ctx, pal: &Palette, g: &Grid, row: usize, slot: &crate::sim::N
         ctx.set_text_align("center");
         ctx.set_text_baseline("middle");
         let cy = if two_lines { y + 1.0 + term_px + (ch - term_px) / 2.0 } else { y + ch / 2.0 };
-        for index in g.first..=last {
+        for index in from..=last {
             let Some(entry) = log.entry(index) else { break };
             ctx.set_fill_style_str(if index <= commit { pal.on_role } else { pal.fg });
             let cmd = short_command(&entry.command, max_chars);
@@ -255,6 +269,31 @@ fn draw_row(ctx: &Ctx, pal: &Palette, g: &Grid, row: usize, slot: &crate::sim::N
         ctx.set_fill_style_str(pal.fg);
         ctx.fill_rect(x - 2.0, y - 3.0, 4.0, ch + 6.0);
     }
+}
+
+/// §7: the part of a log a snapshot replaced, as one block: a muted fill
+/// with diagonal bands, so it reads as "stored elsewhere", not as entries.
+pub(super) fn snapshot_block(ctx: &Ctx, pal: &Palette, x: f64, y: f64, w: f64, h: f64) {
+    ctx.set_fill_style_str(pal.track);
+    ctx.fill_rect(x, y, w, h);
+    ctx.save();
+    ctx.begin_path();
+    ctx.rect(x, y, w, h);
+    ctx.clip();
+    ctx.set_stroke_style_str(pal.muted);
+    ctx.set_line_width(1.5);
+    ctx.begin_path();
+    let mut k = x - h;
+    while k < x + w {
+        ctx.move_to(k, y + h);
+        ctx.line_to(k + h, y);
+        k += 8.0;
+    }
+    ctx.stroke();
+    ctx.restore();
+    ctx.set_stroke_style_str(pal.muted);
+    ctx.set_line_width(1.0);
+    ctx.stroke_rect(x + 0.5, y + 0.5, w - 1.0, h - 1.0);
 }
 
 /// The fill of a term's cells.

@@ -76,6 +76,15 @@ pub(super) enum Shape {
     ClientRequest,
     /// A result, or a redirect.
     ClientReply(bool),
+    /// The vote family's shapes, hollow and dashed: a question (§9.6).
+    PreVote,
+    /// Granted or refused.
+    PreVoteReply(bool),
+    /// The leader's "start your election now" (§3.10): a star.
+    TimeoutNow,
+    /// §7: a whole snapshot on its way to a follower that fell behind.
+    InstallSnapshot,
+    InstallSnapshotReply,
 }
 
 impl Shape {
@@ -87,6 +96,11 @@ impl Shape {
             Message::AppendEntriesReply(reply) => Shape::AppendReply(reply.success),
             Message::ClientRequest { .. } => Shape::ClientRequest,
             Message::ClientReply { outcome, .. } => Shape::ClientReply(matches!(outcome, ClientOutcome::Applied(_))),
+            Message::PreVote(_) => Shape::PreVote,
+            Message::PreVoteReply(reply) => Shape::PreVoteReply(reply.vote_granted),
+            Message::TimeoutNow(_) => Shape::TimeoutNow,
+            Message::InstallSnapshot(_) => Shape::InstallSnapshot,
+            Message::InstallSnapshotReply(_) => Shape::InstallSnapshotReply,
         }
     }
 }
@@ -116,15 +130,32 @@ pub(super) fn draw_message(
             ctx.fill();
             s * 1.1
         }
-        Shape::VoteReply(granted) => {
+        Shape::PreVote => {
             circle(ctx, p, s * 1.1);
-            ctx.set_fill_style_str(if granted { pal.candidate } else { pal.bg });
+            ctx.set_fill_style_str(pal.bg);
             ctx.fill();
             ctx.set_stroke_style_str(pal.candidate);
+            dash(ctx, Dash::Short);
             ctx.stroke();
+            dash(ctx, Dash::Solid);
+            s * 1.1
+        }
+        Shape::VoteReply(granted) | Shape::PreVoteReply(granted) => {
+            let pre = matches!(shape, Shape::PreVoteReply(_));
+            circle(ctx, p, s * 1.1);
+            // A granted pre-vote is a promise, not a vote: hollow, like the question.
+            ctx.set_fill_style_str(if granted && !pre { pal.candidate } else { pal.bg });
+            ctx.fill();
+            ctx.set_stroke_style_str(pal.candidate);
+            if pre {
+                dash(ctx, Dash::Short);
+            }
+            ctx.stroke();
+            dash(ctx, Dash::Solid);
+            // The check mark is drawn on the candidate colour, or in it on a hollow reply.
+            let mark = if pre { pal.candidate } else { pal.bg };
             if granted {
-                // A check mark in the background colour.
-                ctx.set_stroke_style_str(pal.bg);
+                ctx.set_stroke_style_str(mark);
                 ctx.begin_path();
                 ctx.move_to(x - s * 0.55, y);
                 ctx.line_to(x - s * 0.12, y + s * 0.45);
@@ -174,6 +205,20 @@ pub(super) fn draw_message(
             ctx.fill();
             h
         }
+        Shape::TimeoutNow => {
+            // A five-pointed star in the leader colour.
+            let h = s * 1.5;
+            let mut pts = [(0.0, 0.0); 10];
+            for (i, q) in pts.iter_mut().enumerate() {
+                let a = PI / 5.0 * i as f64 - PI / 2.0;
+                let k = if i % 2 == 0 { h } else { h * 0.45 };
+                *q = (x + k * trig::cos(a), y + k * trig::sin(a));
+            }
+            polygon(ctx, &pts);
+            ctx.set_fill_style_str(pal.leader);
+            ctx.fill();
+            h
+        }
         Shape::ClientReply(applied) => {
             // A hexagon: filled when it carries a result, hollow for a redirect.
             let h = s * 1.2;
@@ -186,6 +231,36 @@ pub(super) fn draw_message(
             ctx.set_fill_style_str(if applied { pal.client } else { pal.bg });
             ctx.fill();
             ctx.set_stroke_style_str(pal.client);
+            ctx.stroke();
+            h
+        }
+        Shape::InstallSnapshot => {
+            // The replication family's square, large, with the stacked
+            // bands of a disk image: a whole state machine, not entries.
+            let h = s * 1.6;
+            ctx.set_fill_style_str(pal.leader);
+            ctx.fill_rect(x - h, y - h, 2.0 * h, 2.0 * h);
+            ctx.set_stroke_style_str(pal.on_role);
+            ctx.set_line_width((s * 0.25).max(1.5));
+            ctx.begin_path();
+            for k in [-0.45, 0.0, 0.45] {
+                ctx.move_to(x - h * 0.6, y + h * k);
+                ctx.line_to(x + h * 0.6, y + h * k);
+            }
+            ctx.stroke();
+            h * 1.2
+        }
+        Shape::InstallSnapshotReply => {
+            // The replication family's reply diamond, with one band.
+            let h = s * 1.25;
+            polygon(ctx, &[(x, y - h), (x + h, y), (x, y + h), (x - h, y)]);
+            ctx.set_fill_style_str(pal.leader);
+            ctx.fill();
+            ctx.set_stroke_style_str(pal.on_role);
+            ctx.set_line_width((s * 0.25).max(1.5));
+            ctx.begin_path();
+            ctx.move_to(x - h * 0.45, y);
+            ctx.line_to(x + h * 0.45, y);
             ctx.stroke();
             h
         }

@@ -47,6 +47,9 @@ pub(super) fn draw_node(
     let leads = slot.alive && node.role() == Role::Leader;
     let cut_off = leads && crate::view::snapshot::leader_without_quorum(world, node.id());
     body(ctx, pal, c, r, colour, slot.alive, leads);
+    if slot.alive && node.role() == Role::PreCandidate {
+        pre_candidate_ring(ctx, pal, c, r);
+    }
     ctx.set_fill_style_str(if slot.alive { pal.on_role } else { pal.fg });
     font(ctx, true, r * 0.62);
     text(ctx, txt!("S{}", node.id()).as_str(), c.0, c.1 - r * 0.14, "center", "middle");
@@ -55,7 +58,8 @@ pub(super) fn draw_node(
     // granted, a cross when refused, hollow while unanswered); a crown for
     // the leader, hollow and struck through when it cannot reach a quorum.
     let above = c.1 - r * 1.58;
-    if slot.alive && node.role() == Role::Candidate {
+    // A pre-candidate's dots count pre-votes (§9.6).
+    if slot.alive && matches!(node.role(), Role::Candidate | Role::PreCandidate) {
         let (mut granted, mut denied) = (0u16, 0u16);
         node.votes_granted().for_each(|v| granted |= 1 << v);
         node.votes_denied().for_each(|v| denied |= 1 << v);
@@ -138,6 +142,17 @@ pub(super) fn timer_ring(
 }
 
 /// The disc in the role colour; a leader's inner outline; a crashed node's cross.
+/// A pre-candidate (PreVote, §9.6): a dashed ring around the candidate
+/// colour, since it only asks whether it could win.
+pub(super) fn pre_candidate_ring(ctx: &Ctx, pal: &Palette, c: (f64, f64), r: f64) {
+    ctx.set_stroke_style_str(pal.fg);
+    ctx.set_line_width((r * 0.07).max(2.0));
+    super::dash(ctx, super::Dash::Short);
+    circle(ctx, c, r * 1.14);
+    ctx.stroke();
+    super::dash(ctx, super::Dash::Solid);
+}
+
 pub(super) fn body(ctx: &Ctx, pal: &Palette, c: (f64, f64), r: f64, colour: &str, alive: bool, leads: bool) {
     circle(ctx, c, r);
     ctx.set_fill_style_str(colour);

@@ -108,11 +108,11 @@ test('every phrase key of the engine (src/view/phrase.rs) and of docs/why.md is 
 // ---------- the page in Korean ----------
 
 // Words that stay as they are in Korean text: the paper's names of messages
-// and fields, commands of the scenario language, units, names.
+// and fields, commands of the scenario language (with the read modes), units, names.
 const KEEP = new Set(('Raft Lab RequestVote RequestVoteReply AppendEntries AppendEntriesReply ClientRequest ClientReply ' +
   'currentTerm votedFor commitIndex lastApplied nextIndex matchIndex noop put get del list quorum term etcd Figure ' +
   'English Delete Enter Shift Space Esc Home End PNG JSON txt ms seed leader cluster run until committed crash expect value ' +
-  'violations within').split(' '));
+  'violations within PreVote PreVoteReply TimeoutNow CheckQuorum prevote checkquorum transfer ReadIndex log index lease local').split(' '));
 
 /** English-looking words in the visible text of `root` (a selector), its labels and titles. */
 const englishWords = (page, selector) => page.evaluate(([sel, keep]) => {

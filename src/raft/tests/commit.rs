@@ -11,6 +11,7 @@ fn ok(term: Term, match_index: LogIndex) -> Message {
         rejected_index: 0,
         conflict_index: 0,
         conflict_term: None,
+        round: 0,
     })
 }
 

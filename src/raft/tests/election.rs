@@ -1,6 +1,7 @@
 //! §5.1 (terms), §5.2 (leader election) and §5.4.1 (election restriction).
 
 use super::*;
+use crate::raft::ReadMode;
 
 /// A leader of term 1 in a cluster of `size`, every follower holding its no-op.
 fn cluster_with_leader(size: u8) -> Cluster {
@@ -39,6 +40,7 @@ fn s5_1_higher_term_append_entries_reply_turns_leader_into_follower() {
         rejected_index: 0,
         conflict_index: 0,
         conflict_term: None,
+        round: 0,
     });
     let ready = c.deliver(2, 1, reply);
     assert_stepped_down(c.node(1), &ready, 4, None, true);
@@ -106,7 +108,8 @@ fn s5_1_stale_append_entries_is_rejected_with_current_term_and_changes_nothing()
             match_index: 0,
             rejected_index: 0,
             conflict_index: 0,
-            conflict_term: None
+            conflict_term: None,
+            round: 0
         })
     );
     assert_eq!(log_terms(&n), vec![1, 3]);
@@ -133,6 +136,7 @@ fn s5_1_stale_reply_does_not_move_leader_progress() {
             rejected_index: 0,
             conflict_index: 0,
             conflict_term: None,
+            round: 0,
         }),
     );
     assert!(ready.messages.is_empty());
@@ -181,6 +185,7 @@ fn s5_2_election_majority_wins_and_leader_sends_noop_at_once() {
     let noop = Entry { term: 1, command: Command::Noop, request: None };
     assert_eq!(c.node(1).log().entries(), std::slice::from_ref(&noop));
     let expected: Vec<_> = [2, 3, 4, 5].map(|p| (p, append_entries(1, 1, (0, 0), vec![noop.clone()], 0))).into();
+    let expected: Vec<_> = expected.into_iter().map(|(p, m)| (p, with_round(m, 1))).collect();
     assert_eq!(ready.messages, expected);
     assert!(ready.events.contains(&NodeEvent::Became { role: Role::Leader, term: 1 }));
 }
@@ -288,7 +293,11 @@ fn s5_2_election_single_node_cluster_elects_itself_and_commits_immediately() {
     assert_eq!(ready.election_timer, Some(TimerRequest::Stop));
     assert_eq!(ready.heartbeat_timer, Some(TimerRequest::Reset));
 
-    let ready = step(&mut n, CLIENT, Message::ClientRequest { request: 7, command: Command::put("x", "1") });
+    let ready = step(
+        &mut n,
+        CLIENT,
+        Message::ClientRequest { request: 7, command: Command::put("x", "1"), read: ReadMode::Log },
+    );
     assert_eq!(n.commit_index(), 2);
     assert_eq!(n.kv().get("x"), Some("1"));
     assert_eq!(

@@ -17,11 +17,14 @@ use super::*;
 mod client;
 mod commit;
 mod election;
+mod election_options;
 mod lesions;
 mod persistence;
+mod reads;
 mod reasons;
 mod replication;
 mod safety;
+mod snapshot;
 mod timers;
 
 /// A message in flight: (from, to, message).
@@ -80,11 +83,20 @@ pub(crate) fn append_entries(
         prev_log_term: prev.1,
         entries,
         leader_commit,
+        round: 0,
     })
 }
 
+/// `message` (an AppendEntries) as sent in heartbeat round `round`.
+pub(crate) fn with_round(message: Message, round: u64) -> Message {
+    match message {
+        Message::AppendEntries(append) => Message::AppendEntries(AppendEntries { round, ..append }),
+        other => other,
+    }
+}
+
 pub(crate) fn request_vote(term: Term, candidate: NodeId, last_log_index: LogIndex, last_log_term: Term) -> Message {
-    Message::RequestVote(RequestVote { term, candidate, last_log_index, last_log_term })
+    Message::RequestVote(RequestVote { term, candidate, last_log_index, last_log_term, leader_transfer: false })
 }
 
 /// Gives `node` the log `entries` as a follower would get it: through an
@@ -162,7 +174,7 @@ impl Cluster {
     }
 
     /// Queues what a node sent and records its events.
-    fn absorb(&mut self, from: NodeId, ready: &Ready) {
+    pub(crate) fn absorb(&mut self, from: NodeId, ready: &Ready) {
         self.events.extend(ready.events.iter().map(|e| (from, e.clone())));
         self.reasons.extend(ready.reasons.iter().copied());
         for (to, msg) in &ready.messages {
@@ -194,7 +206,18 @@ impl Cluster {
     }
 
     pub(crate) fn client_request(&mut self, to: NodeId, request: RequestId, command: Command) -> Ready {
-        let ready = step(self.node_mut(to), CLIENT, Message::ClientRequest { request, command });
+        self.client_read(to, request, command, crate::raft::ReadMode::Log)
+    }
+
+    /// A client request with a read mode (`read=`).
+    pub(crate) fn client_read(
+        &mut self,
+        to: NodeId,
+        request: RequestId,
+        command: Command,
+        read: crate::raft::ReadMode,
+    ) -> Ready {
+        let ready = step(self.node_mut(to), CLIENT, Message::ClientRequest { request, command, read });
         self.absorb(to, &ready);
         ready
     }

@@ -19,6 +19,7 @@ fn rejection(rejected_index: LogIndex, conflict_index: LogIndex, conflict_term: 
         rejected_index,
         conflict_index,
         conflict_term,
+        round: 0,
     })
 }
 
@@ -30,6 +31,7 @@ fn success(match_index: LogIndex, term: Term) -> Message {
         rejected_index: 0,
         conflict_index: 0,
         conflict_term: None,
+        round: 0,
     })
 }
 
@@ -139,7 +141,7 @@ fn s5_3_replication_leader_commits_once_a_majority_stores_the_entry() {
     c.isolate(3);
     let ready = c.client_request(1, 1, Command::put("x", "1"));
     let put = Entry { term: 1, command: Command::put("x", "1"), request: Some(1) };
-    assert_eq!(sent_to(&ready, 2), vec![&append_entries(1, 1, (1, 1), vec![put.clone()], 1)]);
+    assert_eq!(sent_to(&ready, 2), vec![&with_round(append_entries(1, 1, (1, 1), vec![put.clone()], 1), 1)]);
     assert_eq!(c.node(1).commit_index(), 1, "the leader alone is no majority");
 
     c.deliver_all();

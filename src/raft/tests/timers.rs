@@ -84,7 +84,8 @@ fn s5_2_timers_heartbeat_timeout_sends_append_entries_to_every_peer_and_rearms()
     let ready = c.heartbeat(3);
     // Every follower is up to date: each gets an empty AppendEntries that
     // carries the commit index.
-    let heartbeat = append_entries(1, 3, (2, 1), vec![], 2);
+    // The heartbeat is the leadership's second round (`read_only.rs`).
+    let heartbeat = with_round(append_entries(1, 3, (2, 1), vec![], 2), 2);
     let expected: Vec<_> = [1, 2, 4, 5].map(|p| (p, heartbeat.clone())).into();
     assert_eq!(ready.messages, expected);
     assert_eq!(ready.heartbeat_timer, Some(TimerRequest::Reset));
@@ -118,7 +119,8 @@ fn s5_2_timers_candidate_hearing_from_the_leader_of_its_term_resets_election_tim
             match_index: 0,
             rejected_index: 0,
             conflict_index: 0,
-            conflict_term: None
+            conflict_term: None,
+            round: 0
         })
     );
 }
