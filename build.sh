@@ -165,6 +165,16 @@ bundle_js() {
 FUZZ_SEEDS=${FUZZ_SEEDS:-1000}
 FUZZ_DURATION=${FUZZ_DURATION:-30s}
 KUBE_FUZZ_SEEDS=${KUBE_FUZZ_SEEDS:-300}
+# Mutation testing: with each rule off, the swarm must find a violation in
+# this seed range at 3 nodes (the first breaking seed, measured; docs/fuzzing.md).
+LESIONS=(
+  "vote-up-to-date --start 1 --seeds 2"
+  "vote-once --start 1 --seeds 2"
+  "persist-vote --start 21 --seeds 2"
+  "persist-term --start 1 --seeds 2"
+  "persist-log --start 1 --seeds 2"
+  "truncate-on-conflict --start 1 --seeds 2"
+)
 
 cmd_test() {
   cmd_lint
@@ -183,6 +193,17 @@ cmd_test() {
   for nodes in 5 3 7 9; do
     ./target/release/raftlab fuzz --seeds "$FUZZ_SEEDS" --nodes "$nodes" --duration "$FUZZ_DURATION" \
       --faults crash,partition,cut,loss,duplicate,drop
+  done
+  log "fuzz: each lesion found by the swarm within a fixed seed range (docs/fuzzing.md)"
+  local lesion rule range
+  for lesion in "${LESIONS[@]}"; do
+    read -r rule range <<<"$lesion"
+    summary=$(./target/release/raftlab fuzz --rule "$rule=off" --nodes 3 --duration 30s $range | tail -1 || true)
+    if ! grep -Eq ' [1-9][0-9]* violations' <<<"$summary"; then
+      echo "build.sh: the fuzzer no longer finds a violation with $rule off ($range): $summary" >&2
+      exit 1
+    fi
+    echo "$rule off: violation found ($range)"
   done
   log "fuzz: Kubernetes control planes, $KUBE_FUZZ_SEEDS seeds x 60s of zone failures, machine crashes, partitions"
   ./target/release/raftlab fuzz --kubernetes stacked --control-planes 3 --zones a,b,c --seeds "$KUBE_FUZZ_SEEDS"

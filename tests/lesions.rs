@@ -1,30 +1,22 @@
 //! Every lesion (a safety rule switched off) keeps the engine sound: runs
 //! with random faults and client load end in a violation, a liveness
-//! failure or success, never in a panic. Which lesions this fuzzer finds is
-//! measured by the ignored test below (`cargo test --release --test lesions
-//! -- --ignored --nocapture`); a stronger fuzzer is issue 12's second part.
+//! failure or success, never in a panic. How many seeds the swarm fuzzer
+//! needs to find each lesion is measured with `raftlab fuzz --rule NAME=off`
+//! (docs/fuzzing.md); `./build.sh test` runs each over a fixed seed range.
 
 use raftlab::raft::Rule;
-use raftlab::scenario::fuzz::{generate, FuzzOptions};
-use raftlab::scenario::parse;
-use raftlab::scenario::runner::{run, Trace};
+use raftlab::scenario::fuzz::{run_seed, FuzzOptions, Verdict};
 use raftlab::sim::{SimRng, World, WorldConfig, MS, SECOND};
 
-/// The fuzz scenario of `seed` with `rule` switched off from the start.
-fn lesioned(seed: u64, options: &FuzzOptions, rule: Rule) -> String {
-    let text = generate(seed, options).to_text();
-    let (cluster, rest) = text.split_once('\n').expect("a cluster line");
-    format!("{cluster}\nrule {} off\n{rest}", rule.name())
-}
-
 /// Runs the seeds with the rule off; returns how many broke an invariant.
+/// A panic fails the test, with its seed and scenario.
 fn violations(rule: Rule, seeds: std::ops::Range<u64>, options: &FuzzOptions) -> usize {
+    let options = FuzzOptions { rules_off: vec![rule], ..options.clone() };
     seeds
         .filter(|&seed| {
-            let text = lesioned(seed, options, rule);
-            let scenario = parse(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
-            let (runner, _, _) = run(&scenario, Trace::Notable);
-            !runner.world().checker().violations().is_empty()
+            let run = run_seed(seed, &options);
+            assert_ne!(run.verdict, Verdict::Panic, "seed {seed}: {:?}\n{}", run.failure, run.scenario_text);
+            run.verdict == Verdict::Violation
         })
         .count()
 }
@@ -67,18 +59,6 @@ fn a_lesioned_world_runs_on_past_its_violations() {
                     world.heal();
                 }
             }
-        }
-    }
-}
-
-#[test]
-#[ignore = "a measurement: run with --release --ignored --nocapture"]
-fn how_often_the_fuzzer_finds_each_lesion() {
-    for nodes in [3, 5] {
-        let options = FuzzOptions { nodes, ..FuzzOptions::default() };
-        for rule in Rule::ALL {
-            let found = violations(rule, 1..501, &options);
-            println!("{nodes} nodes, {rule} off: {found} of 500 seeds (30 s) broke an invariant");
         }
     }
 }

@@ -4,10 +4,13 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 
 use raftlab::kube::{KubeSpec, LeaseName, Topology};
+use raftlab::raft::Rule;
 use raftlab::scenario::check::check;
 use raftlab::scenario::failover::{self, Sample};
-use raftlab::scenario::fuzz::{run_seed, Fault, FuzzOptions, FuzzRun};
+use raftlab::scenario::fuzz::{run_seed, Fault, FuzzOptions, FuzzRun, Verdict};
 use raftlab::scenario::fuzz_kube::{self, KubeFuzzOptions};
+use raftlab::scenario::fuzz_search::shrink;
+use raftlab::scenario::fuzz_swarm::generate;
 use raftlab::scenario::lesson_parse::{is_lesson, parse_lesson};
 use raftlab::scenario::parse::parse;
 use raftlab::scenario::runner::{Runner, Trace};
@@ -30,9 +33,19 @@ usage:
       Continue, the right answers, and each task's `do` actions until its predicate holds.
       --rewrite replaces each block with the actual output.
   raftlab fuzz --seeds N [--start S] [--nodes K] [--faults crash,partition,cut,loss,duplicate,drop]
-               [--duration 60s] [--jobs J] [--snapshot K]
-      Random fault schedules with client load; checks every safety invariant and
-      that the cluster recovers once the faults stop.
+               [--duration 60s] [--jobs J] [--rule NAME=off]... [--snapshot K] [--print]
+      Random fault schedules with client load (a swarm: each seed draws its own mix of
+      faults, timings and client operations, docs/fuzzing.md); checks every safety
+      invariant and that the cluster recovers once the faults stop. --rule switches a
+      safety rule off in every run (a lesion), to see the fuzzer find what it protects.
+      Prints the seed and scenario of each failure, then the runs, violations, liveness
+      failures and panics; a panic in one seed does not stop the others.
+      --print prints each seed's scenario instead of running it.
+  raftlab search --rule NAME=off [--nodes K] [--seeds N] [--start S] [--duration 30s] [--jobs J]
+      Fuzzes seeds from S (default 1) until one breaks a safety invariant (at most N,
+      default 2000), then shrinks its scenario (fewer commands, shorter runs) and prints
+      it, ending with `expect violation INVARIANT`: `raftlab run` stops there. Exit 1
+      when no seed broke one.
   raftlab fuzz --kubernetes stacked|external --seeds N [--control-planes K] [--etcd M] [--zones a,b,c]
                [--start S] [--duration 60s] [--jobs J]
       The same for a control plane: zone failures, machine crashes, zones cut off and
@@ -52,6 +65,7 @@ fn main() -> ExitCode {
         Some("fuzz") if args.iter().any(|a| a == "--kubernetes") => cmd_fuzz_kube(&args[1..]),
         Some("fuzz") => cmd_fuzz(&args[1..]),
         Some("failover") => cmd_failover(&args[1..]),
+        Some("search") => cmd_search(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)
@@ -308,6 +322,7 @@ fn parse_duration(text: &str) -> Option<u64> {
 
 fn cmd_fuzz(args: &[String]) -> Result<ExitCode, String> {
     let mut options = FuzzOptions::default();
+    let mut print = false;
     let mut seeds: Option<u64> = None;
     let mut start = 1u64;
     let mut jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -340,6 +355,8 @@ fn cmd_fuzz(args: &[String]) -> Result<ExitCode, String> {
                 options.duration =
                     parse_duration(&d).ok_or(format!("fuzz: bad duration '{d}', expected e.g. 60s or 500ms"))?;
             }
+            "--rule" => options.rules_off.push(parse_rule_off("fuzz", &value("--rule")?)?),
+            "--print" => print = true,
             "--snapshot" => {
                 const K: &str = "fuzz: --snapshot takes a number of applied entries above 0";
                 options.snapshot = value("--snapshot")?.parse().ok().filter(|&k| k > 0).ok_or(K)?;
@@ -350,8 +367,91 @@ fn cmd_fuzz(args: &[String]) -> Result<ExitCode, String> {
     let seeds = seeds.ok_or("fuzz: missing --seeds N")?;
     check_seed_range("fuzz", start, seeds)?;
     let began = std::time::Instant::now();
+    if print {
+        for seed in start..start + seeds {
+            print!("{}", generate(seed, &options).to_text());
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let runs = in_parallel(start, seeds, jobs, |seed| forget_passing_text(run_seed(seed, &options)));
     report_fuzz(runs, began)
+}
+
+fn cmd_search(args: &[String]) -> Result<ExitCode, String> {
+    let mut options = FuzzOptions::default();
+    let (mut seeds, mut start) = (2_000u64, 1u64);
+    let mut jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut value = || it.next().cloned().ok_or(format!("search: {arg} needs a value"));
+        match arg.as_str() {
+            "--seeds" => seeds = value()?.parse().map_err(|_| "search: --seeds takes a number")?,
+            "--start" => start = value()?.parse().map_err(|_| "search: --start takes a number")?,
+            "--jobs" => jobs = value()?.parse().map_err(|_| "search: --jobs takes a number")?,
+            "--nodes" => {
+                options.nodes = value()?
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=9).contains(n))
+                    .ok_or("search: --nodes takes a number 1..9")?
+            }
+            "--duration" => {
+                let d = value()?;
+                options.duration =
+                    parse_duration(&d).ok_or(format!("search: bad duration '{d}', expected e.g. 30s"))?;
+            }
+            "--rule" => options.rules_off.push(parse_rule_off("search", &value()?)?),
+            other => return Err(format!("search: unknown option '{other}'")),
+        }
+    }
+    check_seed_range("search", start, seeds)?;
+    let began = std::time::Instant::now();
+    // Seeds go in batches, so the search stops soon after the first find and
+    // still reports the lowest breaking seed of its batch.
+    let batch = (jobs.clamp(1, 64) as u64) * 4;
+    let mut next = start;
+    let end = start + seeds;
+    while next < end {
+        let count = batch.min(end - next);
+        let runs = in_parallel(next, count, jobs, |seed| run_seed(seed, &options));
+        if let Some(run) = runs.iter().find(|r| r.verdict == Verdict::Panic) {
+            println!("seed {}: {}", run.seed, run.failure.as_ref().map_or("", |f| f.message.as_str()));
+            print!("{}", run.scenario_text);
+            return Ok(ExitCode::from(1));
+        }
+        if let Some(run) = runs.into_iter().find(|r| r.verdict == Verdict::Violation) {
+            let tried = run.seed - start + 1;
+            let found = generate(run.seed, &options);
+            let shrunk = shrink(&found).ok_or("search: the violation did not happen again")?;
+            let rules: Vec<String> = options.rules_off.iter().map(|r| format!("--rule {r}=off")).collect();
+            println!(
+                "# `raftlab search {} --nodes {}`: seed {} broke {} ({tried} seeds tried); shrunk from {} to {} \
+                 commands in {} runs ({:.1}s)",
+                rules.join(" "),
+                options.nodes,
+                run.seed,
+                shrunk.invariant,
+                shrunk.commands_before,
+                shrunk.generated.commands.len(),
+                shrunk.runs,
+                began.elapsed().as_secs_f64()
+            );
+            print!("{}", shrunk.to_text());
+            return Ok(ExitCode::SUCCESS);
+        }
+        next += count;
+    }
+    println!("no violation in seeds {start}..{} ({:.1}s)", end - 1, began.elapsed().as_secs_f64());
+    Ok(ExitCode::from(1))
+}
+
+/// `NAME=off`, the lesion of `--rule`.
+fn parse_rule_off(command: &str, text: &str) -> Result<Rule, String> {
+    let names = Rule::ALL.map(Rule::name).join(", ");
+    let Some(name) = text.strip_suffix("=off") else {
+        return Err(format!("{command}: --rule takes NAME=off (NAME: {names}), not '{text}'"));
+    };
+    Rule::from_name(name).ok_or(format!("{command}: unknown rule '{name}' (one of {names})"))
 }
 
 /// Seeds `start..start + seeds`: at least one, and a range whose end does
@@ -399,15 +499,21 @@ fn report_fuzz(runs: Vec<FuzzRun>, began: std::time::Instant) -> Result<ExitCode
     let failures: Vec<&FuzzRun> = runs.iter().filter(|r| r.failure.is_some()).collect();
     for run in &failures {
         let f = run.failure.as_ref().expect("kept for its failure");
-        println!("seed {}: line {}: `{}` failed: {}", run.seed, f.line, f.command, f.message);
+        match run.verdict {
+            Verdict::Panic => println!("seed {}: {}", run.seed, f.message),
+            _ => println!("seed {}: line {}: `{}` failed: {}", run.seed, f.line, f.command, f.message),
+        }
         println!("--- reproduce with `raftlab run FILE` on this scenario:");
         print!("{}", run.scenario_text);
         println!("---");
     }
+    let count = |v: Verdict| runs.iter().filter(|r| r.verdict == v).count();
     println!(
-        "{} runs, {events} events, {} violations ({:.1}s)",
+        "{} runs, {events} events, {} violations, {} liveness failures, {} panics ({:.1}s)",
         runs.len(),
-        failures.len(),
+        count(Verdict::Violation),
+        count(Verdict::Liveness),
+        count(Verdict::Panic),
         began.elapsed().as_secs_f64()
     );
     Ok(if failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })

@@ -1,17 +1,20 @@
 //! Random fault schedules under client load, written as scenarios.
 //!
-//! Each fuzz seed becomes a scenario text: faults and client writes spread
-//! over the fault window, then a recovery phase (heal, restart everyone,
-//! expect a leader and a new write to commit). The text is parsed and run
-//! like any other scenario, so the reproduction of a failure is exactly the
-//! scenario that failed.
+//! Each fuzz seed becomes a scenario text (the swarm of `fuzz_swarm.rs`):
+//! faults and client operations over the fault window, then a recovery
+//! phase (heal, restart everyone, expect a leader and a new write to
+//! commit). The text is parsed and run like any other scenario, so the
+//! reproduction of a failure is exactly the scenario that failed.
 
-use crate::raft::{MessageKind, NodeId};
-use crate::sim::{Micros, SimRng, MS, SECOND};
+use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use super::ast::{ClusterSpec, Command, LinkKind, NodeRef, Scenario, Step};
+use crate::raft::Rule;
+use crate::sim::{Budget, Micros, SECOND};
+
+use super::ast::{Command, Scenario};
+use super::fuzz_swarm;
 use super::parse::parse;
-use super::runner::{self, Failure, Trace};
+use super::runner::{self, Failure, Runner, Trace};
 
 /// The kinds of fault a fuzz run may inject.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,16 +50,29 @@ pub struct FuzzOptions {
     pub faults: Vec<Fault>,
     /// Length of the fault window; the recovery phase comes after it.
     pub duration: Micros,
-    /// Average time between client writes.
-    pub write_every: Micros,
+    /// Lesions: rules switched off from the start (`rule NAME off`).
+    pub rules_off: Vec<Rule>,
     /// The cluster option `snapshot=K` (§7; 0: off).
     pub snapshot: u64,
 }
 
 impl Default for FuzzOptions {
     fn default() -> Self {
-        FuzzOptions { nodes: 5, faults: Fault::ALL.to_vec(), duration: 30 * SECOND, write_every: 100 * MS, snapshot: 0 }
+        FuzzOptions { nodes: 5, faults: Fault::ALL.to_vec(), duration: 30 * SECOND, rules_off: Vec::new(), snapshot: 0 }
     }
+}
+
+/// How a fuzz run ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    Passed,
+    /// A safety invariant broke.
+    Violation,
+    /// No violation, but the cluster did not recover once the faults
+    /// stopped (or another expectation failed).
+    Liveness,
+    /// The engine panicked: a bug whatever the scenario.
+    Panic,
 }
 
 /// The outcome of one fuzz seed.
@@ -66,129 +82,82 @@ pub struct FuzzRun {
     pub events: u64,
     /// The scenario that was run (its text reproduces the run exactly).
     pub scenario_text: String,
-    /// A safety violation, or the cluster failing to recover.
+    /// A safety violation, the cluster failing to recover, or a panic.
     pub failure: Option<Failure>,
+    pub verdict: Verdict,
 }
 
 /// How long the cluster has to elect a leader and commit a write once the
 /// faults stop: a few election rounds plus client retries.
 pub const RECOVERY_BOUND: Micros = 10 * SECOND;
 
-/// Builds the scenario of one fuzz seed.
-pub fn generate(seed: u64, options: &FuzzOptions) -> Scenario {
-    let mut rng = SimRng::new(seed ^ 0x5eed_f022);
-    let n = options.nodes;
-    let has = |f: Fault| options.faults.contains(&f);
-    let mut cluster = ClusterSpec::new(n);
-    cluster.seed = seed;
-    cluster.snapshot = options.snapshot;
-    if has(Fault::Loss) {
-        cluster.loss_ppm = rng.between(0, 50_000) as u32;
-    }
-    let mut commands = Vec::new();
-    let mut alive: Vec<bool> = vec![true; n as usize + 1];
-    let mut now = 0;
-    let mut writes = 0u64;
-    let node = |rng: &mut SimRng| NodeRef::Id(rng.between(1, n as u64) as NodeId);
-    while now < options.duration {
-        let pause = rng.between(options.write_every / 2, options.write_every * 3 / 2).max(1);
-        commands.push(Command::Run(pause));
-        now += pause;
-        writes += 1;
-        commands.push(Command::Put { key: format!("k{}", rng.between(0, 7)), value: writes.to_string(), via: None });
-        // About one fault every second on average.
-        if rng.between(0, SECOND) > options.write_every {
-            continue;
+/// The limits of one fuzz run: far below the page's and the CLI's (a
+/// 30-second run takes well under a million events and a few thousand log
+/// entries), so that a lesion whose logs or messages run away ends as a
+/// failure of its own instead of taking the machine's memory.
+pub const FUZZ_BUDGET: Budget =
+    Budget { events: 20_000_000, in_flight: 10_000, pending: 10_000, actions: 1_000_000, log_entries: 200_000 };
+
+/// Runs a scenario as [`runner::run`] does, stopping it when the world goes
+/// over `budget` (a failure naming the limit). Also returns the index of
+/// the last step that ran.
+pub fn run_within_budget(scenario: &Scenario, budget: &Budget) -> (Runner, Option<Failure>, usize) {
+    let mut runner = match Runner::new(&scenario.cluster, Trace::Notable) {
+        Ok(r) => r,
+        Err(message) => {
+            let (runner, _, failure) = runner::run(scenario, Trace::Notable);
+            let failure = failure.or(Some(Failure { line: scenario.cluster_line, command: "cluster".into(), message }));
+            return (runner, failure, 0);
         }
-        let fault = options.faults[rng.between(0, options.faults.len() as u64 - 1) as usize];
-        match fault {
-            Fault::Crash => {
-                let NodeRef::Id(id) = node(&mut rng) else { unreachable!() };
-                if alive[id as usize] {
-                    alive[id as usize] = false;
-                    commands.push(Command::Crash(NodeRef::Id(id)));
-                } else {
-                    alive[id as usize] = true;
-                    commands.push(Command::Restart(NodeRef::Id(id)));
+    };
+    let mut i = 0;
+    while let Some(step) = scenario.steps.get(i) {
+        let result = match runner.begin(step) {
+            None => runner.execute(step).map(drop).map_err(|(_, m)| m),
+            Some(mut timed) => loop {
+                let mut over = None;
+                let done = runner.resume(&mut timed, Micros::MAX, 4_096, &mut Vec::new(), &mut |world| {
+                    over = budget.check(world).err();
+                    over.is_some()
+                });
+                if let Some(over) = over {
+                    break Err(over.to_string());
                 }
+                if let Some(result) = done {
+                    break result;
+                }
+            },
+        };
+        if let Err(message) = result.and_then(|()| budget.check(runner.world()).map_err(|o| o.to_string())) {
+            if let Some(expectation) = runner.expected_violation(&scenario.steps, i) {
+                i = expectation;
+                continue;
             }
-            Fault::Partition if rng.between(0, 2) == 0 => commands.push(Command::Heal),
-            Fault::Partition => {
-                let mut group = Vec::new();
-                for id in 1..=n {
-                    if rng.between(0, 1) == 0 {
-                        group.push(NodeRef::Id(id));
-                    }
-                }
-                if !group.is_empty() && group.len() < n as usize {
-                    commands.push(Command::Partition(vec![group]));
-                }
-            }
-            Fault::Cut => {
-                let (from, to) = (node(&mut rng), node(&mut rng));
-                if from != to {
-                    let both = rng.between(0, 1) == 0;
-                    if rng.between(0, 3) == 0 {
-                        commands.push(Command::Uncut { from, to, both });
-                    } else {
-                        commands.push(Command::Cut { from, to, both });
-                    }
-                }
-            }
-            Fault::Duplicate | Fault::Drop => {
-                let (from, to) = (node(&mut rng), node(&mut rng));
-                if from != to {
-                    let kinds = [
-                        None,
-                        Some(MessageKind::RequestVote),
-                        Some(MessageKind::RequestVoteReply),
-                        Some(MessageKind::AppendEntries),
-                        Some(MessageKind::AppendEntriesReply),
-                    ];
-                    let kind = kinds[rng.between(0, kinds.len() as u64 - 1) as usize];
-                    let action = if fault == Fault::Drop { LinkKind::Drop } else { LinkKind::Duplicate };
-                    commands.push(Command::Message { action, kind, from, to });
-                }
-            }
-            Fault::Loss => {
-                // Loss is a cluster option, chosen above; spend the slot on a
-                // forced election instead, the fault closest to a lossy link.
-                let NodeRef::Id(id) = node(&mut rng) else { unreachable!() };
-                if alive[id as usize] {
-                    commands.push(Command::Timeout(NodeRef::Id(id)));
-                }
-            }
+            return (runner, Some(Failure { line: step.line, command: step.text.clone(), message }), i);
         }
-    }
-    // Recovery: every fault stops, then the cluster must elect a leader and
-    // commit a new write within the bound.
-    commands.push(Command::Heal);
-    for id in 1..=n {
-        if !alive[id as usize] {
-            commands.push(Command::Restart(NodeRef::Id(id)));
+        if matches!(step.command, Command::ExpectViolation(_)) {
+            break;
         }
+        i += 1;
     }
-    commands.push(Command::RunUntilLeader { within: RECOVERY_BOUND });
-    commands.push(Command::Put { key: "recovered".into(), value: "yes".into(), via: None });
-    commands.push(Command::Run(RECOVERY_BOUND / 2));
-    commands.push(Command::ExpectValue { key: "recovered".into(), value: "yes".into(), on: None });
-    commands.push(Command::ExpectNoViolations);
-    let steps = commands
-        .into_iter()
-        .map(|command| Step { line: 0, column: 1, text: command.to_string(), command, expected: None })
-        .collect();
-    Scenario { cluster, cluster_line: 1, steps }
+    (runner, None, i.min(scenario.steps.len().saturating_sub(1)))
 }
 
 /// Generates, parses back and runs one fuzz seed.
 pub fn run_seed(seed: u64, options: &FuzzOptions) -> FuzzRun {
-    run_generated(seed, &generate(seed, options))
+    run_text(seed, fuzz_swarm::generate(seed, options).to_text())
 }
 
 /// Runs a generated scenario from its text, so that the reproduction of a
 /// failure is exactly what ran.
 pub fn run_generated(seed: u64, generated: &Scenario) -> FuzzRun {
-    let scenario_text = generated.to_text();
+    run_text(seed, generated.to_text())
+}
+
+/// Parses and runs a scenario text. A panic is caught and reported as the
+/// run's failure, so a sweep goes on and names the seed and the scenario
+/// (the CLI is built to unwind; the browser build aborts, as before).
+pub fn run_text(seed: u64, scenario_text: String) -> FuzzRun {
     let scenario = match parse(&scenario_text) {
         Ok(s) => s,
         Err(e) => {
@@ -197,9 +166,31 @@ pub fn run_generated(seed: u64, generated: &Scenario) -> FuzzRun {
                 command: e.word.clone(),
                 message: format!("generated text does not parse: {e}"),
             };
-            return FuzzRun { seed, events: 0, scenario_text, failure: Some(failure) };
+            return FuzzRun { seed, events: 0, scenario_text, failure: Some(failure), verdict: Verdict::Liveness };
         }
     };
-    let (runner, _, failure) = runner::run(&scenario, Trace::Notable);
-    FuzzRun { seed, events: runner.world().event_count(), scenario_text, failure }
+    let ran = catch_unwind(AssertUnwindSafe(|| {
+        let (runner, failure, _) = run_within_budget(&scenario, &FUZZ_BUDGET);
+        let violated = !runner.world().checker().violations().is_empty();
+        (runner.world().event_count(), failure, violated)
+    }));
+    match ran {
+        Ok((events, failure, violated)) => {
+            let verdict = match (&failure, violated) {
+                (None, _) => Verdict::Passed,
+                (Some(_), true) => Verdict::Violation,
+                (Some(_), false) => Verdict::Liveness,
+            };
+            FuzzRun { seed, events, scenario_text, failure, verdict }
+        }
+        Err(payload) => {
+            let message = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a panic without a message".into());
+            let failure = Failure { line: 0, command: String::new(), message: format!("panic: {message}") };
+            FuzzRun { seed, events: 0, scenario_text, failure: Some(failure), verdict: Verdict::Panic }
+        }
+    }
 }

@@ -3,6 +3,7 @@
 //! those still pending and the newest [`HISTORY_KEPT`] completed, so that a
 //! run of any length keeps a bounded history.
 
+use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use crate::check::linearizability::Operation;
@@ -77,6 +78,10 @@ pub struct Client {
     forgotten: RequestId,
     /// Ids of operations not yet completed, in submission order.
     pub(super) pending: Vec<RequestId>,
+    /// The retry deadlines of pending operations (each op's `retry_at`),
+    /// earliest first: the event loop asks for the earliest after every
+    /// event, and a fuzz client may have hundreds of operations waiting.
+    retries: BTreeSet<(Micros, RequestId)>,
     /// The leader learned from the latest reply or redirect.
     pub(super) leader_hint: Option<NodeId>,
     /// The load generator's keys, made once and shared by every put.
@@ -140,7 +145,23 @@ impl Client {
 
     /// The earliest retry deadline among pending operations, with its op.
     pub(super) fn next_retry(&self) -> Option<(Micros, RequestId)> {
-        self.pending.iter().filter_map(|&id| self.op(id).and_then(|op| op.retry_at.map(|t| (t, id)))).min()
+        self.retries.first().copied()
+    }
+
+    /// Sets operation `id`'s retry deadline (`None`: no retry), keeping the
+    /// index of deadlines in step.
+    pub(super) fn set_retry(&mut self, id: RequestId, at: Option<Micros>) {
+        let Some(mut op) = self.op_mut(id) else {
+            return;
+        };
+        let old = std::mem::replace(&mut op.retry_at, at);
+        drop(op);
+        if let Some(old) = old {
+            self.retries.remove(&(old, id));
+        }
+        if let Some(at) = at {
+            self.retries.insert((at, id));
+        }
     }
 
     pub(super) fn submit(
@@ -187,8 +208,8 @@ impl Client {
         op.completed_at = Some(now);
         op.result = Some(result);
         op.read_at = read_at;
-        op.retry_at = None;
         drop(op);
+        self.set_retry(id, None);
         self.pending.retain(|&p| p != id);
         self.forget_old();
         self.deadlines.retain(|(o, _)| *o != id);
@@ -328,9 +349,7 @@ impl World {
         }
         self.client.deadlines.retain(|(o, _)| *o != op);
         self.client.pending.retain(|&p| p != op);
-        if let Some(mut record) = self.client.op_mut(op) {
-            record.retry_at = None;
-        }
+        self.client.set_retry(op, None);
         true
     }
 
@@ -342,9 +361,9 @@ impl World {
             return;
         };
         record.attempts += 1;
-        record.retry_at = Some(retry_at);
         let (target, command, read) = (record.target, record.command.clone(), record.read);
         drop(record);
+        self.client.set_retry(op, Some(retry_at));
         self.send(CLIENT, target, Message::ClientRequest { request: op, command, read });
     }
 
@@ -396,8 +415,8 @@ impl World {
                         // Nobody knows a leader yet: an election is likely under
                         // way, so wait a little before asking the next node.
                         op.target = from % n + 1;
-                        op.retry_at = Some(backoff_until);
                         drop(op);
+                        self.client.set_retry(request, Some(backoff_until));
                         self.effects.push(Effect::ClientRedirect { op: request, from, to: None });
                     }
                 }

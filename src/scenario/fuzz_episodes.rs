@@ -1,0 +1,121 @@
+//! Episodes: short fault schedules the swarm may draw like any fault, each
+//! the skeleton of a known-dangerous interleaving with its nodes, timings
+//! and load drawn at random. A uniform schedule almost never lines these
+//! up (they need a crash inside one message round trip, or a partition at
+//! the moment a vote lands), yet a correct Raft must survive every one of
+//! them; with a rule off, they are where the rule earns its keep.
+//!
+//! Pauses are multiples of the cluster's largest message latency `lat`,
+//! drawn on either side of what the interleaving needs, so some runs line
+//! it up and others miss it by a little.
+
+use crate::raft::NodeId;
+use crate::sim::Micros;
+
+use super::ast::{Command, LinkKind, NodeRef};
+use super::fuzz_swarm::Schedule;
+use crate::raft::MessageKind;
+
+/// Distinct live nodes in random order.
+fn live_shuffled(s: &mut Schedule<'_>) -> Vec<NodeId> {
+    let mut live: Vec<NodeId> = (1..=s.n).filter(|&id| s.alive[id as usize]).collect();
+    for i in (1..live.len()).rev() {
+        let j = s.rng.between(0, i as u64) as usize;
+        live.swap(i, j);
+    }
+    live
+}
+
+/// A pause of `low..high` times the largest latency.
+fn lats(s: &mut Schedule<'_>, low: u64, high: u64) -> Micros {
+    let lat = s.cluster.latency.1.max(1);
+    s.rng.between(low * lat, high * lat).max(1)
+}
+
+fn drop_next_append(s: &mut Schedule<'_>, from: NodeId, to: NodeId) {
+    s.push(Command::Message {
+        action: LinkKind::Drop,
+        kind: Some(MessageKind::AppendEntries),
+        from: NodeRef::Id(from),
+        to: NodeRef::Id(to),
+    });
+}
+
+/// Two candidates that cannot hear each other campaign one after the
+/// other for the same term, and the voters between them restart in between
+/// (§5.2, Figure 2: votedFor is persistent). A candidate `a` asks first;
+/// its first AppendEntries may be lost; the voters crash right after
+/// voting and come back at once; then `b`, still a term behind, asks them.
+pub(super) fn vote_race(s: &mut Schedule<'_>) {
+    let live = live_shuffled(s);
+    let [a, b, voters @ ..] = live.as_slice() else { return };
+    let (a, b, voters) = (*a, *b, voters.to_vec());
+    if voters.is_empty() {
+        return;
+    }
+    let (from, to) = (NodeRef::Id(a), NodeRef::Id(b));
+    s.push(Command::Cut { from, to, both: true });
+    for &v in &voters {
+        if s.rng.between(0, 2) > 0 {
+            drop_next_append(s, a, v);
+        }
+    }
+    s.push(Command::Timeout(NodeRef::Id(a)));
+    let wait = lats(s, 1, 3);
+    s.run(wait);
+    let restarting: Vec<NodeId> = voters.iter().copied().filter(|_| s.rng.between(0, 3) > 0).collect();
+    for &v in &restarting {
+        s.crash(v);
+    }
+    let down = lats(s, 0, 1);
+    s.run(down);
+    for &v in &restarting {
+        s.restart_now(v);
+    }
+    s.push(Command::Timeout(NodeRef::Id(b)));
+    let wait = lats(s, 2, 5);
+    s.run(wait);
+    s.push(Command::Uncut { from, to, both: true });
+}
+
+/// Figure 8 (§5.4.2) as a ladder of leaders. `a` leads and, cut off with
+/// one follower `b`, takes a burst of writes the rest never see; a rival
+/// `e` wins the next term with the others' votes but is cut off and
+/// crashes before its own entry spreads; then `b`, whose log ends in the
+/// older term, wins with the others' votes and sends them the old entries,
+/// a batch at a time, and crashes with `a` a moment later; `e` comes back,
+/// its log's last term the newest, and leads again.
+pub(super) fn figure8_ladder(s: &mut Schedule<'_>) {
+    let live = live_shuffled(s);
+    let [a, b, e, middle @ ..] = live.as_slice() else { return };
+    let (a, b, e, middle) = (*a, *b, *e, middle.to_vec());
+    let id = NodeRef::Id;
+    s.push(Command::Timeout(id(a)));
+    let wait = lats(s, 3, 6);
+    s.run(wait);
+    s.push(Command::Partition(vec![vec![id(a), id(b)]]));
+    let burst = s.rng.between(12, 40);
+    s.writes_via(a, burst);
+    let wait = lats(s, 2, 5);
+    s.run(wait);
+    s.push(Command::Timeout(id(e)));
+    let wait = lats(s, 1, 3);
+    s.run(wait);
+    for &m in &middle {
+        drop_next_append(s, e, m);
+    }
+    s.push(Command::Partition(vec![vec![id(a), id(b)], vec![id(e)]]));
+    s.crash(e);
+    s.push(Command::Heal);
+    s.push(Command::Timeout(id(b)));
+    let wait = lats(s, 2, 6);
+    s.run(wait);
+    s.crash(b);
+    if s.rng.between(0, 1) == 0 {
+        s.crash(a);
+    }
+    s.restart_now(e);
+    s.push(Command::Timeout(id(e)));
+    let wait = lats(s, 2, 6);
+    s.run(wait);
+}

@@ -1,0 +1,76 @@
+//! The protocol options and read modes the swarm fuzzer draws from, as the
+//! words a scenario writes: option words for the `cluster` line and `read=`
+//! words for `get` and `list`. Each seed draws at most one word of each
+//! group of the cluster table (or none), and each read picks a word of the
+//! read table or none.
+//!
+//! To let the fuzzer exercise a new option, add its words here once the
+//! parser accepts them (the test below parses every word): a group of
+//! alternatives such as `&["prevote=on"]`, `&["checkquorum=on"]`,
+//! `&["drift=1%", "drift=5%"]`, `&["disk=1..5ms"]`, `&["snapshot=20"]`, and
+//! read words such as `"read=index"`, `"read=lease"`, `"read=local"`. The
+//! words draw from a stream of their own, so adding one leaves every other
+//! draw of every seed as it was.
+
+use crate::sim::SimRng;
+
+/// Groups of alternative option words for the `cluster` line: the
+/// protocol options (PreVote, CheckQuorum), the disk and clock models and
+/// log compaction. The timing options (`election=`, `heartbeat=`,
+/// `latency=`, `loss=`) the swarm draws as numbers.
+// The version-2 words (`prevote=on`, `checkquorum=on`, `disk=1..5ms`,
+// `drift=5%`, `snapshot=20`; `read=index|lease|local`) all parse, and with
+// them 1,000 seeds at 5 nodes give 0 violations but 15 liveness failures
+// (no leader or no commit within the recovery bound, messages piling up
+// past the budget): to be diagnosed before they are drawn here
+// (docs/fuzzing.md).
+pub const CLUSTER_WORDS: &[&[&str]] = &[];
+
+/// `read=` words for `get` and `list`: every mode beside the default `log`.
+pub const READ_WORDS: &[&str] = &[];
+
+/// For each group, none of its words (half the time) or one of them.
+pub fn draw_words(rng: &mut SimRng, table: &[&[&'static str]]) -> Vec<&'static str> {
+    let mut words = Vec::new();
+    for group in table.iter().filter(|group| !group.is_empty()) {
+        if rng.between(0, 1) == 0 {
+            words.push(group[rng.between(0, group.len() as u64 - 1) as usize]);
+        }
+    }
+    words
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::parse;
+
+    #[test]
+    fn every_word_in_the_tables_parses() {
+        for word in CLUSTER_WORDS.iter().flat_map(|g| g.iter()) {
+            let text = format!("cluster 3 {word}\n");
+            assert!(parse(&text).is_ok(), "the cluster word '{word}' does not parse: {:?}", parse(&text).err());
+        }
+        for word in READ_WORDS {
+            for line in [format!("get k {word}"), format!("list {word}")] {
+                let text = format!("cluster 3\n{line}\n");
+                assert!(parse(&text).is_ok(), "'{line}' does not parse: {:?}", parse(&text).err());
+            }
+        }
+    }
+
+    #[test]
+    fn a_seed_draws_at_most_one_word_of_each_group() {
+        let table: &[&[&str]] = &[&["a=1", "a=2"], &["b=on"], &[]];
+        let mut seen_none = false;
+        let mut seen_both = false;
+        for seed in 0..64 {
+            let words = draw_words(&mut SimRng::new(seed), table);
+            assert!(words.iter().filter(|w| w.starts_with("a=")).count() <= 1);
+            assert!(words.len() <= 2);
+            seen_none |= words.is_empty();
+            seen_both |= words.len() == 2;
+        }
+        assert!(seen_none && seen_both);
+    }
+}
