@@ -276,12 +276,12 @@ fn fuzz_reports_runs_events_and_no_violations() {
     let text = stdout(&out);
     let line =
         text.lines().find(|l| l.starts_with("3 runs, ")).unwrap_or_else(|| panic!("no summary in\n{}", shown(&out)));
-    // "3 runs, N events, 0 violations (T s)"
+    // "3 runs, N events, 0 violations, 0 liveness failures, 0 panics (T s)"
     let words: Vec<&str> = line.split_whitespace().collect();
-    assert!(words.len() >= 6, "{line}");
+    assert!(words.len() >= 12, "{line}");
     assert_eq!(&words[..2], ["3", "runs,"], "{line}");
     assert!(words[2].parse::<u64>().is_ok_and(|n| n > 0), "{line}");
-    assert_eq!(&words[3..6], ["events,", "0", "violations"], "{line}");
+    assert_eq!(&words[3..11], ["events,", "0", "violations,", "0", "liveness", "failures,", "0", "panics"], "{line}");
 }
 
 #[test]
