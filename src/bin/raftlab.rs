@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use raftlab::kube::{KubeSpec, LeaseName, Topology};
 use raftlab::raft::Rule;
-use raftlab::scenario::check::check;
+use raftlab::scenario::check::{check, Mismatch};
 use raftlab::scenario::failover::{self, Sample};
 use raftlab::scenario::fuzz::{run_seed, Fault, FuzzOptions, FuzzRun, Verdict};
 use raftlab::scenario::fuzz_kube::{self, KubeFuzzOptions};
@@ -13,7 +13,7 @@ use raftlab::scenario::fuzz_search::shrink;
 use raftlab::scenario::fuzz_swarm::generate;
 use raftlab::scenario::lesson_parse::{is_lesson, parse_lesson};
 use raftlab::scenario::parse::parse;
-use raftlab::scenario::runner::{Runner, Trace};
+use raftlab::scenario::runner::{Failure, Runner, Trace};
 use raftlab::scenario::{Command, Scenario, Step};
 use raftlab::sim::{fmt_time, Budget, Micros};
 use raftlab::view::lesson::check as lesson_check;
@@ -250,20 +250,8 @@ fn cmd_check(args: &[String]) -> Result<ExitCode, String> {
             }
         };
         let report = check(&text, &scenario);
-        if rewrite && report.rewritten != text {
-            std::fs::write(path, &report.rewritten).map_err(|e| format!("{path}: cannot write: {e}"))?;
-            println!("{path}: rewrote {} expectation block(s)", report.mismatches.len());
-        }
-        for m in &report.mismatches {
-            if !rewrite {
-                print!("{path}:{m}");
-            }
-        }
-        if let Some(f) = &report.failure {
-            println!("{path}:{}: `{}` failed: {}", f.line, f.command, f.message);
-        }
-        let failed = report.failure.is_some() || (!rewrite && !report.mismatches.is_empty());
-        if failed {
+        let outcome = Outcome { text: &text, rewritten: &report.rewritten, mismatches: &report.mismatches };
+        if outcome.print(path, report.failure.as_ref(), rewrite)? {
             worst = worst.max(1);
         } else {
             println!("{path}: ok ({} commands, {} expectation blocks)", scenario.steps.len(), report.blocks);
@@ -284,19 +272,8 @@ fn check_lesson(path: &str, text: &str, rewrite: bool) -> Result<u8, String> {
         }
     };
     let report = lesson_check(text, &lesson);
-    if rewrite && report.rewritten != text {
-        std::fs::write(path, &report.rewritten).map_err(|e| format!("{path}: cannot write: {e}"))?;
-        println!("{path}: rewrote {} expectation block(s)", report.mismatches.len());
-    }
-    for m in &report.mismatches {
-        if !rewrite {
-            print!("{path}:{m}");
-        }
-    }
-    if let Some(f) = &report.failure {
-        println!("{path}:{}: `{}` failed: {}", f.line, f.command, f.message);
-    }
-    if report.failure.is_some() || (!rewrite && !report.mismatches.is_empty()) {
+    let outcome = Outcome { text, rewritten: &report.rewritten, mismatches: &report.mismatches };
+    if outcome.print(path, report.failure.as_ref(), rewrite)? {
         return Ok(1);
     }
     println!(
@@ -304,6 +281,33 @@ fn check_lesson(path: &str, text: &str, rewrite: bool) -> Result<u8, String> {
         report.stages, report.blocks
     );
     Ok(0)
+}
+
+/// What `raftlab check` compared in one file, scenario or lesson alike.
+struct Outcome<'a> {
+    text: &'a str,
+    rewritten: &'a str,
+    mismatches: &'a [Mismatch],
+}
+
+impl Outcome<'_> {
+    /// Rewrites the file (with `--rewrite`) or prints its mismatches, then
+    /// its failure; says whether the file failed.
+    fn print(&self, path: &str, failure: Option<&Failure>, rewrite: bool) -> Result<bool, String> {
+        if rewrite && self.rewritten != self.text {
+            std::fs::write(path, self.rewritten).map_err(|e| format!("{path}: cannot write: {e}"))?;
+            println!("{path}: rewrote {} expectation block(s)", self.mismatches.len());
+        }
+        if !rewrite {
+            for m in self.mismatches {
+                print!("{path}:{m}");
+            }
+        }
+        if let Some(f) = failure {
+            println!("{path}:{}: `{}` failed: {}", f.line, f.command, f.message);
+        }
+        Ok(failure.is_some() || (!rewrite && !self.mismatches.is_empty()))
+    }
 }
 
 fn parse_duration(text: &str) -> Option<u64> {
