@@ -16,7 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-log() { printf '\n==> %s\n' "$*"; }
+log() { printf '\n==> [%ds] %s\n' "$SECONDS" "$*"; }
 
 ensure_rust() {
   if ! command -v cargo >/dev/null 2>&1; then
