@@ -11,6 +11,7 @@ import { refreshPanels, resetFeed } from './lab-panels.js';
 import { wireInput } from './lab-input.js';
 import { onKey } from './lab-keys.js';
 import { Debugger } from './lab-debug.js';
+import { RuleMenu } from './lab-rules.js';
 import { wireShare, resolveSeed } from './lab-share.js';
 import { Learn } from './lab-learn.js';
 import { wireLibrary } from './lab-library.js';
@@ -113,6 +114,7 @@ export class RaftLabView {
     // With size controls, a fresh cluster is what they show (seed 1 by default).
     if (this.r.nodes && options.scenario == null) this.origin = this.sizeOrigin();
     this.debug = new Debugger(this);
+    this.rules = new RuleMenu(this);
     this.learn = new Learn(this);
     this.wire();
   }
@@ -230,6 +232,7 @@ export class RaftLabView {
       resetFeed(this);
       this.refresh();
     }
+    if (this.rules) this.rules.translate();
     if (this.learn) this.learn.translate();
     if (this.refillLibrary) this.refillLibrary();
   }

@@ -4,6 +4,7 @@
 
 pub mod api;
 mod api_debug;
+mod api_fuzz;
 mod api_kube;
 #[cfg(feature = "kube")]
 mod api_kube_view;
