@@ -1,0 +1,174 @@
+// "Break a rule" and "Find a counterexample" (www/lab-rules.js,
+// lab-search.js, lab-fuzz-worker.js; docs/fuzzing.md): a rule switched off
+// in the menu shows in the clock bar and travels in links; the search fuzzes
+// in Web Workers, shrinks the first violation as `raftlab search` does, and
+// opens it in the debugger stopped at the violation, its invariant named.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { openPage, waitFor } from './helpers.mjs';
+
+// The rule the search test breaks, and what the violation must be. The
+// issue's target is commit-current-term (State Machine Safety or Leader
+// Completeness), which the fuzzer finds once its episode for it is merged.
+const RULE = 'vote-once';
+const BROKEN = {
+  'vote-once': /Election Safety/,
+  'vote-up-to-date': /Leader Completeness|State Machine Safety/,
+  'commit-current-term': /State Machine Safety|Leader Completeness/,
+}[RULE];
+const NODES = 3;
+// A rule the fuzzer does not break within a few seeds: the search runs on
+// long enough to be cancelled.
+const UNFOUND = 'follower-commit-bound';
+
+const CLI = fileURLToPath(new URL('../../target/release/raftlab', import.meta.url));
+
+const envs = [];
+after(async () => { for (const e of envs) await e.close(); });
+async function open(hash = '') {
+  const env = await openPage({ query: `nodes=${NODES}&seed=1&speed=1`, hash });
+  envs.push(env);
+  return env;
+}
+
+/** Counts the workers the page starts and ends (lab-search.js calls `new Worker` when a search starts). */
+const countWorkers = (page) => page.evaluate(() => {
+  const Real = window.Worker;
+  const count = { made: 0, ended: 0 };
+  window.__workers = count;
+  window.Worker = class extends Real {
+    constructor(...args) { super(...args); count.made++; }
+    terminate() { if (!this.ended) { this.ended = true; count.ended++; } super.terminate(); }
+  };
+});
+
+/** Opens "Break a rule" and ticks `rule` (switching it off). */
+async function breakRule(page, rule) {
+  await page.locator('#rulesPanel > summary').click();
+  await page.locator(`#rulesList input[data-rule="${rule}"]`).check();
+}
+
+test('a rule ticked in the menu is off in the engine, named in the clock bar, and recorded', async () => {
+  const { page, errors } = await open();
+  assert.equal(await page.locator('#rulesOff').isHidden(), true, 'every rule on: nothing in the clock bar');
+  assert.equal(await page.locator('#cxFind').isDisabled(), true, 'nothing to search for with every rule on');
+  // Every rule has its one-line explanation, in the catalogue (not its key).
+  const texts = await page.locator('#rulesList [data-rule-text]').allTextContents();
+  assert.equal(texts.length, 8);
+  for (const t of texts) assert.ok(t.length > 30 && !t.startsWith('rule.'), t);
+  await breakRule(page, RULE);
+  const off = await page.evaluate(() => window.raftlab.rules().filter((r) => !r.on).map((r) => r.name));
+  assert.deepEqual(off, [RULE]);
+  assert.equal(await page.locator('#rulesOff').textContent(), `Rule off: ${RULE}`);
+  const colour = await page.locator('#rulesOff').evaluate((e) => getComputedStyle(e).color);
+  assert.equal(colour, 'rgb(179, 38, 30)', 'red (--danger)');
+  assert.match(await page.evaluate(() => window.raftlab.recordedScenario()), new RegExp(`\\nrule ${RULE} off\\n`));
+  assert.equal(await page.locator('#cxFind').isEnabled(), true);
+  // Ticked off again: on again.
+  await page.locator(`#rulesList input[data-rule="${RULE}"]`).uncheck();
+  assert.equal(await page.locator('#rulesOff').isHidden(), true);
+  assert.deepEqual(errors, []);
+});
+
+test('a copied link opens with the same rule off', async () => {
+  const { page, errors } = await open();
+  await breakRule(page, RULE);
+  await page.locator('#copyLink').click();
+  const link = await waitFor(page, () => document.getElementById('link').value);
+  const hash = link.slice(link.indexOf('#') + 1);
+  assert.match(decodeURIComponent(hash), new RegExp(`rule ${RULE} off`));
+  const opened = await open(hash);
+  await waitFor(opened.page, () => !document.getElementById('rulesOff').hidden);
+  assert.equal(await opened.page.locator('#rulesOff').textContent(), `Rule off: ${RULE}`);
+  assert.equal(await opened.page.locator(`#rulesList input[data-rule="${RULE}"]`).isChecked(), true);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(opened.errors, []);
+});
+
+test(`Find a counterexample with ${RULE} off: the debugger stops at the violation, the invariant named`, async () => {
+  const { page, errors } = await open();
+  await countWorkers(page);
+  await breakRule(page, RULE);
+  await page.locator('#cxFind').click();
+  await page.waitForSelector('#stop', { state: 'visible', timeout: 120_000 });
+  const stop = await page.locator('#stopText').textContent();
+  assert.match(stop, /^Safety violation at event \d+: /);
+  assert.match(stop, BROKEN);
+  assert.equal(await page.evaluate(() => window.raftlabUI.view.playing), false, 'paused at the violation');
+  const status = await page.locator('#cxStatus').textContent();
+  assert.match(status, /^Counterexample: seed \d+ broke /);
+  assert.match(status, BROKEN);
+  assert.match(status, new RegExp(`raftlab search --rule ${RULE}=off --nodes ${NODES}$`));
+  // The shrunk scenario is in the box and is the run: it ends with its violation.
+  const text = await page.locator('#scenario').inputValue();
+  assert.match(text, new RegExp(`^cluster ${NODES} seed=\\d+.*\\nrule ${RULE} off\\n`));
+  assert.match(text, /\nexpect violation [a-z-]+\n?$/);
+  const snap = await page.evaluate(() => window.raftlab.snapshot());
+  assert.ok(snap.violations.length >= 1);
+  assert.equal(await page.locator('#cxProgress').isHidden(), true);
+  assert.equal(await page.locator('#cxCancel').isHidden(), true);
+  const workers = await page.evaluate(() => window.__workers);
+  assert.ok(workers.made >= 1 && workers.made <= 4, JSON.stringify(workers));
+  assert.equal(workers.ended, workers.made, 'every worker terminated');
+  assert.deepEqual(errors, []);
+});
+
+test('the page finds the same counterexample as raftlab search', { skip: !fs.existsSync(CLI) && 'no release CLI (cargo build --release --bin raftlab)' }, async () => {
+  const printed = execFileSync(CLI, ['search', '--rule', `${RULE}=off`, '--nodes', String(NODES)], { encoding: 'utf8' });
+  const cli = printed.slice(printed.indexOf('\n') + 1); // after the `# raftlab search ...` comment
+  const { page } = await open();
+  await breakRule(page, RULE);
+  await page.locator('#cxFind').click();
+  await page.waitForSelector('#stop', { state: 'visible', timeout: 120_000 });
+  assert.equal(await page.locator('#scenario').inputValue(), cli);
+});
+
+test('Cancel stops the search and its workers', async () => {
+  const { page, errors } = await open();
+  await countWorkers(page);
+  await breakRule(page, UNFOUND);
+  const before = await page.evaluate(() => window.raftlab.eventCount());
+  await page.locator('#cxFind').click();
+  await waitFor(page, () => Number(document.getElementById('cxProgress').value) >= 2, undefined, 60_000);
+  assert.equal(await page.locator('#cxProgress').isVisible(), true);
+  assert.match(await page.locator('#cxStatus').textContent(), /^Seeds tried: \d+ of 2000 \(\d workers?\)/);
+  await page.locator('#cxCancel').click();
+  assert.match(await page.locator('#cxStatus').textContent(), /^Search cancelled after \d+ seeds?\.$/);
+  assert.equal(await page.locator('#cxCancel').isHidden(), true);
+  assert.equal(await page.locator('#cxFind').isEnabled(), true);
+  const workers = await page.evaluate(() => window.__workers);
+  assert.ok(workers.made >= 1);
+  assert.equal(workers.ended, workers.made, 'every worker terminated');
+  // The run on the page went on untouched.
+  assert.ok(await page.evaluate(() => window.raftlab.eventCount()) >= before);
+  assert.equal(await page.locator('#rulesOff').textContent(), `Rule off: ${UNFOUND}`);
+  assert.deepEqual(errors, []);
+});
+
+test('the search API checks its arguments: TypeError for a wrong type, RangeError out of range', async () => {
+  const { page } = await open();
+  const thrown = await page.evaluate(async () => {
+    const m = await import('./pkg/raftlab.js');
+    await m.default();
+    const attempt = (f) => { try { f(); return 'no error'; } catch (e) { return `${e.name}: ${e.message}`; } };
+    return [
+      attempt(() => m.fuzzSeed('1', 3, [])),
+      attempt(() => m.fuzzSeed(1, 3, 'vote-once')),
+      attempt(() => m.shrinkSeed(1, 3, [7])),
+      attempt(() => m.fuzzSeed(1, 12, [])),
+      attempt(() => m.fuzzSeed(-1, 3, [])),
+      attempt(() => m.shrinkSeed(1, 3, ['no-such-rule'])),
+      attempt(() => m.shrinkSeed(1, 3, [])),
+    ];
+  });
+  assert.match(thrown[0], /^TypeError: fuzzSeed: 'seed' must be a number, not the string "1"/);
+  assert.match(thrown[1], /^TypeError: fuzzSeed: 'rules' must be an array of rule names/);
+  assert.match(thrown[2], /^TypeError: shrinkSeed: 'rules' must be an array of rule names/);
+  assert.match(thrown[3], /^RangeError: fuzzSeed: 'nodes'/);
+  assert.match(thrown[4], /^RangeError: fuzzSeed: 'seed'/);
+  assert.match(thrown[5], /^RangeError: shrinkSeed: unknown rule "no-such-rule": expected one of: commit-current-term, /);
+  assert.match(thrown[6], /^Error: shrinkSeed: seed 1 breaks no safety invariant/);
+});
