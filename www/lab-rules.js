@@ -21,10 +21,18 @@ export class RuleMenu {
     this.built = false;
     this.search = null;
     const r = v.r;
+    if (r.rulesToggle) v.on(r.rulesToggle, 'click', () => this.toggle());
     if (r.cxFind) v.on(r.cxFind, 'click', () => this.find());
     if (r.cxCancel) v.on(r.cxCancel, 'click', () => this.cancel(true));
     // A view taken down takes its workers with it.
     v.ac.signal.addEventListener('abort', () => this.cancel(false));
+  }
+
+  /** Opens or closes the menu. */
+  toggle(open = this.v.r.rulesBody.hidden) {
+    const r = this.v.r;
+    r.rulesBody.hidden = !open;
+    r.rulesToggle.setAttribute('aria-expanded', String(open));
   }
 
   /** The checkboxes, built from the engine's list of rules the first time there is one. */

@@ -127,12 +127,12 @@ const NETWORK = (p) => `<section class="panel">
   <p id="${p}netInfo" class="muted small"></p>
 </section>`;
 
-// "Break a rule" (lab-rules.js): a checkbox per safety rule, built from
-// the engine's list; with the debugger and a scenario box, the search for
-// a counterexample too.
+// "Break a rule" (lab-rules.js): a heading that opens a checkbox per safety
+// rule, built from the engine's list; with the debugger and a scenario box,
+// the search for a counterexample too.
 const RULES = (p, show) => `<section class="panel">
-  <details id="${p}rulesPanel" class="rules-panel">
-    <summary><h2 id="${p}rulesTitle" data-t="rules.title"></h2></summary>
+  <h2 id="${p}rulesTitle"><button id="${p}rulesToggle" class="disclosure" type="button" aria-expanded="false" aria-controls="${p}rulesBody" data-t="rules.title"></button></h2>
+  <div id="${p}rulesBody" hidden>
     <p class="muted small" data-t="rules.intro"></p>
     <ul id="${p}rulesList" class="rules" aria-labelledby="${p}rulesTitle"></ul>
     ${show.has('debug') && show.has('scenario') ? `<div class="row">
@@ -141,7 +141,7 @@ const RULES = (p, show) => `<section class="panel">
     </div>
     <progress id="${p}cxProgress" class="cx-progress" max="1" value="0" data-t-aria-label="cx.progressLabel" hidden></progress>
     <p id="${p}cxStatus" class="small" role="status"></p>` : ''}
-  </details>
+  </div>
 </section>`;
 
 const MOMENT = (p) => `<section class="panel" id="${p}momentPanel" hidden>

@@ -47,7 +47,7 @@ const countWorkers = (page) => page.evaluate(() => {
 
 /** Opens "Break a rule" and ticks `rule` (switching it off). */
 async function breakRule(page, rule) {
-  await page.locator('#rulesPanel > summary').click();
+  await page.locator('#rulesToggle').click();
   await page.locator(`#rulesList input[data-rule="${rule}"]`).check();
 }
 
