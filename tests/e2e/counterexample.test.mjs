@@ -116,6 +116,17 @@ test(`Find a counterexample with ${RULE} off: the debugger stops at the violatio
   assert.deepEqual(errors, []);
 });
 
+test('embed.html with every control (the modules unbundled, the worker as www/lab-fuzz-worker.js) finds it too', async () => {
+  const env = await openPage({ path: 'embed.html', hash: `controls=all&nodes=${NODES}&seed=1` });
+  envs.push(env);
+  const { page, errors } = env;
+  await breakRule(page, RULE);
+  await page.locator('#cxFind').click();
+  await page.waitForSelector('#stop', { state: 'visible', timeout: 120_000 });
+  assert.match(await page.locator('#stopText').textContent(), BROKEN);
+  assert.deepEqual(errors, []);
+});
+
 test('the page finds the same counterexample as raftlab search', { skip: !fs.existsSync(CLI) && 'no release CLI (cargo build --release --bin raftlab)' }, async () => {
   const printed = execFileSync(CLI, ['search', '--rule', `${RULE}=off`, '--nodes', String(NODES)], { encoding: 'utf8' });
   const cli = printed.slice(printed.indexOf('\n') + 1); // after the `# raftlab search ...` comment
