@@ -64,7 +64,7 @@ export class CounterexampleSearch {
 
   answer(w, msg) {
     if (this.done || !msg) return;
-    if (msg.type === 'error') { this.fail(msg.message); return; }
+    if (msg.type === 'error') { this.fail(msg.seed != null ? `seed ${msg.seed}: ${msg.message}` : msg.message); return; }
     if (msg.type === 'shrink') { this.finish(); this.on.found({ ...msg.found, tried: this.tried }); return; }
     if (msg.type !== 'fuzz') return;
     this.busy.delete(w);

@@ -183,3 +183,55 @@ test('the search API checks its arguments: TypeError for a wrong type, RangeErro
   assert.match(thrown[5], /^RangeError: shrinkSeed: unknown rule "no-such-rule": expected one of: commit-current-term, /);
   assert.match(thrown[6], /^Error: shrinkSeed: seed 1 breaks no safety invariant/);
 });
+
+// The search itself (www/lab-search.js), run in the page with small seed ranges.
+const search = (page, options) => page.evaluate(async (o) => {
+  const { CounterexampleSearch } = await import('./lab-search.js');
+  const made = [];
+  const Real = window.Worker;
+  window.Worker = class extends Real {
+    constructor(...args) { super(...args); made.push(this); this.ended = false; }
+    terminate() { this.ended = true; super.terminate(); }
+  };
+  try {
+    const progress = [];
+    const result = await new Promise((resolve) => {
+      new CounterexampleSearch({
+        ...o,
+        on: {
+          progress: (tried, total) => progress.push([tried, total]),
+          shrinking: () => {},
+          found: (found) => resolve({ found }),
+          none: (tried) => resolve({ none: tried }),
+          failed: (message) => resolve({ failed: message }),
+        },
+      });
+    });
+    return { ...result, progress, workers: made.length, ended: made.filter((w) => w.ended).length };
+  } finally {
+    window.Worker = Real;
+  }
+}, options);
+
+test('the search reports the lowest breaking seed of its range, whichever worker finishes first', async () => {
+  const { page } = await open();
+  // persist-vote first breaks at seed 21 at 3 nodes (build.sh LESIONS); four workers race over 18..29.
+  const r = await search(page, { nodes: 3, rules: ['persist-vote'], start: 18, seeds: 12, workers: 4 });
+  assert.equal(r.found?.seed, 21, JSON.stringify(r));
+  assert.equal(r.found.tried, 4, 'seeds 18 to 21');
+  assert.match(r.found.scenario, /\nrule persist-vote off\n[\s\S]*\nexpect violation [a-z-]+\n$/);
+  assert.equal(r.ended, r.workers, 'every worker terminated');
+});
+
+test('a search that finds nothing in its range says so, its workers terminated', async () => {
+  const { page } = await open();
+  const r = await search(page, { nodes: 3, rules: [UNFOUND], start: 1, seeds: 3, workers: 2 });
+  assert.equal(r.none, 3, JSON.stringify(r));
+  assert.deepEqual(r.progress.map(([t]) => t), [1, 2, 3]);
+  assert.equal(r.workers, 2);
+  assert.equal(r.ended, 2);
+  // A worker's error ends the search with its message (a rule the engine does not know).
+  const bad = await search(page, { nodes: 3, rules: ['no-such-rule'], start: 1, seeds: 3, workers: 1 });
+  assert.match(bad.failed, /^seed 1: fuzzSeed: unknown rule "no-such-rule"/);
+  assert.equal(bad.ended, bad.workers);
+});
