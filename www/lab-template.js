@@ -249,7 +249,8 @@ export function template(p, show, { title, library, tour } = {}) {
   if (show.has('debug')) side.push(debugPanel(p));
   if (show.has('inspector') || show.has('faults')) side.push(nodePanel(p, show));
   if (show.has('inspector')) side.push(MOMENT(p));
-  if (show.has('faults')) side.push(NETWORK(p), RULES(p, show));
+  if (show.has('faults')) side.push(NETWORK(p));
+  if (show.has('rules')) side.push(RULES(p, show));
   if (show.has('inspector') || show.has('faults')) side.push(messagePanel(p, show));
   if (show.has('client')) side.push(CLIENT(p));
   if (show.has('scenario')) side.push(SCENARIO(p, library));

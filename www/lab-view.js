@@ -105,7 +105,7 @@ export class RaftLabView {
     if (options.height) this.r.clusterWrap.style.height = `${options.height}px`;
     root.classList.toggle('fixed-height', !!options.height);
     root.classList.toggle('fill', !!options.fill);
-    root.classList.toggle('has-side', !!this.r.nodeTitle || !!this.r.ops || !!this.r.scenario || !!this.r.debugPanel || !!this.r.copyLink);
+    root.classList.toggle('has-side', !!this.r.nodeTitle || !!this.r.rulesList || !!this.r.ops || !!this.r.scenario || !!this.r.debugPanel || !!this.r.copyLink);
     if (this.r.scenario) this.r.scenario.value = options.scenario ?? DEFAULT_SCENARIO;
     if (this.r.nodes && options.nodes) this.r.nodes.value = String(options.nodes);
     if (this.r.seed && options.seed != null) this.r.seed.value = String(options.seed);

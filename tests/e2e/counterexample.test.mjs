@@ -127,6 +127,20 @@ test('embed.html with every control (the modules unbundled, the worker as www/la
   assert.deepEqual(errors, []);
 });
 
+test('controls=rules,clock in an embed: the menu and the clock bar, no search without the debugger and the scenario box', async () => {
+  const env = await openPage({ path: 'embed.html', hash: 'controls=play,clock,rules&nodes=3' });
+  envs.push(env);
+  const { page, errors } = env;
+  await breakRule(page, 'persist-log');
+  assert.equal(await page.locator('#rulesOff').textContent(), 'Rule off: persist-log');
+  assert.equal(await page.locator('#cxFind').count(), 0);
+  // Lessons' controls leave the menu out: a lesson's script is not to be broken under it.
+  const plain = await openPage({ path: 'embed.html', hash: 'controls=play,clock,faults&nodes=3' });
+  envs.push(plain);
+  assert.equal(await plain.page.locator('#rulesToggle').count(), 0);
+  assert.deepEqual(errors, []);
+});
+
 test('the page finds the same counterexample as raftlab search', { skip: !fs.existsSync(CLI) && 'no release CLI (cargo build --release --bin raftlab)' }, async () => {
   const printed = execFileSync(CLI, ['search', '--rule', `${RULE}=off`, '--nodes', String(NODES)], { encoding: 'utf8' });
   const cli = printed.slice(printed.indexOf('\n') + 1); // after the `# raftlab search ...` comment
