@@ -5,20 +5,20 @@
 // www/pkg/lab-fuzz-worker.js, which the bundled page starts; the modules
 // in www/ start this file as it is. Both find the wasm in pkg/.
 //
-// In:  {id, type: 'fuzz' | 'shrink', seed, nodes, rules}
-// Out: {id, type: 'fuzz', run} | {id, type: 'shrink', found} | {id, type: 'error', message}
+// In:  {type: 'fuzz' | 'shrink', seed, nodes, rules}
+// Out: {type: 'fuzz', run} | {type: 'shrink', found} | {type: 'error', seed, message}
 import init, { fuzzSeed, shrinkSeed } from './pkg/raftlab.js';
 
 const ready = init();
 
 self.onmessage = async (e) => {
-  const { id, type, seed, nodes, rules } = e.data || {};
+  const { type, seed, nodes, rules } = e.data || {};
   try {
     await ready;
-    if (type === 'fuzz') self.postMessage({ id, type, run: fuzzSeed(seed, nodes, rules) });
-    else if (type === 'shrink') self.postMessage({ id, type, found: shrinkSeed(seed, nodes, rules) });
+    if (type === 'fuzz') self.postMessage({ type, run: fuzzSeed(seed, nodes, rules) });
+    else if (type === 'shrink') self.postMessage({ type, found: shrinkSeed(seed, nodes, rules) });
     else throw new Error(`unknown request ${JSON.stringify(type)}`);
   } catch (err) {
-    self.postMessage({ id, type: 'error', seed, message: err && err.message ? err.message : String(err) });
+    self.postMessage({ type: 'error', seed, message: err && err.message ? err.message : String(err) });
   }
 };

@@ -19,6 +19,7 @@ export class RuleMenu {
     this.v = v;
     this.key = null; // the rules off as last shown
     this.built = false;
+    this.descriptions = new Map(); // the engine's sentence of each rule
     this.search = null;
     const r = v.r;
     if (r.rulesToggle) v.on(r.rulesToggle, 'click', () => this.toggle());
@@ -42,6 +43,7 @@ export class RuleMenu {
     if (!list || typeof v.sim?.rules !== 'function') return;
     const rules = v.call((s) => s.rules());
     if (!rules) return;
+    this.descriptions = new Map(rules.map((rule) => [rule.name, rule.description]));
     const prefix = list.id.slice(0, -'rulesList'.length);
     list.replaceChildren(...rules.map(({ name }) => {
       const box = el('input', { type: 'checkbox', 'data-rule': name, 'aria-describedby': `${prefix}rule-${name}` });
@@ -58,7 +60,11 @@ export class RuleMenu {
   translate() {
     const v = this.v;
     if (!v.r.rulesList) return;
-    for (const s of v.r.rulesList.querySelectorAll('[data-rule-text]')) s.textContent = v.t(`rule.${s.dataset.ruleText}`);
+    // A rule the catalogues do not know yet keeps the engine's English sentence.
+    for (const s of v.r.rulesList.querySelectorAll('[data-rule-text]')) {
+      const key = `rule.${s.dataset.ruleText}`;
+      s.textContent = v.t.has(key) ? v.t(key) : this.descriptions.get(s.dataset.ruleText) || '';
+    }
     this.key = null;
     if (v.sim) this.refresh();
   }
@@ -66,6 +72,7 @@ export class RuleMenu {
   set(name, on) {
     const v = this.v;
     v.act((s) => s.setRule(name, on));
+    this.key = null; // the boxes show what the engine holds, refused or not
     v.refresh();
   }
 
@@ -104,12 +111,12 @@ export class RuleMenu {
     const progress = (tried, total) => {
       r.cxProgress.max = total;
       r.cxProgress.value = tried;
-      this.say(v.t('cx.progress', { tried, total, workers }));
+      // Not in the live region: a screen reader would read every seed.
+      r.cxCount.textContent = v.t('cx.progress', { tried, total, workers });
     };
     const end = () => {
       this.search = null;
-      r.cxCancel.hidden = true;
-      r.cxProgress.hidden = true;
+      r.cxCancel.hidden = r.cxProgress.hidden = r.cxCount.hidden = true;
       r.cxFind.disabled = !rulesOff(v).length;
     };
     try {
@@ -133,8 +140,8 @@ export class RuleMenu {
       return;
     }
     r.cxFind.disabled = true;
-    r.cxCancel.hidden = false;
-    r.cxProgress.hidden = false;
+    r.cxCancel.hidden = r.cxProgress.hidden = r.cxCount.hidden = false;
+    this.say('');
     progress(0, SEARCH_SEEDS);
   }
 
@@ -145,8 +152,7 @@ export class RuleMenu {
     s.cancel();
     this.search = null;
     const r = this.v.r;
-    if (r.cxCancel) r.cxCancel.hidden = true;
-    if (r.cxProgress) r.cxProgress.hidden = true;
+    for (const name of ['cxCancel', 'cxProgress', 'cxCount']) if (r[name]) r[name].hidden = true;
     if (r.cxFind) r.cxFind.disabled = !rulesOff(this.v).length;
     if (say) this.say(this.v.t('cx.cancelled', { tried: s.tried }));
   }

@@ -59,7 +59,7 @@ export class CounterexampleSearch {
     if (this.done || this.best !== Infinity || this.next >= this.end) return;
     const seed = this.next++;
     this.busy.set(w, seed);
-    w.postMessage({ id: seed, type: 'fuzz', seed, nodes: this.nodes, rules: this.rules });
+    w.postMessage({ type: 'fuzz', seed, nodes: this.nodes, rules: this.rules });
   }
 
   answer(w, msg) {
@@ -89,7 +89,7 @@ export class CounterexampleSearch {
     // Seeds tried: those below the find, and the find itself (as the CLI counts).
     this.tried = this.best - this.start + 1;
     this.on.shrinking(this.best, this.tried);
-    w.postMessage({ id: this.best, type: 'shrink', seed: this.best, nodes: this.nodes, rules: this.rules });
+    w.postMessage({ type: 'shrink', seed: this.best, nodes: this.nodes, rules: this.rules });
   }
 
   fail(message) {

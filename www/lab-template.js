@@ -140,6 +140,7 @@ const RULES = (p, show) => `<section class="panel">
       ${btn(p, 'cxCancel', 'cx.cancel', ' hidden')}
     </div>
     <progress id="${p}cxProgress" class="cx-progress" max="1" value="0" data-t-aria-label="cx.progressLabel" hidden></progress>
+    <p id="${p}cxCount" class="muted small" hidden></p>
     <p id="${p}cxStatus" class="small" role="status"></p>` : ''}
   </div>
 </section>`;

@@ -59,7 +59,9 @@ test('a rule ticked in the menu is off in the engine, named in the clock bar, an
   const texts = await page.locator('#rulesList [data-rule-text]').allTextContents();
   assert.equal(texts.length, 8);
   for (const t of texts) assert.ok(t.length > 30 && !t.startsWith('rule.'), t);
+  await page.evaluate(() => window.raftlabUI.setPlaying(false));
   await breakRule(page, RULE);
+  const at = await page.evaluate(() => window.raftlab.eventCount()); // the change is this event
   const off = await page.evaluate(() => window.raftlab.rules().filter((r) => !r.on).map((r) => r.name));
   assert.deepEqual(off, [RULE]);
   assert.equal(await page.locator('#rulesOff').textContent(), `Rule off: ${RULE}`);
@@ -67,6 +69,13 @@ test('a rule ticked in the menu is off in the engine, named in the clock bar, an
   assert.equal(colour, 'rgb(179, 38, 30)', 'red (--danger)');
   assert.match(await page.evaluate(() => window.raftlab.recordedScenario()), new RegExp(`\\nrule ${RULE} off\\n`));
   assert.equal(await page.locator('#cxFind').isEnabled(), true);
+  // Back in time before the change: every rule on again, in the menu and the clock bar; and forward.
+  await page.evaluate((e) => { window.raftlab.seek(e - 1); window.raftlabUI.redraw(); }, at);
+  assert.equal(await page.locator('#rulesOff').isHidden(), true);
+  assert.equal(await page.locator(`#rulesList input[data-rule="${RULE}"]`).isChecked(), false);
+  await page.evaluate((e) => { window.raftlab.seek(e); window.raftlabUI.redraw(); }, at);
+  assert.equal(await page.locator('#rulesOff').textContent(), `Rule off: ${RULE}`);
+  assert.equal(await page.locator(`#rulesList input[data-rule="${RULE}"]`).isChecked(), true);
   // Ticked off again: on again.
   await page.locator(`#rulesList input[data-rule="${RULE}"]`).uncheck();
   assert.equal(await page.locator('#rulesOff').isHidden(), true);
@@ -159,10 +168,12 @@ test('Cancel stops the search and its workers', async () => {
   await page.locator('#cxFind').click();
   await waitFor(page, () => Number(document.getElementById('cxProgress').value) >= 2, undefined, 60_000);
   assert.equal(await page.locator('#cxProgress').isVisible(), true);
-  assert.match(await page.locator('#cxStatus').textContent(), /^Seeds tried: \d+ of 2000 \(\d workers?\)/);
+  assert.match(await page.locator('#cxCount').textContent(), /^Seeds tried: \d+ of 2000 \(\d workers?\)/);
+  assert.equal(await page.locator('#cxCount').getAttribute('role'), null, 'the count is not read out at every seed');
   await page.locator('#cxCancel').click();
   assert.match(await page.locator('#cxStatus').textContent(), /^Search cancelled after \d+ seeds?\.$/);
   assert.equal(await page.locator('#cxCancel').isHidden(), true);
+  assert.equal(await page.locator('#cxCount').isHidden(), true);
   assert.equal(await page.locator('#cxFind').isEnabled(), true);
   const workers = await page.evaluate(() => window.__workers);
   assert.ok(workers.made >= 1);
