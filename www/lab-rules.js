@@ -97,7 +97,8 @@ export class RuleMenu {
 
   say(text) { if (this.v.r.cxStatus) this.v.r.cxStatus.textContent = text; }
 
-  find() {
+  /** Starts a search over `seeds` seeds from 1 (the CLI's 2000 by default). */
+  find({ seeds = SEARCH_SEEDS } = {}) {
     const v = this.v;
     const r = v.r;
     const rules = rulesOff(v);
@@ -121,14 +122,14 @@ export class RuleMenu {
     };
     try {
       this.search = new CounterexampleSearch({
-        nodes, rules, workers,
+        nodes, rules, workers, seeds,
         on: {
           progress,
           shrinking: (seed, tried) => this.say(v.t('cx.shrinking', { seed, tried })),
           found: (found) => { end(); this.open(found, command); },
           none: (tried, ms) => {
             end();
-            this.say(v.t('cx.none', { from: SEARCH_START, to: SEARCH_START + SEARCH_SEEDS - 1, nodes, tried, seconds: (ms / 1000).toFixed(1), command }));
+            this.say(v.t('cx.none', { from: SEARCH_START, to: SEARCH_START + seeds - 1, nodes, tried, seconds: (ms / 1000).toFixed(1), command }));
           },
           failed: (error) => { end(); this.say(v.t('cx.failed', { error })); },
         },
@@ -142,7 +143,7 @@ export class RuleMenu {
     r.cxFind.disabled = true;
     r.cxCancel.hidden = r.cxProgress.hidden = r.cxCount.hidden = false;
     this.say('');
-    progress(0, SEARCH_SEEDS);
+    progress(0, seeds);
   }
 
   /** Stops a search (its workers too); `say` tells the user. */

@@ -185,6 +185,23 @@ test('Cancel stops the search and its workers', async () => {
   assert.deepEqual(errors, []);
 });
 
+test('nothing found within the budget: the panel says so, with the command line to try more seeds', async () => {
+  const { page, errors } = await open();
+  await countWorkers(page);
+  await breakRule(page, UNFOUND);
+  await page.evaluate(() => window.raftlabUI.view.rules.find({ seeds: 3 }));
+  await waitFor(page, () => /^No counterexample/.test(document.getElementById('cxStatus').textContent), undefined, 60_000);
+  const status = await page.locator('#cxStatus').textContent();
+  assert.match(status, new RegExp(`^No counterexample in seeds 1–3 at ${NODES} servers \\([\\d.]+ s\\)`));
+  assert.match(status, new RegExp(`raftlab search --rule ${UNFOUND}=off --nodes ${NODES} --seeds 20000$`));
+  assert.equal(await page.locator('#cxProgress').isHidden(), true);
+  assert.equal(await page.locator('#cxFind').isEnabled(), true);
+  const workers = await page.evaluate(() => window.__workers);
+  assert.equal(workers.ended, workers.made);
+  assert.equal(await page.locator('#stop').isHidden(), true, 'the run on the page is left alone');
+  assert.deepEqual(errors, []);
+});
+
 test('the search API checks its arguments: TypeError for a wrong type, RangeError out of range', async () => {
   const { page } = await open();
   const thrown = await page.evaluate(async () => {
