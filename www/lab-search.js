@@ -42,12 +42,17 @@ export class CounterexampleSearch {
     this.done = false;
     this.began = performance.now();
     this.workers = [];
-    for (let i = 0; i < workers; i++) {
-      const w = new Worker(url, { type: 'module' });
-      w.onmessage = (e) => this.answer(w, e.data);
-      w.onerror = (e) => { e.preventDefault(); this.fail(e.message || 'a worker could not start'); };
-      w.onmessageerror = () => this.fail('a worker sent a message that could not be read');
-      this.workers.push(w);
+    try {
+      for (let i = 0; i < workers; i++) {
+        const w = new Worker(url, { type: 'module' });
+        w.onmessage = (e) => this.answer(w, e.data);
+        w.onerror = (e) => { e.preventDefault(); this.fail(e.message || 'a worker could not start'); };
+        w.onmessageerror = () => this.fail('a worker sent a message that could not be read');
+        this.workers.push(w);
+      }
+    } catch (e) {
+      this.finish(); // the workers started before the one refused go too
+      throw e;
     }
     for (const w of this.workers) this.dispatch(w);
   }

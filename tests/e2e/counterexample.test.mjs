@@ -202,6 +202,33 @@ test('nothing found within the budget: the panel says so, with the command line 
   assert.deepEqual(errors, []);
 });
 
+test('a browser that refuses a worker: the search says so and leaves no worker running', async () => {
+  const { page, errors } = await open();
+  await breakRule(page, RULE);
+  const r = await page.evaluate(() => {
+    // Four cores, so that a second worker is asked for whatever the machine.
+    Object.defineProperty(navigator, 'hardwareConcurrency', { value: 4, configurable: true });
+    const Real = window.Worker;
+    const made = [];
+    let n = 0;
+    window.Worker = class extends Real {
+      constructor(...args) { if (++n === 2) throw new Error('refused'); super(...args); made.push(this); this.ended = false; }
+      terminate() { this.ended = true; super.terminate(); }
+    };
+    try {
+      document.getElementById('cxFind').click();
+    } finally {
+      window.Worker = Real;
+    }
+    return { made: made.length, ended: made.filter((w) => w.ended).length };
+  });
+  assert.equal(await page.locator('#cxStatus').textContent(), 'The search stopped: refused');
+  assert.deepEqual(r, { made: 1, ended: 1 });
+  assert.equal(await page.locator('#cxFind').isEnabled(), true);
+  assert.equal(await page.locator('#cxCancel').isHidden(), true);
+  assert.deepEqual(errors, []);
+});
+
 test('the search API checks its arguments: TypeError for a wrong type, RangeError out of range', async () => {
   const { page } = await open();
   const thrown = await page.evaluate(async () => {
