@@ -157,6 +157,11 @@ bundle_js() {
   tests/e2e/node_modules/.bin/esbuild www/app.js --bundle --minify --format=esm --target=es2022 \
     --splitting --entry-names='[name].min' --chunk-names='chunks/[name]-[hash]' \
     --sourcemap --log-level=warning --outdir=www/pkg
+  # The counterexample search's Web Worker (www/lab-fuzz-worker.js) with the
+  # engine's glue: the bundle starts it as ./lab-fuzz-worker.js next to
+  # itself (lab-search.js), so it lives in www/pkg/ beside the wasm.
+  tests/e2e/node_modules/.bin/esbuild www/lab-fuzz-worker.js --bundle --minify --format=esm --target=es2022 \
+    --log-level=warning --outfile=www/pkg/lab-fuzz-worker.js
   cat www/lab.css www/style.css | tests/e2e/node_modules/.bin/esbuild --loader=css --minify \
     --log-level=warning >www/pkg/page.min.css
 }

@@ -6,7 +6,7 @@
 import { PhraseError, phrase } from './i18n.js';
 
 export const CONTROLS = ['play', 'step', 'speed', 'reset', 'size', 'theme', 'help', 'clock', 'timeline', 'debug',
-  'inspector', 'faults', 'client', 'scenario', 'log', 'feed', 'share'];
+  'inspector', 'faults', 'rules', 'client', 'scenario', 'log', 'feed', 'share'];
 export const DEFAULT_CONTROLS = ['play', 'step', 'speed', 'reset', 'clock', 'timeline'];
 
 /** `controls` as a Set: a comma or space separated list, `all`, `none`; unset gives the default. */

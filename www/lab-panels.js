@@ -300,5 +300,6 @@ export function refreshPanels(v, now = performance.now()) {
   scenarioPanel(v, st);
   v.learn.refresh(snap, st);
   v.debug.refresh();
+  v.rules.refresh();
   for (const hook of v.hooks) hook(snap);
 }

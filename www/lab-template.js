@@ -64,7 +64,7 @@ function header(p, show, title) {
   }
   if (show.has('help')) c.push(`<button id="${p}helpBtn" type="button" aria-haspopup="dialog"${titled('help.title')} data-t-aria-label="help.title">?</button>`);
   const clock = show.has('clock')
-    ? `<div class="clock" role="group" data-t-aria-label="clock.label"><span id="${p}clock">t = 0 ms</span><span id="${p}quorum" class="quorum"></span></div>`
+    ? `<div class="clock" role="group" data-t-aria-label="clock.label"><span id="${p}clock">t = 0 ms</span><span id="${p}quorum" class="quorum"></span><span id="${p}rulesOff" class="rules-off" hidden></span></div>`
     : '';
   return `<div class="bar">${title ? '<h1></h1>' : ''}
   <div class="controls" role="toolbar" data-t-aria-label="controls.label">${c.join('\n')}</div>${clock}</div>`;
@@ -125,6 +125,24 @@ const NETWORK = (p) => `<section class="panel">
     ${btn(p, 'linkRepair', 'net.repair')}
   </div>
   <p id="${p}netInfo" class="muted small"></p>
+</section>`;
+
+// "Break a rule" (lab-rules.js): a heading that opens a checkbox per safety
+// rule, built from the engine's list; with the debugger and a scenario box,
+// the search for a counterexample too.
+const RULES = (p, show) => `<section class="panel">
+  <h2 id="${p}rulesTitle"><button id="${p}rulesToggle" class="disclosure" type="button" aria-expanded="false" aria-controls="${p}rulesBody" data-t="rules.title"></button></h2>
+  <div id="${p}rulesBody" hidden>
+    <p class="muted small" data-t="rules.intro"></p>
+    <ul id="${p}rulesList" class="rules" aria-labelledby="${p}rulesTitle"></ul>
+    ${show.has('debug') && show.has('scenario') ? `<div class="row">
+      ${btn(p, 'cxFind', 'cx.find', `${titled('cx.findTitle')} disabled`)}
+      ${btn(p, 'cxCancel', 'cx.cancel', ' hidden')}
+    </div>
+    <progress id="${p}cxProgress" class="cx-progress" max="1" value="0" data-t-aria-label="cx.progressLabel" hidden></progress>
+    <p id="${p}cxCount" class="muted small" hidden></p>
+    <p id="${p}cxStatus" class="small" role="status"></p>` : ''}
+  </div>
 </section>`;
 
 const MOMENT = (p) => `<section class="panel" id="${p}momentPanel" hidden>
@@ -233,6 +251,7 @@ export function template(p, show, { title, library, tour } = {}) {
   if (show.has('inspector') || show.has('faults')) side.push(nodePanel(p, show));
   if (show.has('inspector')) side.push(MOMENT(p));
   if (show.has('faults')) side.push(NETWORK(p));
+  if (show.has('rules')) side.push(RULES(p, show));
   if (show.has('inspector') || show.has('faults')) side.push(messagePanel(p, show));
   if (show.has('client')) side.push(CLIENT(p));
   if (show.has('scenario')) side.push(SCENARIO(p, library));

@@ -11,6 +11,7 @@ import { refreshPanels, resetFeed } from './lab-panels.js';
 import { wireInput } from './lab-input.js';
 import { onKey } from './lab-keys.js';
 import { Debugger } from './lab-debug.js';
+import { RuleMenu } from './lab-rules.js';
 import { wireShare, resolveSeed } from './lab-share.js';
 import { Learn } from './lab-learn.js';
 import { wireLibrary } from './lab-library.js';
@@ -104,7 +105,7 @@ export class RaftLabView {
     if (options.height) this.r.clusterWrap.style.height = `${options.height}px`;
     root.classList.toggle('fixed-height', !!options.height);
     root.classList.toggle('fill', !!options.fill);
-    root.classList.toggle('has-side', !!this.r.nodeTitle || !!this.r.ops || !!this.r.scenario || !!this.r.debugPanel || !!this.r.copyLink);
+    root.classList.toggle('has-side', !!this.r.nodeTitle || !!this.r.rulesList || !!this.r.ops || !!this.r.scenario || !!this.r.debugPanel || !!this.r.copyLink);
     if (this.r.scenario) this.r.scenario.value = options.scenario ?? DEFAULT_SCENARIO;
     if (this.r.nodes && options.nodes) this.r.nodes.value = String(options.nodes);
     if (this.r.seed && options.seed != null) this.r.seed.value = String(options.seed);
@@ -113,6 +114,7 @@ export class RaftLabView {
     // With size controls, a fresh cluster is what they show (seed 1 by default).
     if (this.r.nodes && options.scenario == null) this.origin = this.sizeOrigin();
     this.debug = new Debugger(this);
+    this.rules = new RuleMenu(this);
     this.learn = new Learn(this);
     this.wire();
   }
@@ -230,6 +232,7 @@ export class RaftLabView {
       resetFeed(this);
       this.refresh();
     }
+    if (this.rules) this.rules.translate();
     if (this.learn) this.learn.translate();
     if (this.refillLibrary) this.refillLibrary();
   }

@@ -4,6 +4,10 @@
 
 pub mod api;
 mod api_debug;
+// The counterexample search (index.html's Find a counterexample); the
+// Kubernetes page's package leaves it out.
+#[cfg(not(feature = "kube"))]
+mod api_fuzz;
 mod api_kube;
 #[cfg(feature = "kube")]
 mod api_kube_view;

@@ -126,3 +126,17 @@ test('a text summary describes the cluster to screen readers, and the spoken fee
   assert.ok(spoken.some(([, text]) => /^\d+ events; /.test(text)), 'several events become one summary');
   assert.deepEqual(errors, []);
 });
+
+for (const [query, media] of [['nodes=3&speed=1', { colorScheme: 'light' }], ['nodes=3&speed=1&lang=ko', { colorScheme: 'dark' }]]) {
+  test(`axe: "Break a rule" open, a rule off in the clock bar, a counterexample found (${query}, ${media.colorScheme})`, async () => {
+    const { page, errors } = await open({ query, media, viewport: { width: 1280, height: 900 } });
+    await page.click('#rulesToggle');
+    assert.equal(await page.getAttribute('#rulesToggle', 'aria-expanded'), 'true');
+    await page.check('#rulesList input[data-rule="vote-once"]');
+    assert.deepEqual(await violations(page), []);
+    await page.click('#cxFind');
+    await page.waitForSelector('#stop', { state: 'visible', timeout: 120_000 });
+    assert.deepEqual(await violations(page), []);
+    assert.deepEqual(errors, []);
+  });
+}

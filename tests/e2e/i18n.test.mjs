@@ -75,6 +75,12 @@ function pageKeys() {
   for (const b of ['violation', 'deliver']) keys.add(`bp.${b}`);
   for (const r of ['follower', 'candidate', 'leader', 'crashed']) keys.add(`role.${r}`);
   for (const c of ['term', 'termShort', 'voted', 'votedNone', 'crashed', 'client', 'leader', 'noQuorum']) keys.add(`canvas.${c}`);
+  // "Break a rule" explains each rule the engine lists (src/raft/rules.rs, Rule::name).
+  const rules = read('src/raft/rules.rs');
+  const names = rules.slice(rules.indexOf('pub fn name(self)'), rules.indexOf('pub fn from_name'));
+  const ruleNames = [...names.matchAll(/=> "([a-z-]+)"/g)].map((m) => m[1]);
+  assert.equal(ruleNames.length, 8, `rule names in rules.rs: ${ruleNames}`);
+  for (const n of ruleNames) keys.add(`rule.${n}`);
   return keys;
 }
 
@@ -108,12 +114,14 @@ test('every phrase key of the engine (src/view/phrase.rs) and of docs/why.md is 
 // ---------- the page in Korean ----------
 
 // Words that stay as they are in Korean text: the paper's names of messages
-// and fields, commands of the scenario language (with the read modes), units, names.
+// and fields, commands of the scenario language (with the read modes and a rule name), units, names.
 const KEEP = new Set(('Raft Lab RequestVote RequestVoteReply AppendEntries AppendEntriesReply ClientRequest ClientReply ' +
   'currentTerm votedFor commitIndex lastApplied nextIndex matchIndex noop put get del list quorum term etcd Figure ' +
   'English Delete Enter Shift Space Esc Home End PNG JSON txt ms seed leader cluster run until committed crash expect value ' +
   'violations within PreVote PreVoteReply TimeoutNow CheckQuorum prevote checkquorum transfer ReadIndex log index lease local '
-  + 'InstallSnapshot InstallSnapshotReply').split(' '));
+  + 'InstallSnapshot InstallSnapshotReply '
+  // The rule the test below switches off, as the feed writes it (rule persist-log off).
+  + 'persist').split(' '));
 
 /** English-looking words in the visible text of `root` (a selector), its labels and titles. */
 const englishWords = (page, selector) => page.evaluate(([sel, keep]) => {
@@ -148,6 +156,10 @@ test('index.html?lang=ko shows Korean throughout: bar, panels, feed, dialogs, a 
   assert.match(await p.locator('#stopText').textContent(), /리더/);
   await p.evaluate(() => window.raftlabUI.selectNode(1));
   await p.click('#crash');
+  // "Break a rule" open, a rule off (named in the clock bar).
+  await p.click('#rulesToggle');
+  await p.check('#rulesList input[data-rule="persist-log"]');
+  assert.match(await p.locator('#rulesOff').textContent(), /^꺼진 규칙: persist-log$/);
   assert.deepEqual(await englishWords(p, '#app'), []);
   assert.match(await p.locator('#quorum').textContent(), /과반수/);
   for (const [button, dialog] of [['#legendBtn', '#legend'], ['#helpBtn', '#help']]) {

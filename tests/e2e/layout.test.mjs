@@ -140,3 +140,21 @@ test('presentation mode: larger type and nodes, nothing overlaps', async () => {
   assert.deepEqual(out, []);
   assert.deepEqual(env.errors, []);
 });
+
+test('"Break a rule" open, two rules off in the clock bar and a search running: nothing overlaps at any width', async () => {
+  const env = await open({ viewport: { width: 1280, height: 800 }, query: 'nodes=3' });
+  const { page } = env;
+  await page.click('#rulesToggle');
+  await page.check('#rulesList input[data-rule="commit-current-term"]');
+  await page.check('#rulesList input[data-rule="follower-commit-bound"]');
+  await page.click('#cxFind');
+  await page.waitForSelector('#cxCancel', { state: 'visible' });
+  for (const width of [320, 390, 768, 1024, 1280, 1920]) {
+    await page.setViewportSize({ width, height: width < 800 ? 800 : Math.round(width * 0.6) });
+    await page.waitForTimeout(150);
+    const { out } = await problems(page);
+    assert.deepEqual(out, [], `at ${width} px`);
+  }
+  await page.click('#cxCancel');
+  assert.deepEqual(env.errors, []);
+});

@@ -54,7 +54,7 @@ async function page(url) {
 
 test('the dist folder holds the pages, raft-lab.js, the wasm, the lessons and the scenarios', () => {
   const dir = path.join(site, 'notes/raftlab');
-  for (const f of ['index.html', 'lessons.html', 'embed.html', 'raft-lab.js', 'pkg/raftlab_bg.wasm', 'pkg/app.min.js',
+  for (const f of ['index.html', 'lessons.html', 'embed.html', 'raft-lab.js', 'pkg/raftlab_bg.wasm', 'pkg/app.min.js', 'pkg/lab-fuzz-worker.js',
     'lessons/leader-election.txt', 'scenarios/partition-3-4.txt', 'i18n/ko.js', 'README.txt']) {
     assert.ok(fs.existsSync(path.join(dir, f)), f);
   }
@@ -83,6 +83,12 @@ test('the folder\'s own pages work from the subpath: the lab, its library, the l
   await lab.p.selectOption('#library', 'quorum-table-3');
   await lab.p.click('#libraryLoad');
   await lab.p.waitForFunction(() => document.getElementById('scenario').value.includes('cluster 3'), null, { timeout: 10_000 });
+  // The counterexample search's worker (pkg/lab-fuzz-worker.js) loads from the subpath too.
+  await lab.p.click('#rulesToggle');
+  await lab.p.check('#rulesList input[data-rule="vote-once"]');
+  await lab.p.click('#cxFind');
+  await lab.p.waitForSelector('#stop', { state: 'visible', timeout: 60_000 });
+  assert.match(await lab.p.locator('#stopText').textContent(), /Election Safety/);
   const lessons = await page('notes/raftlab/lessons.html#lesson=split-votes&lang=ko');
   await lessons.p.waitForFunction(() => window.raftlab?.lessonState?.()?.steps === 6 && document.querySelectorAll('.lesson-list li').length >= 12, null, { timeout: 30_000 });
   for (const x of [lab, lessons]) {
