@@ -45,7 +45,17 @@ impl Node {
             return self.send_snapshot(peer, ready);
         }
         let prev_log_term = self.log.term_at(prev_log_index).expect("next_index is within the log + 1");
-        let upto = last.min(prev_log_index + MAX_ENTRIES_PER_MESSAGE as LogIndex);
+        // A heartbeat while a probe is out is Figure 2's empty AppendEntries
+        // ("repeat during idle periods"): it asks whether the follower's log
+        // matches at nextIndex - 1 and carries leaderCommit, without sending
+        // the entries again; the reply (a match or a hint) sends the next
+        // probe. The follower's commit bound (`follower-commit-bound`) is
+        // what keeps such a heartbeat from committing a stale suffix.
+        let upto = if progress.is_paused() {
+            prev_log_index
+        } else {
+            last.min(prev_log_index + MAX_ENTRIES_PER_MESSAGE as LogIndex)
+        };
         let entries = if upto > prev_log_index {
             self.log.range(prev_log_index + 1, upto).cloned().collect()
         } else {
