@@ -24,6 +24,8 @@ pub enum MsgArg {
     Text(String),
     /// A nested sentence, worded in the page's language too.
     Msg(Box<Msg>),
+    /// Sentences separated by `, ` (the page joins an array the same way).
+    List(Vec<Msg>),
 }
 
 impl Msg {
@@ -46,9 +48,28 @@ impl Msg {
         self
     }
 
+    pub fn list(mut self, name: &'static str, items: Vec<Msg>) -> Msg {
+        self.args.push((name, MsgArg::List(items)));
+        self
+    }
+
     pub fn get(&self, name: &str) -> Option<&MsgArg> {
         self.args.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
     }
+}
+
+/// Text that reads the same in every language (a command, `x = 1`), as a
+/// sentence of its own: for a place that takes a sentence.
+pub fn code(text: impl Into<String>) -> Msg {
+    Msg::new("word.code", "{text}").text("text", text)
+}
+
+/// `a`, `a or b`, `a or b or c` with the sentence `key` (`{a} or {b}`),
+/// nested from the right; `None` for no items.
+pub fn chain(key: &'static str, en: &'static str, items: Vec<Msg>) -> Option<Msg> {
+    let mut items = items.into_iter().rev();
+    let last = items.next()?;
+    Some(items.fold(last, |rest, item| Msg::new(key, en).msg("a", item).msg("b", rest)))
 }
 
 impl fmt::Display for MsgArg {
@@ -57,6 +78,12 @@ impl fmt::Display for MsgArg {
             MsgArg::Num(n) => write!(f, "{n}"),
             MsgArg::Text(t) => f.write_str(t),
             MsgArg::Msg(m) => write!(f, "{m}"),
+            MsgArg::List(items) => {
+                for (i, m) in items.iter().enumerate() {
+                    write!(f, "{}{m}", if i > 0 { ", " } else { "" })?;
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -96,5 +123,10 @@ mod tests {
             .text("word", "x")
             .msg("expected", inner);
         assert_eq!(m.to_string(), "3: unexpected 'x', expected a count 1..9 {none}");
+        let list = Msg::new("t.list", "after {ops}").list("ops", vec![Msg::new("t.a", "a"), Msg::new("t.b", "b")]);
+        assert_eq!(list.to_string(), "after a, b");
+        let or = chain("t.or", "{a} or {b}", vec![code("x = 1"), code("x = 2"), code("x = 3")]).unwrap();
+        assert_eq!(or.to_string(), "x = 1 or x = 2 or x = 3");
+        assert_eq!(chain("t.or", "{a} or {b}", Vec::new()), None);
     }
 }

@@ -16,6 +16,7 @@ use crate::check::Invariant;
 use crate::kube::KubeEffect;
 use crate::raft::{Applied, MessageKind, NodeEvent, NodeId, Role, CLIENT};
 use crate::sim::{Effect, EventKind, KubeEvent, LossReason, MachineAction, MessageFault, World};
+use crate::util::msg::{Msg, MsgArg};
 
 /// A catalogue key and its arguments.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -36,14 +37,16 @@ pub enum Arg {
     /// Text that reads the same in every language: a command as the
     /// scenario language writes it (`put(x=1)`), a message's fields, a
     /// partition (`1,2 | 3,4,5`), a link (`1->2`), a message type as the
-    /// paper names it; or text the engine has only in English (a
-    /// violation's detail).
+    /// paper names it.
     Text(String),
     /// One end of a message: a node's number, or the client (a phrase, so
     /// the page names it in its language).
     End(NodeId),
-    /// A nested phrase: a client result, an invariant's name.
+    /// A nested phrase: a client result, an invariant's name, what a
+    /// parse error expected.
     Phrase(Box<Phrase>),
+    /// Phrases the page joins with `, `.
+    List(Vec<Phrase>),
 }
 
 impl Args {
@@ -70,6 +73,7 @@ impl Serialize for Arg {
             Arg::End(CLIENT) => Phrase::new("word.client").serialize(s),
             Arg::End(id) => s.serialize_u8(*id),
             Arg::Phrase(p) => p.serialize(s),
+            Arg::List(items) => items.serialize(s),
         }
     }
 }
@@ -186,6 +190,20 @@ impl Phrase {
     pub fn nested(self, name: &'static str, phrase: Phrase) -> Phrase {
         self.arg(name, Arg::Phrase(Box::new(phrase)))
     }
+}
+
+/// An engine sentence (a parse error, a violation's detail) as a phrase.
+pub fn from_msg(msg: &Msg) -> Phrase {
+    let args = msg.args.iter().map(|(name, value)| {
+        let value = match value {
+            MsgArg::Num(n) => Arg::Num(*n),
+            MsgArg::Text(t) => Arg::Text(t.clone()),
+            MsgArg::Msg(m) => Arg::Phrase(Box::new(from_msg(m))),
+            MsgArg::List(items) => Arg::List(items.iter().map(from_msg).collect()),
+        };
+        (*name, value)
+    });
+    Phrase { key: msg.key, args: Args(args.collect()) }
 }
 
 fn node(key: &'static str, id: NodeId) -> Phrase {
@@ -386,7 +404,7 @@ pub fn effect(effect: &Effect) -> Phrase {
         Effect::ClientRedirect { op, from, to: Some(to) } => node("fx.redirect", *from).num("op", *op).end("to", *to),
         Effect::ClientRedirect { op, from, to: None } => node("fx.redirectNoLeader", *from).num("op", *op),
         Effect::Violation(v) => {
-            Phrase::new("fx.violation").nested("what", invariant(v.invariant)).text("detail", v.detail.clone())
+            Phrase::new("fx.violation").nested("what", invariant(v.invariant)).nested("detail", from_msg(&v.detail))
         }
         // A reason reaches the page as its own `{key, args}` (`why`, see
         // view::why); as an effect line it is its English sentence.
