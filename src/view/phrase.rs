@@ -161,6 +161,164 @@ pub const KEYS: &[&str] = &[
     "stop.over.pending",
     "stop.over.actions",
     "stop.over.logEntries",
+    // The engine's sentences (util::Msg): parse errors and violation details.
+    "word.code",
+    "parse.inFile",
+    "parse.missing",
+    "parse.unexpected",
+    "parse.want.afterCluster",
+    "parse.want.afterPredict",
+    "parse.want.afterTask",
+    "parse.want.andOrWithin",
+    "parse.want.apiserverState",
+    "parse.want.arrows",
+    "parse.want.beforeCluster",
+    "parse.want.beforeTranslations",
+    "parse.want.blankBeforeCommand",
+    "parse.want.breakpoint",
+    "parse.want.breakpointNoneSet",
+    "parse.want.breakpointSet",
+    "parse.want.choices",
+    "parse.want.clientOp",
+    "parse.want.clusterSize",
+    "parse.want.command",
+    "parse.want.commandAfterDo",
+    "parse.want.comparison",
+    "parse.want.condition",
+    "parse.want.controlPlaneCount",
+    "parse.want.controlPlaneOrNone",
+    "parse.want.controlPlanes",
+    "parse.want.count",
+    "parse.want.directive",
+    "parse.want.directiveOrCommand",
+    "parse.want.doAfterTask",
+    "parse.want.doLines",
+    "parse.want.driftAtMost",
+    "parse.want.duration",
+    "parse.want.durationAtMost",
+    "parse.want.durationOrUntil",
+    "parse.want.electionAboveZero",
+    "parse.want.endOfLine",
+    "parse.want.etcdCount",
+    "parse.want.etcdExternal",
+    "parse.want.etcdctl",
+    "parse.want.everyOrOff",
+    "parse.want.expect",
+    "parse.want.feedbackFirst",
+    "parse.want.feedbackOnce",
+    "parse.want.firstCommand",
+    "parse.want.getLeases",
+    "parse.want.heartbeatAboveZero",
+    "parse.want.hintText",
+    "parse.want.intervalAboveZero",
+    "parse.want.invariant",
+    "parse.want.key",
+    "parse.want.keyWithoutEquals",
+    "parse.want.kubeHeader",
+    "parse.want.kubeOption",
+    "parse.want.kubeOptionLike",
+    "parse.want.kubeSystemFlag",
+    "parse.want.kubeSystemLeases",
+    "parse.want.langTag",
+    "parse.want.leaderOrCommitted",
+    "parse.want.leaseName",
+    "parse.want.leaseState",
+    "parse.want.leaseTimings",
+    "parse.want.leasesWord",
+    "parse.want.logEntry",
+    "parse.want.logIndex",
+    "parse.want.messageId",
+    "parse.want.messageType",
+    "parse.want.messageTypeOrAny",
+    "parse.want.namespace",
+    "parse.want.nextOrMessage",
+    "parse.want.noControl",
+    "parse.want.noEtcdStacked",
+    "parse.want.noInvisible",
+    "parse.want.noInvisibleInWord",
+    "parse.want.noLangTag",
+    "parse.want.nodeId",
+    "parse.want.nodeLeaderOrClient",
+    "parse.want.nodeNotListed",
+    "parse.want.nodeOr",
+    "parse.want.nodeOrMachine",
+    "parse.want.notCluster",
+    "parse.want.notLeader",
+    "parse.want.numberOrQuorum",
+    "parse.want.onOff",
+    "parse.want.onOrEnd",
+    "parse.want.oneLine",
+    "parse.want.oneNamespace",
+    "parse.want.option",
+    "parse.want.optionLike",
+    "parse.want.optionOnce",
+    "parse.want.otherNode",
+    "parse.want.partitionMore",
+    "parse.want.percent",
+    "parse.want.percentDecimals",
+    "parse.want.percentRange",
+    "parse.want.plainCommand",
+    "parse.want.range",
+    "parse.want.rangeOrder",
+    "parse.want.readMode",
+    "parse.want.readOrEnd",
+    "parse.want.reasonKey",
+    "parse.want.role",
+    "parse.want.rule",
+    "parse.want.sayTwin",
+    "parse.want.seed",
+    "parse.want.separatorAfterCommand",
+    "parse.want.separatorAfterStep",
+    "parse.want.show",
+    "parse.want.snapshotEvery",
+    "parse.want.stateOrNumber",
+    "parse.want.term",
+    "parse.want.termBeforeColon",
+    "parse.want.textOf",
+    "parse.want.title",
+    "parse.want.topology",
+    "parse.want.twinAfter",
+    "parse.want.value",
+    "parse.want.valueAfter",
+    "parse.want.valueOrMissing",
+    "parse.want.viaOrEnd",
+    "parse.want.viaReadOrEnd",
+    "parse.want.wholeMicros",
+    "parse.want.withinOrEnd",
+    "parse.want.word",
+    "parse.want.zone",
+    "parse.want.zoneName",
+    "parse.want.zonePerMachine",
+    "v.acknowledged",
+    "v.acknowledged.uncommitted",
+    "v.and",
+    "v.appliedState",
+    "v.appliedState.digest",
+    "v.beyondLog.applied",
+    "v.beyondLog.commit",
+    "v.completeness",
+    "v.goneEntry",
+    "v.keyMissing",
+    "v.kvDifferences",
+    "v.kvDiffers",
+    "v.lease",
+    "v.lin",
+    "v.lin.after",
+    "v.lin.open",
+    "v.matching.before",
+    "v.matching.commands",
+    "v.matching.earlier",
+    "v.nothing",
+    "v.op.done",
+    "v.op.pending",
+    "v.or",
+    "v.rewrite.deleted",
+    "v.rewrite.overwrote",
+    "v.rewrite.shorter",
+    "v.rewrite.unknown",
+    "v.stateMachine.applied",
+    "v.stateMachine.committed",
+    "v.twoLeaders",
 ];
 
 impl Phrase {
@@ -427,6 +585,121 @@ mod tests {
     use super::*;
     use crate::raft::Command;
     use crate::sim::{WorldConfig, SECOND};
+
+    /// The string literal at the start of `s` (Rust's `"..."` or JavaScript's
+    /// `'...'`/`"..."`) and the rest after it; `\` + newline skips the next
+    /// line's indentation, as in Rust.
+    fn literal(s: &str) -> Option<(String, &str)> {
+        let quote = s.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+        let mut out = String::new();
+        let mut chars = s[1..].char_indices();
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '\\' => match chars.next()?.1 {
+                    '\n' => {
+                        let rest = &s[1 + i + 2..];
+                        let skip = rest.len() - rest.trim_start().len();
+                        for _ in rest[..skip].chars() {
+                            chars.next();
+                        }
+                    }
+                    'n' => out.push('\n'),
+                    other => out.push(other),
+                },
+                c if c == quote => return Some((out, &s[1 + i + 1..])),
+                c => out.push(c),
+            }
+        }
+        None
+    }
+
+    /// Every `Msg::new("key", "English")` and `chain("key", "English", ...)`
+    /// in the engine's sources outside test modules: (file, key, English).
+    fn engine_sentences() -> Vec<(String, String, String)> {
+        let mut found = Vec::new();
+        let mut dirs = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                    continue;
+                }
+                if path.extension().is_none_or(|e| e != "rs") || path.ends_with("phrase.rs") {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                let code = text.split("#[cfg(test)]\nmod tests").next().unwrap();
+                for opener in ["Msg::new(", "chain("] {
+                    for (at, _) in code.match_indices(opener) {
+                        let rest = code[at + opener.len()..].trim_start();
+                        let Some((key, rest)) = literal(rest) else { continue };
+                        let Some(rest) = rest.trim_start().strip_prefix(',') else { continue };
+                        let (en, _) = literal(rest.trim_start()).expect("a key is followed by its English");
+                        found.push((path.display().to_string(), key, en));
+                    }
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn every_engine_sentence_is_a_listed_key_with_the_same_english_in_en_js() {
+        let catalogue = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/www/i18n/en.js")).unwrap();
+        let english = |key: &str| {
+            let line = catalogue.lines().find(|l| l.trim_start().starts_with(&format!("'{key}': ")))?;
+            literal(line.trim_start()[key.len() + 4..].trim_start()).map(|(text, _)| text)
+        };
+        let found = engine_sentences();
+        assert!(found.len() > 150, "found {} sentences", found.len());
+        for (file, key, en) in &found {
+            assert!(KEYS.contains(&key.as_str()), "{key} ({file}) is not in KEYS");
+            assert_eq!(
+                english(key).as_deref(),
+                Some(en.as_str()),
+                "{key} ({file}): en.js differs from the Rust English"
+            );
+        }
+        for key in ["parse.unexpected", "parse.missing", "parse.want.duration", "v.twoLeaders", "word.code"] {
+            assert!(found.iter().any(|(_, k, _)| k == key), "{key} not found in the sources");
+        }
+    }
+
+    #[test]
+    fn a_parse_error_and_a_violation_reach_the_page_as_listed_keys() {
+        let keys = |p: &Phrase| {
+            fn walk(p: &Phrase, out: &mut Vec<&'static str>) {
+                out.push(p.key);
+                for (_, arg) in &p.args.0 {
+                    match arg {
+                        Arg::Phrase(inner) => walk(inner, out),
+                        Arg::List(items) => items.iter().for_each(|i| walk(i, out)),
+                        _ => {}
+                    }
+                }
+            }
+            let mut out = Vec::new();
+            walk(p, &mut out);
+            out
+        };
+        let error = crate::scenario::parse("cluster 3\nrun 5\n").unwrap_err();
+        let p = from_msg(&error.msg());
+        assert_eq!(keys(&p), ["parse.unexpected", "parse.want.duration"]);
+        let json = serde_json::to_string(&p).unwrap();
+        assert_eq!(
+            json,
+            r#"{"key":"parse.unexpected","args":{"word":"5","line":2,"column":5,"expected":{"key":"parse.want.duration","args":{}}}}"#
+        );
+        // The shrunk counterexample of tests/scenarios/found/vote-once-off.txt.
+        let text = "cluster 3 seed=1 election=150..300ms heartbeat=50ms latency=10009us..30ms loss=0%\n\
+                    rule vote-once off\ntimeout 2\ntimeout 3\nrun 43301us\n";
+        let (runner, _, _) = crate::scenario::runner::run(&crate::scenario::parse(text).unwrap(), Default::default());
+        let v = runner.world().checker().violations().first().expect("vote-once off breaks Election Safety");
+        let p = effect(&Effect::Violation(v.clone()));
+        assert_eq!(keys(&p), ["fx.violation", "inv.electionSafety", "v.twoLeaders"]);
+        assert!(keys(&p).iter().all(|k| KEYS.contains(k)));
+    }
 
     #[test]
     fn the_phrases_of_a_busy_run_use_listed_keys() {
