@@ -46,6 +46,15 @@ impl ClientChecks {
         ClientChecks { reported: vec![None; nodes], ..Self::default() }
     }
 
+    /// What a clone allocates of its own: the committed state machine, the
+    /// two tables' pointers and tails, the per-node marks.
+    pub(super) fn clone_bytes(&self) -> usize {
+        self.shadow.clone_bytes()
+            + self.state_digests.clone_bytes()
+            + self.request_index.clone_bytes()
+            + self.reported.len() * std::mem::size_of::<Option<LogIndex>>()
+    }
+
     /// The committed prefix grew by `entry`, at the next index.
     pub(super) fn committed(&mut self, entry: &Entry) {
         let index = self.state_digests.len() as LogIndex + 1;

@@ -81,6 +81,11 @@ struct Slot {
 }
 
 impl MatchTable {
+    /// What a clone allocates of its own: its two tables' pointers and tails.
+    pub(super) fn clone_bytes(&self) -> usize {
+        self.first.clone_bytes() + self.more.clone_bytes()
+    }
+
     fn get(&self, index: LogIndex, term: Term) -> Option<Slot> {
         let mut slot = *self.first.get(index as usize - 1)?;
         if slot.node == 0 {

@@ -382,6 +382,36 @@ impl Checker {
         self.violations.len() - before
     }
 
+    /// An estimate of the bytes a clone of the checker allocates of its own
+    /// (a time-travel checkpoint, `sim::timeline::clone_bytes`): one pointer
+    /// per full chunk and the tail of each of its five tables by log index
+    /// or request id (committed entries, the match table's two parts, the
+    /// committed states' digests, the requests' indexes), the committed
+    /// state machine, the linearizability check's open operations and
+    /// partitions, and the small tables.
+    pub fn clone_bytes(&self) -> usize {
+        use std::mem::size_of;
+        let violations: usize = self
+            .violations
+            .iter()
+            .map(|v| {
+                size_of::<Violation>()
+                    + v.nodes.len()
+                    + v.entries.iter().map(|e| size_of::<EntryInfo>() + e.command.len()).sum::<usize>()
+                    + v.operations.len() * size_of::<RequestId>()
+                    + v.detail.heap_bytes()
+            })
+            .sum();
+        self.nodes.len() * size_of::<invariants::NodeState>()
+            + self.leaders.len() * size_of::<(Term, NodeId)>()
+            + self.matching.clone_bytes()
+            + self.committed.clone_bytes()
+            + violations
+            + self.reported.len() * size_of::<Key>()
+            + self.clients.clone_bytes()
+            + self.linearizability.clone_bytes()
+    }
+
     /// The violations found so far, oldest first, at most [`MAX_VIOLATIONS`].
     pub fn violations(&self) -> &[Violation] {
         &self.violations

@@ -100,6 +100,14 @@ impl Log {
         Self::default()
     }
 
+    /// What a clone allocates of its own: one pointer per full chunk of
+    /// entries and digests, and their tails (the entries' commands are
+    /// shared). The chunks are aligned to the index, not to the snapshot
+    /// point: the stored entries start at `base + 1`.
+    pub fn clone_bytes(&self) -> usize {
+        self.entries.clone_bytes() + self.digests.clone_bytes()
+    }
+
     /// Index of the last entry (or of the snapshot point when no entry
     /// follows it), 0 when empty.
     pub fn last_index(&self) -> LogIndex {

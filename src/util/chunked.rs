@@ -63,6 +63,13 @@ impl<T> Chunked<T> {
         }
     }
 
+    /// The bytes a clone allocates of its own: one pointer per full chunk
+    /// and a copy of the tail (the flat copy stays behind). Exact: `Vec`'s
+    /// clone allocates its length, no spare capacity.
+    pub fn clone_bytes(&self) -> usize {
+        self.sealed.len() * std::mem::size_of::<Rc<Vec<T>>>() + self.tail.len() * std::mem::size_of::<T>()
+    }
+
     pub fn last(&self) -> Option<&T> {
         match self.tail.last() {
             Some(x) => Some(x),

@@ -53,6 +53,21 @@ impl Msg {
         self
     }
 
+    /// About what the sentence holds on the heap: its arguments and their text.
+    pub fn heap_bytes(&self) -> usize {
+        self.args.len() * std::mem::size_of::<(&str, MsgArg)>()
+            + self
+                .args
+                .iter()
+                .map(|(_, v)| match v {
+                    MsgArg::Num(_) => 0,
+                    MsgArg::Text(t) => t.len(),
+                    MsgArg::Msg(m) => std::mem::size_of::<Msg>() + m.heap_bytes(),
+                    MsgArg::List(items) => items.iter().map(|m| std::mem::size_of::<Msg>() + m.heap_bytes()).sum(),
+                })
+                .sum::<usize>()
+    }
+
     pub fn get(&self, name: &str) -> Option<&MsgArg> {
         self.args.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
     }
