@@ -229,7 +229,7 @@ fn the_budget_drops_the_oldest_checkpoints_and_what_is_left_replays_exactly() {
     let reachable = t.reachable();
     assert!(reachable > end / 2 && reachable < end, "reachable from {reachable} of {end}");
     assert!(t.world().client().first_kept() > 1, "the client forgot its oldest operations");
-    assert!(t.world().client().ops().len() <= crate::sim::HISTORY_KEPT + CHUNK);
+    assert!(t.world().client().ops().len() <= crate::sim::HISTORY_KEPT + crate::util::chunked::CHUNK);
 
     // Compared with a world of the same seed and load running by itself.
     let mut straight = world();
