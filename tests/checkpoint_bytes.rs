@@ -84,3 +84,31 @@ fn a_checkpoints_charge_is_within_10_percent_of_what_the_clone_allocates() {
     // many chunks (256 indexes each) past the logs' compaction.
     assert!(seen[2] > 20_000, "{seen:?}");
 }
+
+/// What the checkpoints are charged in all, next to what dropping them
+/// frees: besides its clone, each is charged the chunks of the logs and of
+/// the client's operations it is the first to hold, which the live world
+/// later lets go of (compaction, the client's window), leaving the
+/// checkpoints alone holding them.
+#[test]
+fn dropping_checkpoints_frees_about_what_they_were_charged() {
+    let config = WorldConfig { snapshot: 500, ..WorldConfig::with_nodes(5, 42) };
+    let mut session = Session::live(config).expect("valid options");
+    session.act(UserAction::SetClientLoad(Some(10 * MS))).expect("an action at the end");
+    while session.world().now() < 240 * SECOND && session.halt().is_none() {
+        session.advance(10 * SECOND, 1_000_000);
+    }
+    let (count, charged) = (session.timeline().checkpoint_count(), session.timeline().held_bytes());
+    let before = LIVE.with(Cell::get);
+    session.set_checkpoint_budget(0);
+    let freed = (before - LIVE.with(Cell::get)) as usize;
+    let charged_dropped = charged - session.timeline().held_bytes();
+    let kept = session.timeline().checkpoint_count();
+    let ratio = charged_dropped as f64 / freed as f64;
+    println!(
+        "dropping {} of {count} checkpoints frees {freed} B; they were charged {charged_dropped} B ({ratio:.3})",
+        count - kept
+    );
+    assert!(count > 20, "{count} checkpoints");
+    assert!((1.0 / 1.25..=1.25).contains(&ratio), "charged {charged_dropped} B, freed {freed} B");
+}

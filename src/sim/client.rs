@@ -108,6 +108,14 @@ impl Client {
             + self.deadlines.len() * size_of::<(RequestId, Micros)>()
     }
 
+    /// The bytes of the full chunks of operations this holds and `older`
+    /// (an earlier clone) does not: the client forgets the oldest chunks
+    /// past its window, and the clones that still hold them then hold them
+    /// alone.
+    pub fn chunk_bytes_not_in(&self, older: &Client) -> usize {
+        self.ops.chunk_bytes_not_in(&older.ops)
+    }
+
     pub fn ops(&self) -> &[ClientOp] {
         self.ops.as_slice()
     }

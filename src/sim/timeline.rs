@@ -17,10 +17,13 @@
 //! [`Chunked`]: crate::util::Chunked
 //!
 //! The checkpoints are held within a memory budget. Each is charged what a
-//! clone of its world holds of its own (estimated by [`clone_bytes`]); when a
-//! new one would take the total over the budget, the oldest are dropped,
-//! and the reachable past then begins at the oldest checkpoint left: before
-//! it there is nothing to replay from. A jump still costs at most `interval`
+//! clone of its world holds of its own (estimated by [`clone_bytes`]) and
+//! the chunks of history it is the first to hold that the live world lets
+//! go of later, the logs under a snapshot (§7) and the client's oldest
+//! operations ([`forgotten_bytes`]), which the checkpoints then hold alone.
+//! When a new one would take the total over the budget, the oldest are
+//! dropped, and the reachable past then begins at the oldest checkpoint
+//! left: before it there is nothing to replay from. A jump still costs at most `interval`
 //! replayed events; what a long run gives up is its distant past.
 //!
 //! Acting in the past forks the future: see [`Timeline::act`].
@@ -60,8 +63,12 @@ struct Checkpoint {
 }
 
 impl Checkpoint {
-    fn of(world: &World) -> Checkpoint {
-        Checkpoint { bytes: clone_bytes(world), world: world.clone() }
+    /// A checkpoint of `world`, charged what its clone allocates and the
+    /// chunks of history it is the first checkpoint to hold (`previous` is
+    /// the one before it).
+    fn of(world: &World, previous: Option<&World>) -> Checkpoint {
+        let bytes = clone_bytes(world) + previous.map_or(0, |p| forgotten_bytes(world, p));
+        Checkpoint { bytes, world: world.clone() }
     }
 
     fn event_count(&self) -> u64 {
@@ -92,6 +99,28 @@ pub fn clone_bytes(world: &World) -> usize {
     bytes += world.client().clone_bytes();
     bytes += world.checker().clone_bytes();
     bytes + std::mem::size_of_val(world.journal())
+}
+
+/// The chunks of the histories the live world lets go of (the logs' entries
+/// under a snapshot when the world compacts its logs, §7; the client's
+/// operations past its window) that `world` holds and `previous`, an
+/// earlier checkpoint, does not. Once the live world has let go of a chunk,
+/// only the checkpoints that hold it keep it, so every such chunk is
+/// charged once, to the first checkpoint holding it. The tables that only
+/// grow (the checker's; the logs without compaction) are never let go of:
+/// the live world holds their chunks anyway.
+pub fn forgotten_bytes(world: &World, previous: &World) -> usize {
+    let logs: usize = if world.config().snapshot > 0 {
+        world
+            .nodes()
+            .iter()
+            .zip(previous.nodes())
+            .map(|(now, before)| now.node.log().chunk_bytes_not_in(before.node.log()))
+            .sum()
+    } else {
+        0
+    };
+    logs + world.client().chunk_bytes_not_in(previous.client())
 }
 
 /// A run that can be stepped, rewound and forked.
@@ -135,7 +164,7 @@ impl Timeline {
     /// A timeline whose checkpoints hold at most about `budget` bytes (see
     /// the module comment); the oldest are dropped to stay within it.
     pub fn with_budget(world: World, interval: u64, budget: usize) -> Timeline {
-        let first = Checkpoint::of(&world);
+        let first = Checkpoint::of(&world, None);
         Timeline {
             held: first.bytes,
             checkpoints: vec![first],
@@ -418,7 +447,7 @@ impl Timeline {
         let n = self.live.event_count();
         let last = self.checkpoints.last().map_or(0, |c| c.event_count());
         if n >= last.saturating_add(self.interval) {
-            let checkpoint = Checkpoint::of(&self.live);
+            let checkpoint = Checkpoint::of(&self.live, self.checkpoints.last().map(|c| &c.world));
             self.held += checkpoint.bytes;
             self.checkpoints.push(checkpoint);
             self.keep_within_budget();
