@@ -11,7 +11,7 @@
 // ?lang=ko (or &lang=ko in the hash) picks the language.
 // The Kubernetes package: the lab's with the view's drawing (cargo feature `kube`).
 import init, { RaftLab } from './pkg-kube/raftlab.js';
-import { isPanic, message } from './lab-errors.js';
+import { described, isPanic, message } from './lab-errors.js';
 import {
   LANGUAGES, applyTranslations, loadLanguage, normalizeLang, pickLanguage, rememberLanguage, takeLang, translator,
 } from './i18n.js';
@@ -70,7 +70,7 @@ function call(f, errorKey = 'kube.actionFailed') {
     return f(sim);
   } catch (e) {
     if (isPanic(e)) fatal(e);
-    else status(t(errorKey, { error: message(e) }), true);
+    else status(t(errorKey, { error: described(e) }), true);
     return undefined;
   }
 }
@@ -92,7 +92,7 @@ function loadText(text, from, at) {
   } catch (e) {
     if (isPanic(e)) { fatal(e); return false; }
     next?.free();
-    status(t('kube.loadFailed', { error: message(e) }), true);
+    status(t('kube.loadFailed', { error: described(e) }), true);
     return false;
   }
   sim?.free();

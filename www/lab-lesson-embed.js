@@ -4,7 +4,7 @@
 // blank embed; a malformed lesson file shows its FILE:LINE:COLUMN error and
 // the list.
 import { RaftLab } from './pkg/raftlab.js';
-import { ready, message, isPanic } from './lab-runtime.js';
+import { ready, described, isEngineError, isPanic } from './lab-runtime.js';
 import { LESSON_CONTROLS, LESSON_CSS, LessonPanel, fetchLesson, lessonFile, lessonInfos, lessonList, remember } from './lab-lesson.js';
 import { translator } from './i18n.js';
 import { el } from './lab-panels.js';
@@ -27,7 +27,7 @@ export async function prepareLesson(options, viewOptions, { root, lang, link = (
     info = RaftLab.lessonInfo(text, lessonFile(name));
   } catch (e) {
     if (isPanic(e)) throw e;
-    const problem = e.key ? t(e.key, e.args) : t('lesson.error', { name, error: message(e) });
+    const problem = e.key && !isEngineError(e) ? t(e.key, e.args) : t('lesson.error', { name, error: described(e) });
     const infos = await lessonInfos();
     root.classList.add('rl');
     root.replaceChildren(el('style', null, LESSON_CSS), el('section', { class: 'lesson-missing', 'aria-labelledby': 'lessonListTitle' },

@@ -6,7 +6,7 @@
 // RaftLab.fromLesson and lessonState(). Loaded only by the pages that show
 // lessons (lessons.html, embed.html#lesson=, <raft-lab lesson>).
 import { RaftLab } from './pkg/raftlab.js';
-import { ready, message } from './lab-runtime.js';
+import { ready, message, described } from './lab-runtime.js';
 import { el } from './lab-panels.js';
 import { whyButton } from './lab-why.js';
 import { PhraseError } from './i18n.js';
@@ -71,7 +71,7 @@ export async function lessonInfos() {
       const text = await fetchLesson(name);
       return { name, ...RaftLab.lessonInfo(text, lessonFile(name)) };
     } catch (e) {
-      return { name, error: e.key ? { key: e.key, args: e.args } : message(e) };
+      return { name, error: described(e) };
     }
   }));
 }
@@ -205,7 +205,7 @@ export class LessonPanel {
     try {
       sim = RaftLab.fromLesson(this.o.text, lessonFile(this.name), step);
     } catch (e) {
-      v.status(message(e), true);
+      v.status(described(e), true);
       return;
     }
     v.origin = { make: () => RaftLab.fromLesson(this.o.text, lessonFile(this.name), step) };

@@ -25,4 +25,4 @@ export function stopLoop(view) {
   running.delete(view);
 }
 
-export { isPanic, message } from './lab-errors.js';
+export { isPanic, message, described, isEngineError } from './lab-errors.js';

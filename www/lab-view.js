@@ -4,7 +4,7 @@
 // a page. The wasm module is instantiated once per page, and one
 // requestAnimationFrame loop drives every view.
 import { RaftLab } from './pkg/raftlab.js';
-import { ready, isPanic, message, startLoop, stopLoop } from './lab-runtime.js';
+import { ready, isPanic, message, described, isEngineError, startLoop, stopLoop } from './lab-runtime.js';
 import { template, DEFAULT_SCENARIO } from './lab-template.js';
 import { parseControls, clusterOptions } from './lab-options.js';
 import { refreshPanels, resetFeed } from './lab-panels.js';
@@ -21,7 +21,7 @@ import { LANGUAGES, applyTranslations, isLoaded, loadLanguage, loadMore, normali
 const PANEL_INTERVAL_MS = 100; // DOM panels refresh at most ~10 times a second
 const MAX_FRAME_MS = 100; // a long pause (tab hidden) never becomes a huge jump
 
-export { ready, isPanic, message };
+export { ready, isPanic, message, described, isEngineError };
 const PRESENT_SCALE = 1.6; // presentation mode: log text 11 px -> 18 px, nodes and messages 1.6x
 
 let nextPrefix = 1;
@@ -174,7 +174,7 @@ export class RaftLabView {
         return this.origin.make();
       } catch (e) {
         if (isPanic(e)) throw e;
-        errors.push(message(e));
+        errors.push(described(e));
         this.origin = clusterOptions(this.o.fallback || this.o);
       }
     }
@@ -183,7 +183,7 @@ export class RaftLabView {
         return RaftLab.fromScenario(this.origin.scenario);
       } catch (e) {
         if (isPanic(e)) throw e;
-        errors.push({ key: 'error.scenario', args: { error: message(e) } });
+        errors.push({ key: 'error.scenario', args: { error: described(e) } });
         const f = this.o.fallback || this.o;
         this.origin = this.r.nodes ? this.sizeOrigin() : clusterOptions(f);
         this.playing = !f.paused;
@@ -303,7 +303,7 @@ export class RaftLabView {
       return fn(this.sim);
     } catch (e) {
       // An error with a catalogue key (a lesson's "not your turn") speaks the view's language.
-      if (isPanic(e)) this.fatal(e); else this.status(e && e.key ? { key: e.key } : message(e), true);
+      if (isPanic(e)) this.fatal(e); else this.status(described(e), true);
       if (failed) failed(e);
       return undefined;
     }
@@ -355,7 +355,7 @@ export class RaftLabView {
     } catch (e) {
       // A panic leaves the wasm instance unusable: only a new page helps.
       if (this.fatalState || isPanic(e)) location.reload();
-      else this.status(message(e), true);
+      else this.status(described(e), true);
     }
   }
 
@@ -381,7 +381,7 @@ export class RaftLabView {
       sim = RaftLab.fromScenario(text);
     } catch (e) {
       if (isPanic(e)) { this.fatal(e); return false; }
-      out.textContent = message(e); // the previous simulation keeps running
+      out.textContent = this.t.text(described(e)); // the previous simulation keeps running
       return false;
     }
     out.textContent = '';

@@ -5,7 +5,7 @@
 // A name that is no lesson shows the list and says so; a malformed lesson
 // file shows its FILE:LINE:COLUMN error.
 import { RaftLab } from './pkg/raftlab.js';
-import { RaftLabView, isPanic, message, ready } from './lab-view.js';
+import { RaftLabView, isPanic, described, isEngineError, ready } from './lab-view.js';
 import { readHash } from './lab-options.js';
 import { LESSONS, LESSON_CONTROLS, LessonPanel, fetchLesson, lessonFile, lessonInfos, lessonList, paragraphs, progress, remember } from './lab-lesson.js';
 import { applyTranslations, loadLanguage, normalizeLang, phrase, pickLanguage, rememberLanguage, takeLang, translator } from './i18n.js';
@@ -93,7 +93,7 @@ async function open(name, step, viewOptions = {}) {
     if (isPanic(e)) throw e;
     setHash(null);
     renderList();
-    intro(e.key ? phrase(e.key, e.args) : phrase('lesson.error', { name, error: message(e) }));
+    intro(e.key && !isEngineError(e) ? phrase(e.key, e.args) : phrase('lesson.error', { name, error: described(e) }));
     $('list').querySelector('a')?.focus();
     return;
   }

@@ -22,7 +22,8 @@
 use std::fmt;
 
 use crate::raft::{Applied, Command, Entry, KvStore, LogIndex, NodeId, ReadMode, RequestId, Term, UNTRACKED_REQUEST};
-use crate::util::Chunked;
+use crate::util::msg::{chain, code};
+use crate::util::{Chunked, Msg};
 
 use super::{Checker, EntryInfo, Event, Invariant, Violation};
 
@@ -43,6 +44,15 @@ pub(super) struct ClientChecks {
 impl ClientChecks {
     pub(super) fn new(nodes: usize) -> Self {
         ClientChecks { reported: vec![None; nodes], ..Self::default() }
+    }
+
+    /// What a clone allocates of its own: the committed state machine, the
+    /// two tables' pointers and tails, the per-node marks.
+    pub(super) fn clone_bytes(&self) -> usize {
+        self.shadow.clone_bytes()
+            + self.state_digests.clone_bytes()
+            + self.request_index.clone_bytes()
+            + self.reported.len() * std::mem::size_of::<Option<LogIndex>>()
     }
 
     /// The committed prefix grew by `entry`, at the next index.
@@ -167,8 +177,18 @@ impl Checker {
         for key in keys {
             let (want, have) = (expected.get(key), view.kv.get(key));
             if want != have {
-                let show = |v: Option<&str>| v.map_or_else(|| format!("{key} missing"), |v| format!("{key} = {v}"));
-                differences.push((key, format!("{}, but the log gives {}", show(have), show(want))));
+                let show = |v: Option<&str>| {
+                    v.map_or_else(
+                        || Msg::new("v.keyMissing", "{key} missing").text("key", key),
+                        |v| code(format!("{key} = {v}")),
+                    )
+                };
+                differences.push((
+                    key,
+                    Msg::new("v.kvDiffers", "{have}, but the log gives {want}")
+                        .msg("have", show(have))
+                        .msg("want", show(want)),
+                ));
             }
         }
         let first_key = differences.first().map(|(k, _)| *k);
@@ -185,18 +205,20 @@ impl Checker {
             .map(|(index, e)| EntryInfo { node: id, index, term: e.term, command: e.command.to_string() })
             .into_iter()
             .collect();
-        let what: Vec<String> = differences.iter().take(3).map(|(_, d)| d.clone()).collect();
-        let detail = if what.is_empty() {
-            format!(
-                "node {id}'s key-value state is not its committed log applied in order up to index {applied} \
-                 (the digests differ)"
+        let what = chain("v.kvDifferences", "{a}; {b}", differences.iter().take(3).map(|(_, d)| d.clone()).collect());
+        let detail = match what {
+            None => Msg::new(
+                "v.appliedState.digest",
+                "node {node}'s key-value state is not its committed log applied in order up to index {index} \
+                 (the digests differ)",
+            ),
+            Some(what) => Msg::new(
+                "v.appliedState",
+                "node {node}'s key-value state is not its committed log applied in order up to index {index}: {what}",
             )
-        } else {
-            format!(
-                "node {id}'s key-value state is not its committed log applied in order up to index {applied}: {}",
-                what.join("; ")
-            )
+            .msg("what", what),
         };
+        let detail = detail.num("node", id).num("index", applied);
         self.push(ev.event, ev.time_us, Invariant::AppliedState, vec![id], entries, Vec::new(), detail);
     }
 
@@ -226,19 +248,25 @@ impl Checker {
             EntryInfo { node: c.node, index, term: c.term, command: done.command.to_string() }
         });
         let detail = match (committed, index) {
-            (Some(result), Some(index)) => format!(
-                "client operation #{op} {} was acknowledged by node {node} with {}, but the committed log gives {result} \
-                 (index {index})",
-                done.command, done.result
-            ),
-            _ => format!(
-                "client operation #{op} {} was acknowledged by node {node} with {}, but no committed entry serves it \
-                 (the committed log ends at index {})",
-                done.command,
-                done.result,
-                self.committed.len()
-            ),
+            (Some(result), Some(index)) => Msg::new(
+                "v.acknowledged",
+                "client operation #{op} {command} was acknowledged by node {node} with {result}, but the committed log \
+                 gives {committed} (index {index})",
+            )
+            .text("committed", result.to_string())
+            .num("index", index),
+            _ => Msg::new(
+                "v.acknowledged.uncommitted",
+                "client operation #{op} {command} was acknowledged by node {node} with {result}, but no committed entry \
+                 serves it (the committed log ends at index {last})",
+            )
+            .num("last", self.committed.len() as u64),
         };
+        let detail = detail
+            .num("op", op)
+            .text("command", done.command.to_string())
+            .num("node", node)
+            .text("result", done.result.to_string());
         let mut nodes = vec![node];
         nodes.extend(entry.as_ref().map(|e| e.node).filter(|&n| n != node));
         let before = self.violations.len();
@@ -255,7 +283,7 @@ impl Checker {
         nodes: Vec<NodeId>,
         entries: Vec<EntryInfo>,
         operations: Vec<RequestId>,
-        detail: String,
+        detail: Msg,
     ) {
         if self.violations.len() >= super::MAX_VIOLATIONS {
             self.dropped += 1;

@@ -40,8 +40,8 @@ fn a_node_that_applies_an_entry_again_breaks_applied_state() {
     assert_eq!(w.step(&[2]), 1);
     let v = only_of(&w, Invariant::AppliedState);
     assert_eq!(v.nodes, vec![2]);
-    assert!(v.detail.contains("x = 1, but the log gives x = 2"), "{}", v.detail);
-    assert!(v.detail.contains("up to index 3"), "{}", v.detail);
+    assert!(v.detail.to_string().contains("x = 1, but the log gives x = 2"), "{}", v.detail);
+    assert!(v.detail.to_string().contains("up to index 3"), "{}", v.detail);
     // The last write of x in its log.
     assert_eq!(v.entries, vec![EntryInfo { node: 2, index: 3, term: 1, command: "put(x=2)".into() }]);
     // Once while the difference lasts; again once it is mended and broken anew.
@@ -63,7 +63,7 @@ fn a_restart_that_keeps_the_state_breaks_applied_state() {
     n3.kv_applied = 0;
     assert_eq!(w.step(&[3]), 1);
     let v = only_of(&w, Invariant::AppliedState);
-    assert!(v.detail.contains("up to index 0: x = 2, but the log gives x missing"), "{}", v.detail);
+    assert!(v.detail.to_string().contains("up to index 0: x = 2, but the log gives x missing"), "{}", v.detail);
 }
 
 #[test]
@@ -89,7 +89,7 @@ fn an_acknowledgement_before_the_commit_breaks_client_acknowledged() {
     assert_eq!(v.operations, vec![3]);
     assert_eq!(v.nodes, vec![1]);
     assert_eq!(
-        v.detail,
+        v.detail.to_string(),
         "client operation #3 put(y=7) was acknowledged by node 1 with ok, but no committed entry serves it \
          (the committed log ends at index 3)"
     );
@@ -114,7 +114,11 @@ fn an_acknowledgement_with_another_result_breaks_client_acknowledged() {
     let v = only_of(&w, Invariant::ClientAcknowledged);
     assert_eq!(v.nodes, vec![2, 1]);
     assert_eq!(v.entries, vec![EntryInfo { node: 1, index: 4, term: 1, command: "get(x)".into() }]);
-    assert!(v.detail.contains("with value 1, but the committed log gives value 2 (index 4)"), "{}", v.detail);
+    assert!(
+        v.detail.to_string().contains("with value 1, but the committed log gives value 2 (index 4)"),
+        "{}",
+        v.detail
+    );
     // A read that does not go through the log is not held to it.
     let done = Completion { op: 4, command: &get, node: 2, result: &stale, read: ReadMode::Local };
     assert_eq!(w.checker.client_completed(11, 11_000, done), 0);
@@ -167,8 +171,12 @@ fn a_planted_stale_read_breaks_linearizability_and_names_the_operations() {
     let v = only_of(&w, Invariant::Linearizability);
     assert_eq!(v.operations, vec![3, 1, 2]);
     assert_eq!(v.nodes, vec![3]);
-    assert!(v.detail.starts_with("#3 get(x) → value 1 (0.040000s to 0.050000s) cannot be linearized"), "{}", v.detail);
-    assert!(v.detail.contains("x = 2, after #1 put(x=1)"), "{}", v.detail);
+    assert!(
+        v.detail.to_string().starts_with("#3 get(x) → value 1 (0.040000s to 0.050000s) cannot be linearized"),
+        "{}",
+        v.detail
+    );
+    assert!(v.detail.to_string().contains("x = 2, after #1 put(x=1)"), "{}", v.detail);
     assert_eq!(v.time_us, 50_000);
 }
 

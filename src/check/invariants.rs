@@ -3,7 +3,8 @@
 //! and may take their time to explain it.
 
 use crate::raft::{Log, LogIndex, NodeId, Role, Term};
-use crate::util::Chunked;
+use crate::util::msg::code;
+use crate::util::{Chunked, Msg};
 
 use super::{Checker, EntryInfo, Event, Invariant, Key, NodeView};
 
@@ -80,6 +81,11 @@ struct Slot {
 }
 
 impl MatchTable {
+    /// What a clone allocates of its own: its two tables' pointers and tails.
+    pub(super) fn clone_bytes(&self) -> usize {
+        self.first.clone_bytes() + self.more.clone_bytes()
+    }
+
     fn get(&self, index: LogIndex, term: Term) -> Option<Slot> {
         let mut slot = *self.first.get(index as usize - 1)?;
         if slot.node == 0 {
@@ -139,10 +145,19 @@ fn entry_info(view: &NodeView<'_>, index: LogIndex) -> Option<EntryInfo> {
 }
 
 /// `TERM:COMMAND`, or "nothing" for an index past the end of a log.
-fn show(entry: &Option<EntryInfo>) -> String {
+fn show(entry: &Option<EntryInfo>) -> Msg {
     match entry {
-        Some(e) => format!("{}:{}", e.term, e.command),
-        None => "nothing".to_string(),
+        Some(e) => code(format!("{}:{}", e.term, e.command)),
+        None => Msg::new("v.nothing", "nothing"),
+    }
+}
+
+/// `TERM:COMMAND` of a committed entry, or what is known of one no log
+/// holds any more.
+fn committed_entry(entry: &Option<EntryInfo>, term: Term) -> Msg {
+    match entry {
+        Some(e) => code(format!("{}:{}", e.term, e.command)),
+        None => Msg::new("v.goneEntry", "a term-{term} entry no log holds any more").num("term", term),
     }
 }
 
@@ -217,20 +232,24 @@ impl Checker {
                 let theirs = ev.view(o);
                 let (a, b) = (entry_info(theirs, index), entry_info(view, index));
                 let detail = if first == index {
-                    format!(
-                        "nodes {o} and {id} both hold term {term} at index {index} \
-                         but with different commands ({} vs {})",
-                        show(&a),
-                        show(&b)
+                    Msg::new(
+                        "v.matching.commands",
+                        "nodes {a} and {b} both hold term {term} at index {index} \
+                         but with different commands ({theirs} vs {ours})",
                     )
+                    .msg("theirs", show(&a))
+                    .msg("ours", show(&b))
                 } else {
-                    format!(
-                        "nodes {o} and {id} both hold term {term} at index {index} but differ before it \
-                         (first difference at index {first}: node {o} has {}, node {id} has {})",
-                        show(&entry_info(theirs, first)),
-                        show(&entry_info(view, first))
+                    Msg::new(
+                        "v.matching.before",
+                        "nodes {a} and {b} both hold term {term} at index {index} but differ before it \
+                         (first difference at index {first}: node {a} has {theirs}, node {b} has {ours})",
                     )
+                    .num("first", first)
+                    .msg("theirs", show(&entry_info(theirs, first)))
+                    .msg("ours", show(&entry_info(view, first)))
                 };
+                let detail = detail.num("a", o).num("b", id).num("term", term).num("index", index);
                 entries.extend(a);
                 entries.extend(b);
                 if first < index {
@@ -240,11 +259,15 @@ impl Checker {
                 (vec![o, id], detail)
             }
             _ => {
-                let detail = format!(
-                    "node {id} holds term {term} at index {index} with a different history than node {} held there \
-                     earlier (no log holds that version any more)",
-                    slot.node
-                );
+                let detail = Msg::new(
+                    "v.matching.earlier",
+                    "node {node} holds term {term} at index {index} with a different history than node {other} held \
+                     there earlier (no log holds that version any more)",
+                )
+                .num("node", id)
+                .num("term", term)
+                .num("index", index)
+                .num("other", slot.node);
                 entries.extend(entry_info(view, index));
                 (vec![slot.node, id], detail)
             }
@@ -288,7 +311,10 @@ impl Checker {
             Ok(pos) => {
                 let other = self.leaders[pos].1;
                 if other != id {
-                    let detail = format!("nodes {other} and {id} were both leader in term {term}");
+                    let detail = Msg::new("v.twoLeaders", "nodes {a} and {b} were both leader in term {term}")
+                        .num("a", other)
+                        .num("b", id)
+                        .num("term", term);
                     self.record(ev, Invariant::ElectionSafety, vec![other, id], Vec::new(), detail);
                 }
             }
@@ -313,30 +339,46 @@ impl Checker {
                 let old = entry_info(ev.view(w), first);
                 let new = entry_info(view, first);
                 let detail = if first > last {
-                    format!(
-                        "leader {id} of term {term} deleted entries {first}..={} from its log \
-                         (index {first} held {}, as node {w} still does)",
-                        mark.last,
-                        show(&old)
+                    Msg::new(
+                        "v.rewrite.deleted",
+                        "leader {node} of term {term} deleted entries {first}..={last} from its log \
+                         (index {first} held {old}, as node {witness} still does)",
                     )
+                    .num("last", mark.last)
                 } else {
-                    format!(
-                        "leader {id} of term {term} overwrote index {first}: {} (as node {w} still holds it) became {}",
-                        show(&old),
-                        show(&new)
+                    Msg::new(
+                        "v.rewrite.overwrote",
+                        "leader {node} of term {term} overwrote index {first}: {old} (as node {witness} still holds it) \
+                         became {new}",
                     )
+                    .msg("new", show(&new))
                 };
+                let detail = detail
+                    .num("node", id)
+                    .num("term", term)
+                    .num("first", first)
+                    .msg("old", show(&old))
+                    .num("witness", w);
                 entries.extend(old);
                 entries.extend(new);
                 detail
             }
-            None if last < mark.last => format!(
-                "leader {id} of term {term} held {} entries and now holds {last}: \
-                 entries from index {} on were deleted",
-                mark.last,
-                last + 1
-            ),
-            None => format!("leader {id} of term {term} rewrote its log at or before index {}", mark.last),
+            None if last < mark.last => Msg::new(
+                "v.rewrite.shorter",
+                "leader {node} of term {term} held {held} entries and now holds {holds}: \
+                 entries from index {from} on were deleted",
+            )
+            .num("node", id)
+            .num("term", term)
+            .num("held", mark.last)
+            .num("holds", last)
+            .num("from", last + 1),
+            None => {
+                Msg::new("v.rewrite.unknown", "leader {node} of term {term} rewrote its log at or before index {index}")
+                    .num("node", id)
+                    .num("term", term)
+                    .num("index", mark.last)
+            }
         };
         self.record(ev, Invariant::LeaderAppendOnly, vec![id], entries, detail);
     }
@@ -367,18 +409,18 @@ impl Checker {
         let c = self.committed[first as usize - 1];
         let theirs = self.committed_info(ev, first);
         let ours = entry_info(view, first);
-        let what = match &theirs {
-            Some(e) => format!("{}:{}", e.term, e.command),
-            None => format!("a term-{} entry no log holds any more", c.term),
-        };
-        let detail = format!(
-            "leader {id} of term {} lacks the entry committed at index {first} ({what}, committed no later than \
-             term {}, first seen committed at node {}); it holds {} there",
-            view.term,
-            c.commit_term,
-            c.node,
-            show(&ours)
-        );
+        let detail = Msg::new(
+            "v.completeness",
+            "leader {node} of term {term} lacks the entry committed at index {index} ({entry}, committed no later \
+             than term {commitTerm}, first seen committed at node {seenAt}); it holds {ours} there",
+        )
+        .num("node", id)
+        .num("term", view.term)
+        .num("index", first)
+        .msg("entry", committed_entry(&theirs, c.term))
+        .num("commitTerm", c.commit_term)
+        .num("seenAt", c.node)
+        .msg("ours", show(&ours));
         let entries = theirs.into_iter().chain(ours).collect();
         let nodes = if c.node == id { vec![id] } else { vec![id, c.node] };
         self.record(ev, Invariant::LeaderCompleteness, nodes, entries, detail);
@@ -486,16 +528,23 @@ impl Checker {
         let c = self.committed[first as usize - 1];
         let theirs = self.committed_info(ev, first);
         let ours = entry_info(view, first);
-        let what = if view.last_applied >= first { "applied" } else { "committed" };
-        let theirs_text = match &theirs {
-            Some(e) => format!("{}:{}", e.term, e.command),
-            None => format!("a term-{} entry no log holds any more", c.term),
+        let detail = if view.last_applied >= first {
+            Msg::new(
+                "v.stateMachine.applied",
+                "node {node} applied {ours} at index {index} but node {other} committed {theirs} there",
+            )
+        } else {
+            Msg::new(
+                "v.stateMachine.committed",
+                "node {node} committed {ours} at index {index} but node {other} committed {theirs} there",
+            )
         };
-        let detail = format!(
-            "node {id} {what} {} at index {first} but node {} committed {theirs_text} there",
-            show(&ours),
-            c.node
-        );
+        let detail = detail
+            .num("node", id)
+            .msg("ours", show(&ours))
+            .num("index", first)
+            .num("other", c.node)
+            .msg("theirs", committed_entry(&theirs, c.term));
         let entries = theirs.into_iter().chain(ours).collect();
         // A restarted node may contradict what it committed itself earlier.
         let nodes = if c.node == id { vec![id] } else { vec![c.node, id] };
@@ -504,12 +553,17 @@ impl Checker {
 
     fn report_beyond_log(&mut self, ev: &Event<'_, '_>, id: NodeId) {
         let view = ev.view(id);
-        let (what, index) = if view.commit_index >= view.last_applied {
-            ("commit index", view.commit_index)
+        let detail = if view.commit_index >= view.last_applied {
+            Msg::new("v.beyondLog.commit", "node {node} has commit index {index} but its log ends at index {last}")
+                .num("index", view.commit_index)
         } else {
-            ("last applied index", view.last_applied)
+            Msg::new(
+                "v.beyondLog.applied",
+                "node {node} has last applied index {index} but its log ends at index {last}",
+            )
+            .num("index", view.last_applied)
         };
-        let detail = format!("node {id} has {what} {index} but its log ends at index {}", view.log.last_index());
+        let detail = detail.num("node", id).num("last", view.log.last_index());
         self.record(ev, Invariant::StateMachineSafety, vec![id], Vec::new(), detail);
     }
 }

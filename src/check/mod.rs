@@ -60,7 +60,7 @@ mod tests;
 use std::fmt;
 
 use crate::raft::{Command, KvStore, Log, LogIndex, NodeId, RequestId, Role, Term};
-use crate::util::Chunked;
+use crate::util::{Chunked, Msg};
 
 use client::ClientChecks;
 pub use client::Completion;
@@ -221,7 +221,8 @@ pub struct Violation {
     pub entries: Vec<EntryInfo>,
     /// The client operations involved (the invariants on what clients see).
     pub operations: Vec<RequestId>,
-    pub detail: String,
+    /// What happened, as a sentence the page words in its language.
+    pub detail: Msg,
 }
 
 impl fmt::Display for Violation {
@@ -375,10 +376,40 @@ impl Checker {
     ) -> usize {
         let before = self.violations.len();
         for c in found {
-            let (nodes, ops, detail) = (c.nodes(), c.operations(), c.to_string());
+            let (nodes, ops, detail) = (c.nodes(), c.operations(), c.msg());
             self.push(event, time_us, Invariant::Linearizability, nodes, Vec::new(), ops, detail);
         }
         self.violations.len() - before
+    }
+
+    /// An estimate of the bytes a clone of the checker allocates of its own
+    /// (a time-travel checkpoint, `sim::timeline::clone_bytes`): one pointer
+    /// per full chunk and the tail of each of its five tables by log index
+    /// or request id (committed entries, the match table's two parts, the
+    /// committed states' digests, the requests' indexes), the committed
+    /// state machine, the linearizability check's open operations and
+    /// partitions, and the small tables.
+    pub fn clone_bytes(&self) -> usize {
+        use std::mem::size_of;
+        let violations: usize = self
+            .violations
+            .iter()
+            .map(|v| {
+                size_of::<Violation>()
+                    + v.nodes.len()
+                    + v.entries.iter().map(|e| size_of::<EntryInfo>() + e.command.len()).sum::<usize>()
+                    + v.operations.len() * size_of::<RequestId>()
+                    + v.detail.heap_bytes()
+            })
+            .sum();
+        self.nodes.len() * size_of::<invariants::NodeState>()
+            + self.leaders.len() * size_of::<(Term, NodeId)>()
+            + self.matching.clone_bytes()
+            + self.committed.clone_bytes()
+            + violations
+            + self.reported.len() * size_of::<Key>()
+            + self.clients.clone_bytes()
+            + self.linearizability.clone_bytes()
     }
 
     /// The violations found so far, oldest first, at most [`MAX_VIOLATIONS`].
@@ -404,14 +435,7 @@ impl Checker {
     /// Records a violation found outside the checker (the control plane's
     /// [`Invariant::LeaseSafety`], which the world checks after every
     /// event); false when past [`MAX_VIOLATIONS`].
-    pub fn report(
-        &mut self,
-        event: u64,
-        time_us: u64,
-        invariant: Invariant,
-        nodes: Vec<NodeId>,
-        detail: String,
-    ) -> bool {
+    pub fn report(&mut self, event: u64, time_us: u64, invariant: Invariant, nodes: Vec<NodeId>, detail: Msg) -> bool {
         if self.violations.len() >= MAX_VIOLATIONS {
             self.dropped += 1;
             return false;
@@ -444,7 +468,7 @@ impl Checker {
         invariant: Invariant,
         nodes: Vec<NodeId>,
         entries: Vec<EntryInfo>,
-        detail: String,
+        detail: Msg,
     ) {
         self.push(ev.event, ev.time_us, invariant, nodes, entries, Vec::new(), detail);
     }

@@ -214,7 +214,7 @@ fn two_leaders_in_one_term_break_election_safety() {
     let v = w.only();
     assert_eq!(v.invariant, Invariant::ElectionSafety);
     assert_eq!(v.nodes, vec![1, 2]);
-    assert!(v.detail.contains("term 3"), "{}", v.detail);
+    assert!(v.detail.to_string().contains("term 3"), "{}", v.detail);
     // Reported once, however long both stay leaders.
     for _ in 0..5 {
         assert_eq!(w.step(&[1, 2]), 0);
@@ -303,7 +303,7 @@ fn a_truncated_leader_breaks_append_only() {
     let v = w.only();
     assert_eq!(v.invariant, Invariant::LeaderAppendOnly);
     assert_eq!(v.nodes, vec![1]);
-    assert!(v.detail.contains("deleted entries 2..=3"), "{}", v.detail);
+    assert!(v.detail.to_string().contains("deleted entries 2..=3"), "{}", v.detail);
     // Node 2 still shows what index 2 held.
     assert_eq!(v.entries, vec![info(2, 2, 2, "noop")]);
     // Once: the next events see the truncated log as the new normal.
@@ -329,7 +329,7 @@ fn an_overwriting_leader_breaks_append_only() {
     let v = &found[1];
     assert_eq!(v.invariant, Invariant::LeaderAppendOnly);
     assert_eq!(v.nodes, vec![1]);
-    assert!(v.detail.contains("overwrote index 2"), "{}", v.detail);
+    assert!(v.detail.to_string().contains("overwrote index 2"), "{}", v.detail);
     assert_eq!(v.entries, vec![info(3, 2, 2, "put(x=1)"), info(1, 2, 2, "put(x=2)")]);
 }
 
@@ -343,7 +343,7 @@ fn a_truncated_leader_is_caught_without_witnesses() {
     assert_eq!(w.step(&[1]), 1);
     let v = w.only();
     assert_eq!(v.invariant, Invariant::LeaderAppendOnly);
-    assert!(v.detail.contains("from index 2"), "{}", v.detail);
+    assert!(v.detail.to_string().contains("from index 2"), "{}", v.detail);
 }
 
 #[test]
@@ -372,8 +372,8 @@ fn same_index_and_term_over_different_prefixes_breaks_log_matching() {
     assert_eq!(v.invariant, Invariant::LogMatching);
     assert_eq!(v.nodes, vec![2, 4]);
     // Index 3 is the lowest (index, term) the two logs share.
-    assert!(v.detail.contains("both hold term 2 at index 3 but differ before it"), "{}", v.detail);
-    assert!(v.detail.contains("first difference at index 2"), "{}", v.detail);
+    assert!(v.detail.to_string().contains("both hold term 2 at index 3 but differ before it"), "{}", v.detail);
+    assert!(v.detail.to_string().contains("first difference at index 2"), "{}", v.detail);
     assert_eq!(
         v.entries,
         vec![
@@ -400,7 +400,7 @@ fn same_index_and_term_with_different_commands_breaks_log_matching() {
     let v = w.only();
     assert_eq!(v.invariant, Invariant::LogMatching);
     assert_eq!(v.nodes, vec![1, 3]);
-    assert!(v.detail.contains("at index 2 but with different commands"), "{}", v.detail);
+    assert!(v.detail.to_string().contains("at index 2 but with different commands"), "{}", v.detail);
 }
 
 #[test]
@@ -417,7 +417,7 @@ fn log_matching_rescans_a_log_rewritten_below_its_checked_point() {
     let v = w.only();
     assert_eq!(v.invariant, Invariant::LogMatching);
     assert_eq!(v.nodes, vec![3, 2]);
-    assert!(v.detail.contains("term 3 at index 3"), "{}", v.detail);
+    assert!(v.detail.to_string().contains("term 3 at index 3"), "{}", v.detail);
 }
 
 #[test]
@@ -440,8 +440,8 @@ fn a_new_leader_missing_a_committed_entry_breaks_leader_completeness() {
     let v = w.only();
     assert_eq!(v.invariant, Invariant::LeaderCompleteness);
     assert_eq!(v.nodes, vec![3, 1]);
-    assert!(v.detail.contains("lacks the entry committed at index 2"), "{}", v.detail);
-    assert!(v.detail.contains("it holds nothing there"), "{}", v.detail);
+    assert!(v.detail.to_string().contains("lacks the entry committed at index 2"), "{}", v.detail);
+    assert!(v.detail.to_string().contains("it holds nothing there"), "{}", v.detail);
     // A crashed node's log survives, so node 1 can still show the entry.
     assert_eq!(v.entries, vec![info(1, 2, 1, "put(x=1)")]);
     for _ in 0..3 {
@@ -520,7 +520,7 @@ fn two_nodes_committing_different_entries_break_state_machine_safety() {
     let v = w.only();
     assert_eq!(v.invariant, Invariant::StateMachineSafety);
     assert_eq!(v.nodes, vec![1, 2]);
-    assert!(v.detail.contains("node 2 applied 2:put(x=2) at index 2"), "{}", v.detail);
+    assert!(v.detail.to_string().contains("node 2 applied 2:put(x=2) at index 2"), "{}", v.detail);
     assert_eq!(v.entries, vec![info(1, 2, 1, "put(x=1)"), info(2, 2, 2, "put(x=2)")]);
     w.append(2, &[(2, "y=1")]);
     w.commit(2, 3);
@@ -558,7 +558,7 @@ fn a_commit_index_past_the_log_breaks_state_machine_safety() {
     let v = w.only();
     assert_eq!(v.invariant, Invariant::StateMachineSafety);
     assert_eq!(v.nodes, vec![1]);
-    assert!(v.detail.contains("commit index 3 but its log ends at index 2"), "{}", v.detail);
+    assert!(v.detail.to_string().contains("commit index 3 but its log ends at index 2"), "{}", v.detail);
     // The entries it does hold still count as committed.
     assert_eq!(w.checker.committed_index(), 2);
     assert_eq!(w.step(&[1]), 0);
@@ -613,7 +613,7 @@ fn reports_read_as_one_line() {
         nodes: vec![2, 4],
         entries: Vec::new(),
         operations: Vec::new(),
-        detail: "nodes 2 and 4 both hold term 3 at index 7 but differ before it".to_string(),
+        detail: crate::util::msg::code("nodes 2 and 4 both hold term 3 at index 7 but differ before it"),
     };
     assert_eq!(
         v.to_string(),

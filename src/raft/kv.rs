@@ -159,6 +159,15 @@ impl KvStore {
         self.store.len()
     }
 
+    /// An estimate of what a clone allocates: the store's map, about six
+    /// words a key (its B-tree slot and the key-value record; the strings
+    /// are shared), and the window of recent results.
+    pub fn clone_bytes(&self) -> usize {
+        self.len() * 6 * std::mem::size_of::<usize>()
+            + self.results.recent.len() * std::mem::size_of::<(RequestId, Applied)>()
+            + self.results.above.len() * std::mem::size_of::<RequestId>()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.store.is_empty()
     }

@@ -100,6 +100,22 @@ impl Log {
         Self::default()
     }
 
+    /// What a clone allocates of its own: one pointer per full chunk of
+    /// entries and digests, and their tails (the entries' commands are
+    /// shared). The chunks are aligned to the index, not to the snapshot
+    /// point: the stored entries start at `base + 1`.
+    pub fn clone_bytes(&self) -> usize {
+        self.entries.clone_bytes() + self.digests.clone_bytes()
+    }
+
+    /// The bytes of the full chunks of entries and digests this log holds
+    /// and `older` (an earlier clone) does not. Compaction lets go of a
+    /// chunk once its entries are under a snapshot; the clones that still
+    /// hold it then hold it alone.
+    pub fn chunk_bytes_not_in(&self, older: &Log) -> usize {
+        self.entries.chunk_bytes_not_in(&older.entries) + self.digests.chunk_bytes_not_in(&older.digests)
+    }
+
     /// Index of the last entry (or of the snapshot point when no entry
     /// follows it), 0 when empty.
     pub fn last_index(&self) -> LogIndex {

@@ -10,6 +10,7 @@ use crate::check::Invariant;
 use crate::raft::{self, MessageKind, NodeId, Rule, Term};
 use crate::sim::Breakpoint;
 use crate::store::etcdctl::Call;
+use crate::util::Msg;
 
 pub use super::ast_kube::{Holder, KubeCommand};
 
@@ -284,8 +285,9 @@ pub struct ParseError {
     pub column: u32,
     /// The offending word; empty when a word is missing.
     pub word: String,
-    /// What the parser wanted there, in words for the author.
-    pub expected: String,
+    /// What the parser wanted there, in words for the author: a sentence
+    /// the page words in its language (util::msg).
+    pub expected: Msg,
 }
 
 impl ParseError {
@@ -293,16 +295,29 @@ impl ParseError {
     pub fn with_file(&self, file: &str) -> String {
         format!("{file}:{self}")
     }
+
+    /// The whole message as a sentence with its arguments (`LINE:COLUMN`,
+    /// the word, what was expected): the one English of `Display`, and the
+    /// key and arguments the page words in its language.
+    pub fn msg(&self) -> Msg {
+        let at = if self.word.is_empty() {
+            Msg::new("parse.missing", "{line}:{column}: missing word, expected {expected}")
+        } else {
+            Msg::new("parse.unexpected", "{line}:{column}: unexpected '{word}', expected {expected}")
+                .text("word", self.word.clone())
+        };
+        at.num("line", self.line).num("column", self.column).msg("expected", self.expected.clone())
+    }
+
+    /// [`ParseError::msg`] prefixed with the file name.
+    pub fn msg_with_file(&self, file: &str) -> Msg {
+        Msg::new("parse.inFile", "{file}:{error}").text("file", file).msg("error", self.msg())
+    }
 }
 
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: ", self.line, self.column)?;
-        if self.word.is_empty() {
-            write!(f, "missing word, expected {}", self.expected)
-        } else {
-            write!(f, "unexpected '{}', expected {}", self.word, self.expected)
-        }
+        write!(f, "{}", self.msg())
     }
 }
 

@@ -13,17 +13,23 @@ use super::lesson::{
 };
 use super::parse::lexer::{self, check_controls, duration, uint, Cursor, Line, Word};
 use crate::check::Invariant;
+use crate::util::Msg;
 
 /// Directives whose rest of the line is text, and which take a `[lang]` twin.
 const TEXTS: [&str; 7] = ["title", "about", "say", "hint", "choice", "answer", "feedback"];
 /// The other directives.
 const MARKS: [&str; 5] = ["pause", "predict", "act", "goal", "do"];
-const DIRECTIVES: &str =
-    "a lesson directive (title, about, say, pause, predict, choice, answer, feedback, act, goal, hint, do)";
-const ATOM: &str = "a condition: node N ..., leader ..., leaders, candidates, crashed, up, term, commit, side, \
+const DIRECTIVES: Msg = Msg::new(
+    "parse.want.directive",
+    "a lesson directive (title, about, say, pause, predict, choice, answer, feedback, act, goal, hint, do)",
+);
+const ATOM: Msg = Msg::new(
+    "parse.want.condition",
+    "a condition: node N ..., leader ..., leaders, candidates, crashed, up, term, commit, side, \
                     no leader, new leader, partitioned, violation, split vote, overwritten, write committed, \
-                    redirect, retry or reason KEY";
-const CMP: &str = "a comparison: =, !=, <, <=, >, >=";
+                    redirect, retry or reason KEY",
+);
+const CMP: Msg = Msg::new("parse.want.comparison", "a comparison: =, !=, <, <=, >, >=");
 /// The first word of every reason key (docs/why.md).
 const REASON_FAMILIES: [&str; 6] = ["role", "vote", "append", "log", "commit", "restart"];
 
@@ -75,13 +81,21 @@ fn directive(raw: &str, line: u32) -> Result<Option<Directive<'_>>, ParseError> 
     let lang = match tag {
         None => None,
         Some(_) if !TEXTS.contains(&name) => {
-            return Err(word.error(format!("'{name}' without a language tag: only texts have translations")))
+            return Err(word.error(
+                Msg::new("parse.want.noLangTag", "'{name}' without a language tag: only texts have translations")
+                    .text("name", name),
+            ))
         }
         Some(tag) => match tag.strip_suffix(']') {
             Some(l) if (2..=8).contains(&l.len()) && l.chars().all(|c| c.is_ascii_alphabetic() || c == '-') => {
                 Some(l.to_ascii_lowercase())
             }
-            _ => return Err(word.error(format!("'{name}' or '{name}[LANG]' with a language tag like [ko]"))),
+            _ => {
+                return Err(word.error(
+                    Msg::new("parse.want.langTag", "'{name}' or '{name}[LANG]' with a language tag like [ko]")
+                        .text("name", name),
+                ))
+            }
         },
     };
     let after = &trimmed[end..];
@@ -104,7 +118,10 @@ pub fn parse_lesson(text: &str) -> Result<Lesson, ParseError> {
             Some(d) => {
                 if d.name == "do" {
                     if d.rest.is_empty() {
-                        return Err(Line::new(d.raw, number)?.missing("a command after 'do', like 'crash leader'"));
+                        return Err(Line::new(d.raw, number)?.missing(Msg::new(
+                            "parse.want.commandAfterDo",
+                            "a command after 'do', like 'crash leader'",
+                        )));
                     }
                     // The command stays where it was written, so its columns do.
                     let indent = d.word.col as usize - 1;
@@ -118,8 +135,11 @@ pub fn parse_lesson(text: &str) -> Result<Lesson, ParseError> {
         }
     }
     let scenario = super::parse::parse(&masked.join("\n")).map_err(|mut e| {
-        if e.expected.starts_with("one of: run, step") {
-            e.expected = format!("{DIRECTIVES}, or {}", e.expected);
+        if e.expected.key == "parse.want.command" {
+            let command = std::mem::replace(&mut e.expected, DIRECTIVES);
+            e.expected = Msg::new("parse.want.directiveOrCommand", "{directive}, or {command}")
+                .msg("directive", DIRECTIVES)
+                .msg("command", command);
         }
         e
     })?;
@@ -163,8 +183,8 @@ struct Builder {
     open: Option<Open>,
 }
 
-fn error_at(line: u32, column: u32, word: &str, expected: impl Into<String>) -> ParseError {
-    ParseError { line, column, word: lexer::shown(word), expected: expected.into() }
+fn error_at(line: u32, column: u32, word: &str, expected: Msg) -> ParseError {
+    ParseError { line, column, word: lexer::shown(word), expected }
 }
 
 impl Builder {
@@ -199,7 +219,9 @@ impl Builder {
                 task.show.push(step);
                 Ok(())
             }
-            _ => Err(d.word.error("'do' right after an 'act' or 'goal' line (and its hints)")),
+            _ => Err(d
+                .word
+                .error(Msg::new("parse.want.doAfterTask", "'do' right after an 'act' or 'goal' line (and its hints)"))),
         }
     }
 
@@ -220,9 +242,10 @@ impl Builder {
                 self.push_say(d);
                 Ok(())
             }
-            ("say", Some(lang)) => {
-                Err(d.word.error(format!("'say[{lang}]' right after the 'say' lines it translates")))
-            }
+            ("say", Some(lang)) => Err(d.word.error(
+                Msg::new("parse.want.sayTwin", "'say[{lang}]' right after the 'say' lines it translates")
+                    .text("lang", lang.as_str()),
+            )),
             ("pause" | "predict" | "act" | "goal", _) => self.wait(d),
             _ => self.attachment(d),
         };
@@ -238,15 +261,26 @@ impl Builder {
     /// `title`, `about` and their twins, before the cluster line.
     fn header(&mut self, d: &Directive) -> Result<(), ParseError> {
         if d.line > self.cluster_line {
-            return Err(d.word.error(format!("'{}' before the cluster line", d.name)));
+            return Err(d
+                .word
+                .error(Msg::new("parse.want.beforeCluster", "'{name}' before the cluster line").text("name", d.name)));
         }
         let text = required_text(d)?;
         let slot = if d.name == "title" { &mut self.title } else { &mut self.about };
         match (slot.as_mut(), &d.lang) {
             (None, None) => *slot = Some(Text { line: d.line, lines: vec![text] }),
             (Some(t), Some(lang)) if !t.has(Some(lang)) => t.lines.push(text),
-            (None, Some(_)) => return Err(d.word.error(format!("'{}' before its translations", d.name))),
-            (Some(_), _) => return Err(d.word.error(format!("one '{}' line (and one per language)", d.word.text))),
+            (None, Some(_)) => {
+                return Err(d.word.error(
+                    Msg::new("parse.want.beforeTranslations", "'{name}' before its translations").text("name", d.name),
+                ))
+            }
+            (Some(_), _) => {
+                return Err(d.word.error(
+                    Msg::new("parse.want.oneLine", "one '{name}' line (and one per language)")
+                        .text("name", d.word.text),
+                ))
+            }
         }
         Ok(())
     }
@@ -255,7 +289,9 @@ impl Builder {
     fn wait(&mut self, d: &Directive) -> Result<(), ParseError> {
         self.close()?;
         if d.line < self.cluster_line {
-            return Err(d.word.error(format!("'{}' after the cluster line", d.name)));
+            return Err(d
+                .word
+                .error(Msg::new("parse.want.afterCluster", "'{name}' after the cluster line").text("name", d.name)));
         }
         let line = Line::new(d.raw, d.line)?;
         let mut c = Cursor::new(&line);
@@ -266,15 +302,20 @@ impl Builder {
             _ => {
                 let predicate = predicate(&mut c, self.nodes)?;
                 let within = match c.next() {
-                    Some(w) if w.text == "within" => duration(&c.word(lexer::DURATION)?)?,
-                    Some(w) => return Err(w.error("'and', 'or', 'within DURATION' or end of line")),
+                    Some(w) if w.text == "within" => duration(&c.word(&lexer::DURATION)?)?,
+                    Some(w) => {
+                        return Err(w.error(Msg::new(
+                            "parse.want.andOrWithin",
+                            "'and', 'or', 'within DURATION' or end of line",
+                        )))
+                    }
                     None => DEFAULT_TASK_WITHIN,
                 };
                 let kind = if d.name == "act" { TaskKind::Act } else { TaskKind::Goal };
                 Wait::Task(Task { kind, predicate, within, hints: Vec::new(), show: Vec::new() })
             }
         };
-        c.end("end of line")?;
+        c.end(&Msg::new("parse.want.endOfLine", "end of line"))?;
         let stage = Stage {
             line: d.line,
             script: std::mem::take(&mut self.script),
@@ -289,11 +330,21 @@ impl Builder {
     /// `hint`, `choice`, `answer`, `feedback` and their twins: they belong to
     /// the `act`, `goal` or `predict` right above them.
     fn attachment(&mut self, d: &Directive) -> Result<(), ParseError> {
-        let owner = match d.name {
-            "hint" => "an 'act' or 'goal'",
-            _ => "a 'predict'",
+        let misplaced = || {
+            d.word.error(
+                match d.name {
+                    "hint" => Msg::new(
+                        "parse.want.afterTask",
+                        "'{name}' right after an 'act' or 'goal' line (and its other lines)",
+                    ),
+                    _ => Msg::new(
+                        "parse.want.afterPredict",
+                        "'{name}' right after a 'predict' line (and its other lines)",
+                    ),
+                }
+                .text("name", d.name),
+            )
         };
-        let misplaced = || d.word.error(format!("'{}' right after {owner} line (and its other lines)", d.name));
         let Some(open) = self.open.as_mut() else { return Err(misplaced()) };
         let text = required_text_or_hint(d)?;
         match (&mut open.stage.wait, d.name, &d.lang) {
@@ -302,7 +353,13 @@ impl Builder {
                 task.hints.push(Hint { after_ms, text: Text { line: d.line, lines: vec![text] } });
             }
             (Wait::Task(task), "hint", Some(lang)) => {
-                let twin = || d.word.error(format!("'hint[{lang}]' after the 'hint' line it translates"));
+                let twin = || {
+                    d.word.error(
+                        Msg::new("parse.want.twinAfter", "'{name}[{lang}]' after the '{name}' line it translates")
+                            .text("name", d.name)
+                            .text("lang", lang.as_str()),
+                    )
+                };
                 let hint = task.hints.last_mut().ok_or_else(twin)?;
                 if hint.text.has(Some(lang)) {
                     return Err(twin());
@@ -316,17 +373,26 @@ impl Builder {
             (Wait::Predict(choices), "choice" | "answer", Some(lang)) => {
                 let last = choices.last_mut().filter(|c| c.correct == (d.name == "answer") && !c.text.has(Some(lang)));
                 let last = last.ok_or_else(|| {
-                    d.word.error(format!("'{}[{lang}]' after the '{}' line it translates", d.name, d.name))
+                    d.word.error(
+                        Msg::new("parse.want.twinAfter", "'{name}[{lang}]' after the '{name}' line it translates")
+                            .text("name", d.name)
+                            .text("lang", lang.as_str()),
+                    )
                 })?;
                 last.text.lines.push(text.1);
             }
             (Wait::Predict(choices), "feedback", lang) => {
                 let last = choices.last_mut().filter(|c| !c.feedback.has(lang.as_deref()));
                 let last = last.ok_or_else(|| {
-                    d.word.error("one 'feedback' line (and one per language) after each 'choice' or 'answer'")
+                    d.word.error(Msg::new(
+                        "parse.want.feedbackOnce",
+                        "one 'feedback' line (and one per language) after each 'choice' or 'answer'",
+                    ))
                 })?;
                 if lang.is_some() && !last.feedback.has(None) {
-                    return Err(d.word.error("'feedback' before its translations"));
+                    return Err(d
+                        .word
+                        .error(Msg::new("parse.want.feedbackFirst", "'feedback' before its translations")));
                 }
                 if last.feedback.lines.is_empty() {
                     last.feedback.line = d.line;
@@ -348,7 +414,10 @@ impl Builder {
                     line,
                     column,
                     word,
-                    "'do' lines after it: the actions \"show me\" performs, which raftlab check plays",
+                    Msg::new(
+                        "parse.want.doLines",
+                        "'do' lines after it: the actions \"show me\" performs, which raftlab check plays",
+                    ),
                 ));
             }
             Wait::Predict(choices) if choices.len() < 2 || !choices.iter().any(|c| c.correct) => {
@@ -356,7 +425,7 @@ impl Builder {
                     line,
                     column,
                     "predict",
-                    "at least two 'choice' or 'answer' lines after it, one an 'answer'",
+                    Msg::new("parse.want.choices", "at least two 'choice' or 'answer' lines after it, one an 'answer'"),
                 ));
             }
             _ => {}
@@ -367,7 +436,9 @@ impl Builder {
 
     fn finish(mut self, cluster: super::ast::ClusterSpec, last_line: u32) -> Result<Lesson, ParseError> {
         self.close()?;
-        let title = self.title.ok_or_else(|| error_at(1, 1, "", "'title TEXT' as the first line of a lesson"))?;
+        let title = self.title.ok_or_else(|| {
+            error_at(1, 1, "", Msg::new("parse.want.title", "'title TEXT' as the first line of a lesson"))
+        })?;
         self.stages.push(Stage {
             line: last_line,
             script: self.script,
@@ -389,7 +460,8 @@ impl Builder {
 fn required_text(d: &Directive) -> Result<TextLine, ParseError> {
     let text = d.rest.trim_end();
     if text.is_empty() {
-        return Err(error_at(d.line, d.rest_col, "", format!("the text of '{}'", d.word.text)));
+        let expected = Msg::new("parse.want.textOf", "the text of '{name}'").text("name", d.word.text);
+        return Err(error_at(d.line, d.rest_col, "", expected));
     }
     Ok(TextLine { lang: d.lang.clone(), text: text.to_string() })
 }
@@ -414,7 +486,12 @@ fn required_text_or_hint(d: &Directive) -> Result<(u64, TextLine), ParseError> {
     let rest_col =
         when.col + when.text.chars().count() as u32 + (tail.chars().count() - tail.trim_start().chars().count()) as u32;
     if text.is_empty() {
-        return Err(error_at(d.line, rest_col, "", "the text of the hint after its delay"));
+        return Err(error_at(
+            d.line,
+            rest_col,
+            "",
+            Msg::new("parse.want.hintText", "the text of the hint after its delay"),
+        ));
     }
     Ok((after_ms, TextLine { lang: None, text: text.to_string() }))
 }
@@ -440,15 +517,15 @@ pub(crate) fn predicate(c: &mut Cursor, nodes: u8) -> Result<Predicate, ParseErr
 }
 
 fn atom(c: &mut Cursor, nodes: u8) -> Result<Atom, ParseError> {
-    let mut w = c.word(ATOM)?;
+    let mut w = c.word(&ATOM)?;
     let not = w.text == "not";
     if not {
-        w = c.word(ATOM)?;
+        w = c.word(&ATOM)?;
     }
     let test = match w.text {
         "node" => {
             let ids = if nodes == 1 { "1".to_string() } else { format!("1..{nodes}") };
-            let expected = format!("a node id {ids}");
+            let expected = Msg::new("parse.want.nodeId", "a node id {ids}").text("ids", ids);
             let id = c.word(&expected)?;
             match uint(id.text) {
                 Some(n) if n >= 1 && n <= u64::from(nodes) => node_test(c, Subject::Node(n as u8))?,
@@ -484,8 +561,9 @@ fn atom(c: &mut Cursor, nodes: u8) -> Result<Atom, ParseError> {
             None => Test::Violation(None),
         },
         "reason" => {
-            const KEY: &str = "a reason key of docs/why.md, like vote.refused.log_behind";
-            let key = c.word(KEY)?;
+            const KEY: Msg =
+                Msg::new("parse.want.reasonKey", "a reason key of docs/why.md, like vote.refused.log_behind");
+            let key = c.word(&KEY)?;
             let mut parts = key.text.split('.');
             let family_ok = parts.next().is_some_and(|f| REASON_FAMILIES.contains(&f));
             let shape_ok =
@@ -508,19 +586,22 @@ fn atom(c: &mut Cursor, nodes: u8) -> Result<Atom, ParseError> {
 
 /// The word `word`, which must come next.
 fn then(c: &mut Cursor, word: &str) -> Result<(), ParseError> {
-    let next = c.word(&format!("'{word}'"))?;
+    let next = c.word(&lexer::quoted(word))?;
     if next.text == word {
         Ok(())
     } else {
-        Err(next.error(format!("'{word}'")))
+        Err(next.error(lexer::quoted(word)))
     }
 }
 
 /// What follows `node N` or `leader`: a state, or a number and a comparison.
 fn node_test(c: &mut Cursor, subject: Subject) -> Result<Test, ParseError> {
-    const WHAT: &str = "a state (follower, candidate, leader, crashed, up, isolated) or a number \
-                        (term, commit, log, applied, uncommitted) and a comparison";
-    let w = c.word(WHAT)?;
+    const WHAT: Msg = Msg::new(
+        "parse.want.stateOrNumber",
+        "a state (follower, candidate, leader, crashed, up, isolated) or a number \
+                        (term, commit, log, applied, uncommitted) and a comparison",
+    );
+    let w = c.word(&WHAT)?;
     if let Some(&(_, state)) = NODE_STATES.iter().find(|(name, _)| *name == w.text) {
         return Ok(Test::Node(subject, state));
     }
@@ -534,10 +615,10 @@ fn node_test(c: &mut Cursor, subject: Subject) -> Result<Test, ParseError> {
 }
 
 fn comparison(c: &mut Cursor) -> Result<(Cmp, Value), ParseError> {
-    let w = c.word(CMP)?;
+    let w = c.word(&CMP)?;
     let cmp = Cmp::ALL.iter().find(|(s, _)| *s == w.text).map(|&(_, cmp)| cmp).ok_or_else(|| w.error(CMP))?;
-    const VALUE: &str = "a whole number or 'quorum'";
-    let v = c.word(VALUE)?;
+    const VALUE: Msg = Msg::new("parse.want.numberOrQuorum", "a whole number or 'quorum'");
+    let v = c.word(&VALUE)?;
     let value = match v.text {
         "quorum" => Value::Quorum,
         text => Value::Number(uint(text).ok_or_else(|| v.error(VALUE))?),

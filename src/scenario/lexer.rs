@@ -14,9 +14,15 @@
 //! length of the line.
 
 use crate::scenario::ast::{Micros, ParseError, ALL_PPM, MAX_DURATION, MILLI, SECOND};
+use crate::util::Msg;
 
-pub const DURATION: &str = "a duration like 300ms, 1.5s or 20us";
-pub const RANGE: &str = "a range like 150..300ms";
+pub const DURATION: Msg = Msg::new("parse.want.duration", "a duration like 300ms, 1.5s or 20us");
+pub const RANGE: Msg = Msg::new("parse.want.range", "a range like 150..300ms");
+
+/// What the parser wanted: one word, quoted (`'until'`).
+pub fn quoted(word: &str) -> Msg {
+    Msg::new("parse.want.word", "'{word}'").text("word", word)
+}
 
 /// Characters of a word quoted in an error message; a longer word is cut.
 pub const SHOWN_WORD_CHARS: usize = 40;
@@ -161,8 +167,8 @@ impl<'a> Word<'a> {
         Word { text: &self.text[start..end], line: self.line, col: add(self.col, skipped) }
     }
 
-    pub fn error(&self, expected: impl Into<String>) -> ParseError {
-        ParseError { line: self.line, column: self.col, word: shown(self.text), expected: expected.into() }
+    pub fn error(&self, expected: Msg) -> ParseError {
+        ParseError { line: self.line, column: self.col, word: shown(self.text), expected }
     }
 }
 
@@ -179,10 +185,11 @@ pub fn check_controls(raw: &str, number: u32) -> Result<(), ParseError> {
             line: number,
             column: add(1, i),
             word: shown(&c.to_string()),
-            expected: format!(
-                "plain text: {} is a control character, which a scenario may not contain (tabs are allowed)",
-                describe_char(c)
-            ),
+            expected: Msg::new(
+                "parse.want.noControl",
+                "plain text: {char} is a control character, which a scenario may not contain (tabs are allowed)",
+            )
+            .text("char", describe_char(c)),
         }),
     }
 }
@@ -196,7 +203,8 @@ pub fn check_invisible(raw: &str, number: u32) -> Result<(), ParseError> {
             line: number,
             column: add(1, i),
             word: shown(&c.to_string()),
-            expected: format!("text without invisible characters: {} cannot be seen", describe_char(c)),
+            expected: Msg::new("parse.want.noInvisible", "text without invisible characters: {char} cannot be seen")
+                .text("char", describe_char(c)),
         }),
     }
 }
@@ -242,11 +250,12 @@ impl<'a> Line<'a> {
                         line: number,
                         column: col,
                         word: shown(&c.to_string()),
-                        expected: format!(
-                            "a word without invisible characters: {} cannot be seen (in '{}')",
-                            describe_char(c),
-                            shown(word)
-                        ),
+                        expected: Msg::new(
+                            "parse.want.noInvisibleInWord",
+                            "a word without invisible characters: {char} cannot be seen (in '{word}')",
+                        )
+                        .text("char", describe_char(c))
+                        .text("word", shown(word)),
                     });
                 }
             }
@@ -262,8 +271,8 @@ impl<'a> Line<'a> {
         Ok(Line { number, words, end_col, content })
     }
 
-    pub fn missing(&self, expected: impl Into<String>) -> ParseError {
-        ParseError { line: self.number, column: self.end_col, word: String::new(), expected: expected.into() }
+    pub fn missing(&self, expected: Msg) -> ParseError {
+        ParseError { line: self.number, column: self.end_col, word: String::new(), expected }
     }
 }
 
@@ -302,14 +311,14 @@ impl<'l, 'a> Cursor<'l, 'a> {
     }
 
     /// The next word, or a "missing word" error.
-    pub fn word(&mut self, expected: &str) -> Result<Word<'a>, ParseError> {
-        self.next().ok_or_else(|| self.line.missing(expected))
+    pub fn word(&mut self, expected: &Msg) -> Result<Word<'a>, ParseError> {
+        self.next().ok_or_else(|| self.line.missing(expected.clone()))
     }
 
     /// Fails on the first word left over.
-    pub fn end(&self, expected: &str) -> Result<(), ParseError> {
+    pub fn end(&self, expected: &Msg) -> Result<(), ParseError> {
         match self.peek() {
-            Some(w) => Err(w.error(expected)),
+            Some(w) => Err(w.error(expected.clone())),
             None => Ok(()),
         }
     }
@@ -362,8 +371,8 @@ pub fn uint(s: &str) -> Option<u64> {
     s.parse().ok()
 }
 
-pub fn uint_word(w: &Word, expected: &str) -> Result<u64, ParseError> {
-    uint(w.text).ok_or_else(|| w.error(expected))
+pub fn uint_word(w: &Word, expected: &Msg) -> Result<u64, ParseError> {
+    uint(w.text).ok_or_else(|| w.error(expected.clone()))
 }
 
 enum Scaled {
@@ -418,8 +427,10 @@ fn unit(s: &str) -> (&str, Option<u128>) {
 fn micros(num: &str, factor: u128, w: &Word) -> Result<Micros, ParseError> {
     match scaled(num, factor) {
         Ok(v) if v <= MAX_DURATION as u128 => Ok(v as Micros),
-        Ok(_) | Err(Scaled::TooLarge) => Err(w.error("a duration of at most 7 days")),
-        Err(Scaled::TooFine) => Err(w.error("a whole number of microseconds")),
+        Ok(_) | Err(Scaled::TooLarge) => {
+            Err(w.error(Msg::new("parse.want.durationAtMost", "a duration of at most 7 days")))
+        }
+        Err(Scaled::TooFine) => Err(w.error(Msg::new("parse.want.wholeMicros", "a whole number of microseconds"))),
         Err(Scaled::Malformed) => Err(w.error(DURATION)),
     }
 }
@@ -445,21 +456,25 @@ pub fn range(w: &Word) -> Result<(Micros, Micros), ParseError> {
     };
     let high = micros(high_num, high_unit, w)?;
     if low > high {
-        return Err(w.error("a range whose low end is not above its high end"));
+        return Err(w.error(Msg::new("parse.want.rangeOrder", "a range whose low end is not above its high end")));
     }
     Ok((low, high))
 }
 
 /// `5%`, `0.5%`, up to `100%` and to four decimals, in parts per million.
 pub fn percent(w: &Word) -> Result<u32, ParseError> {
-    const PERCENT: &str = "a percentage like 5%, 0.5% or 100%";
+    const PERCENT: Msg = Msg::new("parse.want.percent", "a percentage like 5%, 0.5% or 100%");
     let Some(num) = w.text.strip_suffix('%') else {
         return Err(w.error(PERCENT));
     };
     match scaled(num, 10_000) {
         Ok(v) if v <= ALL_PPM as u128 => Ok(v as u32),
-        Ok(_) | Err(Scaled::TooLarge) => Err(w.error("a percentage from 0% to 100%")),
-        Err(Scaled::TooFine) => Err(w.error("a percentage with at most 4 decimals")),
+        Ok(_) | Err(Scaled::TooLarge) => {
+            Err(w.error(Msg::new("parse.want.percentRange", "a percentage from 0% to 100%")))
+        }
+        Err(Scaled::TooFine) => {
+            Err(w.error(Msg::new("parse.want.percentDecimals", "a percentage with at most 4 decimals")))
+        }
         Err(Scaled::Malformed) => Err(w.error(PERCENT)),
     }
 }

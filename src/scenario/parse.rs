@@ -21,14 +21,20 @@ use super::ast::{
 use crate::kube::KubeSpec;
 use crate::raft::{MessageKind, NodeId, ReadMode, Rule, MAX_NODES};
 use crate::sim::{Breakpoint, Micros, BREAKPOINT_NAMES, MAX_DRIFT_PPM};
-use lexer::{check_controls, check_invisible, duration, percent, range, uint, uint_word, Cursor, Line, Word, DURATION};
+use crate::util::Msg;
+use lexer::{
+    check_controls, check_invisible, duration, percent, quoted, range, uint, uint_word, Cursor, Line, Word, DURATION,
+};
 
 pub use lexer::{is_invisible, lines, shown};
 
 const SEPARATOR: &str = "----";
-const COMMANDS: &str = "one of: run, step, crash, restart, timeout, transfer, snapshot, partition, cut, uncut, heal, \
+const COMMANDS: Msg = Msg::new(
+    "parse.want.command",
+    "one of: run, step, crash, restart, timeout, transfer, snapshot, partition, cut, uncut, heal, \
                         drop, duplicate, put, get, del, list, client, break, unbreak, rule, expect, show, \
-                        etcdctl, kubectl, fail, restore, isolate";
+                        etcdctl, kubectl, fail, restore, isolate",
+);
 /// The first words of commands (`client` only when `load` follows it: the
 /// runner prints lines like `client submits #1 ...`).
 const KEYWORDS: [&str; 29] = [
@@ -62,11 +68,17 @@ const KEYWORDS: [&str; 29] = [
     "unbreak",
     "rule",
 ];
-const MESSAGE_TYPE: &str = "a message type: RequestVote, RequestVoteReply, AppendEntries, AppendEntriesReply, \
-                            PreVote, PreVoteReply, TimeoutNow, InstallSnapshot, InstallSnapshotReply, any";
-const OPTIONS: &str =
-    "an option: seed, election, heartbeat, latency, loss, prevote, checkquorum, disk, drift, snapshot";
-const END: &str = "end of line";
+const MESSAGE_TYPE: Msg = Msg::new(
+    "parse.want.messageType",
+    "a message type: RequestVote, RequestVoteReply, AppendEntries, AppendEntriesReply, \
+                            PreVote, PreVoteReply, TimeoutNow, InstallSnapshot, InstallSnapshotReply, any",
+);
+const OPTIONS: Msg = Msg::new(
+    "parse.want.option",
+    "an option: seed, election, heartbeat, latency, loss, prevote, checkquorum, disk, drift, snapshot",
+);
+const END: Msg = Msg::new("parse.want.endOfLine", "end of line");
+const FIRST: Msg = Msg::new("parse.want.firstCommand", "'cluster N' or 'kubernetes ...' as the first command");
 
 /// Parses a whole scenario, stopping at the first error.
 pub fn parse(text: &str) -> Result<Scenario, ParseError> {
@@ -84,7 +96,11 @@ pub fn parse(text: &str) -> Result<Scenario, ParseError> {
         // Every `----` that follows a command is consumed with it, so one
         // seen here follows a blank line, a comment or an expectation block.
         if is_separator(i) {
-            return Err(separator_error(raw[i], number(i), "a command on the line just before it"));
+            return Err(separator_error(
+                raw[i],
+                number(i),
+                Msg::new("parse.want.separatorAfterCommand", "a command on the line just before it"),
+            ));
         }
         let line = Line::new(raw[i], number(i))?;
         i += 1;
@@ -99,7 +115,11 @@ pub fn parse(text: &str) -> Result<Scenario, ParseError> {
             parser = Some(Parser { nodes: spec.nodes, breakpoints: Vec::new(), kube: spec.kube.clone() });
             cluster = Some((spec, line.number));
             if is_separator(i) {
-                return Err(separator_error(raw[i], number(i), "a step before it; the cluster line has no output"));
+                return Err(separator_error(
+                    raw[i],
+                    number(i),
+                    Msg::new("parse.want.separatorAfterStep", "a step before it; the cluster line has no output"),
+                ));
             }
             continue;
         };
@@ -125,7 +145,10 @@ pub fn parse(text: &str) -> Result<Scenario, ParseError> {
                         line: number(i),
                         column: u32::try_from(column).unwrap_or(u32::MAX),
                         word: first_word.to_string(),
-                        expected: "a blank line ending the expectation block before this command".into(),
+                        expected: Msg::new(
+                            "parse.want.blankBeforeCommand",
+                            "a blank line ending the expectation block before this command",
+                        ),
                     });
                 }
                 lines.push(l.trim_end().to_string());
@@ -137,26 +160,20 @@ pub fn parse(text: &str) -> Result<Scenario, ParseError> {
     }
     match cluster {
         Some((cluster, cluster_line)) => Ok(Scenario { cluster, cluster_line, steps }),
-        None => Err(ParseError {
-            line: 1,
-            column: 1,
-            word: String::new(),
-            expected: "'cluster N' or 'kubernetes ...' as the first command".into(),
-        }),
+        None => Err(ParseError { line: 1, column: 1, word: String::new(), expected: FIRST }),
     }
 }
 
-fn separator_error(raw: &str, line: u32, expected: &str) -> ParseError {
+fn separator_error(raw: &str, line: u32, expected: Msg) -> ParseError {
     let indent = raw.chars().take_while(|c| c.is_whitespace()).count();
     let column = u32::try_from(indent + 1).unwrap_or(u32::MAX);
-    ParseError { line, column, word: SEPARATOR.into(), expected: expected.into() }
+    ParseError { line, column, word: SEPARATOR.into(), expected }
 }
 
 fn parse_cluster(line: &Line) -> Result<ClusterSpec, ParseError> {
-    let size = format!("a cluster size 1..{MAX_NODES}");
+    let size = Msg::new("parse.want.clusterSize", "a cluster size 1..{max}").num("max", MAX_NODES as u64);
     let mut c = Cursor::new(line);
-    const FIRST: &str = "'cluster N' or 'kubernetes ...' as the first command";
-    let first = c.word(FIRST)?;
+    let first = c.word(&FIRST)?;
     if first.text != "cluster" {
         return Err(first.error(FIRST));
     }
@@ -168,7 +185,9 @@ fn parse_cluster(line: &Line) -> Result<ClusterSpec, ParseError> {
     let mut seen: Vec<&str> = Vec::new();
     while let Some(w) = c.next() {
         let Some((key, value)) = w.text.split_once('=').filter(|(k, _)| !k.is_empty()) else {
-            return Err(w.error("an option like seed=7, election=150..300ms or loss=5%"));
+            return Err(
+                w.error(Msg::new("parse.want.optionLike", "an option like seed=7, election=150..300ms or loss=5%"))
+            );
         };
         let name = w.sub(0, key.len());
         let v = w.tail(key.len() + 1);
@@ -178,11 +197,11 @@ fn parse_cluster(line: &Line) -> Result<ClusterSpec, ParseError> {
             return Err(name.error(OPTIONS));
         }
         if seen.contains(&key) {
-            return Err(name.error("each option at most once"));
+            return Err(name.error(Msg::new("parse.want.optionOnce", "each option at most once")));
         }
         seen.push(key);
         if value.is_empty() {
-            return Err(w.error(format!("a value after '{key}='")));
+            return Err(w.error(Msg::new("parse.want.valueAfter", "a value after '{key}='").text("key", key)));
         }
         cluster_option(&mut spec, key, &v)?;
     }
@@ -193,18 +212,22 @@ fn parse_cluster(line: &Line) -> Result<ClusterSpec, ParseError> {
 /// `key` with its value `v`; an unknown key is an error expecting [`OPTIONS`].
 fn cluster_option(spec: &mut ClusterSpec, key: &str, v: &Word) -> Result<(), ParseError> {
     match key {
-        "seed" => spec.seed = uint_word(v, "a seed like 7")?,
+        "seed" => spec.seed = uint_word(v, &Msg::new("parse.want.seed", "a seed like 7"))?,
         "election" => {
             spec.election = range(v)?;
             if spec.election.0 == 0 {
-                return Err(v.error("an election timeout above 0, like 150..300ms"));
+                return Err(
+                    v.error(Msg::new("parse.want.electionAboveZero", "an election timeout above 0, like 150..300ms"))
+                );
             }
         }
         "heartbeat" => {
             spec.heartbeat = duration(v)?;
             // A zero interval would fire forever at one instant.
             if spec.heartbeat == 0 {
-                return Err(v.error("a heartbeat interval above 0, like 50ms"));
+                return Err(
+                    v.error(Msg::new("parse.want.heartbeatAboveZero", "a heartbeat interval above 0, like 50ms"))
+                );
             }
         }
         "latency" => spec.latency = range(v)?,
@@ -215,11 +238,14 @@ fn cluster_option(spec: &mut ClusterSpec, key: &str, v: &Word) -> Result<(), Par
         "drift" => {
             spec.drift_ppm = percent(v)?;
             if spec.drift_ppm > MAX_DRIFT_PPM {
-                return Err(v.error("a clock drift of at most 50%, like 2%"));
+                return Err(v.error(Msg::new("parse.want.driftAtMost", "a clock drift of at most 50%, like 2%")));
             }
         }
         "snapshot" => {
-            const EVERY: &str = "a number of applied entries above 0, like snapshot=100, or 'off'";
+            const EVERY: Msg = Msg::new(
+                "parse.want.snapshotEvery",
+                "a number of applied entries above 0, like snapshot=100, or 'off'",
+            );
             spec.snapshot = match v.text {
                 "off" => 0,
                 text => match uint(text) {
@@ -238,7 +264,7 @@ fn on_off(v: &Word) -> Result<bool, ParseError> {
     match v.text {
         "on" => Ok(true),
         "off" => Ok(false),
-        _ => Err(v.error("'on' or 'off'")),
+        _ => Err(v.error(Msg::new("parse.want.onOff", "'on' or 'off'"))),
     }
 }
 
@@ -254,7 +280,7 @@ fn range_or_duration(w: &Word) -> Result<(Micros, Micros), ParseError> {
 /// `read=log|index|lease|local` after a `get` or a `list` (version 2);
 /// `log` when absent.
 fn read_mode(c: &mut Cursor) -> Result<ReadMode, ParseError> {
-    const MODES: &str = "a read mode: log, index, lease or local";
+    const MODES: Msg = Msg::new("parse.want.readMode", "a read mode: log, index, lease or local");
     match c.peek() {
         Some(w) if w.text.starts_with("read=") => {
             c.next();
@@ -286,26 +312,36 @@ struct Ends {
 const NODES_OR_LEADER: Ends = Ends { leader: true, client: false };
 
 impl Parser {
-    fn node_expected(&self, or: &str) -> String {
-        let ids = if self.nodes == 1 { "1".to_string() } else { format!("1..{}", self.nodes) };
+    /// The node ids of this cluster as an author writes them: `1` or `1..N`.
+    fn ids(&self) -> String {
+        if self.nodes == 1 {
+            "1".to_string()
+        } else {
+            format!("1..{}", self.nodes)
+        }
+    }
+
+    fn node_expected(&self, or: &str) -> Msg {
         match &self.kube {
             Some(spec) => {
                 let (first, last) = (spec.machine_of_member(1), spec.machine_of_member(spec.etcd));
                 let (first, last) = (spec.machine_name(first), spec.machine_name(last));
-                format!("a node id {ids}, a member's machine {first}..{last}, or '{or}'")
+                Msg::new("parse.want.nodeOrMachine", "a node id {ids}, a member's machine {first}..{last}, or '{or}'")
+                    .text("ids", self.ids())
+                    .text("first", first.to_string())
+                    .text("last", last.to_string())
+                    .text("or", or)
             }
-            None => format!("a node id {ids} or '{or}'"),
+            None => Msg::new("parse.want.nodeOr", "a node id {ids} or '{or}'").text("ids", self.ids()).text("or", or),
         }
     }
 
-    fn end_expected(&self, ends: Ends) -> String {
+    fn end_expected(&self, ends: Ends) -> Msg {
         match (ends.leader, ends.client) {
             (true, false) => self.node_expected("leader"),
             (false, true) => self.node_expected("client"),
-            _ => {
-                let ids = if self.nodes == 1 { "1".to_string() } else { format!("1..{}", self.nodes) };
-                format!("a node id {ids}, 'leader' or 'client'")
-            }
+            _ => Msg::new("parse.want.nodeLeaderOrClient", "a node id {ids}, 'leader' or 'client'")
+                .text("ids", self.ids()),
         }
     }
 
@@ -352,8 +388,8 @@ impl Parser {
 
     fn command(&mut self, line: &Line) -> Result<Command, ParseError> {
         let mut c = Cursor::new(line);
-        let w = c.word(COMMANDS)?;
-        let via_or_end = "'via N' or end of line";
+        let w = c.word(&COMMANDS)?;
+        let via_or_end = Msg::new("parse.want.viaOrEnd", "'via N' or end of line");
         let mut end = END;
         let command = match w.text {
             "run" => {
@@ -365,7 +401,7 @@ impl Parser {
                 None => Command::Step(1),
                 Some(k) => match uint(k.text) {
                     Some(v) if v >= 1 && v <= MAX_STEP as u64 => Command::Step(v as u32),
-                    _ => return Err(k.error(format!("a count 1..{MAX_STEP}"))),
+                    _ => return Err(k.error(Msg::new("parse.want.count", "a count 1..{max}").num("max", MAX_STEP))),
                 },
             },
             "crash" | "restart" => {
@@ -388,7 +424,7 @@ impl Parser {
                     Command::Partition(Vec::new())
                 }
                 _ => {
-                    end = "',', '|' or end of line";
+                    end = Msg::new("parse.want.partitionMore", "',', '|' or end of line");
                     Command::Partition(self.partition(&mut c)?)
                 }
             },
@@ -403,11 +439,11 @@ impl Parser {
             "heal" => Command::Heal,
             "drop" | "duplicate" => {
                 let action = if w.text == "drop" { LinkKind::Drop } else { LinkKind::Duplicate };
-                const NEXT: &str = "'next' or 'message'";
-                let next = c.word(NEXT)?;
+                const NEXT: Msg = Msg::new("parse.want.nextOrMessage", "'next' or 'message'");
+                let next = c.word(&NEXT)?;
                 match next.text {
                     "next" => {
-                        let t = c.word(MESSAGE_TYPE)?;
+                        let t = c.word(&MESSAGE_TYPE)?;
                         let kind = match t.text {
                             "any" => None,
                             name => Some(MessageKind::from_name(name).ok_or_else(|| t.error(MESSAGE_TYPE))?),
@@ -416,27 +452,29 @@ impl Parser {
                         Command::Message { action, kind, from, to }
                     }
                     "message" => {
-                        const ID: &str = "a message id like 42";
-                        let id = uint_word(&c.word(ID)?, ID)?;
+                        const ID: Msg = Msg::new("parse.want.messageId", "a message id like 42");
+                        let id = uint_word(&c.word(&ID)?, &ID)?;
                         Command::FaultMessage { action, id }
                     }
                     _ => return Err(next.error(NEXT)),
                 }
             }
             "client" => {
-                let load = c.word("'load'")?;
+                let load = c.word(&quoted("load"))?;
                 if load.text != "load" {
-                    return Err(load.error("'load'"));
+                    return Err(load.error(quoted("load")));
                 }
-                const EVERY: &str = "'every DURATION' or 'off'";
-                let what = c.word(EVERY)?;
+                const EVERY: Msg = Msg::new("parse.want.everyOrOff", "'every DURATION' or 'off'");
+                let what = c.word(&EVERY)?;
                 match what.text {
                     "off" => Command::ClientLoad(None),
                     "every" => {
-                        let d = c.word(DURATION)?;
+                        let d = c.word(&DURATION)?;
                         let every = duration(&d)?;
                         if every == 0 {
-                            return Err(d.error("an interval above 0, like 10ms"));
+                            return Err(
+                                d.error(Msg::new("parse.want.intervalAboveZero", "an interval above 0, like 10ms"))
+                            );
                         }
                         Command::ClientLoad(Some(every))
                     }
@@ -459,9 +497,20 @@ impl Parser {
                     let breakpoint = self.breakpoint(&mut c)?;
                     if !self.breakpoints.contains(&breakpoint) {
                         let set: Vec<String> = self.breakpoints.iter().map(|b| b.to_string()).collect();
-                        let set = if set.is_empty() { "none is set".to_string() } else { set.join(", ") };
                         let first = first.expect("a breakpoint was read");
-                        return Err(first.error(format!("a breakpoint set by an earlier 'break' ({set}), or 'all'")));
+                        let expected = if set.is_empty() {
+                            Msg::new(
+                                "parse.want.breakpointNoneSet",
+                                "a breakpoint set by an earlier 'break' (none is set), or 'all'",
+                            )
+                        } else {
+                            Msg::new(
+                                "parse.want.breakpointSet",
+                                "a breakpoint set by an earlier 'break' ({set}), or 'all'",
+                            )
+                            .text("set", set.join(", "))
+                        };
+                        return Err(first.error(expected));
                     }
                     self.breakpoints.retain(|b| *b != breakpoint);
                     Command::Unbreak(Some(breakpoint))
@@ -469,11 +518,11 @@ impl Parser {
             },
             "rule" => {
                 let names: Vec<&str> = Rule::ALL.iter().map(|r| r.name()).collect();
-                let expected = format!("a rule: {}", names.join(", "));
+                let expected = Msg::new("parse.want.rule", "a rule: {names}").text("names", names.join(", "));
                 let name = c.word(&expected)?;
                 let rule = Rule::from_name(name.text).ok_or_else(|| name.error(expected))?;
-                const ON_OFF: &str = "'on' or 'off'";
-                let state = c.word(ON_OFF)?;
+                const ON_OFF: Msg = Msg::new("parse.want.onOff", "'on' or 'off'");
+                let state = c.word(&ON_OFF)?;
                 let on = match state.text {
                     "on" => true,
                     "off" => false,
@@ -483,8 +532,8 @@ impl Parser {
             }
             "put" => {
                 let key = key(&mut c)?;
-                let value = c.word("a value")?.text.to_string();
-                end = via_or_end;
+                let value = c.word(&Msg::new("parse.want.value", "a value"))?.text.to_string();
+                end = via_or_end.clone();
                 Command::Put { key, value, via: self.suffix(&mut c, "via")? }
             }
             "get" | "del" | "list" => {
@@ -507,8 +556,8 @@ impl Parser {
                 if is_read {
                     end = match (&via, c.remaining() < before_mode) {
                         (_, true) => END,
-                        (None, false) => "'via N', 'read=MODE' or end of line",
-                        (Some(_), false) => "'read=MODE' or end of line",
+                        (None, false) => Msg::new("parse.want.viaReadOrEnd", "'via N', 'read=MODE' or end of line"),
+                        (Some(_), false) => Msg::new("parse.want.readOrEnd", "'read=MODE' or end of line"),
                     };
                 }
                 match w.text {
@@ -523,8 +572,8 @@ impl Parser {
                 command
             }
             "show" => {
-                const SHOW: &str = "one of: nodes, log, kv, messages";
-                let what = c.word(SHOW)?;
+                const SHOW: Msg = Msg::new("parse.want.show", "one of: nodes, log, kv, messages");
+                let what = c.word(&SHOW)?;
                 Command::Show(match what.text {
                     "nodes" => ShowWhat::Nodes,
                     "log" => ShowWhat::Log,
@@ -533,10 +582,15 @@ impl Parser {
                     _ => return Err(what.error(SHOW)),
                 })
             }
-            "cluster" => return Err(w.error("a command other than 'cluster', which comes once, first")),
+            "cluster" => {
+                return Err(w.error(Msg::new(
+                    "parse.want.notCluster",
+                    "a command other than 'cluster', which comes once, first",
+                )))
+            }
             _ => return Err(w.error(COMMANDS)),
         };
-        c.end(end)?;
+        c.end(&end)?;
         Ok(command)
     }
 
@@ -546,20 +600,23 @@ impl Parser {
     /// `leader`: the leader cannot hand over to itself.
     fn transfer(&self, c: &mut Cursor) -> Result<Command, ParseError> {
         for keyword in ["leader", "to"] {
-            let w = c.word(&format!("'{keyword}'"))?;
+            let w = c.word(&quoted(keyword))?;
             if w.text != keyword {
-                return Err(w.error(format!("'{keyword}'")));
+                return Err(w.error(quoted(keyword)));
             }
         }
         let w = c.word(&self.node_expected("leader"))?;
         if w.text == "leader" {
-            return Err(w.error(format!("a node other than the leader: a node id 1..{}", self.nodes)));
+            return Err(w.error(
+                Msg::new("parse.want.notLeader", "a node other than the leader: a node id {ids}")
+                    .text("ids", self.ids()),
+            ));
         }
         Ok(Command::TransferLeader(self.node(&w)?))
     }
 
-    fn run(&self, c: &mut Cursor) -> Result<(Command, &'static str), ParseError> {
-        let first = format!("{DURATION}, or 'until'");
+    fn run(&self, c: &mut Cursor) -> Result<(Command, Msg), ParseError> {
+        let first = Msg::new("parse.want.durationOrUntil", "{duration}, or 'until'").msg("duration", DURATION);
         let w = c.word(&first)?;
         if w.text != "until" {
             return match duration(&w) {
@@ -570,17 +627,20 @@ impl Parser {
                 Err(_) => Err(w.error(first)),
             };
         }
-        const UNTIL: &str = "'leader' or 'committed'";
-        let what = c.word(UNTIL)?;
+        const UNTIL: Msg = Msg::new("parse.want.leaderOrCommitted", "'leader' or 'committed'");
+        let what = c.word(&UNTIL)?;
         let index = match what.text {
             "leader" => None,
-            "committed" => Some(uint_word(&c.word("a log index like 3")?, "a log index like 3")?),
+            "committed" => {
+                let index = Msg::new("parse.want.logIndex", "a log index like {example}").num("example", 3u64);
+                Some(uint_word(&c.word(&index)?, &index)?)
+            }
             _ => return Err(what.error(UNTIL)),
         };
         let within = match c.peek() {
             Some(w) if w.text == "within" => {
                 c.next();
-                duration(&c.word(DURATION)?)?
+                duration(&c.word(&DURATION)?)?
             }
             _ => DEFAULT_WITHIN,
         };
@@ -588,20 +648,22 @@ impl Parser {
             None => Command::RunUntilLeader { within },
             Some(index) => Command::RunUntilCommitted { index, within },
         };
-        Ok((command, "'within DURATION' or end of line"))
+        Ok((command, Msg::new("parse.want.withinOrEnd", "'within DURATION' or end of line")))
     }
 
     /// What `break` and `unbreak` read, as [`Breakpoint::from_words`] reads
     /// it (the page reads the same words), with the link's node ids checked
     /// against the cluster and spaces around `->` optional.
     fn breakpoint(&self, c: &mut Cursor) -> Result<Breakpoint, ParseError> {
-        let names = format!("a breakpoint: {}, or 'message TYPE A->B'", BREAKPOINT_NAMES.join(", "));
+        let names = Msg::new("parse.want.breakpoint", "a breakpoint: {names}, or 'message TYPE A->B'")
+            .text("names", BREAKPOINT_NAMES.join(", "));
         let first = c.word(&names)?;
         if first.text != "message" {
             return Breakpoint::from_words(&[first.text]).map_err(|_| first.error(names));
         }
         let kinds: Vec<&str> = MessageKind::ALL.iter().map(|k| k.name()).collect();
-        let kind_expected = format!("a message type: {}, or any", kinds.join(", "));
+        let kind_expected =
+            Msg::new("parse.want.messageTypeOrAny", "a message type: {kinds}, or any").text("kinds", kinds.join(", "));
         let kind = c.word(&kind_expected)?;
         let (from, to, _) = self.link(c, false, Ends { leader: false, client: true })?;
         let end = |n: NodeRef| match n {
@@ -622,8 +684,8 @@ impl Parser {
         c.split_rest();
         let w = c.word(&self.end_expected(ends))?;
         let from = self.end(&w, ends)?;
-        let arrows = if both_ok { "'->' or '<->'" } else { "'->'" };
-        let a = c.word(arrows)?;
+        let arrows = if both_ok { Msg::new("parse.want.arrows", "'->' or '<->'") } else { quoted("->") };
+        let a = c.word(&arrows)?;
         let both = match a.text {
             "->" => false,
             "<->" if both_ok => true,
@@ -632,7 +694,9 @@ impl Parser {
         let w = c.word(&self.end_expected(ends))?;
         let to = self.end(&w, ends)?;
         if to == from {
-            return Err(w.error(format!("a node other than {from}")));
+            return Err(
+                w.error(Msg::new("parse.want.otherNode", "a node other than {node}").text("node", from.to_string()))
+            );
         }
         Ok((from, to, both))
     }
@@ -646,7 +710,9 @@ impl Parser {
             let w = c.word(&self.node_expected("leader"))?;
             let node = self.node(&w)?;
             if seen.contains(&node) {
-                return Err(w.error("a node not already listed in this partition"));
+                return Err(
+                    w.error(Msg::new("parse.want.nodeNotListed", "a node not already listed in this partition"))
+                );
             }
             seen.push(node);
             groups.last_mut().expect("starts with one group").push(node);
@@ -663,9 +729,9 @@ impl Parser {
 /// Keys cannot hold `=`, so that `expect log` can always name them in
 /// `put(KEY=VALUE)`, which splits at the first `=`.
 fn key(c: &mut Cursor) -> Result<String, ParseError> {
-    let w = c.word("a key")?;
+    let w = c.word(&Msg::new("parse.want.key", "a key"))?;
     if w.text.contains('=') {
-        return Err(w.error("a key without '='"));
+        return Err(w.error(Msg::new("parse.want.keyWithoutEquals", "a key without '='")));
     }
     Ok(w.text.to_string())
 }

@@ -6,20 +6,23 @@ use super::{key, Parser, END};
 use crate::check::Invariant;
 use crate::raft;
 use crate::scenario::ast::{Command, ExpectedRole, ParseError};
+use crate::util::Msg;
 
-pub(super) const EXPECTS: &str =
-    "one of: leader, term, role, committed, snapshot, log, value, missing, read, linearizable, not-linearizable, no-violations, violation, lease, apiserver";
-const LOG_ENTRY: &str = "a log entry like 1:noop, 1:put(x=1), 2:del(x), 2:get(x) or 3:list(prefix)";
+pub(super) const EXPECTS: Msg =
+    Msg::new("parse.want.expect", "one of: leader, term, role, committed, snapshot, log, value, missing, read, linearizable, not-linearizable, no-violations, violation, lease, apiserver");
+const ON_OR_END: Msg = Msg::new("parse.want.onOrEnd", "'on N' or end of line");
+const LOG_ENTRY: Msg =
+    Msg::new("parse.want.logEntry", "a log entry like 1:noop, 1:put(x=1), 2:del(x), 2:get(x) or 3:list(prefix)");
 
 /// What `expect violation` takes: the invariants' words.
-fn invariants() -> String {
+fn invariants() -> Msg {
     let words: Vec<&str> = Invariant::ALL.iter().map(|i| i.word()).collect();
-    format!("an invariant: {}", words.join(", "))
+    Msg::new("parse.want.invariant", "an invariant: {names}").text("names", words.join(", "))
 }
 
 impl Parser {
-    pub(super) fn expect(&self, c: &mut Cursor) -> Result<(Command, &'static str), ParseError> {
-        let what = c.word(EXPECTS)?;
+    pub(super) fn expect(&self, c: &mut Cursor) -> Result<(Command, Msg), ParseError> {
+        let what = c.word(&EXPECTS)?;
         let command = match what.text {
             "leader" => {
                 let expected = self.node_expected("none");
@@ -31,13 +34,15 @@ impl Parser {
             }
             "term" => {
                 let node = self.next_node(c)?;
-                let term = uint_word(&c.word("a term like 2")?, "a term like 2")?;
+                const TERM: Msg = Msg::new("parse.want.term", "a term like 2");
+                let term = uint_word(&c.word(&TERM)?, &TERM)?;
                 Command::ExpectTerm { node, term }
             }
             "role" => {
-                const ROLES: &str = "one of: follower, pre-candidate, candidate, leader, crashed";
+                const ROLES: Msg =
+                    Msg::new("parse.want.role", "one of: follower, pre-candidate, candidate, leader, crashed");
                 let node = self.next_node(c)?;
-                let w = c.word(ROLES)?;
+                let w = c.word(&ROLES)?;
                 let role = match w.text {
                     "follower" => ExpectedRole::Follower,
                     "pre-candidate" => ExpectedRole::PreCandidate,
@@ -50,12 +55,14 @@ impl Parser {
             }
             "committed" => {
                 let node = self.next_node(c)?;
-                let index = uint_word(&c.word("a log index like 3")?, "a log index like 3")?;
+                let index = Msg::new("parse.want.logIndex", "a log index like {example}").num("example", 3u64);
+                let index = uint_word(&c.word(&index)?, &index)?;
                 Command::ExpectCommitted { node, index }
             }
             "snapshot" => {
                 let node = self.next_node(c)?;
-                let index = uint_word(&c.word("a log index like 10")?, "a log index like 10")?;
+                let index = Msg::new("parse.want.logIndex", "a log index like {example}").num("example", 10u64);
+                let index = uint_word(&c.word(&index)?, &index)?;
                 Command::ExpectSnapshot { node, index }
             }
             "log" => {
@@ -68,14 +75,14 @@ impl Parser {
             }
             "value" => {
                 let key = key(c)?;
-                let value = c.word("a value")?.text.to_string();
+                let value = c.word(&Msg::new("parse.want.value", "a value"))?.text.to_string();
                 let on = self.suffix(c, "on")?;
-                return Ok((Command::ExpectValue { key, value, on }, "'on N' or end of line"));
+                return Ok((Command::ExpectValue { key, value, on }, ON_OR_END));
             }
             "missing" => {
                 let key = key(c)?;
                 let on = self.suffix(c, "on")?;
-                return Ok((Command::ExpectMissing { key, on }, "'on N' or end of line"));
+                return Ok((Command::ExpectMissing { key, on }, ON_OR_END));
             }
             "no-violations" => Command::ExpectNoViolations,
             "violation" => {
@@ -99,7 +106,9 @@ fn log_entry(w: &Word) -> Result<(raft::Term, raft::Command), ParseError> {
         return Err(w.error(LOG_ENTRY));
     };
     let cmd = w.tail(term.len() + 1);
-    let term = uint(term).ok_or_else(|| w.sub(0, term.len()).error("a term like 2, before ':'"))?;
+    let term = uint(term).ok_or_else(|| {
+        w.sub(0, term.len()).error(Msg::new("parse.want.termBeforeColon", "a term like 2, before ':'"))
+    })?;
     let bad = || cmd.error(LOG_ENTRY);
     if cmd.text == "noop" {
         return Ok((term, raft::Command::Noop));

@@ -3,14 +3,16 @@
 
 use super::lexer::{uint_word, Cursor, Word};
 use crate::scenario::ast::{Command, ParseError};
+use crate::util::Msg;
 
 /// The rest of an `expect` whose second word is `what`.
 pub(super) fn expect(c: &mut Cursor, what: &Word) -> Result<Command, ParseError> {
     Ok(match what.text {
         "read" => {
-            const OP: &str = "a client operation number like 3 (as the client numbers them, #3)";
-            let op = uint_word(&c.word(OP)?, OP)?;
-            let value = c.word("a value, or 'missing'")?;
+            const OP: Msg =
+                Msg::new("parse.want.clientOp", "a client operation number like 3 (as the client numbers them, #3)");
+            let op = uint_word(&c.word(&OP)?, &OP)?;
+            let value = c.word(&Msg::new("parse.want.valueOrMissing", "a value, or 'missing'"))?;
             let value = (value.text != "missing").then(|| value.text.to_string());
             Command::ExpectRead { op, value }
         }

@@ -3,26 +3,30 @@
 //! `fail`/`restore`/`isolate zone`, `kubectl get leases`, `expect lease`,
 //! `expect apiserver`; and `etcdctl`, which plain clusters take too.
 
-use super::lexer::{duration, uint, Cursor, Line, Word};
+use super::lexer::{duration, quoted, uint, Cursor, Line, Word};
 use super::{cluster_option, Parser, OPTIONS};
 use crate::kube::{KubeSpec, LeaseName, Topology, ETCD_RAFT};
 use crate::scenario::ast::{ClusterSpec, Command, Holder, KubeCommand, ParseError};
 use crate::store::etcdctl;
+use crate::util::Msg;
 
-const HEADER: &str = "'kubernetes stacked' or 'kubernetes external'";
-const KUBE_OPTIONS: &str = "an option: control-planes, etcd, zones, lease-duration, renew-deadline, retry-period, \
-                            seed, election, heartbeat, latency, loss, prevote, checkquorum, snapshot";
+const HEADER: Msg = Msg::new("parse.want.kubeHeader", "'kubernetes stacked' or 'kubernetes external'");
+const KUBE_OPTIONS: Msg = Msg::new(
+    "parse.want.kubeOption",
+    "an option: control-planes, etcd, zones, lease-duration, renew-deadline, retry-period, \
+                            seed, election, heartbeat, latency, loss, prevote, checkquorum, snapshot",
+);
 
 /// `kubernetes stacked|external control-planes=K [etcd=M] [zones=...]
 /// [lease-duration=15s renew-deadline=10s retry-period=2s] [cluster options]`.
 pub(super) fn header(line: &Line) -> Result<ClusterSpec, ParseError> {
     let mut c = Cursor::new(line);
-    c.word(HEADER)?;
-    let t = c.word("'stacked' or 'external'")?;
+    c.word(&HEADER)?;
+    let t = c.word(&Msg::new("parse.want.topology", "'stacked' or 'external'"))?;
     let topology = match t.text {
         "stacked" => Topology::Stacked,
         "external" => Topology::External,
-        _ => return Err(t.error("'stacked' or 'external'")),
+        _ => return Err(t.error(Msg::new("parse.want.topology", "'stacked' or 'external'"))),
     };
     let mut cluster = ClusterSpec::new(1);
     // etcd's members run with PreVote and CheckQuorum unless the line says
@@ -35,23 +39,32 @@ pub(super) fn header(line: &Line) -> Result<ClusterSpec, ParseError> {
     let mut seen: Vec<&str> = Vec::new();
     while let Some(w) = c.next() {
         let Some((key, value)) = w.text.split_once('=').filter(|(k, _)| !k.is_empty()) else {
-            return Err(w.error("an option like control-planes=3, zones=a,b,c or seed=7"));
+            return Err(w.error(Msg::new(
+                "parse.want.kubeOptionLike",
+                "an option like control-planes=3, zones=a,b,c or seed=7",
+            )));
         };
         let name = w.sub(0, key.len());
         let v = w.tail(key.len() + 1);
         if seen.contains(&key) {
-            return Err(name.error("each option at most once"));
+            return Err(name.error(Msg::new("parse.want.optionOnce", "each option at most once")));
         }
         seen.push(key);
         if value.is_empty() {
-            return Err(w.error(format!("a value after '{key}='")));
+            return Err(w.error(Msg::new("parse.want.valueAfter", "a value after '{key}='").text("key", key)));
         }
         match key {
-            "control-planes" => control_planes = Some(count(&v, "control planes")?),
-            "etcd" if topology == Topology::Stacked => {
-                return Err(name.error("no etcd= in a stacked topology: each control plane runs one member"));
+            "control-planes" => {
+                control_planes =
+                    Some(count(&v, Msg::new("parse.want.controlPlaneCount", "a number of control planes, 1..9"))?)
             }
-            "etcd" => etcd = Some(count(&v, "etcd members")?),
+            "etcd" if topology == Topology::Stacked => {
+                return Err(name.error(Msg::new(
+                    "parse.want.noEtcdStacked",
+                    "no etcd= in a stacked topology: each control plane runs one member",
+                )));
+            }
+            "etcd" => etcd = Some(count(&v, Msg::new("parse.want.etcdCount", "a number of etcd members, 1..9"))?),
             "zones" => zones = Some((zone_list(&v)?, v)),
             "lease-duration" | "renew-deadline" | "retry-period" => {
                 let d = duration(&v)?;
@@ -64,7 +77,7 @@ pub(super) fn header(line: &Line) -> Result<ClusterSpec, ParseError> {
             }
             _ => {
                 cluster_option(&mut cluster, key, &v).map_err(|e| {
-                    if e.expected == OPTIONS {
+                    if e.expected.key == OPTIONS.key {
                         name.error(KUBE_OPTIONS)
                     } else {
                         e
@@ -74,38 +87,46 @@ pub(super) fn header(line: &Line) -> Result<ClusterSpec, ParseError> {
         }
     }
     let Some(control_planes) = control_planes else {
-        return Err(line.missing("control-planes=K"));
+        return Err(line.missing(Msg::new("parse.want.controlPlanes", "control-planes=K")));
     };
     let etcd = match (topology, etcd) {
         (Topology::Stacked, _) => control_planes,
         (Topology::External, Some(m)) => m,
-        (Topology::External, None) => return Err(line.missing("etcd=M (an external topology names its etcd members)")),
+        (Topology::External, None) => {
+            return Err(line
+                .missing(Msg::new("parse.want.etcdExternal", "etcd=M (an external topology names its etcd members)")))
+        }
     };
     let lease = kube.lease;
     kube = KubeSpec { lease, ..KubeSpec::new(topology, control_planes, etcd) };
     if let Some((list, word)) = zones {
         if list.len() != kube.machine_count() {
-            return Err(word.error(format!(
-                "one zone per machine ({}, control planes first): {} of them",
-                kube.machine_names(),
-                kube.machine_count()
-            )));
+            return Err(word.error(
+                Msg::new(
+                    "parse.want.zonePerMachine",
+                    "one zone per machine ({machines}, control planes first): {count} of them",
+                )
+                .text("machines", kube.machine_names().to_string())
+                .num("count", kube.machine_count() as u64),
+            ));
         }
         kube.zones = list;
     }
     if let Err(e) = kube.lease.validate() {
         let at = lease_word.unwrap_or(t);
-        return Err(at.error(format!("lease timings client-go accepts: {e}")));
+        return Err(at.error(
+            Msg::new("parse.want.leaseTimings", "lease timings client-go accepts: {problem}").text("problem", e),
+        ));
     }
     cluster.nodes = etcd;
     cluster.kube = Some(kube);
     Ok(cluster)
 }
 
-fn count(w: &Word, what: &str) -> Result<u8, ParseError> {
+fn count(w: &Word, expected: Msg) -> Result<u8, ParseError> {
     match uint(w.text) {
         Some(v) if (1..=9).contains(&v) => Ok(v as u8),
-        _ => Err(w.error(format!("a number of {what}, 1..9"))),
+        _ => Err(w.error(expected)),
     }
 }
 
@@ -117,7 +138,7 @@ fn zone_list(w: &Word) -> Result<Vec<String>, ParseError> {
         let word = w.sub(start, start + part.len());
         start += part.len() + 1;
         if !is_zone_name(part) {
-            return Err(word.error("a zone name (letters, digits, '-')"));
+            return Err(word.error(Msg::new("parse.want.zoneName", "a zone name (letters, digits, '-')")));
         }
         zones.push(part.to_string());
     }
@@ -131,10 +152,13 @@ fn is_zone_name(s: &str) -> bool {
 impl Parser {
     fn kube_spec(&self, w: &Word) -> Result<&KubeSpec, ParseError> {
         self.kube.as_ref().ok_or_else(|| {
-            w.error(format!(
-                "a command of a plain cluster: '{}' needs a scenario that starts with 'kubernetes'",
-                w.text
-            ))
+            w.error(
+                Msg::new(
+                    "parse.want.plainCommand",
+                    "a command of a plain cluster: '{word}' needs a scenario that starts with 'kubernetes'",
+                )
+                .text("word", w.text),
+            )
         })
     }
 
@@ -152,14 +176,14 @@ impl Parser {
     /// `fail zone Z`, `restore zone Z`, `isolate zone Z`.
     pub(super) fn zone_command(&self, w: &Word, c: &mut Cursor) -> Result<Command, ParseError> {
         let spec = self.kube_spec(w)?;
-        let z = c.word("'zone'")?;
+        let z = c.word(&quoted("zone"))?;
         if z.text != "zone" {
-            return Err(z.error("'zone'"));
+            return Err(z.error(quoted("zone")));
         }
-        let names = spec.zone_names().join(", ");
-        let zone = c.word(&format!("a zone: {names}"))?;
+        let names = Msg::new("parse.want.zone", "a zone: {names}").text("names", spec.zone_names().join(", "));
+        let zone = c.word(&names)?;
         if !spec.zones.iter().any(|x| x == zone.text) {
-            return Err(zone.error(format!("a zone: {names}")));
+            return Err(zone.error(names));
         }
         let zone = zone.text.to_string();
         Ok(Command::Kube(match w.text {
@@ -173,48 +197,51 @@ impl Parser {
     /// the resource in any spelling kubectl takes).
     pub(super) fn kubectl(&self, w: &Word, c: &mut Cursor) -> Result<Command, ParseError> {
         self.kube_spec(w)?;
-        let get = c.word("'get'")?;
+        let get = c.word(&quoted("get"))?;
         if get.text != "get" {
-            return Err(get.error("'get' (kubectl get leases -n kube-system)"));
+            return Err(get.error(Msg::new("parse.want.getLeases", "'get' (kubectl get leases -n kube-system)")));
         }
-        const LEASES: &str = "'leases'";
-        let what = c.word(LEASES)?;
+        const LEASES: Msg = Msg::new("parse.want.leasesWord", "'leases'");
+        let what = c.word(&LEASES)?;
         if !["leases", "lease", "leases.coordination.k8s.io"].contains(&what.text) {
             return Err(what.error(LEASES));
         }
-        const NAMESPACE: &str = "'-n kube-system'";
+        const NAMESPACE: Msg = Msg::new("parse.want.kubeSystemFlag", "'-n kube-system'");
         let mut namespace = None;
         while let Some(flag) = c.next() {
             let ns = match flag.text {
-                "-n" | "--namespace" => c.word("a namespace")?.text,
+                "-n" | "--namespace" => c.word(&Msg::new("parse.want.namespace", "a namespace"))?.text,
                 t => match t.strip_prefix("--namespace=").or_else(|| t.strip_prefix("-n=")) {
                     Some(ns) => ns,
                     None => return Err(flag.error(NAMESPACE)),
                 },
             };
             if namespace.replace(ns).is_some() || ns.is_empty() {
-                return Err(flag.error("one namespace"));
+                return Err(flag.error(Msg::new("parse.want.oneNamespace", "one namespace")));
             }
         }
         match namespace {
             Some("kube-system") => Ok(Command::Kube(KubeCommand::GetLeases)),
-            Some(_) => Err(what.error("the leases of kube-system: '-n kube-system'")),
-            None => Err(c.word(NAMESPACE).expect_err("no words left")),
+            Some(_) => {
+                Err(what.error(Msg::new("parse.want.kubeSystemLeases", "the leases of kube-system: '-n kube-system'")))
+            }
+            None => Err(c.word(&NAMESPACE).expect_err("no words left")),
         }
     }
 
     /// `expect lease NAME holder cpI|none`, `expect lease NAME held`.
     pub(super) fn expect_lease(&self, w: &Word, c: &mut Cursor) -> Result<Command, ParseError> {
         let spec = self.kube_spec(w)?;
-        const NAMES: &str = "a lease: kube-controller-manager or kube-scheduler";
-        let name = c.word(NAMES)?;
+        const NAMES: Msg = Msg::new("parse.want.leaseName", "a lease: kube-controller-manager or kube-scheduler");
+        let name = c.word(&NAMES)?;
         let lease = LeaseName::from_name(name.text).ok_or_else(|| name.error(NAMES))?;
-        const WHAT: &str = "'holder MACHINE', 'holder none' or 'held'";
-        let what = c.word(WHAT)?;
+        const WHAT: Msg = Msg::new("parse.want.leaseState", "'holder MACHINE', 'holder none' or 'held'");
+        let what = c.word(&WHAT)?;
         let holder = match what.text {
             "held" => Holder::Held,
             "holder" => {
-                let machines = format!("a control plane cp1..cp{} or 'none'", spec.control_planes);
+                let machines = Msg::new("parse.want.controlPlaneOrNone", "a control plane cp1..cp{last} or 'none'")
+                    .num("last", spec.control_planes);
                 let m = c.word(&machines)?;
                 match spec.machine_named(m.text) {
                     _ if m.text == "none" => Holder::None,
@@ -230,8 +257,8 @@ impl Parser {
     /// `expect apiserver available|unavailable`.
     pub(super) fn expect_apiserver(&self, w: &Word, c: &mut Cursor) -> Result<Command, ParseError> {
         self.kube_spec(w)?;
-        const STATES: &str = "'available' or 'unavailable'";
-        let state = c.word(STATES)?;
+        const STATES: Msg = Msg::new("parse.want.apiserverState", "'available' or 'unavailable'");
+        let state = c.word(&STATES)?;
         let available = match state.text {
             "available" => true,
             "unavailable" => false,
@@ -251,8 +278,11 @@ pub(super) fn etcdctl(c: &mut Cursor) -> Result<Command, ParseError> {
     match etcdctl::parse(&texts) {
         Ok(call) => Ok(Command::Etcdctl(call)),
         Err(e) => match words.get(e.word) {
-            Some(w) => Err(w.error(e.expected)),
-            None => Err(c.word(&e.expected).expect_err("no words left")),
+            // etcdctl's own words for what it wanted, as etcdctl prints them.
+            Some(w) => Err(w.error(Msg::new("parse.want.etcdctl", "{expected}").text("expected", e.expected))),
+            None => Err(c
+                .word(&Msg::new("parse.want.etcdctl", "{expected}").text("expected", e.expected))
+                .expect_err("no words left")),
         },
     }
 }

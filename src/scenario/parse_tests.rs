@@ -3,6 +3,7 @@
 use super::parse;
 use crate::raft::{self, MessageKind, ReadMode};
 use crate::scenario::ast::*;
+use crate::util::msg::MsgArg;
 use NodeRef::{Id, Leader};
 
 const MS: Micros = 1_000;
@@ -537,7 +538,7 @@ fn breakpoint_and_load_lines_may_be_expected_output_but_commands_not() {
         let text = format!("cluster 3\nrun 1s\n----\nout\n{command}\n");
         let e = parse(&text).unwrap_err();
         assert_eq!((e.line, e.column), (5, 1), "{command}");
-        assert!(e.expected.contains("blank line"), "{e}");
+        assert!(e.expected.to_string().contains("blank line"), "{e}");
     }
 }
 
@@ -719,10 +720,20 @@ fn crlf_tabs_and_bom() {
 #[test]
 fn error_formats() {
     let e = parse("cluster 5\nrun 5").unwrap_err();
-    assert_eq!(e, ParseError { line: 2, column: 5, word: "5".into(), expected: DURATION_TEXT.into() });
+    assert_eq!((e.line, e.column, e.word.as_str()), (2, 5, "5"));
+    assert_eq!((e.expected.key, e.expected.to_string().as_str()), ("parse.want.duration", DURATION_TEXT));
+    // The page's form: a key and named arguments, the expectation nested.
+    let msg = e.msg();
+    assert_eq!(msg.key, "parse.unexpected");
+    assert_eq!(msg.get("line"), Some(&MsgArg::Num(2)));
+    assert_eq!(msg.get("column"), Some(&MsgArg::Num(5)));
+    assert_eq!(msg.get("word"), Some(&MsgArg::Text("5".into())));
+    assert_eq!(msg.get("expected"), Some(&MsgArg::Msg(Box::new(e.expected.clone()))));
     assert_eq!(e.with_file("a.scn"), format!("a.scn:2:5: unexpected '5', expected {DURATION_TEXT}"));
     let missing = parse("cluster 5\ncrash   # why").unwrap_err();
     assert_eq!(missing.to_string(), "2:6: missing word, expected a node id 1..5 or 'leader'");
+    assert_eq!(missing.msg().key, "parse.missing");
+    assert_eq!(missing.msg_with_file("a.scn").to_string(), format!("a.scn:{missing}"));
     let boxed: Box<dyn std::error::Error> = Box::new(missing);
     assert!(boxed.to_string().starts_with("2:6"));
 }

@@ -96,6 +96,26 @@ impl Client {
     /// [`HISTORY_KEPT`]), oldest first, as one slice. The first call on a
     /// world copies them into a contiguous buffer that is then kept up to
     /// date (see [`Chunked::as_slice`]); [`Client::op`] copies nothing.
+    /// What a clone allocates of its own: one pointer per full chunk of
+    /// operations and the tail, the pending and the retry tables.
+    pub fn clone_bytes(&self) -> usize {
+        use std::mem::size_of;
+        self.ops.clone_bytes()
+            + self.pending.len() * size_of::<RequestId>()
+            // A B-tree's nodes, counted two-thirds full.
+            + self.retries.len() * size_of::<(Micros, RequestId)>() * 3 / 2
+            + self.load_keys.len() * size_of::<Rc<str>>()
+            + self.deadlines.len() * size_of::<(RequestId, Micros)>()
+    }
+
+    /// The bytes of the full chunks of operations this holds and `older`
+    /// (an earlier clone) does not: the client forgets the oldest chunks
+    /// past its window, and the clones that still hold them then hold them
+    /// alone.
+    pub fn chunk_bytes_not_in(&self, older: &Client) -> usize {
+        self.ops.chunk_bytes_not_in(&older.ops)
+    }
+
     pub fn ops(&self) -> &[ClientOp] {
         self.ops.as_slice()
     }

@@ -37,7 +37,7 @@ fn two_instances_leading_at_once_break_lease_safety_once() {
     assert_eq!(v.event, w.event_count());
     let mut names = [holder, other].map(|m| format!("cp{}", m + 1));
     names.sort();
-    assert_eq!(v.detail, format!("kube-scheduler acts as leader on {} and {} at once", names[0], names[1]));
+    assert_eq!(v.detail.to_string(), format!("kube-scheduler acts as leader on {} and {} at once", names[0], names[1]));
     assert!(w.last_effects().iter().any(|e| matches!(e, crate::sim::Effect::Violation(_))));
     // The same overlap goes on: it is one violation, not one per event.
     for _ in 0..50 {

@@ -7,6 +7,8 @@ use crate::kube::ETCD_RAFT;
 use crate::kube::{kubectl, KubeSpec, LeaseName, LeaseObject, MachineId};
 use crate::raft::{ClientOutcome, Command, Message, NodeId, ReadMode, RequestId, Role, CLIENT};
 use crate::store::Keys;
+use crate::util::msg::{chain, code};
+use crate::util::Msg;
 
 use super::action::UserAction;
 use super::event::{EventKind, MachineAction};
@@ -70,7 +72,10 @@ impl World {
             let spec = kube.spec();
             let names: Vec<String> = machines.iter().map(|&m| spec.machine_name(m)).collect();
             let members = machines.iter().filter_map(|&m| spec.member_of(m)).collect();
-            let detail = format!("{lease} acts as leader on {} at once", names.join(" and "));
+            let machines = chain("v.and", "{a} and {b}", names.iter().map(|n| code(n.to_string())).collect());
+            let detail = Msg::new("v.lease", "{lease} acts as leader on {machines} at once")
+                .text("lease", lease.to_string())
+                .msg("machines", machines.unwrap_or_else(|| code("")));
             if self.checker.report(self.events, self.now, Invariant::LeaseSafety, members, detail) {
                 recorded += 1;
             }

@@ -31,7 +31,7 @@ pub use event::{Effect, Event, EventKind, MachineAction};
 pub use kube_host::{KubeEvent, KubeFlight, KubeHost, Machine, Named};
 pub use network::{ArmedFault, InFlight, LossReason, MessageFault, Network};
 pub use rng::SimRng;
-pub use timeline::Timeline;
+pub use timeline::{clone_bytes, Timeline};
 pub use world::{NodeSlot, Stats, World};
 
 use crate::kube::KubeSpec;

@@ -17,22 +17,22 @@
 //! [`Chunked`]: crate::util::Chunked
 //!
 //! The checkpoints are held within a memory budget. Each is charged what a
-//! clone of its world holds of its own (estimated by [`clone_bytes`]); when a
-//! new one would take the total over the budget, the oldest are dropped,
-//! and the reachable past then begins at the oldest checkpoint left: before
-//! it there is nothing to replay from. A jump still costs at most `interval`
+//! clone of its world holds of its own (estimated by [`clone_bytes`]) and
+//! the chunks of history it is the first to hold that the live world lets
+//! go of later, the logs under a snapshot (§7) and the client's oldest
+//! operations ([`forgotten_bytes`]), which the checkpoints then hold alone.
+//! When a new one would take the total over the budget, the oldest are
+//! dropped, and the reachable past then begins at the oldest checkpoint
+//! left: before it there is nothing to replay from. A jump still costs at most `interval`
 //! replayed events; what a long run gives up is its distant past.
 //!
 //! Acting in the past forks the future: see [`Timeline::act`].
 
 use std::mem::size_of;
 
-use crate::raft::kv::RESULT_WINDOW;
-use crate::raft::{Applied, Entry, Message};
-use crate::util::chunked::CHUNK;
+use crate::raft::{Entry, Message};
 
 use super::action::{JournalEntry, UserAction};
-use super::client::ClientOp;
 use super::network::InFlight;
 use super::world::NodeSlot;
 use super::{Micros, SimError, World};
@@ -63,8 +63,12 @@ struct Checkpoint {
 }
 
 impl Checkpoint {
-    fn of(world: &World) -> Checkpoint {
-        Checkpoint { bytes: clone_bytes(world), world: world.clone() }
+    /// A checkpoint of `world`, charged what its clone allocates and the
+    /// chunks of history it is the first checkpoint to hold (`previous` is
+    /// the one before it).
+    fn of(world: &World, previous: Option<&World>) -> Checkpoint {
+        let bytes = clone_bytes(world) + previous.map_or(0, |p| forgotten_bytes(world, p));
+        Checkpoint { bytes, world: world.clone() }
     }
 
     fn event_count(&self) -> u64 {
@@ -75,18 +79,15 @@ impl Checkpoint {
 /// An estimate of the memory a clone of `world` holds of its own, what it
 /// does not share with the world it was cloned from: for every chunked
 /// history (logs and their digests, the client's operations, the checker's
-/// tables) one pointer per full chunk and the unfilled tail; the state
-/// machines' maps and result windows; the messages in flight; the journal.
+/// tables, see [`Checker::clone_bytes`](crate::check::Checker::clone_bytes))
+/// one pointer per full chunk and the unfilled tail; the state machines'
+/// maps and result windows; the messages in flight; the journal. Within
+/// 10% of what a clone allocates (tests/checkpoint_bytes.rs counts it).
 pub fn clone_bytes(world: &World) -> usize {
-    const PTR: usize = size_of::<usize>();
-    let chunked = |len: usize, elem: usize| len / CHUNK * PTR + len % CHUNK * elem;
     let mut bytes = size_of::<World>();
     for slot in world.nodes() {
-        // The entries the log holds past its snapshot point (§7).
-        let log = slot.node.log();
-        let (node, len) = (&slot.node, (log.last_index() - log.snapshot().index) as usize);
-        bytes += size_of::<NodeSlot>() + chunked(len, size_of::<Entry>()) + chunked(len, size_of::<u64>());
-        bytes += node.kv().len() * 6 * PTR + RESULT_WINDOW * (size_of::<Applied>() + 8);
+        // The entries the log holds past its snapshot point (§7), in chunks.
+        bytes += size_of::<NodeSlot>() + slot.node.log().clone_bytes() + slot.node.kv().clone_bytes();
     }
     for m in world.network().in_flight() {
         let entries = match &m.msg {
@@ -95,12 +96,31 @@ pub fn clone_bytes(world: &World) -> usize {
         };
         bytes += size_of::<InFlight>() + entries * size_of::<Entry>();
     }
-    let client = world.client();
-    let kept = client.op_count() + 1 - client.first_kept() as usize;
-    bytes += chunked(kept, size_of::<ClientOp>()) + client.pending_count() * 8;
-    // The checker's two tables by log index, about 32 bytes an index each.
-    bytes += 2 * chunked(world.checker().committed_index() as usize, 32);
+    bytes += world.client().clone_bytes();
+    bytes += world.checker().clone_bytes();
     bytes + std::mem::size_of_val(world.journal())
+}
+
+/// The chunks of the histories the live world lets go of (the logs' entries
+/// under a snapshot when the world compacts its logs, §7; the client's
+/// operations past its window) that `world` holds and `previous`, an
+/// earlier checkpoint, does not. Once the live world has let go of a chunk,
+/// only the checkpoints that hold it keep it, so every such chunk is
+/// charged once, to the first checkpoint holding it. The tables that only
+/// grow (the checker's; the logs without compaction) are never let go of:
+/// the live world holds their chunks anyway.
+pub fn forgotten_bytes(world: &World, previous: &World) -> usize {
+    let logs: usize = if world.config().snapshot > 0 {
+        world
+            .nodes()
+            .iter()
+            .zip(previous.nodes())
+            .map(|(now, before)| now.node.log().chunk_bytes_not_in(before.node.log()))
+            .sum()
+    } else {
+        0
+    };
+    logs + world.client().chunk_bytes_not_in(previous.client())
 }
 
 /// A run that can be stepped, rewound and forked.
@@ -144,7 +164,7 @@ impl Timeline {
     /// A timeline whose checkpoints hold at most about `budget` bytes (see
     /// the module comment); the oldest are dropped to stay within it.
     pub fn with_budget(world: World, interval: u64, budget: usize) -> Timeline {
-        let first = Checkpoint::of(&world);
+        let first = Checkpoint::of(&world, None);
         Timeline {
             held: first.bytes,
             checkpoints: vec![first],
@@ -427,7 +447,7 @@ impl Timeline {
         let n = self.live.event_count();
         let last = self.checkpoints.last().map_or(0, |c| c.event_count());
         if n >= last.saturating_add(self.interval) {
-            let checkpoint = Checkpoint::of(&self.live);
+            let checkpoint = Checkpoint::of(&self.live, self.checkpoints.last().map(|c| &c.world));
             self.held += checkpoint.bytes;
             self.checkpoints.push(checkpoint);
             self.keep_within_budget();

@@ -63,6 +63,21 @@ impl<T> Chunked<T> {
         }
     }
 
+    /// The bytes a clone allocates of its own: one pointer per full chunk
+    /// and a copy of the tail (the flat copy stays behind). Exact: `Vec`'s
+    /// clone allocates its length, no spare capacity.
+    pub fn clone_bytes(&self) -> usize {
+        self.sealed.len() * std::mem::size_of::<Rc<Vec<T>>>() + self.tail.len() * std::mem::size_of::<T>()
+    }
+
+    /// The bytes of the full chunks this holds and `older` (an earlier
+    /// clone) does not: what was sealed since.
+    pub fn chunk_bytes_not_in(&self, older: &Chunked<T>) -> usize {
+        let held: std::collections::HashSet<*const Vec<T>> = older.sealed.iter().map(Rc::as_ptr).collect();
+        let new = self.sealed.iter().filter(|c| !held.contains(&Rc::as_ptr(c))).count();
+        new * CHUNK * std::mem::size_of::<T>()
+    }
+
     pub fn last(&self) -> Option<&T> {
         match self.tail.last() {
             Some(x) => Some(x),

@@ -210,7 +210,7 @@ fn a_violation_always_stops_and_names_the_invariant() {
         nodes: vec![1, 2],
         entries: vec![EntryInfo { node: 1, index: 2, term: 1, command: "put(x=1)".into() }],
         operations: Vec::new(),
-        detail: "nodes 1 and 2 differ at index 2".into(),
+        detail: crate::util::msg::code("nodes 1 and 2 differ at index 2"),
     }));
     let (mut stop, mut halt, mut news) = (None, None, false);
     let (mut feed, mut history) = (Feed::default(), History::new(&world));

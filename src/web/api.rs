@@ -20,8 +20,10 @@ use web_sys::CanvasRenderingContext2d;
 use crate::raft::{Command, NodeId, ReadMode};
 use crate::scenario;
 use crate::sim::{MessageFault, Micros, SimError, UserAction, MS};
+use crate::util::Msg;
 use crate::view::layout::{Hit, Layout};
 use crate::view::lesson::LessonPlayer;
+use crate::view::phrase::from_msg;
 use crate::view::player::CaptionLine;
 use crate::view::session::Session;
 use crate::view::snapshot::snapshot;
@@ -100,6 +102,21 @@ enum HitView {
 
 pub(super) fn err(message: impl std::fmt::Display) -> JsError {
     JsError::new(&message.to_string())
+}
+
+/// An `Error` whose message is the English sentence and which carries the
+/// sentence's catalogue `key` and `args` too, for the page to word in its
+/// language (a parse error).
+pub(super) fn msg_error(msg: &Msg) -> JsValue {
+    let e = js_sys::Error::new(&msg.to_string());
+    let phrase = from_msg(msg);
+    // Setting a property on a fresh Error cannot fail; the arguments are
+    // numbers, strings and nested phrases, which always convert.
+    let _ = js_sys::Reflect::set(&e, &"key".into(), &phrase.key.into());
+    if let Ok(args) = to_js(&phrase.args) {
+        let _ = js_sys::Reflect::set(&e, &"args".into(), &args);
+    }
+    e.into()
 }
 
 pub(super) fn sim(result: Result<(), SimError>) -> Result<(), JsError> {
@@ -243,7 +260,7 @@ impl RaftLab {
     #[wasm_bindgen(js_name = fromScenario)]
     pub fn from_scenario(#[wasm_bindgen(unchecked_param_type = "string")] text: JsValue) -> Js<RaftLab> {
         let text = arg!("RaftLab.fromScenario", text).string()?;
-        let scenario = scenario::parse(&text).map_err(err)?;
+        let scenario = scenario::parse(&text).map_err(|e| msg_error(&e.msg()))?;
         let mut session = Session::from_scenario(scenario).map_err(err)?;
         session.set_source(&text);
         Ok(RaftLab::with(session))

@@ -9,7 +9,7 @@ use crate::scenario::lesson::Lesson;
 use crate::scenario::lesson_parse::parse_lesson;
 use crate::view::lesson::LessonPlayer;
 
-use super::api::{err, to_js, Js, RaftLab};
+use super::api::{err, msg_error, to_js, Js, RaftLab};
 use super::args::{arg, range_error};
 
 /// What `lessonState()` returns, for the .d.ts.
@@ -30,7 +30,7 @@ struct LessonInfo<'a> {
 
 /// Parses a lesson; an error reads `FILE:LINE:COLUMN: ...`.
 fn parse(text: &str, file: &str) -> Js<Lesson> {
-    parse_lesson(text).map_err(|e| err(if file.is_empty() { e.to_string() } else { e.with_file(file) }).into())
+    parse_lesson(text).map_err(|e| msg_error(&if file.is_empty() { e.msg() } else { e.msg_with_file(file) }))
 }
 
 /// The error an action gets while the lesson plays by itself: an `Error`

@@ -210,3 +210,40 @@ test('the browser language is the default; lang= in embed.html and on <raft-lab>
   assert.equal(await demo.page.locator('#lab-crash').locator('#step').textContent(), 'Step', 'the others keep English');
   for (const e of [browserKo, embed, bad, demo]) assert.deepEqual(e.errors, []);
 });
+
+// The engine's own sentences: a parse error (with its LINE:COLUMN and the
+// offending word) and a violation's detail come as phrases the page words in
+// its language, the English of the CLI staying as it was.
+test('on the Korean page a malformed scenario and a violation read in Korean', async () => {
+  const { page: p, errors } = await page({ query: 'lang=ko&speed=1' });
+  await p.fill('#scenario', 'cluster 3 seed=1\nrun until leader\nfrobnicate 7\n');
+  await p.click('#loadScenario');
+  assert.equal(await p.locator('#scenarioError').textContent(),
+    "3:1: 'frobnicate'은(는) 이 자리에 올 수 없습니다. 필요한 것: 다음 중 하나: run, step, crash, restart, timeout, " +
+    'transfer, snapshot, partition, cut, uncut, heal, drop, duplicate, put, get, del, list, client, break, unbreak, rule, ' +
+    'expect, show, etcdctl, kubectl, fail, restore, isolate');
+  // A missing word, and an expectation with arguments of its own.
+  await p.fill('#scenario', 'cluster 3\ncrash   # which one?\n');
+  await p.click('#loadScenario');
+  assert.equal(await p.locator('#scenarioError').textContent(), "2:6: 단어가 빠졌습니다. 필요한 것: 노드 번호 1..3 또는 'leader'");
+  await p.fill('#scenario', 'cluster 3\nrun 5\n');
+  await p.click('#loadScenario');
+  assert.equal(await p.locator('#scenarioError').textContent(),
+    "2:5: '5'은(는) 이 자리에 올 수 없습니다. 필요한 것: 300ms, 1.5s, 20us 같은 시간 길이");
+  // The shrunk counterexample of tests/scenarios/found/vote-once-off.txt:
+  // with the vote-once rule off, two leaders in one term.
+  const found = read('tests/scenarios/found/vote-once-off.txt').replace(/^expect .*$/m, '');
+  await p.fill('#scenario', found);
+  await p.click('#loadScenario');
+  assert.equal(await p.locator('#scenarioError').textContent(), '');
+  await p.evaluate(() => window.raftlab.setBreakpoints(['violation']));
+  await waitFor(p, () => !document.getElementById('stop').hidden);
+  const stop = await p.locator('#stopText').textContent();
+  assert.match(stop, /안전성 위반: 선거 안전성\(Election Safety\) 위반: 노드 \d, 노드 \d 모두 임기 \d+의 리더였음/);
+  const feed = await p.locator('#feed').textContent();
+  assert.match(feed, /노드 \d, 노드 \d 모두 임기 \d+의 리더였음/);
+  assert.doesNotMatch(stop + feed, /were both leader|unexpected|expected/);
+  // The invariant keeps its name from the paper beside the Korean one: 선거 안전성(Election Safety).
+  assert.deepEqual((await englishWords(p, '#stop')).filter((w) => !['Election', 'Safety'].includes(w)), []);
+  assert.deepEqual(errors, []);
+});

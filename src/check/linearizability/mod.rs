@@ -306,6 +306,37 @@ impl Linearizability {
         }
     }
 
+    /// An estimate of what a clone allocates of its own: the operations it
+    /// still knows and their queue, the open partitions (their keys, slots
+    /// and configurations; states and paths are shared `Rc`s), the recent
+    /// operations, the reports. A B-tree's nodes are counted two-thirds
+    /// full, as a map filled in increasing order and emptied from the front
+    /// mostly is.
+    pub fn clone_bytes(&self) -> usize {
+        use std::mem::size_of;
+        let btree = |entries: usize, entry: usize| entries * entry * 3 / 2;
+        let reports: usize = self
+            .found
+            .iter()
+            .map(|c| {
+                size_of::<Counterexample>()
+                    + (c.before.len() + c.concurrent.len()) * size_of::<OpSummary>()
+                    + c.states.iter().map(|s| size_of::<String>() + s.len()).sum::<usize>()
+            })
+            .sum();
+        btree(self.known.len(), size_of::<(RequestId, Known)>())
+            + self.queue.len() * size_of::<Event>()
+            + self.parts.len() * size_of::<Option<Partition>>()
+            + self.parts.iter().flatten().map(Partition::clone_bytes).sum::<usize>()
+            + btree(self.key_part.len(), size_of::<(Rc<str>, usize)>())
+            + self.open_lists.len() * size_of::<RequestId>()
+            + self.recent.len() * size_of::<OpSummary>()
+            + reports
+            + self.gave_up.iter().map(|s| size_of::<String>() + s.len()).sum::<usize>()
+            + self.settled.len() * size_of::<path::Path>()
+            + self.order.len() * size_of::<Point>()
+    }
+
     pub fn peak(&self) -> Peak {
         self.peak
     }

@@ -202,6 +202,16 @@ pub(super) struct Partition {
 }
 
 impl Partition {
+    /// What a clone allocates of its own: its keys, slots and
+    /// configurations (whose states and paths are shared `Rc`s).
+    pub(super) fn clone_bytes(&self) -> usize {
+        use std::mem::size_of;
+        self.keys.len() * size_of::<Rc<str>>()
+            + self.slots.len() * size_of::<Option<Open>>()
+            + self.configs.len() * size_of::<Config>()
+            + self.undecided.as_ref().map_or(0, String::len)
+    }
+
     /// Keys nobody has written yet: missing.
     pub(super) fn new(keys: Vec<Rc<str>>) -> Partition {
         let state = State::new(vec![Val::Missing; keys.len()]);

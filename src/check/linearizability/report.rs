@@ -5,6 +5,8 @@
 use std::fmt;
 
 use crate::raft::{Applied, Command, NodeId, RequestId};
+use crate::util::msg::{chain, code};
+use crate::util::Msg;
 
 use super::model;
 use super::partition::Stuck;
@@ -51,18 +53,20 @@ pub fn seconds(us: u64) -> String {
 /// `#8 put(x=3) (invoked 2.150000s, pending)`.
 impl fmt::Display for OpSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.response {
-            Some((at, result)) => write!(
-                f,
-                "#{} {} → {} ({} to {})",
-                self.id,
-                self.command,
-                result,
-                seconds(self.invoked_at),
-                seconds(*at)
-            ),
-            None => write!(f, "#{} {} (invoked {}, pending)", self.id, self.command, seconds(self.invoked_at)),
-        }
+        write!(f, "{}", self.msg())
+    }
+}
+
+impl OpSummary {
+    /// The summary as a sentence the page words in its language.
+    pub fn msg(&self) -> Msg {
+        let m = match &self.response {
+            Some((at, result)) => Msg::new("v.op.done", "#{op} {command} → {result} ({from} to {to})")
+                .text("result", result.to_string())
+                .text("to", seconds(*at)),
+            None => Msg::new("v.op.pending", "#{op} {command} (invoked {from}, pending)"),
+        };
+        m.num("op", self.id).text("command", self.command.to_string()).text("from", seconds(self.invoked_at))
     }
 }
 
@@ -108,21 +112,30 @@ impl Counterexample {
     }
 }
 
+impl Counterexample {
+    /// The report as a sentence the page words in its language.
+    pub fn msg(&self) -> Msg {
+        let states = chain("v.or", "{a} or {b}", self.states.iter().map(code).collect())
+            .unwrap_or_else(|| Msg::new("v.nothing", "nothing"));
+        let m = if self.before.is_empty() {
+            Msg::new("v.lin", "{op} cannot be linearized: when it had to take effect, {states}")
+        } else {
+            Msg::new("v.lin.after", "{op} cannot be linearized: when it had to take effect, {states}, after {before}")
+                .list("before", self.before.iter().map(OpSummary::msg).collect())
+        };
+        let m = m.msg("op", self.op.msg()).msg("states", states);
+        if self.concurrent.is_empty() {
+            return m;
+        }
+        Msg::new("v.lin.open", "{report}; open meanwhile, and no help placed first: {open}")
+            .msg("report", m)
+            .list("open", self.concurrent.iter().map(OpSummary::msg).collect())
+    }
+}
+
 impl fmt::Display for Counterexample {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} cannot be linearized: ", self.op)?;
-        let states = if self.states.is_empty() { "nothing".to_string() } else { self.states.join(" or ") };
-        if self.before.is_empty() {
-            write!(f, "when it had to take effect, {states}")?;
-        } else {
-            let before: Vec<String> = self.before.iter().map(|s| s.to_string()).collect();
-            write!(f, "when it had to take effect, {states}, after {}", before.join(", "))?;
-        }
-        if !self.concurrent.is_empty() {
-            let open: Vec<String> = self.concurrent.iter().map(|s| s.to_string()).collect();
-            write!(f, "; open meanwhile, and no help placed first: {}", open.join(", "))?;
-        }
-        Ok(())
+        write!(f, "{}", self.msg())
     }
 }
 
