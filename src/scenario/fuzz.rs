@@ -11,7 +11,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use crate::raft::Rule;
 use crate::sim::{Budget, Micros, SECOND};
 
-use super::ast::{Command, Scenario};
+use super::ast::{ClusterSpec, Command, Scenario};
 use super::fuzz_swarm;
 use super::parse::parse;
 use super::runner::{self, Failure, Runner, Trace};
@@ -90,6 +90,20 @@ pub struct FuzzRun {
 /// How long the cluster has to elect a leader and commit a write once the
 /// faults stop: a few election rounds plus client retries.
 pub const RECOVERY_BOUND: Micros = 10 * SECOND;
+
+/// How long the recovery write has once there is a leader: half the
+/// recovery bound, or four attempts of the client when its retry timeout
+/// (`client_timeout`: twice the longest election timeout and four
+/// latencies, up to 2.9 s in the swarm's timings) is longer. At 3 % loss
+/// about one attempt in sixteen loses its request or its reply, and two
+/// lost attempts in a row outlast 5 s at the slowest timings (seed 729 at
+/// 3 nodes, docs/fuzzing.md): a slower recovery, not a stuck one. The disk
+/// and clock options need no margin of their own: a write waits at most
+/// two disk latencies (`sim/disk.rs`), and the client times out in real
+/// time, not on a node's drifting clock.
+pub fn recovery_write_window(cluster: &ClusterSpec) -> Micros {
+    (RECOVERY_BOUND / 2).max(4 * cluster.client_timeout())
+}
 
 /// The limits of one fuzz run: far below the page's and the CLI's (a
 /// 30-second run takes well under a million events and a few thousand log

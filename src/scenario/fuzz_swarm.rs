@@ -16,7 +16,7 @@ use crate::raft::{MessageKind, NodeId, Rule};
 use crate::sim::{Micros, SimRng, MS, SECOND};
 
 use super::ast::{ClusterSpec, Command, LinkKind, NodeRef};
-use super::fuzz::{Fault, FuzzOptions, RECOVERY_BOUND};
+use super::fuzz::{recovery_write_window, Fault, FuzzOptions, RECOVERY_BOUND};
 use super::fuzz_episodes as episodes;
 use super::fuzz_words::{draw_words, CLUSTER_WORDS, READ_WORDS};
 
@@ -425,7 +425,7 @@ pub fn generate_with(
     }
     s.push(Command::RunUntilLeader { within: RECOVERY_BOUND });
     s.push(Command::Put { key: "recovered".into(), value: "yes".into(), via: None });
-    s.push(Command::Run(RECOVERY_BOUND / 2));
+    s.push(Command::Run(recovery_write_window(&timings)));
     s.push(Command::ExpectValue { key: "recovered".into(), value: "yes".into(), on: None });
     s.push(Command::ExpectNoViolations);
     Generated { cluster, cluster_words, rules_off: options.rules_off.clone(), commands: s.lines }

@@ -38,6 +38,9 @@ pub struct NodeSlot {
     pub clock_ppm: RatePpm,
     /// When its disk has written everything queued (`disk.rs`).
     pub disk_free_at: Micros,
+    /// When the last queued write starts: a change made before then joins
+    /// that write (group commit, `disk.rs`).
+    pub disk_write_starts_at: Micros,
 }
 
 /// Counters over the whole run.
@@ -115,6 +118,7 @@ impl World {
                         lease_deadline: None,
                         clock_ppm,
                         disk_free_at: 0,
+                        disk_write_starts_at: 0,
                     }
                 })
                 .collect(),
@@ -400,6 +404,7 @@ impl World {
         slot.heartbeat_deadline = None;
         slot.lease_deadline = None;
         slot.disk_free_at = 0;
+        slot.disk_write_starts_at = 0;
         let lost = self.network.discard_to(id) + self.network.discard_unsent_from(id, self.now);
         self.stats.undeliverable += lost as u64;
         if let Some(kube) = &mut self.kube {
