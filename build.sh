@@ -174,6 +174,7 @@ LESIONS=(
   "persist-term --start 1 --seeds 2"
   "persist-log --start 1 --seeds 2"
   "truncate-on-conflict --start 1 --seeds 2"
+  "commit-current-term --start 1 --seeds 2"
 )
 
 cmd_test() {

@@ -126,12 +126,16 @@ pub(crate) fn cmd_search(args: &[String]) -> Result<ExitCode, String> {
             let tried = run.seed - start + 1;
             let found = generate(run.seed, &options);
             let shrunk = shrink(&found).ok_or("search: the violation did not happen again")?;
-            let rules: Vec<String> = options.rules_off.iter().map(|r| format!("--rule {r}=off")).collect();
+            let mut words: Vec<String> = options.rules_off.iter().map(|r| format!("--rule {r}=off")).collect();
+            words.push(format!("--nodes {}", options.nodes));
+            if start != 1 {
+                // The search's own command line, so the header reproduces it.
+                words.push(format!("--start {start}"));
+            }
             println!(
-                "# `raftlab search {} --nodes {}`: seed {} broke {} ({tried} seeds tried); shrunk from {} to {} \
+                "# `raftlab search {}`: seed {} broke {} ({tried} seeds tried); shrunk from {} to {} \
                  commands in {} runs ({:.1}s)",
-                rules.join(" "),
-                options.nodes,
+                words.join(" "),
                 run.seed,
                 shrunk.invariant,
                 shrunk.commands_before,
