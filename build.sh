@@ -175,10 +175,11 @@ KUBE_FUZZ_SEEDS=${KUBE_FUZZ_SEEDS:-300}
 LESIONS=(
   "vote-up-to-date --start 1 --seeds 2"
   "vote-once --start 1 --seeds 2"
-  "persist-vote --start 21 --seeds 2"
+  "persist-vote --start 14 --seeds 2"
   "persist-term --start 1 --seeds 2"
   "persist-log --start 1 --seeds 2"
   "truncate-on-conflict --start 1 --seeds 2"
+  "commit-current-term --start 1 --seeds 2"
 )
 
 cmd_test() {

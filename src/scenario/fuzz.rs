@@ -172,6 +172,20 @@ pub fn run_generated(seed: u64, generated: &Scenario) -> FuzzRun {
 /// run's failure, so a sweep goes on and names the seed and the scenario
 /// (the CLI is built to unwind; the browser build aborts, as before).
 pub fn run_text(seed: u64, scenario_text: String) -> FuzzRun {
+    run_text_with(seed, scenario_text, |scenario| {
+        let (runner, failure, _) = run_within_budget(scenario, &FUZZ_BUDGET);
+        let violated = !runner.world().checker().violations().is_empty();
+        (runner.world().event_count(), failure, violated)
+    })
+}
+
+/// [`run_text`] with the run itself given: it returns the events, the
+/// failure and whether an invariant broke.
+fn run_text_with(
+    seed: u64,
+    scenario_text: String,
+    run: impl FnOnce(&Scenario) -> (u64, Option<Failure>, bool),
+) -> FuzzRun {
     let scenario = match parse(&scenario_text) {
         Ok(s) => s,
         Err(e) => {
@@ -183,12 +197,7 @@ pub fn run_text(seed: u64, scenario_text: String) -> FuzzRun {
             return FuzzRun { seed, events: 0, scenario_text, failure: Some(failure), verdict: Verdict::Liveness };
         }
     };
-    let ran = catch_unwind(AssertUnwindSafe(|| {
-        let (runner, failure, _) = run_within_budget(&scenario, &FUZZ_BUDGET);
-        let violated = !runner.world().checker().violations().is_empty();
-        (runner.world().event_count(), failure, violated)
-    }));
-    match ran {
+    match catch_unwind(AssertUnwindSafe(|| run(&scenario))) {
         Ok((events, failure, violated)) => {
             let verdict = match (&failure, violated) {
                 (None, _) => Verdict::Passed,
@@ -206,5 +215,41 @@ pub fn run_text(seed: u64, scenario_text: String) -> FuzzRun {
             let failure = Failure { line: 0, command: String::new(), message: format!("panic: {message}") };
             FuzzRun { seed, events: 0, scenario_text, failure: Some(failure), verdict: Verdict::Panic }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A sweep in which the engine panics in one seed: that seed is
+    /// reported as a panic with its message and the scenario that ran
+    /// (which reproduces it), and the seeds after it still run.
+    #[test]
+    fn a_panic_in_one_seed_is_reported_with_its_scenario_and_the_sweep_goes_on() {
+        let options = FuzzOptions { nodes: 3, duration: 2 * SECOND, ..FuzzOptions::default() };
+        let runs: Vec<FuzzRun> = (1..=3)
+            .map(|seed| {
+                let text = fuzz_swarm::generate(seed, &options).to_text();
+                run_text_with(seed, text, |scenario| {
+                    let (runner, failure, _) = run_within_budget(scenario, &FUZZ_BUDGET);
+                    assert!(seed != 2, "the engine broke at seed {seed}");
+                    (runner.world().event_count(), failure, false)
+                })
+            })
+            .collect();
+        assert_eq!(
+            runs.iter().map(|r| r.verdict).collect::<Vec<_>>(),
+            [Verdict::Passed, Verdict::Panic, Verdict::Passed]
+        );
+        assert!(runs[0].events > 0 && runs[2].events > 0);
+        let panicked = &runs[1];
+        assert_eq!(panicked.seed, 2);
+        let failure = panicked.failure.as_ref().expect("a panic is a failure");
+        assert_eq!(failure.message, "panic: the engine broke at seed 2");
+        assert_eq!(panicked.scenario_text, fuzz_swarm::generate(2, &options).to_text());
+        // The reported scenario is what ran: without the injected panic it
+        // runs through like any other seed.
+        assert_eq!(run_text(2, panicked.scenario_text.clone()).verdict, Verdict::Passed);
     }
 }

@@ -119,3 +119,71 @@ pub(super) fn figure8_ladder(s: &mut Schedule<'_>) {
     let wait = lats(s, 2, 6);
     s.run(wait);
 }
+
+/// Figure 8 (§5.4.2) played to the commit that the rule forbids. `a` leads
+/// and, cut off with fewer than a majority (`few`), takes a burst of writes
+/// longer than one AppendEntries batch; it crashes, and a rival `e` wins
+/// the next term with the others' votes, its first AppendEntries lost, and
+/// crashes before its entry spreads. `a` comes back, wins a later term
+/// with the votes of the nodes whose logs end before its writes, and sends
+/// them the old entries a batch at a time, its own term's no-op last: with
+/// the rule off it commits the old entries as soon as a batch is on a
+/// majority. It crashes some batches later; `e` comes back, its log's last
+/// term newer than the old entries', wins with the votes of those that
+/// never got `a`'s no-op, and overwrites what `a` committed. With the rule
+/// on, nothing of this is committed before the no-op is on a majority, and
+/// then `e` cannot win.
+pub(super) fn figure8_commit(s: &mut Schedule<'_>) {
+    let live = live_shuffled(s);
+    let majority = s.n as usize / 2 + 1;
+    let [a, e, rest @ ..] = live.as_slice() else { return };
+    // `a` needs a majority without `e`, and `e` one without `a` and `few`.
+    if rest.len() + 1 < majority {
+        return;
+    }
+    let (a, e) = (*a, *e);
+    let few_most = (majority - 2).min(rest.len() + 1 - majority);
+    let few_count = s.rng.between(0, few_most as u64) as usize;
+    let (few, others) = rest.split_at(few_count);
+    let (few, others) = (few.to_vec(), others.to_vec());
+    let id = NodeRef::Id;
+    // (a) `a` leads; its writes reach `few` only.
+    s.push(Command::Timeout(id(a)));
+    let wait = lats(s, 3, 6);
+    s.run(wait);
+    let mut side = vec![id(a)];
+    side.extend(few.iter().map(|&f| id(f)));
+    s.push(Command::Partition(vec![side]));
+    let burst = s.rng.between(20, 70);
+    s.writes_via(a, burst);
+    let wait = lats(s, 2, 5);
+    s.run(wait);
+    // (b) `a` crashes; `e` wins the next term and crashes, its entry on no
+    // one else: its first AppendEntries (and maybe a heartbeat) are lost.
+    s.crash(a);
+    s.push(Command::Heal);
+    for &o in &others {
+        for _ in 0..s.rng.between(1, 2) {
+            drop_next_append(s, e, o);
+        }
+    }
+    s.push(Command::Timeout(id(e)));
+    let wait = lats(s, 2, 3);
+    s.run(wait);
+    s.crash(e);
+    // (c) `a` returns and wins a term above `e`'s; the old entries go out a
+    // batch at a time and, the rule off, commit; `a` crashes.
+    s.restart_now(a);
+    s.push(Command::Timeout(id(a)));
+    s.push(Command::Timeout(id(a)));
+    let wait = lats(s, 4, 12);
+    s.run(wait);
+    s.crash(a);
+    // (d) `e` returns, campaigns past `a`'s term, and overwrites.
+    s.restart_now(e);
+    for _ in 0..3 {
+        s.push(Command::Timeout(id(e)));
+    }
+    let wait = lats(s, 3, 8);
+    s.run(wait);
+}

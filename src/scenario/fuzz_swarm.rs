@@ -96,13 +96,15 @@ pub struct Profile {
     /// long logs of independent writes.
     pub keys: u64,
     /// Weights of the episodes (`fuzz_episodes.rs`) among the faults: a
-    /// vote race with restarting voters, a Figure 8 ladder. They need
-    /// crashes and partitions both.
-    pub episode_weights: [u64; 2],
+    /// vote race with restarting voters, a Figure 8 ladder, Figure 8 to the
+    /// commit. They need crashes and partitions both.
+    pub episode_weights: [u64; 3],
 }
 
-/// Draws a seed's cluster line and profile.
-pub fn draw_profile(rng: &mut SimRng, options: &FuzzOptions) -> (ClusterSpec, Profile) {
+/// Draws a seed's cluster line and profile. The weights of the episodes
+/// added after the first two come from `episode_rng`, a stream of their
+/// own, so that adding one leaves the other draws of every seed as they were.
+pub fn draw_profile(rng: &mut SimRng, episode_rng: &mut SimRng, options: &FuzzOptions) -> (ClusterSpec, Profile) {
     let mut cluster = ClusterSpec::new(options.nodes);
     // Timings stay within what lets a healthy cluster elect a leader and
     // commit within the recovery bound: a heartbeat and a round trip well
@@ -133,9 +135,9 @@ pub fn draw_profile(rng: &mut SimRng, options: &FuzzOptions) -> (ClusterSpec, Pr
         downtime: pick_range(rng, &[(5 * MS, 100 * MS), (50 * MS, 800 * MS), (500 * MS, 5 * SECOND)]),
         keys: pick(rng, &[1, 3, 8, 64]),
         episode_weights: if has(Fault::Crash) && has(Fault::Partition) && options.nodes >= 3 {
-            [pick(rng, &[0, 0, 1, 4]), pick(rng, &[0, 0, 1, 4])]
+            [pick(rng, &[0, 0, 1, 4]), pick(rng, &[0, 0, 1, 4]), pick(episode_rng, &[0, 1, 2, 4])]
         } else {
-            [0, 0]
+            [0, 0, 0]
         },
     };
     (cluster, profile)
@@ -366,7 +368,8 @@ pub fn generate_with(
     read_words: &[&'static str],
 ) -> Generated {
     let mut rng = SimRng::new(seed ^ 0x5a4a_4d50);
-    let (mut cluster, profile) = draw_profile(&mut rng, options);
+    let mut episode_rng = SimRng::new(seed ^ 0x0f16_0008);
+    let (mut cluster, profile) = draw_profile(&mut rng, &mut episode_rng, options);
     cluster.seed = seed;
     cluster.snapshot = options.snapshot;
     // The words get a stream of their own, so that adding a word to a table
@@ -393,7 +396,8 @@ pub fn generate_with(
         read_words,
     };
     let mut weights: Vec<u64> = profile.fault_weights.iter().map(|&(_, w)| w).collect();
-    weights.extend(profile.episode_weights);
+    let [vote_race, ladder, figure8_commit] = profile.episode_weights;
+    weights.extend([vote_race, ladder]);
     let total_weight: u64 = weights.iter().sum();
     let mut next_fault = around(s.rng, profile.fault_every);
     while s.now < options.duration {
@@ -407,6 +411,14 @@ pub fn generate_with(
         // from the later of the two, and none starts past the end.
         while next_fault <= s.now && s.now < options.duration && total_weight > 0 {
             next_fault = next_fault.max(s.now) + around(s.rng, profile.fault_every);
+            // The later episodes are drawn, and draw, from their own stream:
+            // the main one goes on as it would have without them.
+            if figure8_commit > 0 && episode_rng.between(1, total_weight + figure8_commit) <= figure8_commit {
+                std::mem::swap(s.rng, &mut episode_rng);
+                episodes::figure8_commit(&mut s);
+                std::mem::swap(s.rng, &mut episode_rng);
+                continue;
+            }
             let i = weighted(s.rng, &weights);
             match i.checked_sub(profile.fault_weights.len()) {
                 None => s.fault(profile.fault_weights[i].0),
