@@ -124,6 +124,13 @@ fn digest(log: &Log, index: LogIndex) -> u64 {
     log.digest_at(index).expect("index within the log")
 }
 
+/// Below the later of two logs' snapshot points (§7) at least one of them
+/// holds no digest; that prefix was committed, so it is the same in both and
+/// the search for where they part starts there.
+fn compacted_floor(a: &Log, b: &Log) -> LogIndex {
+    a.snapshot().index.max(b.snapshot().index)
+}
+
 /// The smallest index in `1..=upto` where `same` fails, given that it fails
 /// at `upto`. Prefix digests agree up to some point and differ from there
 /// on, so this is a binary search.
@@ -210,7 +217,8 @@ impl Checker {
             .find(|&o| ev.view(o).log.digest_at(index) == Some(slot.digest));
         let split = other.map(|o| {
             let theirs = ev.view(o).log;
-            first_difference(index, |i| theirs.digest_at(i) == view.log.digest_at(i))
+            let floor = compacted_floor(theirs, view.log);
+            first_difference(index, |i| i < floor || theirs.digest_at(i) == view.log.digest_at(i))
         });
         // Two histories that part at one index clash again at every
         // (index, term) they later share; that is one problem, named by the
@@ -335,7 +343,8 @@ impl Checker {
         let detail = match witness {
             Some(w) => {
                 let old_log = ev.view(w).log;
-                let first = first_difference(mark.last, |i| view.log.digest_at(i) == old_log.digest_at(i));
+                let floor = compacted_floor(old_log, view.log);
+                let first = first_difference(mark.last, |i| i < floor || view.log.digest_at(i) == old_log.digest_at(i));
                 let old = entry_info(ev.view(w), first);
                 let new = entry_info(view, first);
                 let detail = if first > last {
