@@ -50,8 +50,9 @@ const problems = (page, root = 'body') => page.evaluate(async (sel) => {
   }
   // Reachable: scrolled into view, the control itself is what a click hits.
   for (const c of controls) {
-    // A feed line (and the reason button in it) scrolled out of the feed meanwhile is gone, not unreachable.
-    if (!c.isConnected) continue;
+    // A feed line (and the reason button in it) scrolled out of the feed meanwhile is gone, not unreachable;
+    // a control hidden meanwhile (the search's Cancel once it ends) is not drawn at all.
+    if (!c.isConnected || c.getClientRects().length === 0) continue;
     c.scrollIntoView({ block: 'center', inline: 'center' });
     await new Promise((r) => requestAnimationFrame(r));
     const r = box(c);
@@ -145,8 +146,11 @@ test('"Break a rule" open, two rules off in the clock bar and a search running: 
   const env = await open({ viewport: { width: 1280, height: 800 }, query: 'nodes=3' });
   const { page } = env;
   await page.click('#rulesToggle');
+  // Together these two first break at seed 34 at 3 nodes: the search runs on while the widths change.
   await page.check('#rulesList input[data-rule="commit-current-term"]');
-  await page.check('#rulesList input[data-rule="follower-commit-bound"]');
+  await page.check('#rulesList input[data-rule="persist-vote"]');
+  // One worker, so that the page's own thread keeps a core on this 2-core machine.
+  await page.evaluate(() => Object.defineProperty(navigator, 'hardwareConcurrency', { value: 1, configurable: true }));
   await page.click('#cxFind');
   await page.waitForSelector('#cxCancel', { state: 'visible' });
   for (const width of [320, 390, 768, 1024, 1280, 1920]) {
@@ -155,6 +159,6 @@ test('"Break a rule" open, two rules off in the clock bar and a search running: 
     const { out } = await problems(page);
     assert.deepEqual(out, [], `at ${width} px`);
   }
-  await page.click('#cxCancel');
+  if (await page.locator('#cxCancel').isVisible()) await page.click('#cxCancel');
   assert.deepEqual(env.errors, []);
 });
