@@ -13,7 +13,8 @@ import { PhraseError } from './i18n.js';
 
 /** The lessons, in the order they are taught (www/lessons/NAME.txt). */
 export const LESSONS = ['roles-and-terms', 'leader-election', 'split-votes', 'log-replication', 'leader-crash', 'partitions',
-  'quorum-table', 'split-3-3-vs-3-4', 'restart', 'election-restriction', 'figure-8', 'figure-8-rule-off', 'client-redirects',
+  'quorum-table', 'split-3-3-vs-3-4', 'restart', 'restart-keeps-term', 'restart-keeps-log',
+  'election-restriction', 'figure-8', 'figure-8-rule-off', 'client-redirects',
   'etcd-kv', 'zones-2-plus-1', 'stacked-vs-external', 'lease-failover'];
 
 /** Where the lesson files are: beside this module, as the pages and raft-lab.js are. */
