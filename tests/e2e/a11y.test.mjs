@@ -3,7 +3,7 @@
 // canvases show a focus ring; messages and links can be chosen and acted on
 // from the keyboard; the canvas has a text summary for screen readers; the
 // spoken feed says at most one thing a second.
-import { test, after } from 'node:test';
+import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { openPage, waitFor, waitLeader, snapshot } from './helpers.mjs';
@@ -11,7 +11,8 @@ import { openPage, waitFor, waitLeader, snapshot } from './helpers.mjs';
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 let envs = [];
-after(async () => { for (const e of envs) await e.close(); });
+// Each test closes its browsers: a page left running slows every later test.
+afterEach(async () => { for (const e of envs.splice(0)) await e.close(); });
 const open = async (opts) => { const e = await openPage(opts); envs.push(e); return e; };
 
 /** axe-core's violations on the page as "rule: targets" lines. */

@@ -1,11 +1,12 @@
 // Embedding: <raft-lab> elements on demo.html run independent simulations;
 // embed.html takes its options from the hash.
-import { test, after } from 'node:test';
+import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { openPage, waitFor } from './helpers.mjs';
 
 const envs = [];
-after(async () => { for (const e of envs) await e.close(); });
+// Each test closes its browsers: a page left running slows every later test.
+afterEach(async () => { for (const e of envs.splice(0)) await e.close(); });
 
 async function open(opts) {
   const env = await openPage(opts);

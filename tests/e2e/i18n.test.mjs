@@ -3,7 +3,7 @@
 // (docs/why.md) use is in them; the Korean page shows Korean throughout; the
 // language comes from a link, an attribute, the browser, or the menu (and is
 // remembered).
-import { test, after } from 'node:test';
+import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { openPage, waitFor, waitLeader } from './helpers.mjs';
@@ -142,7 +142,8 @@ const englishWords = (page, selector) => page.evaluate(([sel, keep]) => {
 }, [selector, [...KEEP]]);
 
 let open = [];
-after(async () => { for (const e of open) await e.close(); });
+// Each test closes its browsers: a page left running slows every later test.
+afterEach(async () => { for (const e of open.splice(0)) await e.close(); });
 const page = async (opts) => { const e = await openPage(opts); open.push(e); return e; };
 
 test('index.html?lang=ko shows Korean throughout: bar, panels, feed, dialogs, a stop', async () => {

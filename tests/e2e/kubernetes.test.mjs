@@ -3,7 +3,7 @@
 // as the tools print; a bad command or scenario leaves the page as it was;
 // the buttons' actions are recorded, so a copied link reproduces the run;
 // the Korean page is in Korean; axe-core finds no violation.
-import { test, after } from 'node:test';
+import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { openPage, waitFor } from './helpers.mjs';
@@ -12,7 +12,8 @@ const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const ready = () => window.raftlabKube && window.raftlabKube.sim && document.querySelector('#machineButtons button');
 
 let envs = [];
-after(async () => { for (const e of envs) await e.close(); });
+// Each test closes its browsers: a page left running slows every later test.
+afterEach(async () => { for (const e of envs.splice(0)) await e.close(); });
 const open = async (opts) => { const e = await openPage({ path: 'kubernetes.html', ready, ...opts }); envs.push(e); return e; };
 
 /** Plays `ms` of virtual time at once and redraws. */

@@ -2,14 +2,15 @@
 // canvas, every control can be scrolled to and clicked (nothing covers it),
 // nothing makes the page scroll sideways; on a phone the run goes on while
 // the learner scrolls down to the client panels.
-import { test, after } from 'node:test';
+import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { openPage, waitFor, waitLeader } from './helpers.mjs';
 
 const README_EMBED = 'controls=play,step,faults&paused&s=cluster%205%20seed%3D7%0Arun%20until%20leader';
 
 let envs = [];
-after(async () => { for (const e of envs) await e.close(); });
+// Each test closes its browsers: a page left running slows every later test.
+afterEach(async () => { for (const e of envs.splice(0)) await e.close(); });
 const open = async (opts) => { const e = await openPage(opts); envs.push(e); return e; };
 
 /**

@@ -2,13 +2,14 @@
 // first-visit tour (skippable, remembered, keyboard-accessible); the quorum
 // line and the mark on a leader without a reachable quorum; client retries in
 // the operations list and the feed; the log grid sized to its rows.
-import { test, after } from 'node:test';
+import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { openPage, waitFor, waitLeader, snapshot } from './helpers.mjs';
 import { LEGEND } from '../../www/lab-learn.js';
 
 let envs = [];
-after(async () => { for (const e of envs) await e.close(); });
+// Each test closes its browsers: a page left running slows every later test.
+afterEach(async () => { for (const e of envs.splice(0)) await e.close(); });
 const open = async (opts) => { const e = await openPage(opts); envs.push(e); return e; };
 
 test('"What am I looking at?" names and draws every glyph, RequestVote included', async () => {

@@ -2,12 +2,13 @@
 // embed.html#lesson=NAME run a lesson with its panel; a name that is no
 // lesson shows the list of lessons, never a blank embed; a malformed lesson
 // file shows its FILE:LINE:COLUMN error, on lessons.html and in embeds.
-import { test, after } from 'node:test';
+import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { openPage, waitFor } from './helpers.mjs';
 
 let envs = [];
-after(async () => { for (const e of envs) await e.close(); });
+// Each test closes its browsers: a page left running slows every later test.
+afterEach(async () => { for (const e of envs.splice(0)) await e.close(); });
 const open = async (opts) => { const e = await openPage(opts); envs.push(e); return e; };
 
 /** Adds a <raft-lab> with `attrs` to demo.html's main. */

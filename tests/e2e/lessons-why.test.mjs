@@ -4,7 +4,7 @@
 // the engine's own sentence; every section a reason names has its rule's
 // explanation in both languages; and on the page, the feed and the event
 // panel show the reasons, in Korean on a Korean page, each opening its rule.
-import { test, after } from 'node:test';
+import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { openPage, waitFor, waitLeader } from './helpers.mjs';
@@ -98,7 +98,8 @@ test('every section a reason names has its rule explained in both languages', ()
 });
 
 let envs = [];
-after(async () => { for (const e of envs) await e.close(); });
+// Each test closes its browsers: a page left running slows every later test.
+afterEach(async () => { for (const e of envs.splice(0)) await e.close(); });
 
 test('the feed and the event panel show each decision\'s reason, in Korean on a Korean page, and open its rule', async () => {
   for (const lang of ['en', 'ko']) {
@@ -111,9 +112,11 @@ test('the feed and the event panel show each decision\'s reason, in Korean on a 
     assert.match(why, lang === 'en' ? /^S\d became candidate of term \d+: its election timer fired/ : /^S\d: 임기 \d+의 후보자가 됨\./);
     // Paused after a vote: the event panel lists the event's reasons.
     await page.evaluate(() => { window.raftlabUI.setPlaying(false); window.raftlab.timeout(1); window.raftlabUI.redraw(); });
-    await page.click('#step');
-    await waitFor(page, () => document.querySelector('#moment button.why'), undefined, 10_000).catch(() => null);
-    for (let i = 0; i < 30 && !(await page.locator('#moment button.why').count()); i++) await page.click('#step');
+    // Step until an event with a reason is shown (a timer's event has none).
+    for (let i = 0; i < 30 && !(await page.locator('#moment button.why').count()); i++) {
+      await page.click('#step');
+      await page.waitForSelector('#moment button.why', { timeout: 300 }).catch(() => null);
+    }
     const reason = page.locator('#moment button.why').first();
     // The first reason is an election's (§5.x) or, since heartbeats carry the commit index, a follower's commit (Figure 2).
     assert.match(await reason.textContent(), /§5\.\d|Figure 2|그림 2/);

@@ -5,7 +5,7 @@
 // progress is remembered and the address reopens the same step; the lesson
 // waits for its learner at a pause; the Korean page; axe finds no
 // violation.
-import { test, after } from 'node:test';
+import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { openPage, waitFor } from './helpers.mjs';
@@ -13,7 +13,8 @@ import { openPage, waitFor } from './helpers.mjs';
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 let envs = [];
-after(async () => { for (const e of envs) await e.close(); });
+// Each test closes its browsers: a page left running slows every later test.
+afterEach(async () => { for (const e of envs.splice(0)) await e.close(); });
 const open = async (hash, opts = {}) => {
   const e = await openPage({ path: 'lessons.html', hash, ready: () => window.raftlab && window.raftlab.lessonState && window.raftlab.lessonState(), ...opts });
   envs.push(e);

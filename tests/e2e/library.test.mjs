@@ -1,14 +1,15 @@
 // The scenario library on index.html: every teaching scenario in
 // www/scenarios/ can be picked and played, and the comments above the
 // command being played show as a caption, in Korean on the Korean page.
-import { test, after } from 'node:test';
+import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { openPage, waitFor } from './helpers.mjs';
 import { LIBRARY } from '../../www/lab-library.js';
 
 let envs = [];
-after(async () => { for (const e of envs) await e.close(); });
+// Each test closes its browsers: a page left running slows every later test.
+afterEach(async () => { for (const e of envs.splice(0)) await e.close(); });
 const open = async (opts) => { const e = await openPage(opts); envs.push(e); return e; };
 
 test('the library lists exactly the scenario files of www/scenarios, the course notes\' lessons among them', () => {

@@ -1,11 +1,12 @@
 // The URL hash of index.html: a good link starts its scenario; a bad one
 // shows what is wrong, as text, and a default simulation that works.
-import { test, after } from 'node:test';
+import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { openPage, waitLeader, waitFor } from './helpers.mjs';
 
 const envs = [];
-after(async () => { for (const e of envs) await e.close(); });
+// Each test closes its browsers: a page left running slows every later test.
+afterEach(async () => { for (const e of envs.splice(0)) await e.close(); });
 
 async function open(hash, query = 'speed=1') {
   const env = await openPage({ query, hash });
@@ -93,8 +94,9 @@ test('a link whose event cannot be reached says so and keeps its run', async () 
 });
 
 test('a link to a run over its budget stops there and names the limit', async () => {
-  // A heartbeat every microsecond with a second of latency: messages pile up.
-  const text = 'cluster 9 seed=3 election=20s..30s heartbeat=1us latency=1s..2s\nrun 60s\n';
+  // A heartbeat every microsecond with milliseconds of latency: once there is
+  // a leader (within 30 ms of virtual time), messages pile up.
+  const text = 'cluster 9 seed=3 election=20ms..30ms heartbeat=1us latency=2ms..3ms\nrun 60s\n';
   const { page, errors } = await open(`v=1&s=${encodeURIComponent(text)}`);
   await waitFor(page, () => document.getElementById('play').getAttribute('aria-pressed') === 'false', undefined, 60_000);
   const banner = await page.locator('#stopText').textContent();
