@@ -475,21 +475,62 @@ mod tests {
         let command = "an etcdctl command: put, get, del, member list, endpoint status";
         let flag = "a flag: --prefix, --keys-only, --print-value-only, -w table";
         #[rustfmt::skip]
-        let cases: [(&str, usize, &str, &[(&str, &str)], String); 13] = [
+        // The line, the word it names, the expected sentence's key and arguments, the English.
+        type Case = (&'static str, usize, &'static str, &'static [(&'static str, &'static str)], String);
+        let cases: [Case; 13] = [
             ("put /a", 2, "etcdctl.want.keyAndValue", &[], "Error: missing word, expected a key and a value".into()),
             ("put /a 1 2", 3, "etcdctl.want.endOfLine", &[], "Error: unexpected '2', expected end of line".into()),
             ("get", 1, "etcdctl.want.key", &[], "Error: missing word, expected a key".into()),
             ("del", 1, "etcdctl.want.key", &[], "Error: missing word, expected a key".into()),
-            ("get /a --frobnicate", 2, "etcdctl.want.flag", &[], format!("Error: unexpected '--frobnicate', expected {flag}")),
-            ("put /a 1 --prefix", 3, "etcdctl.want.noFlag", &[("flag", "--prefix"), ("command", "put")],
-                "Error: unexpected '--prefix', expected no --prefix with etcdctl put".into()),
-            ("del --keys-only /a", 1, "etcdctl.want.noFlag", &[("flag", "--keys-only"), ("command", "del")],
-                "Error: unexpected '--keys-only', expected no --keys-only with etcdctl del".into()),
-            ("member show", 1, "etcdctl.want.subcommand", &[("word", "list")], "Error: unexpected 'show', expected 'list'".into()),
-            ("endpoint", 1, "etcdctl.want.subcommand", &[("word", "status")], "Error: missing word, expected 'status'".into()),
-            ("member list now", 2, "etcdctl.want.endOfLine", &[], "Error: unexpected 'now', expected end of line".into()),
-            ("member list -w json", 3, "etcdctl.want.format", &[],
-                "Error: unexpected 'json', expected an output format: simple or table".into()),
+            (
+                "get /a --frobnicate",
+                2,
+                "etcdctl.want.flag",
+                &[],
+                format!("Error: unexpected '--frobnicate', expected {flag}"),
+            ),
+            (
+                "put /a 1 --prefix",
+                3,
+                "etcdctl.want.noFlag",
+                &[("flag", "--prefix"), ("command", "put")],
+                "Error: unexpected '--prefix', expected no --prefix with etcdctl put".into(),
+            ),
+            (
+                "del --keys-only /a",
+                1,
+                "etcdctl.want.noFlag",
+                &[("flag", "--keys-only"), ("command", "del")],
+                "Error: unexpected '--keys-only', expected no --keys-only with etcdctl del".into(),
+            ),
+            (
+                "member show",
+                1,
+                "etcdctl.want.subcommand",
+                &[("word", "list")],
+                "Error: unexpected 'show', expected 'list'".into(),
+            ),
+            (
+                "endpoint",
+                1,
+                "etcdctl.want.subcommand",
+                &[("word", "status")],
+                "Error: missing word, expected 'status'".into(),
+            ),
+            (
+                "member list now",
+                2,
+                "etcdctl.want.endOfLine",
+                &[],
+                "Error: unexpected 'now', expected end of line".into(),
+            ),
+            (
+                "member list -w json",
+                3,
+                "etcdctl.want.format",
+                &[],
+                "Error: unexpected 'json', expected an output format: simple or table".into(),
+            ),
             ("watch /a", 0, "etcdctl.want.command", &[], format!("Error: unexpected 'watch', expected {command}")),
             ("", 0, "etcdctl.want.command", &[], format!("Error: missing word, expected {command}")),
         ];
