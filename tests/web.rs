@@ -479,7 +479,10 @@ fn etcdctl_get_prefix_lists_what_etcdctl_put_wrote() {
     assert_eq!(lab.etcdctl(s("get / --prefix --keys-only")).unwrap(), ["/registry/pods/a", "/registry/pods/b"]);
     assert_eq!(lab.etcdctl(s("member list")).unwrap().len(), 3);
     let e = lab.etcdctl(s("etcdctl get")).unwrap_err();
-    assert!(error_text(e).starts_with("Error: missing word, expected a key"));
+    // A sentence for the page's language (etcdctl.*), with the English as its message.
+    assert_eq!(get(&e, "key").as_string().as_deref(), Some("etcdctl.error"));
+    assert_eq!(get(&get(&get(&e, "args"), "error"), "key").as_string().as_deref(), Some("etcdctl.missing"));
+    assert_eq!(error_text(e), "Error: missing word, expected a key");
     // The console's requests are journaled: the recorded run holds them.
     let text = lab.recorded_scenario().unwrap();
     assert!(text.contains("\netcdctl put /registry/pods/a running\n"), "{text}");

@@ -1,6 +1,8 @@
 // The console of the Kubernetes view: `etcdctl ...` and `kubectl get leases
 // -n kube-system` typed by the user, answered as the tools print it. A bad
-// command prints its error in the console and changes nothing else.
+// command prints its error in the console and changes nothing else; an
+// etcdctl line it refuses throws a sentence (`key`, `args`: etcdctl.*),
+// printed in the page's language.
 import { isPanic, message } from './lab-errors.js';
 
 const KEPT_LINES = 400; // of output, so a long session does not grow the page without bound
@@ -41,7 +43,7 @@ export function wireConsole({ form, input, out, sim, t, after, fatal }) {
       if (!lines.length) print(t('kube.consoleNothing'), 'muted');
     } catch (e) {
       if (isPanic(e)) { fatal(e); return; }
-      print(message(e), 'error');
+      print(e && e.key ? t(e.key, e.args) : message(e), 'error');
     }
     after();
   };

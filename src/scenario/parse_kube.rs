@@ -277,12 +277,10 @@ pub(super) fn etcdctl(c: &mut Cursor) -> Result<Command, ParseError> {
     let texts: Vec<&str> = words.iter().map(|w| w.text).collect();
     match etcdctl::parse(&texts) {
         Ok(call) => Ok(Command::Etcdctl(call)),
+        // What etcdctl wanted there, in the console's words (`etcdctl.want.*`).
         Err(e) => match words.get(e.word) {
-            // etcdctl's own words for what it wanted, as etcdctl prints them.
-            Some(w) => Err(w.error(Msg::new("parse.want.etcdctl", "{expected}").text("expected", e.expected))),
-            None => Err(c
-                .word(&Msg::new("parse.want.etcdctl", "{expected}").text("expected", e.expected))
-                .expect_err("no words left")),
+            Some(w) => Err(w.error(e.expected)),
+            None => Err(c.word(&e.expected).expect_err("no words left")),
         },
     }
 }

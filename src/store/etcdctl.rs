@@ -14,6 +14,7 @@
 use std::fmt;
 
 use super::request::{Keys, Reply, Request, Response};
+use crate::util::Msg;
 
 /// What etcdctl's `--command-timeout` defaults to.
 pub const COMMAND_TIMEOUT_US: u64 = 5_000_000;
@@ -48,19 +49,42 @@ pub enum Call {
 }
 
 /// A word of the command line that etcdctl would not accept: its position
-/// among the words given to [`parse`], and what was expected there.
+/// among the words given to [`parse`], and what was expected there (a
+/// sentence, so that the page words it in its language).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CallError {
     /// Index into the words; `words.len()` when a word is missing.
     pub word: usize,
-    pub expected: String,
+    pub expected: Msg,
 }
 
-const COMMANDS: &str = "an etcdctl command: put, get, del, member list, endpoint status";
+impl CallError {
+    /// What the console prints for the refused line `words`, in etcdctl's
+    /// manner: `Error: unexpected 'show', expected 'list'`.
+    pub fn msg(&self, words: &[&str]) -> Msg {
+        let why = match words.get(self.word) {
+            Some(w) => Msg::new("etcdctl.unexpected", "unexpected '{word}', expected {expected}").text("word", *w),
+            None => Msg::new("etcdctl.missing", "missing word, expected {expected}"),
+        };
+        refused(why.msg("expected", self.expected.clone()))
+    }
+}
+
+/// `Error: ...`, as etcdctl introduces a line it refuses.
+pub fn refused(why: Msg) -> Msg {
+    Msg::new("etcdctl.error", "Error: {error}").msg("error", why)
+}
+
+const COMMANDS: Msg =
+    Msg::new("etcdctl.want.command", "an etcdctl command: put, get, del, member list, endpoint status");
+const FLAGS: Msg = Msg::new("etcdctl.want.flag", "a flag: --prefix, --keys-only, --print-value-only, -w table");
+const FORMATS: Msg = Msg::new("etcdctl.want.format", "an output format: simple or table");
+const KEY: Msg = Msg::new("etcdctl.want.key", "a key");
+const END: Msg = Msg::new("etcdctl.want.endOfLine", "end of line");
 
 /// Reads the words after `etcdctl`.
 pub fn parse(words: &[&str]) -> Result<Call, CallError> {
-    let err = |word: usize, expected: &str| CallError { word, expected: expected.to_string() };
+    let err = |word: usize, expected: Msg| CallError { word, expected };
     let mut args: Vec<(usize, &str)> = Vec::new();
     let (mut prefix, mut keys_only, mut value_only, mut format) = (false, false, false, None);
     let mut i = 0;
@@ -79,9 +103,7 @@ pub fn parse(words: &[&str]) -> Result<Call, CallError> {
             _ if w.starts_with("--write-out=") || w.starts_with("-w=") => {
                 format = Some((i, w.split_once('=').map_or("", |(_, f)| f)));
             }
-            _ if w.starts_with('-') => {
-                return Err(err(i, "a flag: --prefix, --keys-only, --print-value-only, -w table"))
-            }
+            _ if w.starts_with('-') => return Err(err(i, FLAGS)),
             _ => args.push((i, w)),
         }
         i += 1;
@@ -90,7 +112,7 @@ pub fn parse(words: &[&str]) -> Result<Call, CallError> {
         None => Format::Simple,
         Some((_, "simple")) => Format::Simple,
         Some((_, "table")) => Format::Table,
-        Some((i, _)) => return Err(err(i, "an output format: simple or table")),
+        Some((i, _)) => return Err(err(i, FORMATS)),
     };
     let Some(&(c, command)) = args.first() else {
         return Err(err(words.len(), COMMANDS));
@@ -101,15 +123,16 @@ pub fn parse(words: &[&str]) -> Result<Call, CallError> {
         match names.iter().zip(given).zip(ok).find(|((_, given), ok)| *given && !**ok) {
             Some(((name, _), _)) => {
                 let at = words.iter().position(|w| w == name).unwrap_or(c);
-                Err(err(at, &format!("no {name} with etcdctl {command}")))
+                let no = Msg::new("etcdctl.want.noFlag", "no {flag} with etcdctl {command}");
+                Err(err(at, no.text("flag", *name).text("command", command)))
             }
             None => Ok(()),
         }
     };
-    let positional = |n: usize, what: &str| -> Result<Vec<&str>, CallError> {
+    let positional = |n: usize, what: Msg| -> Result<Vec<&str>, CallError> {
         let rest: Vec<(usize, &str)> = args[1..].to_vec();
         if rest.len() > n {
-            return Err(err(rest[n].0, "end of line"));
+            return Err(err(rest[n].0, END));
         }
         if rest.len() < n {
             return Err(err(words.len(), what));
@@ -125,13 +148,13 @@ pub fn parse(words: &[&str]) -> Result<Call, CallError> {
         "put" => {
             flag_misused(&[false, false, false])?;
             kv_format(format)?;
-            let a = positional(2, "a key and a value")?;
+            let a = positional(2, Msg::new("etcdctl.want.keyAndValue", "a key and a value"))?;
             Call::Kv { request: Request::put(a[0], a[1]), print: Print::default() }
         }
         "get" => {
             flag_misused(&[true, true, true])?;
             kv_format(format)?;
-            let a = positional(1, "a key")?;
+            let a = positional(1, KEY)?;
             let keys = keys(a[0]);
             let request = Request::Range(super::RangeRequest { keys, keys_only });
             Call::Kv { request, print: Print { value_only } }
@@ -139,19 +162,20 @@ pub fn parse(words: &[&str]) -> Result<Call, CallError> {
         "del" => {
             flag_misused(&[true, false, false])?;
             kv_format(format)?;
-            let a = positional(1, "a key")?;
+            let a = positional(1, KEY)?;
             Call::Kv { request: Request::delete(keys(a[0])), print: Print::default() }
         }
         "member" | "endpoint" => {
             flag_misused(&[false, false, false])?;
-            let (sub, expected) = if command == "member" { ("list", "'list'") } else { ("status", "'status'") };
+            let sub = if command == "member" { "list" } else { "status" };
+            let expected = Msg::new("etcdctl.want.subcommand", "'{word}'").text("word", sub);
             match args.get(1) {
                 Some((_, s)) if *s == sub => {}
                 Some((i, _)) => return Err(err(*i, expected)),
                 None => return Err(err(words.len(), expected)),
             }
             if let Some((i, _)) = args.get(2) {
-                return Err(err(*i, "end of line"));
+                return Err(err(*i, END));
             }
             if command == "member" {
                 Call::MemberList(format)
@@ -409,6 +433,7 @@ pub fn humanize_bytes(s: u64) -> String {
 mod tests {
     use super::*;
     use crate::store::{KeyValue, RangeRequest};
+    use crate::util::msg::MsgArg;
 
     fn call(line: &str) -> Result<Call, CallError> {
         parse(&line.split_whitespace().collect::<Vec<_>>())
@@ -443,18 +468,87 @@ mod tests {
         assert_eq!((keys, keys_only), (Keys::Prefix("/p".into()), true));
     }
 
+    /// Each refused line: the word named, what was expected (its catalogue
+    /// key and arguments) and the English the CLI and the console print.
     #[test]
-    fn a_wrong_word_is_named_by_position() {
-        let at = |line: &str| call(line).unwrap_err().word;
-        assert_eq!(at("put /a"), 2);
-        assert_eq!(at("put /a 1 2"), 3);
-        assert_eq!(at("get"), 1);
-        assert_eq!(at("get /a --frobnicate"), 2);
-        assert_eq!(at("put /a 1 --prefix"), 3);
-        assert_eq!(at("member show"), 1);
-        assert_eq!(at("member list -w json"), 3);
-        assert_eq!(at("watch /a"), 0);
-        assert_eq!(at(""), 0);
+    fn a_wrong_word_is_named_by_position_with_a_sentence_for_the_page() {
+        let command = "an etcdctl command: put, get, del, member list, endpoint status";
+        let flag = "a flag: --prefix, --keys-only, --print-value-only, -w table";
+        #[rustfmt::skip]
+        // The line, the word it names, the expected sentence's key and arguments, the English.
+        type Case = (&'static str, usize, &'static str, &'static [(&'static str, &'static str)], String);
+        let cases: [Case; 13] = [
+            ("put /a", 2, "etcdctl.want.keyAndValue", &[], "Error: missing word, expected a key and a value".into()),
+            ("put /a 1 2", 3, "etcdctl.want.endOfLine", &[], "Error: unexpected '2', expected end of line".into()),
+            ("get", 1, "etcdctl.want.key", &[], "Error: missing word, expected a key".into()),
+            ("del", 1, "etcdctl.want.key", &[], "Error: missing word, expected a key".into()),
+            (
+                "get /a --frobnicate",
+                2,
+                "etcdctl.want.flag",
+                &[],
+                format!("Error: unexpected '--frobnicate', expected {flag}"),
+            ),
+            (
+                "put /a 1 --prefix",
+                3,
+                "etcdctl.want.noFlag",
+                &[("flag", "--prefix"), ("command", "put")],
+                "Error: unexpected '--prefix', expected no --prefix with etcdctl put".into(),
+            ),
+            (
+                "del --keys-only /a",
+                1,
+                "etcdctl.want.noFlag",
+                &[("flag", "--keys-only"), ("command", "del")],
+                "Error: unexpected '--keys-only', expected no --keys-only with etcdctl del".into(),
+            ),
+            (
+                "member show",
+                1,
+                "etcdctl.want.subcommand",
+                &[("word", "list")],
+                "Error: unexpected 'show', expected 'list'".into(),
+            ),
+            (
+                "endpoint",
+                1,
+                "etcdctl.want.subcommand",
+                &[("word", "status")],
+                "Error: missing word, expected 'status'".into(),
+            ),
+            (
+                "member list now",
+                2,
+                "etcdctl.want.endOfLine",
+                &[],
+                "Error: unexpected 'now', expected end of line".into(),
+            ),
+            (
+                "member list -w json",
+                3,
+                "etcdctl.want.format",
+                &[],
+                "Error: unexpected 'json', expected an output format: simple or table".into(),
+            ),
+            ("watch /a", 0, "etcdctl.want.command", &[], format!("Error: unexpected 'watch', expected {command}")),
+            ("", 0, "etcdctl.want.command", &[], format!("Error: missing word, expected {command}")),
+        ];
+        for (line, word, key, args, english) in cases {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            let e = parse(&words).unwrap_err();
+            assert_eq!((e.word, e.expected.key), (word, key), "{line}");
+            let texts: Vec<(&str, MsgArg)> = args.iter().map(|(n, v)| (*n, MsgArg::Text(v.to_string()))).collect();
+            assert_eq!(e.expected.args, texts, "{line}");
+            let msg = e.msg(&words);
+            assert_eq!(msg.key, "etcdctl.error", "{line}");
+            let Some(MsgArg::Msg(why)) = msg.get("error") else { panic!("{line}: {msg:?}") };
+            let missing = word == words.len();
+            assert_eq!(why.key, if missing { "etcdctl.missing" } else { "etcdctl.unexpected" }, "{line}");
+            assert_eq!(why.get("word"), words.get(word).map(|w| MsgArg::Text(w.to_string())).as_ref(), "{line}");
+            assert_eq!(why.get("expected"), Some(&MsgArg::Msg(Box::new(e.expected.clone()))), "{line}");
+            assert_eq!(msg.to_string(), english, "{line}");
+        }
     }
 
     #[test]

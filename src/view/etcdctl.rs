@@ -11,34 +11,43 @@ use crate::raft::RequestId;
 use crate::scenario::runner::{etcdctl_answer, etcdctl_state, Runner, Trace};
 use crate::scenario::{Command, Step};
 use crate::sim::{UserAction, World, WorldConfig};
-use crate::store::etcdctl::{self, Call, COMMAND_TIMEOUT_US};
+use crate::store::etcdctl::{self, refused, Call, COMMAND_TIMEOUT_US};
+use crate::util::msg::{code, Msg};
 
 use super::session::Session;
 
+const HASH: Msg = Msg::new(
+    "etcdctl.hash",
+    "'{word}' holds '#', which starts a comment in a scenario, so a recorded run could not carry it",
+);
+
 /// Reads a console line, with or without the leading `etcdctl`. Errors read
-/// as etcdctl's: `Error: ...`.
-pub fn parse_line(line: &str) -> Result<Call, String> {
+/// as etcdctl's, `Error: ...`, and are sentences the page words in its
+/// language (the English is the CLI's).
+pub fn parse_line(line: &str) -> Result<Call, Msg> {
     let mut words: Vec<&str> = line.split_whitespace().collect();
     if words.first() == Some(&"etcdctl") {
         words.remove(0);
     }
     if let Some(w) = words.iter().find(|w| w.contains('#')) {
-        return Err(format!(
-            "Error: '{w}' holds '#', which starts a comment in a scenario, so a recorded run could not carry it"
-        ));
+        return Err(refused(HASH.text("word", *w)));
     }
-    etcdctl::parse(&words).map_err(|e| match words.get(e.word) {
-        Some(w) => format!("Error: unexpected '{w}', expected {}", e.expected),
-        None => format!("Error: missing word, expected {}", e.expected),
-    })
+    etcdctl::parse(&words).map_err(|e| e.msg(&words))
+}
+
+/// What the members' state reads as, for `member list` and `endpoint
+/// status`; its only error is an internal one, which reads the same in
+/// every language.
+fn state(world: &World, call: &Call) -> Result<Vec<String>, Msg> {
+    etcdctl_state(world, call).map_err(code)
 }
 
 /// Runs one etcdctl command line against `world` and returns what etcdctl
 /// prints.
-pub fn run(world: &mut World, line: &str) -> Result<Vec<String>, String> {
+pub fn run(world: &mut World, line: &str) -> Result<Vec<String>, Msg> {
     let call = parse_line(line)?;
     if !matches!(call, Call::Kv { .. }) {
-        return etcdctl_state(world, &call);
+        return state(world, &call);
     }
     let stand_in = World::new(WorldConfig::with_nodes(1, 0)).expect("a one-node cluster is valid");
     let mut runner = Runner::with_world(std::mem::replace(world, stand_in), Trace::Notable);
@@ -46,19 +55,20 @@ pub fn run(world: &mut World, line: &str) -> Result<Vec<String>, String> {
     let step = Step { line: 0, column: 1, text: command.to_string(), command, expected: None };
     let result = runner.execute(&step);
     *world = runner.into_world();
-    result.map_err(|(_, e)| e)
+    result.map_err(|(_, e)| code(e))
 }
 
 impl Session {
     /// The console's etcdctl: as [`run`], in the session (a request forks
     /// the run when taken in the past, and the events it waits for are
     /// recorded in the feed and on the timeline like any others).
-    pub fn etcdctl(&mut self, line: &str) -> Result<Vec<String>, String> {
+    pub fn etcdctl(&mut self, line: &str) -> Result<Vec<String>, Msg> {
         let call = parse_line(line)?;
         if !matches!(call, Call::Kv { .. }) {
-            return etcdctl_state(self.world(), &call);
+            return state(self.world(), &call);
         }
-        self.act(UserAction::Etcdctl(call.clone())).map_err(|e| e.to_string())?;
+        // Only a call that is not a request fails here, and it was answered above.
+        self.act(UserAction::Etcdctl(call.clone())).map_err(|e| code(e.to_string()))?;
         let op = self.world().client().op_count() as RequestId;
         let deadline = self.world().now() + COMMAND_TIMEOUT_US;
         let done = |s: &Session| s.world().client().op(op).is_some_and(|o| o.is_done());
@@ -86,6 +96,7 @@ mod tests {
     use super::*;
     use crate::scenario::parse;
     use crate::sim::SECOND;
+    use crate::util::msg::MsgArg;
 
     fn leader_world() -> World {
         let mut w = World::new(WorldConfig::with_nodes(3, 2)).unwrap();
@@ -101,8 +112,24 @@ mod tests {
         assert_eq!(run(&mut w, "get --prefix /registry").unwrap(), ["/registry/a", "1", "/registry/b", "2"]);
         assert_eq!(run(&mut w, "get /registry --prefix --keys-only").unwrap(), ["/registry/a", "/registry/b"]);
         assert_eq!(run(&mut w, "member list").unwrap().len(), 3);
-        assert!(run(&mut w, "get").unwrap_err().starts_with("Error: missing word, expected a key"));
-        assert!(run(&mut w, "put a#b 1").unwrap_err().contains("'#'"));
+        assert!(run(&mut w, "get").unwrap_err().to_string().starts_with("Error: missing word, expected a key"));
+        assert!(run(&mut w, "put a#b 1").unwrap_err().to_string().contains("'#'"));
+    }
+
+    #[test]
+    fn a_refused_line_is_a_sentence_whose_english_is_etcdctls() {
+        let e = parse_line("etcdctl put a#b 1").unwrap_err();
+        let Some(MsgArg::Msg(why)) = e.get("error") else { panic!("{e:?}") };
+        assert_eq!(
+            (e.key, why.key, why.get("word")),
+            ("etcdctl.error", "etcdctl.hash", Some(&MsgArg::Text("a#b".into())))
+        );
+        assert_eq!(
+            e.to_string(),
+            "Error: 'a#b' holds '#', which starts a comment in a scenario, so a recorded run could not carry it"
+        );
+        let e = parse_line("etcdctl member show").unwrap_err();
+        assert_eq!(e.to_string(), "Error: unexpected 'show', expected 'list'");
     }
 
     #[test]

@@ -65,18 +65,41 @@ fn engine_sentences() -> Vec<(String, String, String)> {
 
 #[test]
 fn every_engine_sentence_is_a_listed_key_with_the_same_english_in_en_js() {
-    let catalogue = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/www/i18n/en.js")).unwrap();
-    let english = |key: &str| {
+    let read =
+        |lang: &str| std::fs::read_to_string(format!("{}/www/i18n/{lang}.js", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let (en_js, ko_js) = (read("en"), read("ko"));
+    let text = |catalogue: &str, key: &str| {
         let line = catalogue.lines().find(|l| l.trim_start().starts_with(&format!("'{key}': ")))?;
         literal(line.trim_start()[key.len() + 4..].trim_start()).map(|(text, _)| text)
     };
+    // The `{name}`s of a template, sorted: a translation fills in the same arguments.
+    fn names(template: &str) -> Vec<&str> {
+        let mut names: Vec<&str> =
+            template.split('{').skip(1).filter_map(|s| s.split_once('}').map(|(name, _)| name)).collect();
+        names.sort_unstable();
+        names
+    }
     let found = engine_sentences();
     assert!(found.len() > 150, "found {} sentences", found.len());
     for (file, key, en) in &found {
         assert!(KEYS.contains(&key.as_str()), "{key} ({file}) is not in KEYS");
-        assert_eq!(english(key).as_deref(), Some(en.as_str()), "{key} ({file}): en.js differs from the Rust English");
+        assert_eq!(
+            text(&en_js, key).as_deref(),
+            Some(en.as_str()),
+            "{key} ({file}): en.js differs from the Rust English"
+        );
+        let ko = text(&ko_js, key).unwrap_or_else(|| panic!("{key} ({file}) is not in ko.js"));
+        assert_eq!(names(&ko), names(en), "{key} ({file}): ko.js fills in other arguments than the English");
     }
-    for key in ["parse.unexpected", "parse.missing", "parse.want.duration", "v.twoLeaders", "word.code"] {
+    for key in [
+        "parse.unexpected",
+        "parse.missing",
+        "parse.want.duration",
+        "v.twoLeaders",
+        "word.code",
+        "etcdctl.error",
+        "etcdctl.want.noFlag",
+    ] {
         assert!(found.iter().any(|(_, k, _)| k == key), "{key} not found in the sources");
     }
 }
@@ -114,6 +137,21 @@ fn a_parse_error_and_a_violation_reach_the_page_as_listed_keys() {
     let p = effect(&Effect::Violation(v.clone()));
     assert_eq!(keys(&p), ["fx.violation", "inv.electionSafety", "v.twoLeaders"]);
     assert!(keys(&p).iter().all(|k| KEYS.contains(k)));
+    // etcdctl's words, in a scenario's parse error and in the console's `Error: ...`.
+    let error = crate::scenario::parse("cluster 3\netcdctl get /a --frob\n").unwrap_err();
+    assert_eq!(keys(&from_msg(&error.msg())), ["parse.unexpected", "etcdctl.want.flag"]);
+    assert_eq!(
+        error.to_string(),
+        "2:16: unexpected '--frob', expected a flag: --prefix, --keys-only, --print-value-only, -w table"
+    );
+    let refused = crate::view::etcdctl::parse_line("etcdctl put /a 1 --prefix").unwrap_err();
+    let p = from_msg(&refused);
+    assert_eq!(keys(&p), ["etcdctl.error", "etcdctl.unexpected", "etcdctl.want.noFlag"]);
+    assert!(keys(&p).iter().all(|k| KEYS.contains(k)));
+    assert_eq!(
+        serde_json::to_string(&p).unwrap(),
+        r#"{"key":"etcdctl.error","args":{"error":{"key":"etcdctl.unexpected","args":{"word":"--prefix","expected":{"key":"etcdctl.want.noFlag","args":{"flag":"--prefix","command":"put"}}}}}}"#
+    );
 }
 
 #[test]

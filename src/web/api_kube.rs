@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 use crate::sim::UserAction;
 use crate::view::quorum;
 
-use super::api::{err, sim, to_js, Js, RaftLab};
+use super::api::{err, msg_error, sim, to_js, Js, RaftLab};
 use super::args::arg;
 
 /// The quorum table, for the .d.ts (`quorum()`).
@@ -25,10 +25,12 @@ impl RaftLab {
     /// etcdctl's 5 s command timeout: the simulation's clock moves on
     /// meanwhile. `member list` and `endpoint status` (`-w table` for
     /// tables) answer at once. Throws `Error: ...` for a line etcdctl would
-    /// refuse.
+    /// refuse: an `Error` whose `message` is the English and which carries
+    /// the sentence's `key` and `args` (`etcdctl.error`), for the page's
+    /// language.
     pub fn etcdctl(&mut self, #[wasm_bindgen(unchecked_param_type = "string")] line: JsValue) -> Js<Vec<String>> {
         let line = arg!("etcdctl", line).string()?;
-        Ok(self.session.etcdctl(&line).map_err(err)?)
+        self.session.etcdctl(&line).map_err(|e| msg_error(&e))
     }
 
     /// `kubectl get leases -n kube-system` (with or without the word
