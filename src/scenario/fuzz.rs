@@ -252,4 +252,25 @@ mod tests {
         // runs through like any other seed.
         assert_eq!(run_text(2, panicked.scenario_text.clone()).verdict, Verdict::Passed);
     }
+
+    /// Seed 1512 at 7 nodes (`checkquorum=on` without PreVote, 3 % loss,
+    /// 5 % drift): the recovery write commits, then a follower that missed
+    /// two heartbeats deposes the leader (§9.6's disruption) just before
+    /// the value is read. Read at once, there is no leader; the recovery
+    /// phase waits for the next one, and the run passes.
+    #[test]
+    fn s9_6_recovery_waits_for_a_new_leader_before_reading_seed_1512() {
+        let options = FuzzOptions { nodes: 7, ..FuzzOptions::default() };
+        let text = fuzz_swarm::generate(1512, &options).to_text();
+        assert!(
+            text.starts_with("cluster 7 seed=1512 ") && text.contains(" checkquorum=on ") && !text.contains("prevote")
+        );
+        assert_eq!(run_text(1512, text.clone()).verdict, Verdict::Passed);
+        let wait = "\nrun until leader\nexpect value recovered yes";
+        assert!(text.contains(wait));
+        let read_at_once = text.replace(wait, "\nexpect value recovered yes");
+        let run = run_text(1512, read_at_once);
+        assert_eq!(run.verdict, Verdict::Liveness);
+        assert!(run.failure.unwrap().message.contains("there is no leader now"));
+    }
 }
