@@ -19,6 +19,7 @@ mod kube_world;
 mod network;
 mod rng;
 mod timeline;
+mod user_actions;
 mod world;
 
 use std::fmt;
