@@ -3,6 +3,11 @@
 //! It stops at the first error: a scenario with an error does not start, so
 //! there is nothing to gain from recovering, and one precise message is
 //! easier for a course author than a cascade.
+//!
+//! Beside it, by concern: the `cluster` line and its options
+//! (`parse_cluster.rs`), the network's faults and links (`parse_network.rs`),
+//! the expectations (`parse_expect.rs`, `parse_history.rs`), the control
+//! plane's forms (`parse_kube.rs`).
 
 // Declared here rather than in mod.rs so that the module tree of
 // `scenario` stays `ast` + `parse`.
@@ -10,21 +15,24 @@
 mod history;
 #[path = "lexer.rs"]
 pub(crate) mod lexer;
+#[path = "parse_cluster.rs"]
+mod parse_cluster;
 #[path = "parse_expect.rs"]
 mod parse_expect;
 #[path = "parse_kube.rs"]
 mod parse_kube;
+#[path = "parse_network.rs"]
+mod parse_network;
 
 use super::ast::{
-    ClusterSpec, Command, Expected, LinkKind, NodeRef, ParseError, Scenario, ShowWhat, Step, DEFAULT_WITHIN, MAX_STEP,
+    ClusterSpec, Command, Expected, NodeRef, ParseError, Scenario, ShowWhat, Step, DEFAULT_WITHIN, MAX_STEP,
 };
 use crate::kube::KubeSpec;
-use crate::raft::{MessageKind, NodeId, ReadMode, Rule, MAX_NODES};
-use crate::sim::{Breakpoint, Micros, BREAKPOINT_NAMES, MAX_DRIFT_PPM};
+use crate::raft::{MessageKind, NodeId, ReadMode, Rule};
+use crate::sim::{Breakpoint, BREAKPOINT_NAMES};
 use crate::util::Msg;
-use lexer::{
-    check_controls, check_invisible, duration, percent, quoted, range, uint, uint_word, Cursor, Line, Word, DURATION,
-};
+use lexer::{check_controls, check_invisible, duration, quoted, uint, uint_word, Cursor, Line, Word, DURATION};
+use parse_network::Ends;
 
 pub use lexer::{is_invisible, lines, shown};
 
@@ -68,15 +76,6 @@ const KEYWORDS: [&str; 29] = [
     "unbreak",
     "rule",
 ];
-const MESSAGE_TYPE: Msg = Msg::new(
-    "parse.want.messageType",
-    "a message type: RequestVote, RequestVoteReply, AppendEntries, AppendEntriesReply, \
-                            PreVote, PreVoteReply, TimeoutNow, InstallSnapshot, InstallSnapshotReply, any",
-);
-const OPTIONS: Msg = Msg::new(
-    "parse.want.option",
-    "an option: seed, election, heartbeat, latency, loss, prevote, checkquorum, disk, drift, snapshot",
-);
 const END: Msg = Msg::new("parse.want.endOfLine", "end of line");
 const FIRST: Msg = Msg::new("parse.want.firstCommand", "'cluster N' or 'kubernetes ...' as the first command");
 
@@ -110,7 +109,7 @@ pub fn parse(text: &str) -> Result<Scenario, ParseError> {
         let Some(parser) = parser.as_mut() else {
             let spec = match first.text {
                 "kubernetes" => parse_kube::header(&line)?,
-                _ => parse_cluster(&line)?,
+                _ => parse_cluster::cluster_line(&line)?,
             };
             parser = Some(Parser { nodes: spec.nodes, breakpoints: Vec::new(), kube: spec.kube.clone() });
             cluster = Some((spec, line.number));
@@ -170,113 +169,6 @@ fn separator_error(raw: &str, line: u32, expected: Msg) -> ParseError {
     ParseError { line, column, word: SEPARATOR.into(), expected }
 }
 
-fn parse_cluster(line: &Line) -> Result<ClusterSpec, ParseError> {
-    let size = Msg::new("parse.want.clusterSize", "a cluster size 1..{max}").num("max", MAX_NODES as u64);
-    let mut c = Cursor::new(line);
-    let first = c.word(&FIRST)?;
-    if first.text != "cluster" {
-        return Err(first.error(FIRST));
-    }
-    let n = c.word(&size)?;
-    let mut spec = match uint(n.text) {
-        Some(v) if (1..=MAX_NODES as u64).contains(&v) => ClusterSpec::new(v as u8),
-        _ => return Err(n.error(size)),
-    };
-    let mut seen: Vec<&str> = Vec::new();
-    while let Some(w) = c.next() {
-        let Some((key, value)) = w.text.split_once('=').filter(|(k, _)| !k.is_empty()) else {
-            return Err(
-                w.error(Msg::new("parse.want.optionLike", "an option like seed=7, election=150..300ms or loss=5%"))
-            );
-        };
-        let name = w.sub(0, key.len());
-        let v = w.tail(key.len() + 1);
-        if !["seed", "election", "heartbeat", "latency", "loss", "prevote", "checkquorum", "disk", "drift", "snapshot"]
-            .contains(&key)
-        {
-            return Err(name.error(OPTIONS));
-        }
-        if seen.contains(&key) {
-            return Err(name.error(Msg::new("parse.want.optionOnce", "each option at most once")));
-        }
-        seen.push(key);
-        if value.is_empty() {
-            return Err(w.error(Msg::new("parse.want.valueAfter", "a value after '{key}='").text("key", key)));
-        }
-        cluster_option(&mut spec, key, &v)?;
-    }
-    Ok(spec)
-}
-
-/// One option of the `cluster` line (also taken by the `kubernetes` one):
-/// `key` with its value `v`; an unknown key is an error expecting [`OPTIONS`].
-fn cluster_option(spec: &mut ClusterSpec, key: &str, v: &Word) -> Result<(), ParseError> {
-    match key {
-        "seed" => spec.seed = uint_word(v, &Msg::new("parse.want.seed", "a seed like 7"))?,
-        "election" => {
-            spec.election = range(v)?;
-            if spec.election.0 == 0 {
-                return Err(
-                    v.error(Msg::new("parse.want.electionAboveZero", "an election timeout above 0, like 150..300ms"))
-                );
-            }
-        }
-        "heartbeat" => {
-            spec.heartbeat = duration(v)?;
-            // A zero interval would fire forever at one instant.
-            if spec.heartbeat == 0 {
-                return Err(
-                    v.error(Msg::new("parse.want.heartbeatAboveZero", "a heartbeat interval above 0, like 50ms"))
-                );
-            }
-        }
-        "latency" => spec.latency = range(v)?,
-        "loss" => spec.loss_ppm = percent(v)?,
-        "prevote" => spec.prevote = on_off(v)?,
-        "checkquorum" => spec.check_quorum = on_off(v)?,
-        "disk" => spec.disk = range_or_duration(v)?,
-        "drift" => {
-            spec.drift_ppm = percent(v)?;
-            if spec.drift_ppm > MAX_DRIFT_PPM {
-                return Err(v.error(Msg::new("parse.want.driftAtMost", "a clock drift of at most 50%, like 2%")));
-            }
-        }
-        "snapshot" => {
-            const EVERY: Msg = Msg::new(
-                "parse.want.snapshotEvery",
-                "a number of applied entries above 0, like snapshot=100, or 'off'",
-            );
-            spec.snapshot = match v.text {
-                "off" => 0,
-                text => match uint(text) {
-                    Some(k) if k > 0 => k,
-                    _ => return Err(v.error(EVERY)),
-                },
-            };
-        }
-        _ => return Err(v.error(OPTIONS)),
-    }
-    Ok(())
-}
-
-/// `on` or `off`, the value of a protocol option such as `prevote=on`.
-fn on_off(v: &Word) -> Result<bool, ParseError> {
-    match v.text {
-        "on" => Ok(true),
-        "off" => Ok(false),
-        _ => Err(v.error(Msg::new("parse.want.onOff", "'on' or 'off'"))),
-    }
-}
-
-/// `5..15ms`, or one duration `10ms` for a fixed latency (`disk=0ms`).
-fn range_or_duration(w: &Word) -> Result<(Micros, Micros), ParseError> {
-    if w.text.contains("..") {
-        range(w)
-    } else {
-        duration(w).map(|d| (d, d))
-    }
-}
-
 /// `read=log|index|lease|local` after a `get` or a `list` (version 2);
 /// `log` when absent.
 fn read_mode(c: &mut Cursor) -> Result<ReadMode, ParseError> {
@@ -302,15 +194,6 @@ struct Parser {
     kube: Option<KubeSpec>,
 }
 
-/// Which words may name a link's end besides a node id.
-#[derive(Clone, Copy)]
-struct Ends {
-    leader: bool,
-    client: bool,
-}
-
-const NODES_OR_LEADER: Ends = Ends { leader: true, client: false };
-
 impl Parser {
     /// The node ids of this cluster as an author writes them: `1` or `1..N`.
     fn ids(&self) -> String {
@@ -333,24 +216,6 @@ impl Parser {
                     .text("or", or)
             }
             None => Msg::new("parse.want.nodeOr", "a node id {ids} or '{or}'").text("ids", self.ids()).text("or", or),
-        }
-    }
-
-    fn end_expected(&self, ends: Ends) -> Msg {
-        match (ends.leader, ends.client) {
-            (true, false) => self.node_expected("leader"),
-            (false, true) => self.node_expected("client"),
-            _ => Msg::new("parse.want.nodeLeaderOrClient", "a node id {ids}, 'leader' or 'client'")
-                .text("ids", self.ids()),
-        }
-    }
-
-    /// A link end: a node id, or `leader` / `client` where allowed.
-    fn end(&self, w: &Word, ends: Ends) -> Result<NodeRef, ParseError> {
-        match w.text {
-            "leader" if ends.leader => Ok(NodeRef::Leader),
-            "client" if ends.client => Ok(NodeRef::Client),
-            _ => self.id(w).map(NodeRef::Id).ok_or_else(|| w.error(self.end_expected(ends))),
         }
     }
 
@@ -418,47 +283,14 @@ impl Parser {
             "timeout" => Command::Timeout(self.next_node(&mut c)?),
             "transfer" => self.transfer(&mut c)?,
             "snapshot" => Command::Snapshot(self.next_node(&mut c)?),
-            "partition" => match c.peek() {
-                Some(w) if w.text == "none" => {
-                    c.next();
-                    Command::Partition(Vec::new())
-                }
-                _ => {
-                    end = Msg::new("parse.want.partitionMore", "',', '|' or end of line");
-                    Command::Partition(self.partition(&mut c)?)
-                }
-            },
-            "cut" | "uncut" => {
-                let (from, to, both) = self.link(&mut c, true, NODES_OR_LEADER)?;
-                if w.text == "cut" {
-                    Command::Cut { from, to, both }
-                } else {
-                    Command::Uncut { from, to, both }
-                }
+            "partition" => {
+                let (command, e) = self.partition_command(&mut c)?;
+                end = e;
+                command
             }
+            "cut" | "uncut" => self.cut(&w, &mut c)?,
             "heal" => Command::Heal,
-            "drop" | "duplicate" => {
-                let action = if w.text == "drop" { LinkKind::Drop } else { LinkKind::Duplicate };
-                const NEXT: Msg = Msg::new("parse.want.nextOrMessage", "'next' or 'message'");
-                let next = c.word(&NEXT)?;
-                match next.text {
-                    "next" => {
-                        let t = c.word(&MESSAGE_TYPE)?;
-                        let kind = match t.text {
-                            "any" => None,
-                            name => Some(MessageKind::from_name(name).ok_or_else(|| t.error(MESSAGE_TYPE))?),
-                        };
-                        let (from, to, _) = self.link(&mut c, false, Ends { leader: true, client: true })?;
-                        Command::Message { action, kind, from, to }
-                    }
-                    "message" => {
-                        const ID: Msg = Msg::new("parse.want.messageId", "a message id like 42");
-                        let id = uint_word(&c.word(&ID)?, &ID)?;
-                        Command::FaultMessage { action, id }
-                    }
-                    _ => return Err(next.error(NEXT)),
-                }
-            }
+            "drop" | "duplicate" => self.message_fault(&w, &mut c)?,
             "client" => {
                 let load = c.word(&quoted("load"))?;
                 if load.text != "load" {
@@ -594,8 +426,6 @@ impl Parser {
         Ok(command)
     }
 
-    /// `run DURATION`, `run until leader [within D]`,
-    /// `run until committed INDEX [within D]`.
     /// `transfer leader to N` (version 2, thesis §3.10). N may not be
     /// `leader`: the leader cannot hand over to itself.
     fn transfer(&self, c: &mut Cursor) -> Result<Command, ParseError> {
@@ -615,6 +445,8 @@ impl Parser {
         Ok(Command::TransferLeader(self.node(&w)?))
     }
 
+    /// `run DURATION`, `run until leader [within D]`,
+    /// `run until committed INDEX [within D]`.
     fn run(&self, c: &mut Cursor) -> Result<(Command, Msg), ParseError> {
         let first = Msg::new("parse.want.durationOrUntil", "{duration}, or 'until'").msg("duration", DURATION);
         let w = c.word(&first)?;
@@ -677,52 +509,6 @@ impl Parser {
             1 => kind.error(kind_expected),
             _ => first.error(names),
         })
-    }
-
-    /// `A->B`, or `A<->B` when `both_ok`; spaces around the arrow optional.
-    fn link(&self, c: &mut Cursor, both_ok: bool, ends: Ends) -> Result<(NodeRef, NodeRef, bool), ParseError> {
-        c.split_rest();
-        let w = c.word(&self.end_expected(ends))?;
-        let from = self.end(&w, ends)?;
-        let arrows = if both_ok { Msg::new("parse.want.arrows", "'->' or '<->'") } else { quoted("->") };
-        let a = c.word(&arrows)?;
-        let both = match a.text {
-            "->" => false,
-            "<->" if both_ok => true,
-            _ => return Err(a.error(arrows)),
-        };
-        let w = c.word(&self.end_expected(ends))?;
-        let to = self.end(&w, ends)?;
-        if to == from {
-            return Err(
-                w.error(Msg::new("parse.want.otherNode", "a node other than {node}").text("node", from.to_string()))
-            );
-        }
-        Ok((from, to, both))
-    }
-
-    /// `A,B | C,D,E`: groups split by `|`, nodes by `,`.
-    fn partition(&self, c: &mut Cursor) -> Result<Vec<Vec<NodeRef>>, ParseError> {
-        c.split_rest();
-        let mut groups = vec![Vec::new()];
-        let mut seen = Vec::new();
-        loop {
-            let w = c.word(&self.node_expected("leader"))?;
-            let node = self.node(&w)?;
-            if seen.contains(&node) {
-                return Err(
-                    w.error(Msg::new("parse.want.nodeNotListed", "a node not already listed in this partition"))
-                );
-            }
-            seen.push(node);
-            groups.last_mut().expect("starts with one group").push(node);
-            match c.peek().map(|p| p.text) {
-                Some(",") => {}
-                Some("|") => groups.push(Vec::new()),
-                _ => return Ok(groups),
-            }
-            c.next();
-        }
     }
 }
 

@@ -4,7 +4,8 @@
 //! `expect apiserver`; and `etcdctl`, which plain clusters take too.
 
 use super::lexer::{duration, quoted, uint, Cursor, Line, Word};
-use super::{cluster_option, Parser, OPTIONS};
+use super::parse_cluster::{cluster_option, OPTIONS};
+use super::Parser;
 use crate::kube::{KubeSpec, LeaseName, Topology, ETCD_RAFT};
 use crate::scenario::ast::{ClusterSpec, Command, Holder, KubeCommand, ParseError};
 use crate::store::etcdctl;
