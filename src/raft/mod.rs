@@ -113,6 +113,7 @@
 // .cargo/config.toml has `cargo doc` document private items, so they resolve.
 #![allow(rustdoc::private_intra_doc_links)]
 
+mod compaction;
 mod election;
 pub mod kv;
 pub mod log;
