@@ -7,13 +7,16 @@
 //! simulated world (`crate::sim`) owns time, the network and the random
 //! draws of election timeouts.
 //!
-//! Where things live: `node.rs` holds the state, the one [`Node::step`]
-//! dispatcher, the receivers' sides of both RPCs and the role transitions;
-//! `replication.rs` the leader's side of replication and the commit rule;
-//! [`log`] the log and the follower's append; [`progress`] a leader's view
-//! of each follower; [`quorum`] the majority arithmetic; [`rules`] the
-//! safety rules a lesion may switch off; [`reason`] why each decision was
-//! taken; [`message`] the RPCs' payloads.
+//! Where things live: [`node`] holds the state, the one [`Node::step`]
+//! dispatcher, the receiver's side of RequestVote, the role transitions and
+//! applying committed entries; [`replication`] both sides of AppendEntries
+//! (the leader's sending and the commit rule, the follower's receiving);
+//! [`compaction`] snapshots and InstallSnapshot's receiver (§7);
+//! [`election`] PreVote, CheckQuorum and leadership transfer; [`log`] the
+//! log and the follower's append; [`progress`] a leader's view of each
+//! follower; [`quorum`] the majority arithmetic; [`rules`] the safety rules
+//! a lesion may switch off; [`reason`] why each decision was taken;
+//! [`message`] the RPCs' payloads.
 //!
 //! # Figure 2, rule by rule
 //!
@@ -28,7 +31,7 @@
 //! | Volatile state: `commitIndex`, `lastApplied` | [`Node::commit_index`], [`Node::last_applied`] |
 //! | Volatile state on leaders: `nextIndex[]`, `matchIndex[]` | [`Progress`], one per follower, reinitialized by [`Node::become_leader`] |
 //!
-//! **AppendEntries RPC** ([`AppendEntries`], [`AppendEntriesReply`])
+//! **AppendEntries RPC** ([`AppendEntries`], [`AppendEntriesReply`]; both sides in [`replication`])
 //!
 //! | Receiver implementation | implemented by |
 //! |---|---|
@@ -38,7 +41,7 @@
 //! | 4. Append any new entries not already in the log | [`Log::maybe_append`] |
 //! | 5. If `leaderCommit > commitIndex`, set `commitIndex = min(leaderCommit, index of last new entry)` | [`Node::follower_commit`] |
 //!
-//! **RequestVote RPC** ([`RequestVote`], [`RequestVoteReply`])
+//! **RequestVote RPC** ([`RequestVote`], [`RequestVoteReply`]; the receiver in [`node`], the sender in [`election`])
 //!
 //! | Receiver implementation | implemented by |
 //! |---|---|
@@ -80,7 +83,7 @@
 //! | §5.4.1 Election restriction: a vote only for a candidate whose log is at least as up-to-date (last term, then length) | [`Log::is_up_to_date`], checked in [`Node::handle_request_vote`] |
 //! | §5.4.2 Committing entries from previous terms: only entries of the leader's current term are committed by counting replicas | [`Node::maybe_commit`] |
 //!
-//! **§7, Log compaction (Figure 13, InstallSnapshot RPC)** ([`InstallSnapshot`], [`InstallSnapshotReply`])
+//! **§7, Log compaction (Figure 13, InstallSnapshot RPC)** ([`InstallSnapshot`], [`InstallSnapshotReply`]; the snapshots and the receiver in [`compaction`], the sender in [`replication`])
 //!
 //! | rule | implemented by |
 //! |---|---|
@@ -113,6 +116,7 @@
 // .cargo/config.toml has `cargo doc` document private items, so they resolve.
 #![allow(rustdoc::private_intra_doc_links)]
 
+mod compaction;
 mod election;
 pub mod kv;
 pub mod log;

@@ -1,19 +1,22 @@
-//! One Raft server: its state (Figure 2), the single `step` entry point, the
-//! receivers' sides of RequestVote and AppendEntries, and the role
-//! transitions. The leader's side of replication and the commit rule live in
-//! `replication.rs`. Each decision is reported in the [`Ready`] with its
-//! [`Reason`]; each rule a lesion can switch off is checked here, where it
-//! lives (see `rules.rs`).
+//! One Raft server: its state (Figure 2), the single `step` entry point and
+//! the role handlers it dispatches to, the receiver's side of RequestVote,
+//! the role transitions (`become_*`, the only places the role changes),
+//! restarts, and applying committed entries. The rest of `Node` lives by
+//! concern: replication, both sides of AppendEntries and the commit rule in
+//! `replication.rs`; log compaction and the receiver's side of
+//! InstallSnapshot (§7) in `compaction.rs`; PreVote, CheckQuorum and
+//! leadership transfer in `election.rs`; reads outside the log in
+//! `read_only.rs`. Each decision is reported in the [`Ready`] with its
+//! [`Reason`]; each rule a lesion can switch off is checked where it lives
+//! (see `rules.rs`).
 
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use super::election::{ElectionOptions, Transfer};
 use super::kv::KvStore;
-use super::log::{Installed, Mismatch};
 use super::message::{
-    AppendEntries, AppendEntriesReply, Applied, ClientOutcome, InstallSnapshotReply, Message, RequestVote,
-    RequestVoteReply, Snapshot,
+    AppendEntriesReply, Applied, ClientOutcome, InstallSnapshotReply, Message, RequestVote, RequestVoteReply, Snapshot,
 };
 use super::progress::Progress;
 use super::quorum::{Majority, NodeSet, VoteResult};
@@ -171,68 +174,6 @@ impl Node {
             last_index: self.log.last_index(),
         });
         self.start(ready);
-    }
-
-    /// §7: the state machine comes back from the snapshot, which counts as
-    /// committed and applied; the log discards what it covers if it had not
-    /// yet.
-    fn restore_snapshot(&mut self, snapshot: Rc<Snapshot>, ready: &mut Ready) {
-        let point = snapshot.point;
-        self.snapshot = snapshot;
-        if point.index == 0 {
-            return;
-        }
-        self.log.compact(point.index);
-        self.kv = self.snapshot.state.clone();
-        self.commit_index = point.index;
-        self.last_applied = point.index;
-        ready.reasons.push(Reason::SnapshotRestored { node: self.id, index: point.index, term: point.term });
-    }
-
-    /// §7: after each `every` applied entries, take a snapshot (0: never on
-    /// its own; `snapshot N` still can).
-    pub fn set_snapshot_every(&mut self, every: LogIndex) {
-        self.snapshot_every = every;
-    }
-
-    /// The latest snapshot of the state machine (index 0: none yet).
-    pub fn snapshot(&self) -> &Snapshot {
-        &self.snapshot
-    }
-
-    /// §7, the scenario command `snapshot N`: snapshot the state machine
-    /// now, up to the applied index, and discard the log up to there.
-    /// Returns false, changing nothing, when the latest snapshot already
-    /// covers the applied index.
-    pub fn take_snapshot(&mut self, ready: &mut Ready) -> bool {
-        let index = self.last_applied;
-        if index <= self.snapshot.point.index {
-            return false;
-        }
-        self.capture_snapshot();
-        self.compact_log();
-        let term = self.snapshot.point.term;
-        ready.reasons.push(Reason::SnapshotTaken { node: self.id, index, term });
-        ready.events.push(NodeEvent::Snapshotted { index });
-        true
-    }
-
-    /// The state machine as of the applied index becomes the snapshot.
-    fn capture_snapshot(&mut self) {
-        let index = self.last_applied;
-        let term = self.log.term_at(index).expect("an applied entry is in the log");
-        let digest = self.log.digest_at(index).expect("an applied entry is in the log");
-        let point = super::log::SnapshotPoint { index, term, digest };
-        self.snapshot = Rc::new(Snapshot { point, state: self.kv.clone() });
-    }
-
-    /// The log discards the entries the snapshot covers. A periodic
-    /// snapshot is taken as its last entry applies, but the log is compacted
-    /// only at the node's next input: an entry is applied in the same step
-    /// that commits it, and the safety checker, which looks between steps,
-    /// must see each committed entry in some log once.
-    fn compact_log(&mut self) {
-        self.log.compact(self.snapshot.point.index);
     }
 
     /// Switches one safety rule on or off (a lesion, for teaching).
@@ -514,113 +455,6 @@ impl Node {
         self.send(candidate, Message::RequestVoteReply(reply), ready);
     }
 
-    /// The receiver's side of AppendEntries (Figure 2, AppendEntries RPC,
-    /// steps 2 to 5; step 1, the stale term, is in [`Node::step`]). Steps 2
-    /// to 4 are [`Log::maybe_append`]; step 5, the commit, is
-    /// [`Node::follower_commit`].
-    fn handle_append_entries(&mut self, from: NodeId, append: &AppendEntries, ready: &mut Ready) {
-        let (me, prev, term) = (self.id, append.prev_log_index, self.current_term);
-        let truncate = self.rules.is_on(Rule::TruncateOnConflict);
-        // Only with every rule on is a committed entry sure to stay; a lesion
-        // may break that, and the safety checker reports it.
-        let protect = self.rules.all_on().then_some(self.commit_index);
-        let appended = match self.log.maybe_append(prev, append.prev_log_term, &append.entries, protect, truncate) {
-            Ok(appended) => appended,
-            Err(mismatch) => {
-                let (why, reply) = match mismatch {
-                    // Our log is too short: tell the leader where it ends.
-                    Mismatch::Missing { last_index } => (
-                        Reason::AppendRejectedLogShort { follower: me, leader: from, prev_index: prev, last_index },
-                        AppendEntriesReply::rejected(term, prev, last_index + 1, None),
-                    ),
-                    // Naming the first index of the conflicting term lets the
-                    // leader skip all of it at once.
-                    Mismatch::Term { term: ours, first_index } => (
-                        Reason::AppendRejectedTermMismatch {
-                            follower: me,
-                            leader: from,
-                            prev_index: prev,
-                            follower_term: ours,
-                            leader_term: append.prev_log_term,
-                        },
-                        AppendEntriesReply::rejected(term, prev, first_index, Some(ours)),
-                    ),
-                };
-                ready.reasons.push(why);
-                let reply = AppendEntriesReply { round: append.round, ..reply };
-                return self.send(from, Message::AppendEntriesReply(reply), ready);
-            }
-        };
-        if let Some(c) = appended.conflict {
-            ready.events.push(NodeEvent::of_conflict(&c, truncate));
-            let (index, our_term, leader_term) = (c.index, c.ours, c.theirs);
-            ready.reasons.push(if truncate {
-                Reason::ConflictDeleted { node: me, leader: from, index, our_term, leader_term, removed: c.removed }
-            } else {
-                Reason::ConflictOverwritten { node: me, leader: from, index, our_term, leader_term, kept: c.kept }
-            });
-        }
-        self.follower_commit(from, append.leader_commit, appended.last_new, ready);
-        let reply = AppendEntriesReply { round: append.round, ..AppendEntriesReply::accepted(term, appended.last_new) };
-        self.send(from, Message::AppendEntriesReply(reply), ready);
-    }
-
-    /// The receiver's side of InstallSnapshot (§7, Figure 13; step 1, the
-    /// stale term, is in [`Node::step`]). A snapshot no newer than what this
-    /// node has committed changes nothing. Otherwise the log keeps the
-    /// entries after the snapshot's last one if it holds that entry, and is
-    /// discarded whole if not ([`Log::install`]); the state machine is reset
-    /// to the snapshot's, which counts as committed and applied.
-    fn handle_install_snapshot(&mut self, from: NodeId, snapshot: &Rc<Snapshot>, ready: &mut Ready) {
-        let (node, point, term) = (self.id, snapshot.point, self.current_term);
-        if point.index <= self.commit_index {
-            let commit = self.commit_index;
-            ready.reasons.push(Reason::SnapshotIgnored { node, leader: from, index: point.index, commit });
-            let reply = InstallSnapshotReply { term, match_index: commit };
-            return self.send(from, Message::InstallSnapshotReply(reply), ready);
-        }
-        let (index, last_term) = (point.index, point.term);
-        ready.reasons.push(match self.log.install(point) {
-            Installed::KeptSuffix { kept } => {
-                Reason::SnapshotInstalledKept { node, leader: from, index, term: last_term, kept }
-            }
-            Installed::Discarded { removed } => {
-                Reason::SnapshotInstalledDiscarded { node, leader: from, index, term: last_term, removed }
-            }
-        });
-        self.snapshot = Rc::clone(snapshot);
-        self.kv = snapshot.state.clone();
-        self.commit_index = index;
-        self.last_applied = index;
-        ready.events.push(NodeEvent::Snapshotted { index });
-        ready.events.push(NodeEvent::Committed { index });
-        let reply = InstallSnapshotReply { term, match_index: index };
-        self.send(from, Message::InstallSnapshotReply(reply), ready);
-    }
-
-    /// Figure 2, AppendEntries step 5: "if leaderCommit > commitIndex, set
-    /// commitIndex = min(leaderCommit, index of last new entry)". The log may
-    /// hold more entries past `last_new` that the leader did not vouch for;
-    /// only with the rule `follower-commit-bound` off does the follower
-    /// commit them too, up to its own last entry.
-    fn follower_commit(&mut self, leader: NodeId, leader_commit: LogIndex, last_new: LogIndex, ready: &mut Ready) {
-        if leader_commit <= self.commit_index {
-            return;
-        }
-        let bounded = self.rules.is_on(Rule::FollowerCommitBound);
-        let index = leader_commit.min(if bounded { last_new } else { self.log.last_index() });
-        if index <= self.commit_index {
-            return;
-        }
-        self.set_commit_index(index, ready);
-        let node = self.id;
-        ready.reasons.push(if index > last_new {
-            Reason::FollowerCommittedUnbounded { node, leader, index, leader_commit, last_new }
-        } else {
-            Reason::FollowerCommitted { node, leader, index, leader_commit, last_new }
-        });
-    }
-
     // ----- role transitions: the only places `role` changes -----
 
     /// Becomes a follower of `term` (and of `leader`, when known), for the
@@ -705,7 +539,7 @@ impl Node {
         self.propose(Command::Noop, None, ready);
     }
 
-    // ----- helpers shared with replication.rs -----
+    // ----- helpers shared with the other files of `impl Node` -----
 
     pub(super) fn send(&mut self, to: NodeId, msg: Message, ready: &mut Ready) {
         ready.messages.push((to, msg));
@@ -743,21 +577,6 @@ impl Node {
         if self.role == Role::Leader {
             self.reads_after_commit(ready);
         }
-    }
-
-    /// §7, the cluster option `snapshot=K`: after each K entries applied
-    /// since the latest snapshot, the state machine is snapshotted at the
-    /// entry just applied (so the snapshots fall at K, 2K, 3K... while the
-    /// node applies every entry itself).
-    fn maybe_snapshot(&mut self, ready: &mut Ready) {
-        let every = self.snapshot_every;
-        if every == 0 || self.last_applied < self.snapshot.point.index + every {
-            return;
-        }
-        self.capture_snapshot();
-        let (index, term) = (self.last_applied, self.snapshot.point.term);
-        ready.reasons.push(Reason::SnapshotTakenPeriodic { node: self.id, index, term, every });
-        ready.events.push(NodeEvent::Snapshotted { index });
     }
 
     fn reply_client(&mut self, request: RequestId, result: Applied, ready: &mut Ready) {

@@ -1,17 +1,23 @@
-//! The leader's side of log replication (§5.3), of InstallSnapshot (§7), and
-//! the commit rule (§5.4.2).
+//! Log replication (§5.3), both sides. The leader's: proposing, sending
+//! AppendEntries (or InstallSnapshot, §7, to a follower behind its
+//! snapshot), handling the replies, and the commit rule (§5.4.2). The
+//! follower's: receiving AppendEntries (Figure 2, AppendEntries RPC,
+//! receiver implementation, steps 2 to 5).
 
 use std::rc::Rc;
 
+use super::log::Mismatch;
 use super::message::{AppendEntries, AppendEntriesReply, InstallSnapshot, InstallSnapshotReply, Message};
 use super::node::{Node, MAX_ENTRIES_PER_MESSAGE};
 use super::progress::ProgressState;
-use super::ready::Ready;
+use super::ready::{NodeEvent, Ready};
 use super::reason::Reason;
 use super::rules::Rule;
 use super::types::{Command, LogIndex, NodeId, RequestId, Role};
 
 impl Node {
+    // ----- the leader's side -----
+
     /// The leader appends a command to its own log and starts replicating it.
     pub(super) fn propose(&mut self, command: Command, request: Option<RequestId>, ready: &mut Ready) {
         debug_assert_eq!(self.role, Role::Leader);
@@ -188,5 +194,81 @@ impl Node {
         } else {
             self.progress[id as usize].match_index
         }
+    }
+
+    // ----- the follower's side: Figure 2, AppendEntries RPC, receiver implementation -----
+
+    /// The receiver's side of AppendEntries (Figure 2, AppendEntries RPC,
+    /// steps 2 to 5; step 1, the stale term, is in [`Node::step`]). Steps 2
+    /// to 4 are [`Log::maybe_append`](super::Log::maybe_append); step 5, the
+    /// commit, is [`Node::follower_commit`].
+    pub(super) fn handle_append_entries(&mut self, from: NodeId, append: &AppendEntries, ready: &mut Ready) {
+        let (me, prev, term) = (self.id, append.prev_log_index, self.current_term);
+        let truncate = self.rules.is_on(Rule::TruncateOnConflict);
+        // Only with every rule on is a committed entry sure to stay; a lesion
+        // may break that, and the safety checker reports it.
+        let protect = self.rules.all_on().then_some(self.commit_index);
+        let appended = match self.log.maybe_append(prev, append.prev_log_term, &append.entries, protect, truncate) {
+            Ok(appended) => appended,
+            Err(mismatch) => {
+                let (why, reply) = match mismatch {
+                    // Our log is too short: tell the leader where it ends.
+                    Mismatch::Missing { last_index } => (
+                        Reason::AppendRejectedLogShort { follower: me, leader: from, prev_index: prev, last_index },
+                        AppendEntriesReply::rejected(term, prev, last_index + 1, None),
+                    ),
+                    // Naming the first index of the conflicting term lets the
+                    // leader skip all of it at once.
+                    Mismatch::Term { term: ours, first_index } => (
+                        Reason::AppendRejectedTermMismatch {
+                            follower: me,
+                            leader: from,
+                            prev_index: prev,
+                            follower_term: ours,
+                            leader_term: append.prev_log_term,
+                        },
+                        AppendEntriesReply::rejected(term, prev, first_index, Some(ours)),
+                    ),
+                };
+                ready.reasons.push(why);
+                let reply = AppendEntriesReply { round: append.round, ..reply };
+                return self.send(from, Message::AppendEntriesReply(reply), ready);
+            }
+        };
+        if let Some(c) = appended.conflict {
+            ready.events.push(NodeEvent::of_conflict(&c, truncate));
+            let (index, our_term, leader_term) = (c.index, c.ours, c.theirs);
+            ready.reasons.push(if truncate {
+                Reason::ConflictDeleted { node: me, leader: from, index, our_term, leader_term, removed: c.removed }
+            } else {
+                Reason::ConflictOverwritten { node: me, leader: from, index, our_term, leader_term, kept: c.kept }
+            });
+        }
+        self.follower_commit(from, append.leader_commit, appended.last_new, ready);
+        let reply = AppendEntriesReply { round: append.round, ..AppendEntriesReply::accepted(term, appended.last_new) };
+        self.send(from, Message::AppendEntriesReply(reply), ready);
+    }
+
+    /// Figure 2, AppendEntries step 5: "if leaderCommit > commitIndex, set
+    /// commitIndex = min(leaderCommit, index of last new entry)". The log may
+    /// hold more entries past `last_new` that the leader did not vouch for;
+    /// only with the rule `follower-commit-bound` off does the follower
+    /// commit them too, up to its own last entry.
+    fn follower_commit(&mut self, leader: NodeId, leader_commit: LogIndex, last_new: LogIndex, ready: &mut Ready) {
+        if leader_commit <= self.commit_index {
+            return;
+        }
+        let bounded = self.rules.is_on(Rule::FollowerCommitBound);
+        let index = leader_commit.min(if bounded { last_new } else { self.log.last_index() });
+        if index <= self.commit_index {
+            return;
+        }
+        self.set_commit_index(index, ready);
+        let node = self.id;
+        ready.reasons.push(if index > last_new {
+            Reason::FollowerCommittedUnbounded { node, leader, index, leader_commit, last_new }
+        } else {
+            Reason::FollowerCommitted { node, leader, index, leader_commit, last_new }
+        });
     }
 }
