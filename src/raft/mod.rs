@@ -15,7 +15,8 @@
 //! [`election`] PreVote, CheckQuorum and leadership transfer; [`log`] the
 //! log and the follower's append; [`progress`] a leader's view of each
 //! follower; [`quorum`] the majority arithmetic; [`rules`] the safety rules
-//! a lesion may switch off; [`reason`] why each decision was taken;
+//! a lesion may switch off; [`reason`] why each decision was taken, and
+//! [`reason_text`] its English sentence (the `Display` of [`Reason`]);
 //! [`message`] the RPCs' payloads.
 //!
 //! # Figure 2, rule by rule
@@ -128,6 +129,7 @@ pub mod quorum;
 mod read_only;
 mod ready;
 pub mod reason;
+mod reason_text;
 mod replication;
 pub mod rules;
 pub mod types;
