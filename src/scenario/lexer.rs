@@ -100,7 +100,7 @@ pub fn describe_char(c: char) -> String {
 }
 
 /// Text from a scenario as an error message may quote it: at most
-/// [`SHOWN_WORD_CHARS`] characters (a longer word is cut, with its length
+/// `SHOWN_WORD_CHARS` characters (a longer word is cut, with its length
 /// said), and control or invisible characters spelled `<U+001B>`, so that
 /// nothing in a shared file can drive the terminal it is printed on.
 pub fn shown(text: &str) -> String {
