@@ -6,7 +6,7 @@
 import { el } from './lab-panels.js';
 import { loadMore } from './i18n.js';
 
-/** The sections of the paper a reason can name (Why.section in src/view/why.rs). */
+/** The sections of the paper a reason can name (Why.section in src/view/why/keys.rs). */
 export const SECTIONS = ['5.1', '5.2', '5.3', '5.4.1', '5.4.2', 'figure-2', '9.6', '4.2.3', '3.10'];
 
 const THESIS = ['9.6', '4.2.3', '3.10'];
