@@ -60,6 +60,16 @@
 //! none of its operations is open (the first read of each key then pins its
 //! value). Giving up never reports a false violation. After a violation the
 //! partition starts over the same way.
+//!
+//! # Files
+//!
+//! This file holds the checker's interface ([`Linearizability`],
+//! [`check_history`]); `process.rs` the events in time order and which
+//! partition each key is in; `partition/` one partition's configurations
+//! (`mod.rs` the search at each invocation and response, `merge_split.rs`
+//! joining partitions for a `list` and splitting them again); `model.rs` the
+//! key-value model; `path.rs` and `order.rs` the linearization points and the
+//! reported order; `report.rs` the counterexamples.
 
 mod model;
 mod order;
