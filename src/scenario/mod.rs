@@ -3,6 +3,7 @@
 
 pub mod ast;
 mod ast_kube;
+mod ast_text;
 pub mod check;
 pub mod failover;
 pub mod fuzz;
