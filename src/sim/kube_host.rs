@@ -136,7 +136,8 @@ impl KubeHost {
     /// Control-plane messages in flight, in arrival order.
     pub fn in_flight(&self) -> Vec<&KubeFlight> {
         let mut v: Vec<&KubeFlight> = self.flights.iter().collect();
-        v.sort_by_key(|f| f.key());
+        // Unstable is enough: the key (arrival, id) is unique.
+        v.sort_unstable_by_key(|f| f.key());
         v
     }
 

@@ -104,7 +104,8 @@ impl Network {
     /// In-flight messages in arrival order.
     pub fn in_flight_sorted(&self) -> Vec<&InFlight> {
         let mut v: Vec<&InFlight> = self.in_flight.iter().collect();
-        v.sort_by_key(|m| m.key());
+        // Unstable is enough: the key (arrival, id) is unique.
+        v.sort_unstable_by_key(|m| m.key());
         v
     }
 

@@ -281,7 +281,8 @@ pub fn hull(points: &[(f64, f64)], out: &mut [(f64, f64); 9]) -> usize {
     let n = points.len().min(9);
     p[..n].copy_from_slice(&points[..n]);
     let p = &mut p[..n];
-    p.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    // Unstable is enough: points that compare equal are the same point.
+    p.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
     if n <= 2 {
         out[..n].copy_from_slice(p);
         return n;

@@ -565,7 +565,8 @@ pub fn check(text: &str, lesson: &Lesson) -> LessonReport {
         lines.pop();
     }
     let mut found: Vec<&(Step, Vec<String>)> = player.mismatches.iter().collect();
-    found.sort_by_key(|(s, _)| std::cmp::Reverse(s.line));
+    // Unstable is enough: each step has a line of its own.
+    found.sort_unstable_by_key(|(s, _)| std::cmp::Reverse(s.line));
     for (step, actual) in &found {
         let expected = step.expected.as_ref().expect("a compared step has a block");
         let start = expected.separator_line as usize;
