@@ -10,8 +10,11 @@ export const CATALOGUES = { en };
 // Other languages load when a view needs them: a page in English does not
 // transfer the Korean catalogue (the bundle puts it in a chunk of its own).
 const LOADERS = { ko: () => import('./i18n/ko.js') };
-// The texts of the legend, the keyboard help and the lessons' descriptions
-// load when one of them is first shown.
+// The texts of the legend, the keyboard help and the lessons' descriptions,
+// and those of what index.html loads only on demand (scenario parse errors,
+// the library's, lessons, Kubernetes and etcdctl, "Break a rule" and the
+// counterexample search, the history view, sharing) load when one of them
+// is first shown: a page's first paint does not transfer them.
 const MORE = { en: () => import('./i18n/en-more.js'), ko: () => import('./i18n/ko-more.js') };
 const more = new Set();
 /** [code, the language's own name] for the language menu. */
@@ -27,18 +30,32 @@ export function normalizeLang(text) {
 
 export const isLoaded = (lang) => Object.hasOwn(CATALOGUES, lang);
 
-/** Loads the legend's, the help's and the lessons' texts of `lang` (and English, the fallback), once. */
+/**
+ * Loads the *-more texts of `lang` (and English, the fallback), once;
+ * resolves to whether they are there (a failed load is tried again next time).
+ */
 export async function loadMore(lang) {
+  let ok = true;
   for (const l of new Set(['en', lang])) {
     if (more.has(l) || !MORE[l] || !CATALOGUES[l]) continue;
     try {
       Object.assign(CATALOGUES[l], (await MORE[l]()).default);
       more.add(l);
     } catch (e) {
+      ok = false;
       console.warn(`raftlab: could not load more of the ${l} catalogue: ${e.message || e}`);
     }
   }
+  return ok;
 }
+
+/** Whether the *-more texts of `lang` are loaded. */
+export const hasMore = (lang) => more.has(lang);
+
+// A phrase whose key is in a *-more catalogue not loaded yet (a parse error
+// shown before the texts arrive) shows the English sentence it carries.
+const known = (lang, key) => Object.hasOwn(CATALOGUES[lang] || {}, key) || Object.hasOwn(en, key);
+const phraseText = (lang, p) => (p.text != null && !known(lang, p.key) ? p.text : translate(lang, p.key, p.args));
 
 /** Loads the catalogue of `lang` (once); resolves to `lang`, or 'en' if it cannot be loaded. */
 export async function loadLanguage(lang) {
@@ -104,7 +121,7 @@ export function translate(lang, key, args) {
 function formatArg(lang, v) {
   if (v === null) return '–';
   if (Array.isArray(v)) return v.map((x) => formatArg(lang, x)).join(', ');
-  if (typeof v === 'object') return v.key ? translate(lang, v.key, v.args) : String(v);
+  if (typeof v === 'object') return v.key ? phraseText(lang, v) : String(v);
   return String(v);
 }
 
@@ -128,7 +145,7 @@ export function translator(lang) {
   t.text = (x) => {
     if (x == null) return '';
     if (typeof x === 'string') return x;
-    if (x.key) return translate(lang, x.key, x.args);
+    if (x.key) return phraseText(lang, x);
     return x.message || String(x);
   };
   return t;

@@ -13,7 +13,7 @@
 import init, { RaftLab } from './pkg-kube/raftlab.js';
 import { described, isPanic, message } from './lab-errors.js';
 import {
-  LANGUAGES, applyTranslations, loadLanguage, normalizeLang, pickLanguage, rememberLanguage, takeLang, translator,
+  LANGUAGES, applyTranslations, loadLanguage, loadMore, normalizeLang, pickLanguage, rememberLanguage, takeLang, translator,
 } from './i18n.js';
 import { el } from './lab-panels.js';
 import { wireConsole } from './kube-console.js';
@@ -35,6 +35,8 @@ const params = new URLSearchParams(location.search);
 const { lang: hashLang, hash } = takeLang(location.hash);
 const link = new URLSearchParams(hash);
 let t = translator(await loadLanguage(pickLanguage(hashLang ?? params.get('lang'))));
+// The Kubernetes and etcdctl texts are in the *-more catalogues (index.html loads them on demand).
+await loadMore(t.lang);
 
 let sim = null; // the RaftLab being shown
 let source = null; // what it was loaded from: {preset} or {text}
@@ -311,6 +313,7 @@ r.fatalReset.addEventListener('click', () => location.reload());
 r.lang.addEventListener('change', async () => {
   const lang = normalizeLang(r.lang.value) || 'en';
   t = translator(await loadLanguage(lang));
+  await loadMore(t.lang);
   rememberLanguage(t.lang);
   history.replaceState(null, '', `${pageBase()}${location.hash}`);
   translate();

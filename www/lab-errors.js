@@ -7,8 +7,9 @@ export const message = (e) => (e && e.message) || String(e);
 // What went wrong, for a translator's `t.text` or as a catalogue argument:
 // the phrase an Error carries (a parse error's `LINE:COLUMN` sentence from the
 // engine, a lesson's "not your turn"), which the page words in its language;
-// else its English message.
-export const described = (e) => (e && e.key ? { key: e.key, args: e.args } : message(e));
+// else its English message. The phrase keeps the English message too, shown
+// while the catalogue that words it is still loading (www/i18n.js).
+export const described = (e) => (e && e.key ? { key: e.key, args: e.args, text: message(e) } : message(e));
 
 // Whether `e` is a sentence of the engine that needs an introduction (a
 // parse error: "the lesson has an error: ..."), rather than a whole one.

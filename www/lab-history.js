@@ -3,18 +3,14 @@
 // (numbered in that order) and its read mode. When the history is not
 // linearizable, the operations that make it so are highlighted and the
 // explanation names them. Drawn from history() (view::client_history),
-// which checks the whole history: only while the panel is open.
-import { el, fmtMs } from './lab-panels.js';
+// which checks the whole history: only while the panel is open (this module
+// loads when it is first opened: lab-panels.js).
+import { el, fmtMs } from './lab-dom.js';
 
 const SHOWN = 30; // the newest operations drawn
 
 export function historyPanel(v, snap) {
-  const r = v.r;
-  if (!r.historyPanel.dataset.wired) {
-    r.historyPanel.dataset.wired = '1';
-    v.on(r.historyPanel, 'toggle', () => { if (v.snap) historyPanel(v, v.snap); });
-  }
-  if (!r.historyPanel.open) return;
+  if (!v.r.historyPanel.open) return;
   const ops = snap.clientOps || [];
   const key = JSON.stringify([v.lang, snap.clientOpsTotal, ops.map((o) => o.completedAtMs ?? null)]);
   if (v.panelKeys.history === key) return;

@@ -6,7 +6,7 @@
 import { RaftLab } from './pkg/raftlab.js';
 import { ready, described, isEngineError, isPanic } from './lab-runtime.js';
 import { LESSON_CONTROLS, LESSON_CSS, LessonPanel, fetchLesson, lessonFile, lessonInfos, lessonList, remember } from './lab-lesson.js';
-import { translator } from './i18n.js';
+import { loadMore, translator } from './i18n.js';
 import { el } from './lab-panels.js';
 
 /**
@@ -18,6 +18,7 @@ import { el } from './lab-panels.js';
  */
 export async function prepareLesson(options, viewOptions, { root, lang, link = () => '#', pick }) {
   const name = options.lesson;
+  await loadMore(lang); // the lessons' texts are in the *-more catalogues
   const t = translator(lang);
   let text;
   let info;

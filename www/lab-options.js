@@ -195,3 +195,15 @@ export async function fetchScenario(src, base = location.href) {
   if (!res.ok) throw new PhraseError('opt.fetch', { src, error: `HTTP ${res.status}` });
   return res.text();
 }
+
+/** The link that reproduces the run of view `v` up to the current event, or null. */
+export function currentLink(v) {
+  const sim = v.sim;
+  if (!sim || typeof sim.recordedScenario !== 'function') return null;
+  const scenario = v.call((s) => s.recordedScenario());
+  const at = v.call((s) => s.eventCount());
+  const t = v.call((s) => s.nowMs());
+  if (scenario == null || at == null) return null;
+  const base = v.o.linkBase || location.href.replace(/#.*$/, '');
+  return formatLink(base, { scenario, at, t, paused: !v.playing });
+}

@@ -3,23 +3,13 @@
 // string from the simulator goes in as text, never as markup; what the
 // engine says about events arrives as phrases ({key, args}), and the reason
 // of each decision as a "why" (lab-why.js), which opens its rule's explanation.
-import { historyPanel } from './lab-history.js';
 import { whyButton } from './lab-why.js';
+import { el, fmtMs, fmtValue, rulesOff } from './lab-dom.js';
 
 const FEED_LINES = 50;
 const LOG_ROWS_PAUSED = 500; // of a paused node's log; more would only slow the page
 
-export function el(tag, props, ...children) {
-  const e = document.createElement(tag);
-  if (props) for (const [k, v] of Object.entries(props)) {
-    if (k === 'class') e.className = v; else e.setAttribute(k, v);
-  }
-  for (const c of children) e.append(c instanceof Node ? c : String(c ?? ''));
-  return e;
-}
-
-export const fmtValue = (v) => (v === null || v === undefined ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v));
-export const fmtMs = (v) => (typeof v === 'number' ? `${Math.round(v * 10) / 10} ms` : fmtValue(v));
+export { el, fmtValue, fmtMs } from './lab-dom.js';
 
 // `partition` holds each node's group (index id - 1); one group: no partition.
 export function partitionGroups(partition) {
@@ -294,12 +284,33 @@ export function refreshPanels(v, now = performance.now()) {
   momentPanel(v);
   if (r.msgTitle) messagePanel(v, snap);
   if (r.ops) { opsPanel(v, snap); kvPanel(v, snap); }
-  if (r.history) historyPanel(v, snap);
+  if (r.history) history(v, snap);
   feedPanel(v);
   const st = v.call((s) => s.scenarioStatus());
   scenarioPanel(v, st);
   v.learn.refresh(snap, st);
   v.debug.refresh();
-  v.rules.refresh();
+  rules(v);
   for (const hook of v.hooks) hook(snap);
+}
+
+// "Break a rule" (lab-rules.js) loads when its menu is first opened, or as
+// soon as a rule is off (a link, a scenario): the clock bar names those rules.
+function rules(v) {
+  if (v.rules) v.rules.refresh();
+  else if ((v.r.rulesOff || v.r.rulesList) && rulesOff(v).length) v.feature('rules', false);
+}
+
+// The history view (lab-history.js) loads when its panel is first opened;
+// closed, it costs nothing.
+function history(v, snap) {
+  const p = v.r.historyPanel;
+  if (!p.dataset.wired) {
+    p.dataset.wired = '1';
+    v.on(p, 'toggle', () => { if (v.snap) history(v, v.snap); });
+  }
+  if (!p.open) return;
+  const m = v.loaded('history');
+  if (m) m.historyPanel(v, snap);
+  else v.feature('history', false).then((loaded) => { if (loaded && v.snap) loaded.historyPanel(v, v.snap); });
 }

@@ -4,15 +4,11 @@
 // `rule NAME off` line, so links and "Download run" carry it); the clock bar
 // names the rules off. The search fuzzes the current cluster size with
 // those rules off in Web Workers (lab-search.js), shrinks the first
-// violation and opens it in the debugger, paused at the violation.
-import { el } from './lab-panels.js';
+// violation and opens it in the debugger, paused at the violation. This
+// module loads when the menu is first opened or a rule is off (lab-view.js,
+// `feature('rules')`).
+import { el, rulesOff } from './lab-dom.js';
 import { CounterexampleSearch, SEARCH_START, SEARCH_SEEDS, workerCount } from './lab-search.js';
-
-/** The names of the rules switched off now, in menu order ([] without the API). */
-export function rulesOff(v) {
-  if (typeof v.sim?.rules !== 'function') return [];
-  return (v.call((s) => s.rules()) || []).filter((r) => !r.on).map((r) => r.name);
-}
 
 export class RuleMenu {
   constructor(v) {
@@ -22,18 +18,10 @@ export class RuleMenu {
     this.descriptions = new Map(); // the engine's sentence of each rule
     this.search = null;
     const r = v.r;
-    if (r.rulesToggle) v.on(r.rulesToggle, 'click', () => this.toggle());
     if (r.cxFind) v.on(r.cxFind, 'click', () => this.find());
     if (r.cxCancel) v.on(r.cxCancel, 'click', () => this.cancel(true));
     // A view taken down takes its workers with it.
     v.ac.signal.addEventListener('abort', () => this.cancel(false));
-  }
-
-  /** Opens or closes the menu. */
-  toggle(open = this.v.r.rulesBody.hidden) {
-    const r = this.v.r;
-    r.rulesBody.hidden = !open;
-    r.rulesToggle.setAttribute('aria-expanded', String(open));
   }
 
   /** The checkboxes, built from the engine's list of rules the first time there is one. */
@@ -122,7 +110,7 @@ export class RuleMenu {
     };
     try {
       this.search = new CounterexampleSearch({
-        nodes, rules, workers, seeds,
+        nodes, rules, workers, seeds, url: v.workerUrl,
         on: {
           progress,
           shrinking: (seed, tried) => this.say(v.t('cx.shrinking', { seed, tried })),

@@ -19,12 +19,17 @@ export function workerCount(cores = globalThis.navigator?.hardwareConcurrency) {
   return Math.min(MAX_WORKERS, Math.max(1, n));
 }
 
-/** The worker module next to this one (bundled: www/pkg/lab-fuzz-worker.js, see build.sh). */
+/**
+ * The worker module next to this one, right for www/lab-search.js itself;
+ * a view passes its own (RaftLabView's workerUrl), since this module's
+ * bundled chunk lives in www/pkg/chunks/ and the worker in www/pkg/.
+ */
 export const WORKER_URL = new URL('./lab-fuzz-worker.js', import.meta.url);
 
 export class CounterexampleSearch {
   /**
-   * nodes: the cluster size; rules: the names of the rules off; on:
+   * nodes: the cluster size; rules: the names of the rules off; url: the
+   * worker module; on:
    * {progress(tried, total), shrinking(seed, tried), found(result), none(tried, ms), failed(message)}.
    * Exactly one of found, none and failed is called, unless cancel() comes first.
    */

@@ -6,17 +6,17 @@
 import { RaftLab } from './pkg/raftlab.js';
 import { ready, isPanic, message, described, isEngineError, startLoop, stopLoop } from './lab-runtime.js';
 import { template, DEFAULT_SCENARIO } from './lab-template.js';
-import { parseControls, clusterOptions } from './lab-options.js';
+import { parseControls, clusterOptions, currentLink } from './lab-options.js';
 import { refreshPanels, resetFeed } from './lab-panels.js';
 import { wireInput } from './lab-input.js';
 import { onKey } from './lab-keys.js';
 import { Debugger } from './lab-debug.js';
-import { RuleMenu } from './lab-rules.js';
-import { wireShare, resolveSeed } from './lab-share.js';
+import { resolveSeed } from './lab-seed.js';
+import { WORKER_URL, loadFeature, wireFeatures } from './lab-features.js';
 import { Learn } from './lab-learn.js';
 import { wireLibrary } from './lab-library.js';
 import { wireControls } from './lab-controls.js';
-import { LANGUAGES, applyTranslations, isLoaded, loadLanguage, loadMore, normalizeLang, pickLanguage, rememberLanguage, translator } from './i18n.js';
+import { LANGUAGES, applyTranslations, hasMore, isLoaded, loadLanguage, loadMore, normalizeLang, pickLanguage, rememberLanguage, translator } from './i18n.js';
 
 const PANEL_INTERVAL_MS = 100; // DOM panels refresh at most ~10 times a second
 const MAX_FRAME_MS = 100; // a long pause (tab hidden) never becomes a huge jump
@@ -114,7 +114,10 @@ export class RaftLabView {
     // With size controls, a fresh cluster is what they show (seed 1 by default).
     if (this.r.nodes && options.scenario == null) this.origin = this.sizeOrigin();
     this.debug = new Debugger(this);
-    this.rules = new RuleMenu(this);
+    this.rules = null; // the RuleMenu, once lab-rules.js is loaded
+    this.features = {}; // name -> the promise of its module (null: it failed to load)
+    this.featureModules = {};
+    this.workerUrl = WORKER_URL;
     this.learn = new Learn(this);
     this.wire();
   }
@@ -145,8 +148,16 @@ export class RaftLabView {
       this.fatal(e);
       return;
     }
-    if (errors.length) this.startError([...errors, ...atErrors]);
-    else if (atErrors.length) this.startError(atErrors, 'link.atUnreachable', null);
+    const showErrors = () => {
+      if (errors.length) this.startError([...errors, ...atErrors]);
+      else if (atErrors.length) this.startError(atErrors, 'link.atUnreachable', null);
+    };
+    showErrors();
+    // A scenario's parse error is worded by the *-more catalogues: until they
+    // are there, it shows the engine's English.
+    if ((errors.length || atErrors.length) && !hasMore(this.lang)) {
+      loadMore(this.lang).then(() => { if (!this.destroyed && !this.r.startError.hidden) showErrors(); });
+    }
     this.setupCanvas(this.r.clusterWrap, this.r.cluster, (s, ctx, w, h, dpr, style) => s.render(ctx, w, h, dpr, style));
     if (this.r.logs) {
       this.setupCanvas(this.r.logWrap, this.r.logs, (s, ctx, w, h, dpr, style) => s.renderLog(ctx, w, h, dpr, style));
@@ -242,7 +253,9 @@ export class RaftLabView {
     let l = normalizeLang(lang);
     if (!l) return;
     if (remember && this.o.rememberTheme) rememberLanguage(l);
+    const more = hasMore(this.lang); // texts of features in use: the new language's too
     l = await loadLanguage(l);
+    if (more) await loadMore(l);
     if (this.destroyed) return;
     if (l !== this.lang) {
       this.lang = l;
@@ -381,7 +394,11 @@ export class RaftLabView {
       sim = RaftLab.fromScenario(text);
     } catch (e) {
       if (isPanic(e)) { this.fatal(e); return false; }
-      out.textContent = this.t.text(described(e)); // the previous simulation keeps running
+      const problem = described(e);
+      const shown = this.t.text(problem);
+      out.textContent = shown; // the previous simulation keeps running
+      // Worded in the view's language once the parse errors' texts are there.
+      if (!hasMore(this.lang)) loadMore(this.lang).then(() => { if (out.textContent === shown) out.textContent = this.t.text(problem); });
       return false;
     }
     out.textContent = '';
@@ -581,6 +598,17 @@ export class RaftLabView {
     if (!r.help.open && !this.destroyed) r.help.showModal();
   }
 
+  // ---------- features loaded on demand ----------
+
+  /** The module of an on-demand feature with its texts (lab-features.js); null if it cannot be loaded. */
+  feature(name, retry = true) { return loadFeature(this, name, retry); }
+
+  /** The module of a feature if it is loaded, else null. */
+  loaded(name) { return this.featureModules[name] || null; }
+
+  /** The link that reproduces the run up to the current event (lab-options.js), or null. */
+  link() { return currentLink(this); }
+
   // ---------- theme, presentation, motion, wiring ----------
 
   syncTheme() {
@@ -623,7 +651,7 @@ export class RaftLabView {
   wire() {
     wireControls(this);
     wireInput(this);
-    wireShare(this);
+    wireFeatures(this);
     this.refillLibrary = wireLibrary(this);
     this.on(this.o.keyboard === 'document' ? document : this.root, 'keydown', (e) => onKey(this, e));
 

@@ -8,7 +8,7 @@ import { RaftLab } from './pkg/raftlab.js';
 import { RaftLabView, isPanic, described, isEngineError, ready } from './lab-view.js';
 import { readHash } from './lab-options.js';
 import { LESSONS, LESSON_CONTROLS, LessonPanel, fetchLesson, lessonFile, lessonInfos, lessonList, paragraphs, progress, remember } from './lab-lesson.js';
-import { applyTranslations, loadLanguage, normalizeLang, phrase, pickLanguage, rememberLanguage, takeLang, translator } from './i18n.js';
+import { applyTranslations, loadLanguage, loadMore, normalizeLang, phrase, pickLanguage, rememberLanguage, takeLang, translator } from './i18n.js';
 import { el } from './lab-panels.js';
 
 const $ = (id) => document.getElementById(id);
@@ -47,6 +47,7 @@ function renderList() {
 /** The page's texts in `lang`. */
 async function setLang(l) {
   lang = await loadLanguage(l);
+  await loadMore(lang); // the lessons' texts are in the *-more catalogues
   t = translator(lang);
   document.documentElement.lang = lang;
   applyTranslations(document.getElementById('nav'), t);

@@ -1,5 +1,5 @@
 //! Tests of the phrases: every key the engine emits is listed, and its
-//! sentences' English is the same in Rust and in `www/i18n/en.js`.
+//! sentences' English is the same in Rust and in `www/i18n/en.js` (and en-more.js).
 
 use super::*;
 use crate::raft::Command;
@@ -65,8 +65,12 @@ fn engine_sentences() -> Vec<(String, String, String)> {
 
 #[test]
 fn every_engine_sentence_is_a_listed_key_with_the_same_english_in_en_js() {
-    let read =
-        |lang: &str| std::fs::read_to_string(format!("{}/www/i18n/{lang}.js", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    // A language's catalogue: its core and its *-more part (where the parse
+    // errors and etcdctl's sentences are, loaded on demand).
+    let read = |lang: &str| {
+        let file = |name: &str| std::fs::read_to_string(format!("{}/www/i18n/{name}.js", env!("CARGO_MANIFEST_DIR")));
+        file(lang).unwrap() + &file(&format!("{lang}-more")).unwrap()
+    };
     let (en_js, ko_js) = (read("en"), read("ko"));
     let text = |catalogue: &str, key: &str| {
         let line = catalogue.lines().find(|l| l.trim_start().starts_with(&format!("'{key}': ")))?;

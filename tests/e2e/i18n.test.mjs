@@ -219,6 +219,8 @@ test('on the Korean page a malformed scenario and a violation read in Korean', a
   const { page: p, errors } = await page({ query: 'lang=ko&speed=1' });
   await p.fill('#scenario', 'cluster 3 seed=1\nrun until leader\nfrobnicate 7\n');
   await p.click('#loadScenario');
+  // Worded in Korean once the parse errors' texts (ko-more.js, loaded on demand) are there.
+  await waitFor(p, () => /[가-힣]/.test(document.getElementById('scenarioError').textContent));
   assert.equal(await p.locator('#scenarioError').textContent(),
     "3:1: 'frobnicate'은(는) 이 자리에 올 수 없습니다. 필요한 것: 다음 중 하나: run, step, crash, restart, timeout, " +
     'transfer, snapshot, partition, cut, uncut, heal, drop, duplicate, put, get, del, list, client, break, unbreak, rule, ' +
