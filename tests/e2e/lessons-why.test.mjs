@@ -50,8 +50,8 @@ function fill(template, args) {
 test('every reason of docs/why.md is in both catalogues, showing the arguments the engine\'s sentence shows', () => {
   const rows = documented();
   assert.ok(rows.length >= 27, `${rows.length} reasons documented`);
-  // The engine's keys are exactly the documented ones (src/view/why.rs tests that the docs are complete).
-  const engine = [...read('src/view/why.rs').matchAll(/\(\s*"([a-z_.]+)",\s*"(\d+(?:\.\d+)*|figure-2)"/g)].map((m) => m[1]);
+  // The engine's keys are exactly the documented ones (src/view/why/tests.rs tests that the docs are complete).
+  const engine = [...read('src/view/why/keys.rs').matchAll(/\(\s*"([a-z_.]+)",\s*"(\d+(?:\.\d+)*|figure-2)"/g)].map((m) => m[1]);
   // Keys chosen at run time (by the rule lost, by the reader's role).
   const restarts = ['restart.lost.term', 'restart.lost.vote', 'restart.lost.log', 'read.local.leader', 'read.local.candidate',
     'read.local.follower'];
@@ -86,7 +86,7 @@ test('the English templates give the engine\'s own sentences', () => {
 });
 
 test('every section a reason names has its rule explained in both languages', () => {
-  const sections = [...new Set([...read('src/view/why.rs').matchAll(/"(5\.\d(?:\.\d)?|figure-2)"/g)].map((m) => m[1]))];
+  const sections = [...new Set([...read('src/view/why/keys.rs').matchAll(/"(5\.\d(?:\.\d)?|figure-2)"/g)].map((m) => m[1]))];
   for (const s of sections) assert.ok(SECTIONS.includes(s), `section ${s}`);
   for (const s of SECTIONS) {
     for (const [lang, cat] of [['en', enMore], ['ko', koMore]]) {
