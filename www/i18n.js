@@ -12,7 +12,7 @@ export const CATALOGUES = { en };
 const LOADERS = { ko: () => import('./i18n/ko.js') };
 // The texts of the legend, the keyboard help and the lessons' descriptions,
 // and those of what index.html loads only on demand (scenario parse errors,
-// the library's, lessons, Kubernetes and etcdctl, "Break a rule" and the
+// the library's descriptions, lessons, Kubernetes and etcdctl, "Break a rule" and the
 // counterexample search, the history view, sharing) load when one of them
 // is first shown: a page's first paint does not transfer them.
 const MORE = { en: () => import('./i18n/en-more.js'), ko: () => import('./i18n/ko-more.js') };

@@ -141,7 +141,7 @@ export default {
   'lib.kube-external-3-etcd.about': "etcd on machines of its own: a control plane’s crash leaves the three members alone; the other control plane takes the Leases over.",
   'lib.kube-5-etcd-3-zones.about': "Five members over 2 + 2 + 1 zones: quorum 3, so any one zone may go.",
   // ---- what only on-demand features show (moved from en.js): scenario parse errors,
-  // the library's texts, lessons, Kubernetes and etcdctl, "Break a rule", the counterexample
+  // lessons, Kubernetes and etcdctl, "Break a rule", the counterexample
   // search, the history view, sharing; loaded with the feature (www/i18n.js, loadMore) ----
   'hist.verdict.linearizable': 'Linearizable: every operation fits one order (the numbers) between its request and its answer ({count} operations).',
   'hist.verdict.not-linearizable': 'Not linearizable: no order of the {count} operations explains what the client saw.',

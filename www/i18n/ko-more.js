@@ -139,7 +139,7 @@ export default {
   'lib.kube-stacked-2-plus-1.about': "영역 a에 머신 2대, 영역 b에 1대: 영역 b를 잃는 것은 괜찮지만, 영역 a를 잃으면 etcd의 과반수와 함께 apiserver와 Lease도 잃습니다.",
   'lib.kube-external-3-etcd.about': "etcd가 별도 머신에서 동작: 컨트롤 플레인 하나가 다운되어도 멤버 3개는 그대로이고, 다른 컨트롤 플레인이 Lease를 넘겨받습니다.",
   'lib.kube-5-etcd-3-zones.about': "멤버 5개를 2 + 2 + 1 영역에: 과반수 3, 그래서 어느 영역 하나를 잃어도 됩니다.",
-  // ---- 필요할 때만 보이는 기능의 텍스트(ko.js에서 옮김): 시나리오 구문 오류, 시나리오 모음,
+  // ---- 필요할 때만 보이는 기능의 텍스트(ko.js에서 옮김): 시나리오 구문 오류,
   // 레슨, 쿠버네티스와 etcdctl, "규칙 깨기", 반례 찾기, 기록 보기, 공유. 기능과 함께 불러옵니다 ----
   'hist.verdict.linearizable': '선형화 가능: 모든 연산이 요청과 응답 사이의 한 순서(번호)에 들어맞습니다 (연산 {count}개).',
   'hist.verdict.not-linearizable': '선형화 불가능: 연산 {count}개를 어떤 순서로 놓아도 클라이언트가 본 것을 설명할 수 없습니다.',
