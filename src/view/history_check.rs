@@ -30,7 +30,7 @@ use crate::sim::{ClientOp, Micros, World};
 
 use super::client_history::{view_of, HistoryView, VIEW_BUDGET};
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct HistoryCheck {
     /// Fed every event of the history before `horizon`.
     check: Linearizability,

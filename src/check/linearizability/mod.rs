@@ -273,7 +273,10 @@ impl Linearizability {
                 _ => break,
             }
         }
-        if self.keep.is_none() {
+        // Only a linearizable history has an order to show; assembling it
+        // costs time linear in the history (the history view concludes at
+        // every call).
+        if self.keep.is_none() && self.verdict() == Verdict::Linearizable {
             for part in self.parts.iter_mut().flatten() {
                 if let Some(config) = part.configs.first_mut() {
                     self.settled.push(std::mem::take(&mut config.path));
@@ -439,19 +442,21 @@ impl Linearizability {
         }
     }
 
-    /// The end of a history fed event by event ([`Linearizability::following`]):
-    /// `all` is every operation fed, as the history now records it. Like
-    /// [`check_history`] of `all`, reads still pending are left out, the
-    /// order is assembled and replayed, and the reports describe each
-    /// operation as `all` does (one that was still open when the report was
-    /// made is described with the response it had since, as
-    /// [`check_history`], which knows every response from the start, does).
+    /// The end of a history fed event by event
+    /// ([`Linearizability::following`]): `all` is every operation fed, in
+    /// id order, as the history now records it. As [`check_history`] of
+    /// `all` does, reads still pending are left out, the order is assembled
+    /// and replayed, and the reports describe each operation as `all` does
+    /// (one still open when the report was made is described with the
+    /// response it had since: [`check_history`] knows every response from
+    /// the start).
     pub fn conclude(mut self, all: &[Operation]) -> Linearizability {
         self.finish();
-        let by_id: BTreeMap<RequestId, &Operation> = all.iter().map(|o| (o.id, o)).collect();
+        // `all` is in id order (the client's history); an operation the
+        // reports name is found by bisection.
         let refresh = |s: &mut OpSummary| {
-            if let Some(op) = by_id.get(&s.id) {
-                *s = OpSummary::of(op);
+            if let Ok(at) = all.binary_search_by_key(&s.id, |o| o.id) {
+                *s = OpSummary::of(&all[at]);
             }
         };
         for c in &mut self.found {
