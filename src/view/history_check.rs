@@ -25,7 +25,7 @@
 //! time-travel checkpoints, which clone the world, do not carry it.
 
 use crate::check::linearizability::{Linearizability, Operation};
-use crate::raft::RequestId;
+use crate::raft::{Applied, RequestId};
 use crate::sim::{ClientOp, Micros, World};
 
 use super::client_history::{view_of, HistoryView, VIEW_BUDGET};
@@ -71,8 +71,8 @@ impl HistoryCheck {
         for event in past {
             feed(&mut self.check, event);
             let op = event.op;
-            if event.respond {
-                self.fed[(op.id - self.first) as usize].response = op.completed_at.zip(op.result.clone());
+            if let Some(result) = event.result {
+                self.fed[(op.id - self.first) as usize].response = Some((event.at, result.clone()));
             } else {
                 self.fed.push(Operation { response: None, node: None, ..op.to_operation() });
             }
@@ -97,21 +97,22 @@ impl HistoryCheck {
                 fed.id == op.id
                     && fed.invoked_at == op.invoked_at
                     && fed.command == op.command
-                    && match &fed.response {
-                        Some((at, result)) => op.completed_at == Some(*at) && op.result.as_ref() == Some(result),
-                        None => op.completed_at.is_none_or(|at| at >= horizon),
+                    && match (&fed.response, op.completed_at.zip(op.result.as_ref())) {
+                        (Some((at, result)), Some((now_at, now_result))) => *at == now_at && result == now_result,
+                        (Some(_), None) => false,
+                        (None, response) => response.is_none_or(|(at, _)| at >= horizon),
                     }
             })
             && ops[self.fed.len()..].iter().all(|op| op.invoked_at >= horizon)
     }
 }
 
-/// One invocation or response of a client operation.
+/// One invocation or response (with its result) of a client operation.
 #[derive(Clone, Copy)]
 struct Event<'a> {
     at: Micros,
-    respond: bool,
     op: &'a ClientOp,
+    result: Option<&'a Applied>,
 }
 
 /// The events of `ops` at or after `horizon` (the operations before
@@ -121,13 +122,15 @@ fn new_events(ops: &[ClientOp], fed_len: usize, horizon: Micros, now: Micros) ->
     let mut events = Vec::new();
     for (i, op) in ops.iter().enumerate() {
         if i >= fed_len {
-            events.push(Event { at: op.invoked_at, respond: false, op });
+            events.push(Event { at: op.invoked_at, op, result: None });
         }
-        if let Some(at) = op.completed_at.filter(|&at| at >= horizon) {
-            events.push(Event { at, respond: true, op });
+        if let (Some(at), Some(result)) = (op.completed_at, &op.result) {
+            if at >= horizon {
+                events.push(Event { at, op, result: Some(result) });
+            }
         }
     }
-    events.sort_unstable_by_key(|e| (e.at, e.respond, e.op.id));
+    events.sort_unstable_by_key(|e| (e.at, e.result.is_some(), e.op.id));
     let present = events.iter().position(|e| e.at >= now).unwrap_or(events.len());
     let now_events = events.split_off(present);
     (events, now_events)
@@ -135,15 +138,11 @@ fn new_events(ops: &[ClientOp], fed_len: usize, horizon: Micros, now: Micros) ->
 
 fn feed(check: &mut Linearizability, event: Event<'_>) {
     let op = event.op;
-    match (event.respond, &op.result) {
-        (true, Some(result)) => {
-            check.respond(op.id, event.at, result.clone(), Some(op.target));
-        }
-        (true, None) => {}
-        (false, _) => {
-            check.invoke(op.id, op.command.clone(), event.at);
-        }
-    }
+    match event.result {
+        // The client takes an answer only from its latest attempt's node.
+        Some(result) => check.respond(op.id, event.at, result.clone(), Some(op.target)),
+        None => check.invoke(op.id, op.command.clone(), event.at),
+    };
 }
 
 #[cfg(test)]
