@@ -15,7 +15,9 @@
 //! exactly what [`history_view`](super::client_history::history_view) gives
 //! for the same history, with the search cost of only the new events; the
 //! order's assembly and replay and the view itself stay linear in the kept
-//! history.
+//! history. A read still pending holds the checker's queue (its result is
+//! needed to place it), so what follows its invocation is processed on each
+//! call's copy until it returns.
 //!
 //! When the world's history is not an extension of what was fed (the
 //! timeline went back, a run forked by acting in the past, a new
