@@ -61,10 +61,11 @@ pub struct HistoryOp {
 /// gives up on its keys (counted as not judged: the verdict is
 /// `undecided`, never a false violation). The one-shot check's budget,
 /// 200,000, lets one pathological group (16 or 20 concurrent puts of a key,
-/// each seen by its own concurrent get: 2^n configurations) cost 456 ms
-/// before giving up; with 20,000 it gives up after 25 to 31 ms, under the
-/// 50 ms a call of the page's view may take (10,000: 11 ms, but 12 such
-/// writes, which 20,000 decides in 39 ms, go undecided; 40,000: 60 ms).
+/// each seen by its own concurrent get: 2^n configurations) cost 460 to
+/// 480 ms before giving up; with 20,000 it gives up after about 25 ms,
+/// under the 50 ms a call of the page's view may take (10,000: 11 ms, but
+/// 12 such writes, which 20,000 decides in 39 ms, go undecided; 40,000:
+/// 60 to 66 ms).
 /// Measured natively by `cargo bench --bench history_view`.
 pub const VIEW_BUDGET: usize = 20_000;
 

@@ -9,7 +9,6 @@
 //! those disagree, [`place_lists`] moves each list to a moment where every
 //! key it reads agrees with its answer.
 
-
 use crate::raft::{Command, Entry, KvStore, RequestId};
 
 use super::model::{QuickMap, QuickSet};
