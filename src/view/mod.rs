@@ -10,12 +10,14 @@
 //! - [`quorum`]: the quorum table of the course notes, live;
 //! - [`etcdctl`]: the etcdctl console;
 //! - [`kube`]: the Kubernetes view: zones, machines, processes, Leases;
-//! - [`client_history`]: the client history, judged for linearizability.
+//! - [`client_history`]: the client history, judged for linearizability;
+//!   [`history_check`] keeps that judgement up to date incrementally.
 
 pub mod client_history;
 pub mod etcdctl;
 pub mod feed;
 pub mod history;
+pub mod history_check;
 pub mod kube;
 pub mod layout;
 pub mod lesson;

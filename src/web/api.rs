@@ -21,6 +21,7 @@ use crate::raft::{Command, NodeId, ReadMode};
 use crate::scenario;
 use crate::sim::{MessageFault, Micros, SimError, UserAction, MS};
 use crate::util::Msg;
+use crate::view::history_check::HistoryCheck;
 use crate::view::layout::{Hit, Layout};
 use crate::view::lesson::LessonPlayer;
 use crate::view::phrase::from_msg;
@@ -63,6 +64,9 @@ scale?: number, coarsePointer?: boolean, selectedLink?: [number, number] | null}
 #[wasm_bindgen]
 pub struct RaftLab {
     pub(super) session: Session,
+    /// The history view's check, kept up to date between calls of
+    /// `history` (beside the world, so checkpoints do not carry it).
+    history: HistoryCheck,
     /// What the last `render` drew, for `hitTest`.
     layout: Option<Layout>,
     /// The words on the canvases, in the page's language (`setLabels`).
@@ -135,6 +139,7 @@ impl RaftLab {
     pub(super) fn with(session: Session) -> RaftLab {
         RaftLab {
             session,
+            history: HistoryCheck::new(),
             layout: None,
             labels: render::Labels::default(),
             #[cfg(feature = "kube")]
@@ -521,9 +526,10 @@ impl RaftLab {
     /// The client history as the history view draws it (every kept
     /// operation with its interval, read mode, point and rank in the chosen
     /// linearization; the verdict, the explanation and the operations it
-    /// names). It checks the whole history: call it when the view shows.
-    pub fn history(&self) -> Js<JsValue> {
-        to_js(&crate::view::client_history::history_view(self.session.world()))
+    /// names). It checks what is new in the history since the last call
+    /// (all of it after a jump back or a fork): call it when the view shows.
+    pub fn history(&mut self) -> Js<JsValue> {
+        to_js(&self.history.view(self.session.world()))
     }
 
     /// Feed lines `{event, timeMs, text, phrase, why?}` of events numbered

@@ -153,6 +153,8 @@ pub struct Linearizability {
     seq: u64,
     keep: Option<usize>,
     budget: usize,
+    /// Events queued behind a pending read before it is left out.
+    max_queue: usize,
     recent: VecDeque<OpSummary>,
     /// Violations found, the first [`MAX_KEPT`] kept.
     found: Vec<Counterexample>,
@@ -193,6 +195,16 @@ impl Linearizability {
         Self::with(None, ONE_SHOT_BUDGET)
     }
 
+    /// A one-shot check fed event by event, as the history view follows a
+    /// run (`view::history_check`): what [`Linearizability::conclude`]
+    /// reports at any moment is what [`check_history_within`] reports for
+    /// the operations fed so far. No read is left out however long it stays
+    /// pending (a pending read holds the queue, and the queue then holds
+    /// what the history holds after it: the client keeps a bounded window).
+    pub fn following(budget: usize) -> Self {
+        Linearizability { max_queue: usize::MAX, ..Self::with(None, budget) }
+    }
+
     fn with(keep: Option<usize>, budget: usize) -> Self {
         Linearizability {
             known: BTreeMap::new(),
@@ -204,6 +216,7 @@ impl Linearizability {
             seq: 0,
             keep,
             budget,
+            max_queue: MAX_QUEUE,
             recent: VecDeque::new(),
             found: Vec::new(),
             violations: 0,
@@ -260,7 +273,10 @@ impl Linearizability {
                 _ => break,
             }
         }
-        if self.keep.is_none() {
+        // Only a linearizable history has an order to show; assembling it
+        // costs time linear in the history (the history view concludes at
+        // every call).
+        if self.keep.is_none() && self.verdict() == Verdict::Linearizable {
             for part in self.parts.iter_mut().flatten() {
                 if let Some(config) = part.configs.first_mut() {
                     self.settled.push(std::mem::take(&mut config.path));
@@ -370,6 +386,13 @@ pub fn check_history<'a>(ops: impl IntoIterator<Item = &'a Operation>) -> Linear
     Linearizability::one_shot().check_all(ops)
 }
 
+/// [`check_history`] with another budget per response than
+/// [`ONE_SHOT_BUDGET`] (the history view's is smaller, so that one call
+/// stays short).
+pub fn check_history_within<'a>(ops: impl IntoIterator<Item = &'a Operation>, budget: usize) -> Linearizability {
+    Linearizability::with(None, budget).check_all(ops)
+}
+
 impl Linearizability {
     fn check_all<'a>(self, ops: impl IntoIterator<Item = &'a Operation>) -> Linearizability {
         check_all(self, ops)
@@ -402,13 +425,46 @@ fn check_all<'a>(mut check: Linearizability, ops: impl IntoIterator<Item = &'a O
         }
     }
     check.finish();
-    if check.verdict() == Verdict::Linearizable {
-        let mut checked = order::validate(&check.order, all.iter().copied());
-        if checked.is_err() {
-            check.order = order::place_lists(&check.order, all.iter().copied());
-            checked = order::validate(&check.order, all.iter().copied());
-        }
-        check.order_checked = Some(checked);
-    }
+    check.check_order(&all);
     check
+}
+
+impl Linearizability {
+    /// Replays the order of a finished one-shot check found linearizable.
+    fn check_order(&mut self, all: &[&Operation]) {
+        if self.verdict() == Verdict::Linearizable {
+            let mut checked = order::validate(&self.order, all.iter().copied());
+            if checked.is_err() {
+                self.order = order::place_lists(&self.order, all.iter().copied());
+                checked = order::validate(&self.order, all.iter().copied());
+            }
+            self.order_checked = Some(checked);
+        }
+    }
+
+    /// The end of a history fed event by event
+    /// ([`Linearizability::following`]): `all` is every operation fed, in
+    /// id order, as the history now records it. As [`check_history`] of
+    /// `all` does, reads still pending are left out, the order is assembled
+    /// and replayed, and the reports describe each operation as `all` does
+    /// (one still open when the report was made is described with the
+    /// response it had since: [`check_history`] knows every response from
+    /// the start).
+    pub fn conclude(mut self, all: &[Operation]) -> Linearizability {
+        self.finish();
+        // `all` is in id order (the client's history); an operation the
+        // reports name is found by bisection.
+        let refresh = |s: &mut OpSummary| {
+            if let Ok(at) = all.binary_search_by_key(&s.id, |o| o.id) {
+                *s = OpSummary::of(&all[at]);
+            }
+        };
+        for c in &mut self.found {
+            refresh(&mut c.op);
+            c.before.iter_mut().chain(&mut c.concurrent).for_each(refresh);
+        }
+        let all: Vec<&Operation> = all.iter().collect();
+        self.check_order(&all);
+        self
+    }
 }

@@ -9,10 +9,9 @@
 //! those disagree, [`place_lists`] moves each list to a moment where every
 //! key it reads agrees with its answer.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use crate::raft::{Command, Entry, KvStore, RequestId};
 
+use super::model::{QuickMap, QuickSet};
 use super::path::{self, Entry as PathEntry, Point};
 use super::Operation;
 
@@ -22,13 +21,10 @@ use super::Operation;
 /// come from several pieces of a partition that split, once.
 pub(super) fn assemble(mut entries: Vec<PathEntry>) -> Vec<Point> {
     path::sort(&mut entries);
-    // Built by insertion: collecting into a B-tree sorts, which costs the
-    // browser's build one more sort routine.
-    let mut real = BTreeSet::new();
-    for e in entries.iter().filter(|e| !e.tentative) {
-        real.insert(e.point.op);
-    }
-    let mut seen = BTreeSet::new();
+    // Hash sets: the history view assembles the order of up to 10,000
+    // operations at every call.
+    let real: QuickSet<RequestId> = entries.iter().filter(|e| !e.tentative).map(|e| e.point.op).collect();
+    let mut seen = QuickSet::default();
     entries
         .into_iter()
         .filter(|e| !e.tentative || !real.contains(&e.point.op))
@@ -42,7 +38,7 @@ pub(super) fn assemble(mut entries: Vec<PathEntry>) -> Vec<Point> {
 pub(super) fn validate<'a>(order: &[Point], ops: impl IntoIterator<Item = &'a Operation>) -> Result<(), String> {
     let ops = by_id(ops);
     let mut store = KvStore::new();
-    let mut placed = BTreeSet::new();
+    let mut placed = QuickSet::default();
     let mut last = 0;
     for point in order {
         let op = ops.get(&point.op).ok_or_else(|| format!("#{} is not in the history", point.op))?;
@@ -66,7 +62,7 @@ pub(super) fn validate<'a>(order: &[Point], ops: impl IntoIterator<Item = &'a Op
             _ => {}
         }
     }
-    match ops.values().find(|o| o.response.is_some() && !placed.contains(&o.id)) {
+    match ops.values().filter(|o| o.response.is_some() && !placed.contains(&o.id)).min_by_key(|o| o.id) {
         Some(missing) => Err(format!("#{} returned but is not placed", missing.id)),
         None => Ok(()),
     }
@@ -123,11 +119,7 @@ pub(super) fn place_lists<'a>(order: &[Point], ops: impl IntoIterator<Item = &'a
     out
 }
 
-/// The operations by id (built by insertion, see `assemble`).
-fn by_id<'a>(ops: impl IntoIterator<Item = &'a Operation>) -> BTreeMap<RequestId, &'a Operation> {
-    let mut map = BTreeMap::new();
-    for op in ops {
-        map.insert(op.id, op);
-    }
-    map
+/// The operations by id.
+fn by_id<'a>(ops: impl IntoIterator<Item = &'a Operation>) -> QuickMap<RequestId, &'a Operation> {
+    ops.into_iter().map(|op| (op.id, op)).collect()
 }

@@ -11,7 +11,7 @@ use crate::raft::{Command, RequestId};
 use super::partition::{Ctx, Open, Partition, Stuck};
 use super::path::Point;
 use super::report::{self, Counterexample, OpSummary};
-use super::{model, Event, Linearizability, Operation, MAX_KEPT, MAX_QUEUE, RECENT};
+use super::{model, Event, Linearizability, Operation, MAX_KEPT, RECENT};
 
 impl Linearizability {
     pub(super) fn drain(&mut self) -> Vec<Counterexample> {
@@ -21,7 +21,7 @@ impl Linearizability {
                 Event::Invoke(id) => {
                     let known = &self.known[&id];
                     if model::is_read(&known.op.command) && known.op.response.is_none() {
-                        if self.queue.len() <= MAX_QUEUE {
+                        if self.queue.len() <= self.max_queue {
                             break;
                         }
                         self.known.get_mut(&id).expect("queued").left_out = true;

@@ -536,3 +536,39 @@ proptest! {
         prop_assert_eq!(History(ops).verdict(), Verdict::NotLinearizable);
     }
 }
+
+#[test]
+fn a_check_fed_event_by_event_concludes_as_the_check_of_the_whole_history() {
+    // #3 cannot be placed while #2 is open; #2 returns only later, and a
+    // read (#4) stays pending meanwhile, holding the queue.
+    let mut h = History::new();
+    h.put("x", "1", 0, 10).put("x", "2", 5, 40).get("x", Some("3"), 20, 30);
+    h.op(Command::get("y"), 25, Some(50), Applied::Value(None)).put("y", "1", 26, 27);
+    let mut check = Linearizability::following(ONE_SHOT_BUDGET);
+    let mut events: Vec<(u64, bool, &Operation)> = Vec::new();
+    for op in &h.0 {
+        events.push((op.invoked_at, false, op));
+        events.extend(op.response.as_ref().map(|(at, _)| (*at, true, op)));
+    }
+    events.sort_by_key(|&(at, respond, op)| (at, respond, op.id));
+    for (i, &(at, respond, op)) in events.iter().enumerate() {
+        if respond {
+            check.respond(op.id, at, op.response.clone().unwrap().1, op.node);
+        } else {
+            check.invoke(op.id, op.command.clone(), at);
+        }
+        // The history so far: what returned by now has its response.
+        let now: Vec<Operation> = h.0[..]
+            .iter()
+            .filter(|o| o.invoked_at <= at)
+            .map(|o| Operation { response: o.response.clone().filter(|(r, _)| *r <= at), ..o.clone() })
+            .filter(|o| events[..=i].iter().any(|e| e.2.id == o.id))
+            .collect();
+        let concluded = check.clone().conclude(&now);
+        let whole = check_history(&now);
+        assert_eq!(concluded.verdict(), whole.verdict(), "after event {i}");
+        assert_eq!(concluded.counterexamples(), whole.counterexamples(), "after event {i}");
+        assert_eq!(concluded.order(), whole.order(), "after event {i}");
+    }
+    assert_eq!(check.conclude(&h.0).counterexamples()[0].concurrent[0].response, Some((40 * MS, Applied::Done)));
+}
