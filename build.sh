@@ -182,7 +182,7 @@ LESIONS=(
   "persist-term --start 1 --seeds 2"
   "persist-log --start 1 --seeds 2"
   "truncate-on-conflict --start 1 --seeds 2"
-  "commit-current-term --start 43 --seeds 2"
+  "commit-current-term --start 13 --seeds 2"
   "follower-commit-bound --start 1 --seeds 2"
 )
 

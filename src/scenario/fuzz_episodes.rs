@@ -10,7 +10,7 @@
 //! it up and others miss it by a little.
 
 use crate::raft::NodeId;
-use crate::sim::Micros;
+use crate::sim::{Micros, RatePpm};
 
 use super::ast::{Command, LinkKind, NodeRef};
 use super::fuzz_swarm::Schedule;
@@ -186,4 +186,55 @@ pub(super) fn figure8_commit(s: &mut Schedule<'_>) {
     }
     let wait = lats(s, 3, 8);
     s.run(wait);
+}
+
+/// Thesis §6.4.1: the node whose clock runs slowest leads and is cut off
+/// alone; the others, the fastest clock among them, elect a new leader once
+/// a timer fires on its own clock, and take a write to a key; then a client
+/// on the old leader's side reads that key through it, in a drawn read
+/// mode. A `log` or `index` read must not answer with the old value (the
+/// old leader cannot reach a quorum). A `local` read answers stale, and so
+/// can a `lease` read when the clocks drift further apart than the lease
+/// assumes (the slow leader still counts its lease after the fast
+/// follower's timer has fired): the history checker sees those, and the
+/// `linearizability` invariant judges only the reads whose mode promises
+/// linearizability in the run. `rates` are the nodes' clock rates
+/// (`crate::sim::clock_rates`), node 1 first.
+pub(super) fn stale_read(s: &mut Schedule<'_>, rates: &[RatePpm]) {
+    let mut live: Vec<NodeId> = (1..=s.n).filter(|&id| s.alive[id as usize]).collect();
+    // The others need a majority without the old leader.
+    if live.len() < s.n as usize / 2 + 2 {
+        return;
+    }
+    live.sort_by_key(|&id| (rates[id as usize - 1], id));
+    let (a, b) = (live[0], live[live.len() - 1]);
+    let id = NodeRef::Id;
+    // Everyone hears everyone and catches up; `a` leads; everyone learns
+    // the key's value.
+    s.push(Command::Heal);
+    let wait = lats(s, 5, 10);
+    s.run(wait);
+    s.push(Command::Timeout(id(a)));
+    let wait = lats(s, 3, 6);
+    s.run(wait);
+    let key = s.key();
+    s.put_via(a, key.clone());
+    let wait = lats(s, 3, 6);
+    s.run(wait);
+    // `a` is cut off. The others' timers fire between the shortest and the
+    // longest election timeout on their clocks, `b`'s fastest in real time;
+    // the write to `b` goes in somewhere in that span, after an election.
+    s.push(Command::Partition(vec![vec![id(a)]]));
+    let (shortest, longest) = s.cluster.election;
+    let rate = rates[b as usize - 1] as Micros;
+    let real = |local: Micros| local * crate::sim::EXACT_RATE as Micros / rate;
+    let wait = s.rng.between(real(shortest), real(longest)) + lats(s, 4, 8);
+    s.run(wait);
+    s.put_via(b, key.clone());
+    let wait = lats(s, 4, 10);
+    s.run(wait);
+    s.get_via(a, key);
+    let wait = lats(s, 2, 6);
+    s.run(wait);
+    s.push(Command::Heal);
 }

@@ -163,6 +163,12 @@ fn weighted(rng: &mut SimRng, weights: &[u64]) -> usize {
     weights.len() - 1
 }
 
+/// The drift of a `drift=P%` word, in parts per million.
+fn drift_word_ppm(word: &str) -> Option<u32> {
+    let percent: u32 = word.strip_prefix("drift=")?.strip_suffix('%')?.parse().ok()?;
+    Some(percent * 10_000)
+}
+
 /// An interval around `mean` (half to one and a half of it), never zero.
 fn around(rng: &mut SimRng, mean: Micros) -> Micros {
     rng.between(mean / 2, mean * 3 / 2).max(1)
@@ -265,6 +271,24 @@ impl Schedule<'_> {
             2 => (Command::Del { key, via }, None),
             _ => (Command::List { prefix: String::new(), via, read: crate::raft::ReadMode::Log }, self.read_word()),
         };
+        self.lines.push(Line { command, read });
+    }
+
+    /// A key the client uses.
+    pub(super) fn key(&mut self) -> String {
+        format!("k{}", self.rng.between(0, self.profile.keys - 1))
+    }
+
+    /// A `put` of a new value to `key`, sent to node `via`.
+    pub(super) fn put_via(&mut self, via: NodeId, key: String) {
+        self.ops += 1;
+        self.push(Command::Put { key, value: self.ops.to_string(), via: Some(NodeRef::Id(via)) });
+    }
+
+    /// A `get` of `key` sent to node `via`, in a drawn read mode.
+    pub(super) fn get_via(&mut self, via: NodeId, key: String) {
+        let read = self.read_word();
+        let command = Command::Get { key, via: Some(NodeRef::Id(via)), read: crate::raft::ReadMode::Log };
         self.lines.push(Line { command, read });
     }
 
@@ -381,7 +405,29 @@ pub fn generate_with(
         cluster_words.retain(|w| !w.starts_with("snapshot="));
     }
     let n = options.nodes;
+    // The stale-read episode came last. It runs where clocks may drift far
+    // enough apart for a fast follower's timer to outrun a slow leader's
+    // lease: with `drift=` 20 % or more drawn. Its weight and its draws
+    // have a stream of their own, so every other seed runs exactly the
+    // schedule it ran before the episode.
+    let drift_ppm = cluster_words.iter().find_map(|w| drift_word_ppm(w)).unwrap_or(0);
+    let mut stale_read_rng = SimRng::new(seed ^ 0x05ea_d6e7);
+    let stale_read = if drift_ppm >= 200_000 && options.faults.contains(&Fault::Partition) && n >= 3 {
+        pick(&mut stale_read_rng, &[0, 1, 2, 4])
+    } else {
+        0
+    };
+    if stale_read > 0 {
+        // A lease is counted in heartbeats (⌊shortest election timeout ÷
+        // (1 + drift) ÷ heartbeat⌋), so a long heartbeat leaves it too short
+        // to outlast a new election and a write: with the episode, the
+        // heartbeat is a twentieth of the shortest timeout and messages are
+        // quick, as in a LAN.
+        cluster.heartbeat = (cluster.election.0 / 20).max(MS);
+        cluster.latency = (MS / 2, MS * 2);
+    }
     let timings = cluster.clone();
+    let clock_rates = crate::sim::clock_rates(seed, n, drift_ppm);
     let mut s = Schedule {
         rng: &mut rng,
         n,
@@ -417,6 +463,12 @@ pub fn generate_with(
                 std::mem::swap(s.rng, &mut episode_rng);
                 episodes::figure8_commit(&mut s);
                 std::mem::swap(s.rng, &mut episode_rng);
+                continue;
+            }
+            if stale_read > 0 && stale_read_rng.between(1, total_weight + stale_read) <= stale_read {
+                std::mem::swap(s.rng, &mut stale_read_rng);
+                episodes::stale_read(&mut s, &clock_rates);
+                std::mem::swap(s.rng, &mut stale_read_rng);
                 continue;
             }
             let i = weighted(s.rng, &weights);

@@ -16,10 +16,19 @@ pub const EXACT: RatePpm = 1_000_000;
 /// Draws each node's clock rate. Nothing is drawn without drift, so a run
 /// without the option is the run it always was.
 pub(super) fn draw_rates(config: &WorldConfig, rng: &mut SimRng) -> Vec<RatePpm> {
-    let d = config.drift_ppm as u64;
-    (0..config.nodes)
-        .map(|_| if d == 0 { EXACT } else { (EXACT as u64 - d + rng.between(0, 2 * d)) as RatePpm })
-        .collect()
+    rates_from(config.nodes, config.drift_ppm, rng)
+}
+
+/// The clock rates of nodes 1..=`nodes` in a world of this seed and drift:
+/// the first draws `World::new` makes from its seed. The fuzzer's stale-read
+/// episode uses them to cut off the node whose clock runs slowest.
+pub fn clock_rates(seed: u64, nodes: u8, drift_ppm: u32) -> Vec<RatePpm> {
+    rates_from(nodes, drift_ppm, &mut SimRng::new(seed))
+}
+
+fn rates_from(nodes: u8, drift_ppm: u32, rng: &mut SimRng) -> Vec<RatePpm> {
+    let d = drift_ppm as u64;
+    (0..nodes).map(|_| if d == 0 { EXACT } else { (EXACT as u64 - d + rng.between(0, 2 * d)) as RatePpm }).collect()
 }
 
 /// The real time a node's clock takes to count `local` microseconds.

@@ -28,6 +28,7 @@ pub use action::{JournalEntry, UserAction};
 pub use breakpoint::{max_term, Breakpoint, Hit, Watch, SIMPLE_NAMES as BREAKPOINT_NAMES};
 pub use budget::{thousands, Budget, Limit, OverBudget};
 pub use client::{Client, ClientOp, HISTORY_KEPT};
+pub use clock::{clock_rates, RatePpm, EXACT as EXACT_RATE};
 pub use event::{Effect, Event, EventKind, MachineAction};
 pub use kube_host::{KubeEvent, KubeFlight, KubeHost, Machine, Named};
 pub use network::{ArmedFault, InFlight, LossReason, MessageFault, Network};
