@@ -157,7 +157,8 @@ test('a copied link reproduces the same state at the same event', async () => {
   await page.waitForTimeout(400);
   await pause(page);
   await page.click('#copyLink');
-  const link = await page.locator('#link').inputValue();
+  // The share code loads on first use (lab-features.js): the link follows the click.
+  const link = await waitFor(page, () => document.getElementById('link').value);
   assert.match(link, /#v=1&at=\d+&t=[\d.]+&paused=1&s=/);
   assert.equal(await page.evaluate(() => location.hash), link.slice(link.indexOf('#')), 'the address bar has it');
   const want = await snapshot(page);
