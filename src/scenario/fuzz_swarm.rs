@@ -248,15 +248,14 @@ impl Schedule<'_> {
     /// `count` puts sent through `via`, as a client on its side writes.
     pub(super) fn writes_via(&mut self, via: NodeId, count: u64) {
         for _ in 0..count {
-            self.ops += 1;
-            let key = format!("k{}", self.rng.between(0, self.profile.keys - 1));
-            self.push(Command::Put { key, value: self.ops.to_string(), via: Some(NodeRef::Id(via)) });
+            let key = self.key();
+            self.put_via(via, key);
         }
     }
 
     fn client_op(&mut self) {
         let p = self.profile;
-        let key = format!("k{}", self.rng.between(0, p.keys - 1));
+        let key = self.key();
         let via = if self.rng.between(0, 99) < p.via_percent {
             Some(NodeRef::Id(self.hint.unwrap_or_else(|| self.rng.between(1, self.n as u64) as NodeId)))
         } else {
